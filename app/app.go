@@ -1,0 +1,166 @@
+// Package app holds erpd's use cases: one service method per thing a user
+// does, each in one transaction, with permission checks and the audit log.
+// It knows nothing of HTTP, so the API, the DingTalk bot, cards and
+// schedules all call the same code.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+)
+
+// App is the set of use cases over one store and cache.
+type App struct {
+	store    *store.Store
+	cache    domain.Cache
+	log      *slog.Logger
+	auth     AuthConfig
+	throttle Throttle
+	catalog  *Catalog
+}
+
+// Options configure the use cases.
+type Options struct {
+	Store    *store.Store
+	Cache    domain.Cache
+	Logger   *slog.Logger
+	Auth     AuthConfig
+	Throttle Throttle
+}
+
+// New builds the use cases.
+func New(o Options) *App {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Throttle.MaxFailures == 0 {
+		o.Throttle = DefaultThrottle
+	}
+	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle}
+	a.catalog = a.newCatalog()
+	return a
+}
+
+// Store exposes the store to the transport for health checks.
+func (a *App) Store() *store.Store { return a.store }
+
+// Cache exposes the cache to the transport for health checks.
+func (a *App) Cache() domain.Cache { return a.cache }
+
+type actorKey struct{}
+type requestIDKey struct{}
+
+// WithActor returns ctx acting as u.
+func WithActor(ctx context.Context, u *domain.User) context.Context {
+	return context.WithValue(ctx, actorKey{}, u)
+}
+
+// WithRequestID returns ctx carrying the request id for the audit log.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// System is the actor of start-up tasks, migrations and demo data.
+var System = &domain.User{ID: 0, Username: "system", Name: "系统", Roles: []domain.Role{domain.RoleAdmin}, Status: domain.UserActive, DataScope: domain.ScopeAll}
+
+// Actor returns who is acting in ctx, or nil.
+func Actor(ctx context.Context) *domain.User {
+	u, _ := ctx.Value(actorKey{}).(*domain.User)
+	return u
+}
+
+// require returns the actor if it may do p.
+func require(ctx context.Context, p domain.Permission) (*domain.User, error) {
+	u := Actor(ctx)
+	if u == nil {
+		return nil, domain.ErrUnauthorized.WithMessage("请先登录")
+	}
+	if !u.Can(p) {
+		return nil, domain.ErrForbidden.WithMessage("没有权限执行此操作 (%s)", p)
+	}
+	return u, nil
+}
+
+// audit writes one audit entry in tx; before and after are rendered as JSON.
+func audit(ctx context.Context, tx *store.Tx, action, entity string, id int64, before, after any) error {
+	u := Actor(ctx)
+	if u == nil {
+		u = System
+	}
+	rid, _ := ctx.Value(requestIDKey{}).(string)
+	return tx.Audit(domain.AuditEntry{ActorID: u.ID, ActorName: u.Name, Action: action, Entity: entity, EntityID: id,
+		Before: jsonOf(before), After: jsonOf(after), RequestID: rid})
+}
+
+func jsonOf(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// List is one page of results.
+type List[T any] struct {
+	Items    []T   `json:"items"`
+	Total    int64 `json:"total"`
+	Page     int   `json:"page"`
+	PageSize int   `json:"page_size"`
+}
+
+func newList[T any](items []T, total int64, p store.Page) *List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return &List[T]{Items: items, Total: total, Page: p.Page, PageSize: p.PageSize}
+}
+
+// ListParams are the paging, sorting and text search of a list request,
+// already parsed by the transport.
+type ListParams struct {
+	Page     int
+	PageSize int
+	Sort     string
+	Q        string
+}
+
+// page validates sorting against the columns a list allows (field name →
+// column) and returns the store's paging.
+func (p ListParams) page(sortable map[string]string) (store.Page, error) {
+	out := store.Page{Page: p.Page, PageSize: p.PageSize}
+	if out.Page < 1 {
+		out.Page = 1
+	}
+	if out.PageSize < 1 {
+		out.PageSize = 20
+	}
+	if out.PageSize > 200 {
+		return out, domain.Invalid("page_size", "每页最多 200 条")
+	}
+	if p.Sort != "" {
+		field, desc := p.Sort, false
+		if field[0] == '-' {
+			field, desc = field[1:], true
+		}
+		col, ok := sortable[field]
+		if !ok {
+			return out, domain.Invalid("sort", "不能按 %s 排序", field)
+		}
+		if desc {
+			col = "-" + col
+		}
+		out.Sort = col
+	}
+	return out, nil
+}
+
+// now is the clock of use cases that run outside a transaction.
+func now() time.Time { return time.Now().UTC() }

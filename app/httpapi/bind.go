@@ -1,0 +1,178 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/gin-gonic/gin"
+)
+
+// bind decodes the JSON body into dst, an input struct (never an entity, so
+// ids, creators and roles cannot be mass-assigned). Malformed JSON and wrong
+// types are 400 with the field when JSON names it.
+func bind(c *gin.Context, dst any) error {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体不能为空"}
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体只能包含一个 JSON 对象"}
+	}
+	return nil
+}
+
+// bindOptional is bind for bodies that may be empty (POST /{id}/post).
+func bindOptional(c *gin.Context, dst any) error {
+	if c.Request.ContentLength == 0 {
+		return nil
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return bodyError(err)
+	}
+	if strings.TrimSpace(string(body)) == "" {
+		return nil
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Field: te.Field,
+			Message: fmt.Sprintf("字段 %s 类型错误: 需要 %s，收到 %s", te.Field, jsonType(te.Type.String()), te.Value)}
+	case errors.As(err, &se):
+		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: fmt.Sprintf("JSON 格式错误 (第 %d 字节)", se.Offset)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "JSON 不完整"}
+	}
+	if be := bodyError(err); domain.AsError(be).Kind == domain.KindTooLarge {
+		return be
+	}
+	// Decimal and other value decoders: say what was wrong, not where it broke.
+	return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体格式错误: " + trimDecoderMessage(err.Error())}
+}
+
+func jsonType(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "整数"
+	case strings.Contains(goType, "Decimal"), strings.Contains(goType, "float"):
+		return "数字"
+	case strings.Contains(goType, "bool"):
+		return "true/false"
+	case strings.Contains(goType, "string"):
+		return "字符串"
+	case strings.HasPrefix(goType, "[]"):
+		return "数组"
+	}
+	return "对象"
+}
+
+func trimDecoderMessage(s string) string {
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+// listParams reads page, page_size, sort and q.
+func listParams(c *gin.Context) (app.ListParams, error) {
+	var lp app.ListParams
+	var err error
+	if lp.Page, err = queryInt(c, "page", 1); err != nil {
+		return lp, err
+	}
+	if lp.PageSize, err = queryInt(c, "page_size", 20); err != nil {
+		return lp, err
+	}
+	lp.Sort = c.Query("sort")
+	lp.Q = strings.TrimSpace(c.Query("q"))
+	if len([]rune(lp.Q)) > 100 {
+		return lp, domain.Invalid("q", "搜索词最长 100 字")
+	}
+	return lp, nil
+}
+
+func queryInt(c *gin.Context, name string, def int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Field: name, Message: name + " 应为非负整数"}
+	}
+	return n, nil
+}
+
+func queryID(c *gin.Context, name string) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Field: name, Message: name + " 应为正整数"}
+	}
+	return n, nil
+}
+
+func pathID(c *gin.Context) (int64, error) {
+	n, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "记录 " + c.Param("id") + " 不存在"}
+	}
+	return n, nil
+}
+
+// queryDate reads a YYYY-MM-DD business date (Shanghai) as its start.
+func queryDate(c *gin.Context, name string) (*time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil
+	}
+	t, err := domain.ParseLocalDate(name, v)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// queryRange reads from/to dates; to includes its whole day.
+func queryRange(c *gin.Context) (from, to *time.Time, err error) {
+	if from, err = queryDate(c, "from"); err != nil {
+		return
+	}
+	if to, err = queryDate(c, "to"); err != nil {
+		return
+	}
+	if to != nil {
+		end := app.EndOfDay(*to)
+		to = &end
+	}
+	if from != nil {
+		f := from.UTC()
+		from = &f
+	}
+	return
+}

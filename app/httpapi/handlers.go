@@ -1,0 +1,247 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/gin-gonic/gin"
+)
+
+type loginBody struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var in loginBody
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	sess, err := s.app.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"token": sess.Token, "expires_at": sess.ExpiresAt, "user": meView(sess.User)})
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if err := s.app.Logout(c.Request.Context()); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// meView is the signed-in user with what they may do, for the UI.
+func meView(u *domain.User) gin.H {
+	return gin.H{"id": u.ID, "username": u.Username, "name": u.Name, "roles": u.Roles, "permissions": u.Permissions(),
+		"data_scope": u.DataScope, "department_id": u.DepartmentID, "dingtalk_user_id": u.DingTalkUserID,
+		"mobile": u.Mobile, "email": u.Email, "status": u.Status, "last_login_at": u.LastLoginAt}
+}
+
+func (s *Server) me(c *gin.Context) { c.JSON(http.StatusOK, meView(app.Actor(c.Request.Context()))) }
+
+type passwordBody struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+func (s *Server) changePassword(c *gin.Context) {
+	var in passwordBody
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := s.app.ChangePassword(c.Request.Context(), in.OldPassword, in.NewPassword); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listUsers(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.ListUsers(c.Request.Context(), lp, c.Query("status")))
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	var in app.UserInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusCreated)(s.app.CreateUser(c.Request.Context(), in))
+}
+
+func (s *Server) getUser(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.GetUser(c.Request.Context(), id))
+}
+
+func (s *Server) updateUser(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var in app.UserInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.UpdateUser(c.Request.Context(), id, in))
+}
+
+func (s *Server) auditLog(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f := app.AuditFilter{Entity: c.Query("entity"), Action: c.Query("action")}
+	if f.EntityID, err = queryID(c, "entity_id"); err == nil {
+		if f.ActorID, err = queryID(c, "actor_id"); err == nil {
+			f.From, f.To, err = queryRange(c)
+		}
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.AuditLog(c.Request.Context(), f, lp))
+}
+
+func (s *Server) listDict(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.ListDict(c.Request.Context(), c.Param("type"), lp))
+}
+
+func (s *Server) createDict(c *gin.Context) {
+	var in app.DictEntryInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusCreated)(s.app.CreateDictEntry(c.Request.Context(), c.Param("type"), in))
+}
+
+func (s *Server) getDict(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.DictEntry(c.Request.Context(), c.Param("type"), id))
+}
+
+func (s *Server) updateDict(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var in app.DictEntryInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.UpdateDictEntry(c.Request.Context(), c.Param("type"), id, in))
+}
+
+func (s *Server) deleteDict(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := s.app.DeleteDictEntry(c.Request.Context(), c.Param("type"), id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) stock(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f := app.StockFilter{SKU: c.Query("sku"), NonZero: c.Query("non_zero") == "true"}
+	if b, ok := c.GetQuery("batch"); ok {
+		f.Batch = &b
+	}
+	if f.ProductID, err = queryID(c, "product_id"); err == nil {
+		if f.WarehouseID, err = queryID(c, "warehouse_id"); err == nil {
+			f.CategoryID, err = queryID(c, "category_id")
+		}
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	asOf, err := queryDate(c, "as_of")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if asOf != nil {
+		end := app.EndOfDay(*asOf)
+		f.AsOf = &end
+	}
+	respond(c, http.StatusOK)(s.app.Stock(c.Request.Context(), f, lp))
+}
+
+func (s *Server) moves(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f := app.MoveFilter{DocType: c.Query("doc_type")}
+	if f.ProductID, err = queryID(c, "product_id"); err == nil {
+		if f.WarehouseID, err = queryID(c, "warehouse_id"); err == nil {
+			if f.DocID, err = queryID(c, "doc_id"); err == nil {
+				f.From, f.To, err = queryRange(c)
+			}
+		}
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.Moves(c.Request.Context(), f, lp))
+}
+
+func (s *Server) postOpening(c *gin.Context) {
+	var in app.OpeningInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusCreated)(s.app.PostOpening(c.Request.Context(), in))
+}
+
+func (s *Server) getOpening(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.GetOpening(c.Request.Context(), id))
+}

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/dingerp/erpd/store"
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics holds the Prometheus series of one server. Each server has its own
+// registry, so tests can run several side by side.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(s *store.Store) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "erpd_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "erpd_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route"}),
+	}
+	pool := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "erpd_db_pool_" + name, Help: help}, f)
+	}
+	m.reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		pool("open_connections", "Open database connections.", func() float64 { o, _, _, _, _ := s.PoolStats(); return float64(o) }),
+		pool("in_use", "Database connections in use.", func() float64 { _, u, _, _, _ := s.PoolStats(); return float64(u) }),
+		pool("idle", "Idle database connections.", func() float64 { _, _, i, _, _ := s.PoolStats(); return float64(i) }),
+		pool("wait_count", "Total waits for a database connection.", func() float64 { _, _, _, w, _ := s.PoolStats(); return float64(w) }),
+		pool("wait_seconds", "Total time waited for a database connection.", func() float64 { _, _, _, _, d := s.PoolStats(); return d.Seconds() }),
+	)
+	return m
+}
+
+func (m *metrics) middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched" // never the raw path: unbounded label values
+		}
+		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+		m.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	}
+}
+
+func (m *metrics) handler() gin.HandlerFunc {
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+}

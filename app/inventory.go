@@ -1,0 +1,653 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// OpeningLineInput is one line of an opening-balance import.
+type OpeningLineInput struct {
+	ProductID int64           `json:"product_id"`
+	Qty       decimal.Decimal `json:"qty"`
+	UnitCost  decimal.Decimal `json:"unit_cost"`
+	Batch     string          `json:"batch"`
+	Expiry    *string         `json:"expiry"`
+}
+
+// OpeningInput posts opening balances (期初库存) into one warehouse.
+type OpeningInput struct {
+	WarehouseID int64              `json:"warehouse_id"`
+	Remark      string             `json:"remark"`
+	Lines       []OpeningLineInput `json:"lines"`
+}
+
+// TransferLineInput is one line of a transfer.
+type TransferLineInput struct {
+	ProductID int64           `json:"product_id"`
+	Qty       decimal.Decimal `json:"qty"`
+	Batch     string          `json:"batch"`
+}
+
+// TransferInput creates or edits a draft transfer; absent fields are kept.
+type TransferInput struct {
+	FromWarehouseID *int64               `json:"from_warehouse_id"`
+	ToWarehouseID   *int64               `json:"to_warehouse_id"`
+	Remark          *string              `json:"remark"`
+	Lines           *[]TransferLineInput `json:"lines"`
+	Version         int                  `json:"version"`
+}
+
+// StocktakeLineInput is one counted product. UnitCost values a gain of a
+// product that has no average cost yet in the warehouse.
+type StocktakeLineInput struct {
+	ProductID  int64            `json:"product_id"`
+	CountedQty decimal.Decimal  `json:"counted_qty"`
+	Batch      string           `json:"batch"`
+	UnitCost   *decimal.Decimal `json:"unit_cost"`
+}
+
+// StocktakeInput creates or edits a draft stocktake.
+type StocktakeInput struct {
+	WarehouseID *int64                `json:"warehouse_id"`
+	Remark      *string               `json:"remark"`
+	Lines       *[]StocktakeLineInput `json:"lines"`
+	Version     int                   `json:"version"`
+}
+
+// refs are the warehouses and products a document names, checked to exist
+// and to be usable.
+type refs struct {
+	whs   map[int64]domain.Warehouse
+	prods map[int64]domain.Product
+}
+
+// loadRefs loads the warehouses and products a document uses, and reports
+// the first missing or inactive one on its field.
+func loadRefs(q store.Q, whs map[string]int64, lines []int64) (*refs, error) {
+	r := &refs{}
+	ids := make([]int64, 0, len(whs))
+	for _, id := range whs {
+		ids = append(ids, id)
+	}
+	var err error
+	if r.whs, err = store.Warehouses.GetMany(q, ids, func(w *domain.Warehouse) int64 { return w.ID }); err != nil {
+		return nil, err
+	}
+	for field, id := range whs {
+		w, ok := r.whs[id]
+		if !ok {
+			return nil, domain.Invalid(field, "仓库 %d 不存在", id)
+		}
+		if w.Status != domain.StatusActive {
+			return nil, domain.Invalid(field, "仓库 %s 已停用", w.Name)
+		}
+	}
+	if r.prods, err = store.Products.GetMany(q, lines, func(p *domain.Product) int64 { return p.ID }); err != nil {
+		return nil, err
+	}
+	for i, id := range lines {
+		p, ok := r.prods[id]
+		field := fmt.Sprintf("lines[%d].product_id", i)
+		if !ok {
+			return nil, domain.Invalid(field, "商品 %d 不存在", id)
+		}
+		if p.Status != domain.StatusActive {
+			return nil, domain.Invalid(field, "商品 %s 已停用", p.SKU)
+		}
+	}
+	return r, nil
+}
+
+// PostOpening records opening balances: goods on hand when the company
+// starts using erpd, at their known unit cost.
+func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	o := &domain.Opening{WarehouseID: in.WarehouseID, DocHeader: domain.DocHeader{Remark: in.Remark, Status: domain.DocPosted, CreatedBy: actor.ID, Version: 1}}
+	for _, l := range in.Lines {
+		o.Lines = append(o.Lines, domain.OpeningLine{ProductID: l.ProductID, Qty: l.Qty, UnitCost: l.UnitCost, Batch: l.Batch, Expiry: l.Expiry})
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		pids := make([]int64, len(o.Lines))
+		for i, l := range o.Lines {
+			pids[i] = l.ProductID
+		}
+		r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+		if err != nil {
+			return err
+		}
+		keys := make([]domain.BalanceKey, len(o.Lines))
+		expiry := map[domain.BalanceKey]string{}
+		for i, l := range o.Lines {
+			if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[l.ProductID], l.Batch); err != nil {
+				return err
+			}
+			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: o.WarehouseID, Batch: l.Batch}
+			if l.Expiry != nil {
+				expiry[keys[i]] = *l.Expiry
+			}
+		}
+		if o.Number, err = tx.NextNumber(domain.DocOpening); err != nil {
+			return err
+		}
+		o.PostedAt = &tx.Now
+		if err := tx.CreateOpening(o); err != nil {
+			return err
+		}
+		balances, err := tx.LockBalances(keys, expiry)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: domain.DocOpening, ID: o.ID, Number: o.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i, l := range o.Lines {
+			p.SetExpiry(keys[i], l.Expiry)
+			p.In(keys[i], l.ID, l.Qty, l.Amount)
+		}
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "post", domain.DocOpening, o.ID, nil, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// GetOpening returns an opening document.
+func (a *App) GetOpening(ctx context.Context, id int64) (*domain.Opening, error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	return a.store.GetOpening(a.store.Read(ctx), id)
+}
+
+func (in TransferInput) apply(t *domain.Transfer) {
+	set(&t.FromWarehouseID, in.FromWarehouseID)
+	set(&t.ToWarehouseID, in.ToWarehouseID)
+	set(&t.Remark, in.Remark)
+	if in.Lines != nil {
+		t.Lines = make([]domain.TransferLine, len(*in.Lines))
+		for i, l := range *in.Lines {
+			t.Lines[i] = domain.TransferLine{ProductID: l.ProductID, Qty: l.Qty, Batch: l.Batch}
+		}
+	}
+}
+
+func checkTransfer(q store.Q, t *domain.Transfer) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	pids := make([]int64, len(t.Lines))
+	for i, l := range t.Lines {
+		pids[i] = l.ProductID
+	}
+	r, err := loadRefs(q, map[string]int64{"from_warehouse_id": t.FromWarehouseID, "to_warehouse_id": t.ToWarehouseID}, pids)
+	if err != nil {
+		return err
+	}
+	for i, l := range t.Lines {
+		if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[l.ProductID], l.Batch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateTransfer saves a draft transfer with a number.
+func (a *App) CreateTransfer(ctx context.Context, in TransferInput) (*domain.Transfer, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	t := &domain.Transfer{DocHeader: domain.DocHeader{Status: domain.DocDraft, CreatedBy: actor.ID, Version: 1}}
+	in.apply(t)
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := checkTransfer(tx, t); err != nil {
+			return err
+		}
+		var err error
+		if t.Number, err = tx.NextNumber(domain.DocTransfer); err != nil {
+			return err
+		}
+		if err := tx.CreateTransfer(t); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", domain.DocTransfer, t.ID, nil, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// UpdateTransfer edits a draft transfer.
+func (a *App) UpdateTransfer(ctx context.Context, id int64, in TransferInput) (*domain.Transfer, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var t *domain.Transfer
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if t, err = store.GetTransfer(tx, id, true); err != nil {
+			return err
+		}
+		if err := t.CheckEditable(); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(t.Version, in.Version); err != nil {
+			return err
+		}
+		before := *t
+		in.apply(t)
+		if err := checkTransfer(tx, t); err != nil {
+			return err
+		}
+		old := t.Version
+		t.Version++
+		if err := tx.UpdateTransfer(t, old, in.Lines != nil); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", domain.DocTransfer, t.ID, before, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// PostTransfer moves the goods: out of the source at its moving-average
+// cost, into the destination at that same cost. All lines or none.
+func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.Transfer, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var t *domain.Transfer
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if t, err = store.GetTransfer(tx, id, true); err != nil {
+			return err
+		}
+		if t.Status != domain.DocDraft {
+			return domain.ErrInvalidState.WithMessage("调拨单 %s 状态为 %s，不能过账", t.Number, t.Status)
+		}
+		if err := domain.CheckVersion(t.Version, version); err != nil {
+			return err
+		}
+		if err := checkTransfer(tx, t); err != nil {
+			return err
+		}
+		pids := make([]int64, len(t.Lines))
+		keys := make([]domain.BalanceKey, 0, 2*len(t.Lines))
+		for i, l := range t.Lines {
+			pids[i] = l.ProductID
+			keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
+				domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
+		}
+		r, err := loadRefs(tx, map[string]int64{"from_warehouse_id": t.FromWarehouseID, "to_warehouse_id": t.ToWarehouseID}, pids)
+		if err != nil {
+			return err
+		}
+		balances, err := tx.LockBalances(keys, nil)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i := range t.Lines {
+			l := &t.Lines[i]
+			from, to := keys[2*i], keys[2*i+1]
+			amount, err := p.Out(from, l.ID, l.Qty, fmt.Sprintf("lines[%d].qty", i))
+			if err != nil {
+				return err
+			}
+			p.SetExpiry(to, p.Balance(from).Expiry)
+			p.In(to, l.ID, l.Qty, amount)
+			l.Amount = amount
+			l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
+		}
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		old := t.Version
+		t.Status, t.PostedAt, t.Version = domain.DocPosted, &tx.Now, old+1
+		if err := tx.UpdateTransfer(t, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "post", domain.DocTransfer, t.ID, nil, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CancelTransfer cancels a draft transfer; posted ones are corrected by a
+// transfer back, never undone.
+func (a *App) CancelTransfer(ctx context.Context, id int64) (*domain.Transfer, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var t *domain.Transfer
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if t, err = store.GetTransfer(tx, id, true); err != nil {
+			return err
+		}
+		if t.Status != domain.DocDraft {
+			return domain.ErrInvalidState.WithMessage("调拨单 %s 状态为 %s，不能作废", t.Number, t.Status)
+		}
+		old := t.Version
+		t.Status, t.Version = domain.DocCancelled, old+1
+		if err := tx.UpdateTransfer(t, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "cancel", domain.DocTransfer, t.ID, nil, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// GetTransfer returns a transfer with its lines.
+func (a *App) GetTransfer(ctx context.Context, id int64) (*domain.Transfer, error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	return store.GetTransfer(a.store.Read(ctx), id, false)
+}
+
+// DocFilter narrows document lists.
+type DocFilter = store.DocFilter
+
+var docSortable = map[string]string{"id": "id", "number": "number", "created_at": "created_at", "posted_at": "posted_at"}
+
+// ListTransfers pages through transfers.
+func (a *App) ListTransfers(ctx context.Context, f DocFilter, lp ListParams) (*List[domain.Transfer], error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(docSortable)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListTransfers(a.store.Read(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+func (in StocktakeInput) apply(s *domain.Stocktake) {
+	set(&s.WarehouseID, in.WarehouseID)
+	set(&s.Remark, in.Remark)
+	if in.Lines != nil {
+		s.Lines = make([]domain.StocktakeLine, len(*in.Lines))
+		for i, l := range *in.Lines {
+			s.Lines[i] = domain.StocktakeLine{ProductID: l.ProductID, CountedQty: l.CountedQty, Batch: l.Batch}
+			if l.UnitCost != nil {
+				s.Lines[i].UnitCost = *l.UnitCost
+			}
+		}
+	}
+}
+
+func checkStocktake(q store.Q, s *domain.Stocktake) (*refs, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	pids := make([]int64, len(s.Lines))
+	for i, l := range s.Lines {
+		pids[i] = l.ProductID
+		if l.UnitCost.IsNegative() {
+			return nil, domain.Invalid(fmt.Sprintf("lines[%d].unit_cost", i), "单位成本不能为负")
+		}
+	}
+	r, err := loadRefs(q, map[string]int64{"warehouse_id": s.WarehouseID}, pids)
+	if err != nil {
+		return nil, err
+	}
+	for i, l := range s.Lines {
+		if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[l.ProductID], l.Batch); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// CreateStocktake saves a draft stocktake with a number.
+func (a *App) CreateStocktake(ctx context.Context, in StocktakeInput) (*domain.Stocktake, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	s := &domain.Stocktake{DocHeader: domain.DocHeader{Status: domain.DocDraft, CreatedBy: actor.ID, Version: 1}}
+	in.apply(s)
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := checkStocktake(tx, s); err != nil {
+			return err
+		}
+		var err error
+		if s.Number, err = tx.NextNumber(domain.DocStocktake); err != nil {
+			return err
+		}
+		if err := tx.CreateStocktake(s); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", domain.DocStocktake, s.ID, nil, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// UpdateStocktake edits a draft stocktake.
+func (a *App) UpdateStocktake(ctx context.Context, id int64, in StocktakeInput) (*domain.Stocktake, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var s *domain.Stocktake
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if s, err = store.GetStocktake(tx, id, true); err != nil {
+			return err
+		}
+		if err := s.CheckEditable(); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(s.Version, in.Version); err != nil {
+			return err
+		}
+		before := *s
+		in.apply(s)
+		if _, err := checkStocktake(tx, s); err != nil {
+			return err
+		}
+		old := s.Version
+		s.Version++
+		if err := tx.UpdateStocktake(s, old, in.Lines != nil); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", domain.DocStocktake, s.ID, before, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// PostStocktake books the difference between counted and on-hand quantities
+// at the moment of posting: a gain comes in at the current average cost (or
+// the line's unit cost when there is none), a loss goes out at it.
+func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain.Stocktake, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var s *domain.Stocktake
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if s, err = store.GetStocktake(tx, id, true); err != nil {
+			return err
+		}
+		if s.Status != domain.DocDraft {
+			return domain.ErrInvalidState.WithMessage("盘点单 %s 状态为 %s，不能过账", s.Number, s.Status)
+		}
+		if err := domain.CheckVersion(s.Version, version); err != nil {
+			return err
+		}
+		r, err := checkStocktake(tx, s)
+		if err != nil {
+			return err
+		}
+		keys := make([]domain.BalanceKey, len(s.Lines))
+		for i, l := range s.Lines {
+			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: s.WarehouseID, Batch: l.Batch}
+		}
+		balances, err := tx.LockBalances(keys, nil)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i := range s.Lines {
+			l := &s.Lines[i]
+			b := p.Balance(keys[i])
+			l.BookQty = b.OnHand
+			l.DiffQty = l.CountedQty.Sub(b.OnHand)
+			switch {
+			case l.DiffQty.IsPositive():
+				cost := b.AvgCost
+				if !cost.IsPositive() {
+					cost = l.UnitCost
+				}
+				l.Amount = domain.RoundAmount(l.DiffQty.Mul(cost))
+				p.In(keys[i], l.ID, l.DiffQty, l.Amount)
+			case l.DiffQty.IsNegative():
+				l.Amount = p.Loss(keys[i], l.ID, l.DiffQty.Neg()).Neg()
+			default:
+				l.Amount = domain.Zero
+			}
+			l.UnitCost = domain.Zero
+			if !l.DiffQty.IsZero() {
+				l.UnitCost = domain.RoundCost(l.Amount.Div(l.DiffQty))
+			}
+		}
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		old := s.Version
+		s.Status, s.PostedAt, s.Version = domain.DocPosted, &tx.Now, old+1
+		if err := tx.UpdateStocktake(s, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "post", domain.DocStocktake, s.ID, nil, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// CancelStocktake cancels a draft stocktake.
+func (a *App) CancelStocktake(ctx context.Context, id int64) (*domain.Stocktake, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var s *domain.Stocktake
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if s, err = store.GetStocktake(tx, id, true); err != nil {
+			return err
+		}
+		if s.Status != domain.DocDraft {
+			return domain.ErrInvalidState.WithMessage("盘点单 %s 状态为 %s，不能作废", s.Number, s.Status)
+		}
+		old := s.Version
+		s.Status, s.Version = domain.DocCancelled, old+1
+		if err := tx.UpdateStocktake(s, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "cancel", domain.DocStocktake, s.ID, nil, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// GetStocktake returns a stocktake with its lines.
+func (a *App) GetStocktake(ctx context.Context, id int64) (*domain.Stocktake, error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	return store.GetStocktake(a.store.Read(ctx), id, false)
+}
+
+// ListStocktakes pages through stocktakes.
+func (a *App) ListStocktakes(ctx context.Context, f DocFilter, lp ListParams) (*List[domain.Stocktake], error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(docSortable)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListStocktakes(a.store.Read(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// StockFilter narrows stock balance queries.
+type StockFilter = store.BalanceFilter
+
+// Stock pages through balances, current or as of the end of a day.
+func (a *App) Stock(ctx context.Context, f StockFilter, lp ListParams) (*List[store.BalanceView], error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"sku": "sku", "on_hand": "on_hand", "value": "value"})
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := a.store.Balances(a.store.Read(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// MoveFilter narrows the stock ledger.
+type MoveFilter = store.MoveFilter
+
+// Moves pages through the stock ledger.
+func (a *App) Moves(ctx context.Context, f MoveFilter, lp ListParams) (*List[domain.Move], error) {
+	if _, err := require(ctx, domain.PermStockRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"id": "id", "posted_at": "posted_at"})
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := a.store.Moves(a.store.Read(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// EndOfDay is the first instant after the business day date (Shanghai).
+func EndOfDay(date time.Time) time.Time { return date.AddDate(0, 0, 1).UTC() }

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// DemoPassword is the password of every demo user. It is printed at start
+// and only ever used for the demo data directory.
+const DemoPassword = "erpdemo2026"
+
+func p[T any](v T) *T { return &v }
+
+func dec(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }
+
+// SeedDemo fills an empty database with a small trading company (华东商贸):
+// three warehouses, staff in every role, suppliers, customers, 36 products
+// and their opening stock, and a posted transfer and stocktake. It does
+// nothing when products already exist, so restarting the demo keeps edits.
+func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
+	if found, err := store.Exists(s.Read(ctx), "products", "1 = 1"); err != nil || found {
+		return err
+	}
+	ctx = app.WithActor(ctx, app.System)
+	cat := a.Catalog()
+
+	for _, u := range []struct {
+		user, name string
+		role       domain.Role
+		scope      string
+	}{
+		{"caigou", "王采购", domain.RolePurchaser, domain.ScopeDepartment},
+		{"xiaoshou", "李销售", domain.RoleSales, domain.ScopeOwn},
+		{"cangguan", "张仓管", domain.RoleWarehouse, domain.ScopeAll},
+		{"caiwu", "赵会计", domain.RoleFinance, domain.ScopeAll},
+		{"jingli", "陈经理", domain.RoleManager, domain.ScopeAll},
+	} {
+		if _, err := a.CreateUser(ctx, app.UserInput{Username: p(u.user), Name: p(u.name), Password: p(DemoPassword),
+			Roles: &[]domain.Role{u.role}, DataScope: p(u.scope)}); err != nil {
+			return fmt.Errorf("user %s: %w", u.user, err)
+		}
+	}
+
+	units := map[string]int64{}
+	for _, n := range []string{"个", "瓶", "包", "件", "台", "千克", "盒", "支"} {
+		u, err := cat.Units.Create(ctx, app.UnitInput{Name: p(n)})
+		if err != nil {
+			return err
+		}
+		units[n] = u.ID
+	}
+	for _, d := range []struct{ name, base, ratio string }{{"箱", "瓶", "24"}, {"提", "瓶", "6"}, {"打", "支", "12"}} {
+		u, err := cat.Units.Create(ctx, app.UnitInput{Name: p(d.name), BaseUnitID: p(units[d.base]), Ratio: dec(d.ratio)})
+		if err != nil {
+			return err
+		}
+		units[d.name] = u.ID
+	}
+
+	cats := map[string]int64{}
+	for _, c := range []struct{ code, name, parent string }{
+		{"FOOD", "食品饮料", ""}, {"DRINK", "饮料", "FOOD"}, {"SNACK", "休闲零食", "FOOD"},
+		{"DAILY", "日用百货", ""}, {"OFFICE", "办公用品", ""}, {"ELEC", "数码电器", ""},
+	} {
+		in := app.CategoryInput{Code: p(c.code), Name: p(c.name)}
+		if c.parent != "" {
+			in.ParentID = p(cats[c.parent])
+		}
+		v, err := cat.Categories.Create(ctx, in)
+		if err != nil {
+			return err
+		}
+		cats[c.code] = v.ID
+	}
+
+	whs := []*domain.Warehouse{}
+	for _, w := range []struct{ code, name, addr string }{
+		{"SH01", "上海总仓", "上海市青浦区华新镇华腾路 1288 号"},
+		{"HZ01", "杭州分仓", "杭州市余杭区仓前街道文一西路 998 号"},
+		{"NJ01", "南京门店仓", "南京市鼓楼区中山北路 200 号"},
+	} {
+		v, err := cat.Warehouses.Create(ctx, app.WarehouseInput{Code: p(w.code), Name: p(w.name), Address: p(w.addr)})
+		if err != nil {
+			return err
+		}
+		whs = append(whs, v)
+	}
+
+	for _, pt := range []struct {
+		code, name, typ, contact, phone, addr, limit string
+		days                                         int
+	}{
+		{"S001", "农夫山泉股份有限公司华东分公司", domain.PartnerSupplier, "周经理", "0571-88001234", "杭州市西湖区", "0", 30},
+		{"S002", "上海晨光文具股份有限公司", domain.PartnerSupplier, "吴主管", "021-57471234", "上海市奉贤区", "0", 45},
+		{"S003", "旺旺食品（上海）有限公司", domain.PartnerSupplier, "郑经理", "021-62351234", "上海市长宁区", "0", 30},
+		{"S004", "维达纸业（中国）有限公司", domain.PartnerSupplier, "孙经理", "0750-3801234", "广东省江门市", "0", 60},
+		{"S005", "深圳绿联科技股份有限公司", domain.PartnerSupplier, "钱经理", "0755-28501234", "深圳市龙华区", "0", 30},
+		{"C001", "上海联华超市有限公司", domain.PartnerCustomer, "冯采购", "021-63581234", "上海市普陀区", "200000", 30},
+		{"C002", "杭州百大便利店连锁", domain.PartnerCustomer, "陈店长", "0571-87051234", "杭州市上城区", "50000", 15},
+		{"C003", "南京苏果社区店", domain.PartnerCustomer, "褚店长", "025-83201234", "南京市玄武区", "30000", 15},
+		{"C004", "苏州工业园区星海学校", domain.PartnerCustomer, "卫老师", "0512-62881234", "苏州市工业园区", "0", 30},
+		{"C005", "宁波东方电器商行", domain.PartnerCustomer, "蒋老板", "0574-87301234", "宁波市海曙区", "80000", 30},
+		{"C006", "无锡好邻居便利店", domain.PartnerCustomer, "沈店长", "0510-82701234", "无锡市梁溪区", "20000", 7},
+		{"B001", "上海易购贸易有限公司", domain.PartnerBoth, "韩经理", "021-64201234", "上海市徐汇区", "100000", 30},
+	} {
+		if _, err := cat.Partners.Create(ctx, app.PartnerInput{Code: p(pt.code), Name: p(pt.name), Type: p(pt.typ),
+			Contact: p(pt.contact), Phone: p(pt.phone), Address: p(pt.addr), CreditLimit: dec(pt.limit), PaymentTermsDays: p(pt.days)}); err != nil {
+			return err
+		}
+	}
+
+	type prod struct{ sku, name, spec, unit, cat, barcode, safety, cost, qty string }
+	prods := []prod{
+		{"DR001", "农夫山泉饮用天然水", "550ml", "瓶", "DRINK", "6921168509256", "240", "1.05", "2400"},
+		{"DR002", "农夫山泉东方树叶茉莉花茶", "500ml", "瓶", "DRINK", "6921168558049", "120", "3.20", "960"},
+		{"DR003", "可口可乐", "330ml 罐装", "瓶", "DRINK", "6928804011173", "240", "1.85", "1440"},
+		{"DR004", "元气森林白桃气泡水", "480ml", "瓶", "DRINK", "6970399920415", "120", "3.60", "720"},
+		{"DR005", "康师傅冰红茶", "500ml", "瓶", "DRINK", "6920459905012", "120", "1.90", "1200"},
+		{"DR006", "伊利纯牛奶", "250ml×24 盒", "箱", "DRINK", "6907992500133", "20", "52.00", "150"},
+		{"DR007", "统一阿萨姆奶茶", "500ml", "瓶", "DRINK", "6925303773106", "96", "2.80", "576"},
+		{"SN001", "旺旺雪饼", "84g", "包", "SNACK", "6920658211884", "100", "4.10", "600"},
+		{"SN002", "旺旺仙贝", "52g", "包", "SNACK", "6920658211891", "100", "3.50", "500"},
+		{"SN003", "三只松鼠每日坚果", "750g/30 袋", "盒", "SNACK", "6971078451234", "20", "68.00", "80"},
+		{"SN004", "良品铺子猪肉脯", "100g", "包", "SNACK", "6970211891234", "50", "12.50", "300"},
+		{"SN005", "乐事原味薯片", "70g", "包", "SNACK", "6924743915763", "100", "4.60", "720"},
+		{"SN006", "奥利奥原味夹心饼干", "97g", "包", "SNACK", "6901668005373", "80", "4.20", "480"},
+		{"SN007", "德芙丝滑牛奶巧克力", "43g", "包", "SNACK", "6914973600584", "60", "5.80", "360"},
+		{"DA001", "维达超韧抽纸", "3 层 130 抽×6 包", "提", "DAILY", "6901236341234", "40", "11.80", "240"},
+		{"DA002", "维达卷纸", "4 层 140g×10 卷", "提", "DAILY", "6901236342345", "30", "19.50", "180"},
+		{"DA003", "蓝月亮洗衣液", "3kg", "瓶", "DAILY", "6902022131234", "20", "35.00", "120"},
+		{"DA004", "舒肤佳香皂", "108g", "个", "DAILY", "6903148041234", "50", "3.90", "400"},
+		{"DA005", "高露洁牙膏", "140g", "支", "DAILY", "6920354811234", "60", "7.50", "360"},
+		{"DA006", "洁柔湿巾", "80 片", "包", "DAILY", "6922266441234", "40", "6.20", "200"},
+		{"OF001", "晨光中性笔", "0.5mm 黑色", "支", "OFFICE", "6921734901234", "240", "0.95", "2400"},
+		{"OF002", "晨光笔记本", "A5 80 页", "个", "OFFICE", "6921734912345", "100", "3.20", "600"},
+		{"OF003", "得力订书机", "12 号", "个", "OFFICE", "6921734923456", "20", "11.00", "120"},
+		{"OF004", "得力 A4 复印纸", "70g 500 张", "包", "OFFICE", "6921734934567", "50", "18.50", "300"},
+		{"OF005", "晨光修正带", "5mm×6m", "个", "OFFICE", "6921734945678", "60", "2.60", "480"},
+		{"OF006", "得力文件夹", "A4 双夹", "个", "OFFICE", "6921734956789", "40", "4.30", "240"},
+		{"EL001", "绿联 USB-C 数据线", "1m 60W", "件", "ELEC", "6957303861234", "30", "16.00", "200"},
+		{"EL002", "绿联 20W 快充充电器", "PD 单口", "件", "ELEC", "6957303872345", "20", "32.00", "120"},
+		{"EL003", "小米充电宝", "10000mAh", "台", "ELEC", "6934177712345", "10", "69.00", "60"},
+		{"EL004", "罗技无线鼠标 M170", "黑色", "台", "ELEC", "6943497912345", "10", "45.00", "80"},
+		{"EL005", "公牛插线板", "6 位 1.8m", "件", "ELEC", "6925006712345", "15", "38.00", "90"},
+		{"EL006", "飞利浦 LED 灯泡", "9W E27", "个", "ELEC", "6923410712345", "30", "8.50", "240"},
+		{"FD001", "金龙鱼大米", "5kg", "包", "FOOD", "6948195800123", "20", "32.00", "100"},
+		{"FD002", "鲁花花生油", "5L", "瓶", "FOOD", "6920937800123", "10", "128.00", "40"},
+		{"FD003", "海天生抽酱油", "500ml", "瓶", "FOOD", "6902265110123", "30", "7.80", "180"},
+		{"FD004", "散装白砂糖", "按重量", "千克", "FOOD", "", "20", "6.40", "150"},
+	}
+	byWH := map[int64][]app.OpeningLineInput{}
+	var firstIDs []int64
+	for i, pr := range prods {
+		in := app.ProductInput{SKU: p(pr.sku), Name: p(pr.name), Spec: p(pr.spec), UnitID: p(units[pr.unit]),
+			CategoryID: p(cats[pr.cat]), Barcode: p(pr.barcode), SafetyStock: dec(pr.safety)}
+		if pr.cat == "FOOD" || pr.cat == "DRINK" || pr.cat == "SNACK" {
+			in.TaxRate = dec("0.09") // 农产品及部分食品适用 9% 税率
+			if pr.sku == "DR001" || pr.sku == "SN001" {
+				in.TaxRate = dec("0.13")
+			}
+		}
+		v, err := cat.Products.Create(ctx, in)
+		if err != nil {
+			return fmt.Errorf("product %s: %w", pr.sku, err)
+		}
+		if i < 6 {
+			firstIDs = append(firstIDs, v.ID)
+		}
+		qty := decimal.RequireFromString(pr.qty)
+		main := qty.Mul(decimal.RequireFromString("0.6")).Round(0)
+		byWH[whs[0].ID] = append(byWH[whs[0].ID], app.OpeningLineInput{ProductID: v.ID, Qty: main, UnitCost: decimal.RequireFromString(pr.cost)})
+		if rest := qty.Sub(main); rest.IsPositive() {
+			w := whs[1+i%2]
+			byWH[w.ID] = append(byWH[w.ID], app.OpeningLineInput{ProductID: v.ID, Qty: rest, UnitCost: decimal.RequireFromString(pr.cost)})
+		}
+	}
+	for _, w := range whs {
+		if _, err := a.PostOpening(ctx, app.OpeningInput{WarehouseID: w.ID, Remark: "系统启用期初库存", Lines: byWH[w.ID]}); err != nil {
+			return fmt.Errorf("opening %s: %w", w.Code, err)
+		}
+	}
+
+	lines := []app.TransferLineInput{}
+	for _, id := range firstIDs[:3] {
+		lines = append(lines, app.TransferLineInput{ProductID: id, Qty: decimal.NewFromInt(48)})
+	}
+	t, err := a.CreateTransfer(ctx, app.TransferInput{FromWarehouseID: &whs[0].ID, ToWarehouseID: &whs[2].ID, Remark: p("南京门店补货"), Lines: &lines})
+	if err != nil {
+		return err
+	}
+	if _, err := a.PostTransfer(ctx, t.ID, 0); err != nil {
+		return err
+	}
+	st, err := a.CreateStocktake(ctx, app.StocktakeInput{WarehouseID: &whs[0].ID, Remark: p("月末抽盘"), Lines: &[]app.StocktakeLineInput{
+		{ProductID: firstIDs[0], CountedQty: decimal.NewFromInt(1390)},
+		{ProductID: firstIDs[4], CountedQty: decimal.NewFromInt(722)},
+	}})
+	if err != nil {
+		return err
+	}
+	_, err = a.PostStocktake(ctx, st.ID, 0)
+	return err
+}

@@ -1,0 +1,302 @@
+// Command erpd is the ERP server: HTTP API, workers and (later) the DingTalk
+// stream connection, in one process.
+//
+//	erpd                 serve with the configuration (embedded SQLite by default)
+//	erpd --demo          serve a demo company on the embedded default
+//	erpd config          print the effective configuration, secrets masked
+//	erpd migrate         migrate the database and exit
+//	erpd check           verify the stock ledger (balances = Σ moves) and exit
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/app/httpapi"
+	"github.com/dingerp/erpd/config"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/cache"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	if err := m.ParseFlags(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	code := m.Exec(ctx)
+	os.Exit(code)
+}
+
+// Main is the whole program, built so tests can start it on a random port
+// with the same wiring as production.
+type Main struct {
+	ConfigPath string
+	Command    string
+	Demo       bool
+	Config     *config.Config
+	Out        io.Writer
+
+	Log   *slog.Logger
+	Store *store.Store
+	Cache domain.Cache
+	App   *app.App
+
+	ln       net.Listener
+	http     *http.Server
+	closeRed func() error
+	cancel   context.CancelFunc
+	done     chan struct{}
+}
+
+// NewMain returns a Main with defaults.
+func NewMain() *Main { return &Main{Out: os.Stdout, Command: "serve", done: make(chan struct{})} }
+
+// ParseFlags reads the command line.
+func (m *Main) ParseFlags(args []string) error {
+	fs := flag.NewFlagSet("erpd", flag.ContinueOnError)
+	fs.StringVar(&m.ConfigPath, "config", "", "path to erp.yaml (or ERP_CONFIG)")
+	fs.BoolVar(&m.Demo, "demo", false, "run a demo company on the embedded database")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: erpd [--config erp.yaml] [--demo] [serve|demo|config|migrate|check]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		m.Command = fs.Arg(0)
+	}
+	switch m.Command {
+	case "demo":
+		m.Command, m.Demo = "serve", true
+	case "serve", "config", "migrate", "check":
+	default:
+		return fmt.Errorf("erpd: unknown command %q", m.Command)
+	}
+	if m.Demo {
+		// The demo never touches a real company's data directory.
+		if os.Getenv("ERP_DATA_DIR") == "" {
+			os.Setenv("ERP_DATA_DIR", "./demo-data")
+		}
+		if os.Getenv("ERP_ADMIN_PASSWORD") == "" {
+			os.Setenv("ERP_ADMIN_PASSWORD", DemoPassword)
+		}
+	}
+	cfg, err := config.Load(m.ConfigPath)
+	if err != nil {
+		return err
+	}
+	m.Config = cfg
+	return nil
+}
+
+// Exec runs the chosen command until ctx ends and returns the exit code.
+func (m *Main) Exec(ctx context.Context) int {
+	switch m.Command {
+	case "config":
+		fmt.Fprintln(m.Out, m.Config.Masked())
+		return 0
+	case "migrate", "check":
+		if err := m.Open(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer m.Close()
+		if m.Command == "check" {
+			bad, err := m.Store.LedgerCheck(m.Store.Read(ctx))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			if len(bad) > 0 {
+				fmt.Fprintf(os.Stderr, "stock ledger: %d balances differ from their moves: %v\n", len(bad), bad)
+				return 1
+			}
+			fmt.Fprintln(m.Out, "stock ledger: every balance equals the sum of its moves")
+		}
+		return 0
+	}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	if err := m.Close(); err != nil {
+		m.Log.Error("shutdown", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func (m *Main) logger() *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(m.Config.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if m.Config.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// Open connects the database (migrating it) and the cache, and builds the
+// use cases; it starts nothing.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = m.logger()
+	}
+	c := m.Config
+	dsn := c.Database.DSN
+	if c.Database.Driver == store.DriverSQLite {
+		dsn = c.SQLitePath()
+	}
+	s, err := store.Open(ctx, store.Options{Driver: c.Database.Driver, DSN: dsn, MaxOpenConns: c.Database.MaxOpenConns,
+		MaxIdleConns: c.Database.MaxIdleConns, Logger: m.Log})
+	if err != nil {
+		return err
+	}
+	m.Store = s
+	if err := s.MigrateLocked(ctx); err != nil {
+		return err
+	}
+	if c.Redis.Addr != "" {
+		r, err := cache.NewRedis(ctx, c.Redis.Addr, c.Redis.Password, c.Redis.DB, c.Redis.Prefix)
+		if err != nil {
+			return fmt.Errorf("redis %s: %w", c.Redis.Addr, err)
+		}
+		m.Cache, m.closeRed = r, r.Close
+	} else {
+		m.Cache = cache.NewMemory()
+	}
+	secret := c.Auth.Secret
+	if secret == "" {
+		if secret, err = s.Setting(s.Read(ctx), "auth_secret", func() string { return store.RandomSecret(32) }); err != nil {
+			return fmt.Errorf("auth secret: %w", err)
+		}
+	}
+	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
+		Auth: app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL}})
+	return nil
+}
+
+// Run opens everything, makes sure an administrator exists, seeds the demo
+// when asked, and starts serving HTTP in the background.
+func (m *Main) Run(ctx context.Context) error {
+	start := time.Now()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	created, err := m.App.EnsureAdmin(ctx, m.Config.Admin.Username, m.Config.Admin.Password)
+	if err != nil {
+		return err
+	}
+	if created {
+		m.Log.Info("created the administrator", "username", m.Config.Admin.Username)
+	}
+	if m.Demo {
+		if err := SeedDemo(ctx, m.App, m.Store); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	ln, err := net.Listen("tcp", m.Config.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", m.Config.HTTP.Addr, err)
+	}
+	m.ln = ln
+	srv := httpapi.New(m.App, m.Log)
+	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() {
+		if err := m.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("http", "err", err)
+		}
+	}()
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	go m.workers(wctx)
+	m.Log.Info("erpd ready", "addr", m.URL(), "driver", m.Config.Database.Driver, "cache", cacheKind(m.Config),
+		"startup_ms", time.Since(start).Milliseconds())
+	if m.Demo {
+		fmt.Fprintf(m.Out, "\n演示数据已就绪: %s  用户 %s / 密码 %s (其他演示用户密码相同)\n\n", m.URL(), m.Config.Admin.Username, m.Config.Admin.Password)
+	}
+	return nil
+}
+
+func cacheKind(c *config.Config) string {
+	if c.Redis.Addr == "" {
+		return "memory"
+	}
+	return "redis " + c.Redis.Addr
+}
+
+// workers runs the background chores until ctx ends.
+func (m *Main) workers(ctx context.Context) {
+	defer close(m.done)
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := m.Store.IdemPurge(ctx); err != nil {
+				m.Log.Warn("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				m.Log.Info("purged idempotency keys", "count", n)
+			}
+		}
+	}
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string {
+	if m.ln == nil {
+		return ""
+	}
+	addr := m.ln.Addr().String()
+	if strings.HasPrefix(addr, "[::]:") || strings.HasPrefix(addr, "0.0.0.0:") {
+		addr = "127.0.0.1:" + addr[strings.LastIndex(addr, ":")+1:]
+	}
+	return "http://" + addr
+}
+
+// Close stops serving, letting requests in flight finish, then closes the
+// workers, the cache and the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+	}
+	if m.cancel != nil {
+		m.cancel()
+		<-m.done
+	}
+	if m.closeRed != nil {
+		errs = append(errs, m.closeRed())
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,205 @@
+// Package config reads erpd's configuration: defaults, then an optional YAML
+// file, then ERP_<SECTION>_<KEY> environment variables. Only cmd imports it;
+// everything else receives plain values.
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+)
+
+// Config is the whole effective configuration.
+type Config struct {
+	HTTP     HTTP     `mapstructure:"http" json:"http"`
+	DataDir  string   `mapstructure:"data_dir" json:"data_dir"`
+	Database Database `mapstructure:"database" json:"database"`
+	Redis    Redis    `mapstructure:"redis" json:"redis"`
+	Admin    Admin    `mapstructure:"admin" json:"admin"`
+	Auth     Auth     `mapstructure:"auth" json:"auth"`
+	Log      Log      `mapstructure:"log" json:"log"`
+}
+
+// HTTP is the listener.
+type HTTP struct {
+	Addr            string        `mapstructure:"addr" json:"addr"`
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
+}
+
+// Database selects the store. Driver is "sqlite" (embedded, a file under
+// DataDir unless DSN names one) or "mysql" (MySQL 8 / MariaDB 10.11 / TiDB).
+type Database struct {
+	Driver       string `mapstructure:"driver" json:"driver"`
+	DSN          string `mapstructure:"dsn" json:"dsn"`
+	MaxOpenConns int    `mapstructure:"max_open_conns" json:"max_open_conns"`
+	MaxIdleConns int    `mapstructure:"max_idle_conns" json:"max_idle_conns"`
+}
+
+// Redis is the shared cache; an empty Addr means an in-process cache.
+type Redis struct {
+	Addr     string `mapstructure:"addr" json:"addr"`
+	Password string `mapstructure:"password" json:"password"`
+	DB       int    `mapstructure:"db" json:"db"`
+	Prefix   string `mapstructure:"prefix" json:"prefix"`
+}
+
+// Admin is the bootstrap administrator created when no user exists yet.
+type Admin struct {
+	Username string `mapstructure:"username" json:"username"`
+	Password string `mapstructure:"password" json:"password"`
+}
+
+// Auth configures tokens. An empty secret means one generated on first
+// start and kept in the database, so every erpd process shares it.
+type Auth struct {
+	Secret   string        `mapstructure:"secret" json:"secret"`
+	TokenTTL time.Duration `mapstructure:"token_ttl" json:"token_ttl"`
+}
+
+// Log selects the log format: "text" for a terminal, "json" for production.
+type Log struct {
+	Format string `mapstructure:"format" json:"format"`
+	Level  string `mapstructure:"level" json:"level"`
+}
+
+func defaults(v *viper.Viper) {
+	v.SetDefault("http.addr", ":8080")
+	v.SetDefault("http.shutdown_timeout", "15s")
+	v.SetDefault("data_dir", "./data")
+	v.SetDefault("database.driver", "sqlite")
+	v.SetDefault("database.dsn", "")
+	v.SetDefault("database.max_open_conns", 50)
+	v.SetDefault("database.max_idle_conns", 10)
+	v.SetDefault("redis.addr", "")
+	v.SetDefault("redis.password", "")
+	v.SetDefault("redis.db", 0)
+	v.SetDefault("redis.prefix", "erpd:")
+	v.SetDefault("admin.username", "admin")
+	v.SetDefault("admin.password", "")
+	v.SetDefault("auth.secret", "")
+	v.SetDefault("auth.token_ttl", "12h")
+	v.SetDefault("log.format", "text")
+	v.SetDefault("log.level", "info")
+}
+
+// Load builds the configuration from defaults, the file at path (optional;
+// ERP_CONFIG names it when path is empty) and the environment.
+func Load(path string) (*Config, error) {
+	v := viper.New()
+	defaults(v)
+	v.SetEnvPrefix("ERP")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if path == "" {
+		path = os.Getenv("ERP_CONFIG")
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config: read %s: %w", path, err)
+		}
+	}
+	var c Config
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Validate checks every value and names the key (and its variable) at fault.
+func (c *Config) Validate() error {
+	bad := func(key, format string, args ...any) error {
+		env := "ERP_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		return fmt.Errorf("config: %s (%s): %s", key, env, fmt.Sprintf(format, args...))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		return bad("http.addr", "%q is not host:port", c.HTTP.Addr)
+	}
+	if c.HTTP.ShutdownTimeout <= 0 {
+		return bad("http.shutdown_timeout", "must be positive")
+	}
+	switch c.Database.Driver {
+	case "sqlite":
+		if c.DataDir == "" && c.Database.DSN == "" {
+			return bad("data_dir", "must be set for the embedded database")
+		}
+	case "mysql":
+		if c.Database.DSN == "" {
+			return bad("database.dsn", "is required with the mysql driver, e.g. user:pass@tcp(127.0.0.1:3306)/erp")
+		}
+	default:
+		return bad("database.driver", "%q: use sqlite or mysql", c.Database.Driver)
+	}
+	if c.Database.MaxOpenConns < 1 {
+		return bad("database.max_open_conns", "must be at least 1")
+	}
+	if c.Redis.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Redis.Addr); err != nil {
+			return bad("redis.addr", "%q is not host:port", c.Redis.Addr)
+		}
+	}
+	if c.Admin.Username == "" {
+		return bad("admin.username", "must not be empty")
+	}
+	if c.Auth.Secret != "" && len(c.Auth.Secret) < 32 {
+		return bad("auth.secret", "must be at least 32 characters (or empty to generate one)")
+	}
+	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
+		return bad("auth.token_ttl", "must be between 1m and 720h")
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return bad("log.format", "%q: use text or json", c.Log.Format)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", "%q: use debug, info, warn or error", c.Log.Level)
+	}
+	return nil
+}
+
+// SQLitePath is the database file of the embedded default.
+func (c *Config) SQLitePath() string {
+	if c.Database.DSN != "" {
+		return c.Database.DSN
+	}
+	return filepath.Join(c.DataDir, "erpd.db")
+}
+
+// Masked renders the configuration as JSON with secrets replaced, for
+// `erpd config` and start-up logs.
+func (c Config) Masked() string {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "******"
+	}
+	c.Redis.Password = mask(c.Redis.Password)
+	c.Admin.Password = mask(c.Admin.Password)
+	c.Auth.Secret = mask(c.Auth.Secret)
+	c.Database.DSN = maskDSN(c.Database.DSN)
+	b, _ := json.MarshalIndent(c, "", "  ")
+	return string(b)
+}
+
+// maskDSN hides the password in user:pass@tcp(...) DSNs.
+func maskDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	colon := strings.Index(dsn, ":")
+	if at < 0 || colon < 0 || colon > at {
+		return dsn
+	}
+	return dsn[:colon+1] + "******" + dsn[at:]
+}

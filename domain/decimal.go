@@ -1,0 +1,70 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Scales used everywhere quantities and money are stored: DECIMAL(20,4) for
+// quantities and amounts, DECIMAL(20,6) for unit costs.
+const (
+	QtyScale    = 4
+	AmountScale = 4
+	CostScale   = 6
+)
+
+// Zero is the decimal zero, named for readability at call sites.
+var Zero = decimal.Zero
+
+// RoundQty rounds a quantity to its stored scale.
+func RoundQty(d decimal.Decimal) decimal.Decimal { return d.Round(QtyScale) }
+
+// RoundAmount rounds money to its stored scale.
+func RoundAmount(d decimal.Decimal) decimal.Decimal { return d.Round(AmountScale) }
+
+// RoundCost rounds a unit cost to its stored scale.
+func RoundCost(d decimal.Decimal) decimal.Decimal { return d.Round(CostScale) }
+
+// CheckScale refuses a value with more decimal places than the column keeps,
+// so nothing is silently rounded away on the way into the ledger.
+func CheckScale(field string, d decimal.Decimal, places int32) error {
+	if !d.Equal(d.Round(places)) {
+		return Invalid(field, "最多保留 %d 位小数", places)
+	}
+	if d.Abs().GreaterThanOrEqual(decimal.New(1, 16)) {
+		return Invalid(field, "数值过大")
+	}
+	return nil
+}
+
+// CheckPositiveQty validates a quantity that must be greater than zero.
+func CheckPositiveQty(field string, d decimal.Decimal) error {
+	if !d.IsPositive() {
+		return Invalid(field, "数量必须大于 0")
+	}
+	return CheckScale(field, d, QtyScale)
+}
+
+// Shanghai is the zone users read times in; storage is always UTC.
+var Shanghai = loadShanghai()
+
+func loadShanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	// Minimal images have no zoneinfo; China has had no DST since 1991.
+	return time.FixedZone("CST", 8*3600)
+}
+
+// LocalDate formats t as a business date (YYYY-MM-DD) in Shanghai time.
+func LocalDate(t time.Time) string { return t.In(Shanghai).Format("2006-01-02") }
+
+// ParseLocalDate reads a YYYY-MM-DD business date as midnight Shanghai time.
+func ParseLocalDate(field, s string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
+	if err != nil {
+		return time.Time{}, Invalid(field, "日期格式应为 YYYY-MM-DD")
+	}
+	return t, nil
+}

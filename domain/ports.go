@@ -1,0 +1,23 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Cache is the shared key-value cache: Redis in production, an in-process
+// map on the embedded default. Nothing in it is the only copy of anything;
+// losing it costs speed or a throttle window, never data.
+type Cache interface {
+	// Get returns the value and whether it was there.
+	Get(ctx context.Context, key string) (string, bool, error)
+	// Set stores a value for ttl.
+	Set(ctx context.Context, key, value string, ttl time.Duration) error
+	// Del removes keys.
+	Del(ctx context.Context, keys ...string) error
+	// Incr adds one to a counter, starting its ttl when it is created, and
+	// returns the new count (login throttling, rate limits).
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Ping checks the cache is reachable, for /readyz.
+	Ping(ctx context.Context) error
+}

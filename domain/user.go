@@ -1,0 +1,215 @@
+package domain
+
+import (
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Role is an ERP role. Roles grant permissions; a user may hold several.
+type Role string
+
+// The fixed roles of erpd.
+const (
+	RoleAdmin     Role = "admin"     // 管理员
+	RolePurchaser Role = "purchaser" // 采购员
+	RoleSales     Role = "sales"     // 销售员
+	RoleWarehouse Role = "warehouse" // 仓管
+	RoleFinance   Role = "finance"   // 财务
+	RoleManager   Role = "manager"   // 经理（审批人）
+	RoleViewer    Role = "viewer"    // 只读
+)
+
+// Permission is one action an endpoint or use case checks.
+type Permission string
+
+// Permissions. Reads of master data are open to every signed-in user because
+// every role needs product and partner names to do its work.
+const (
+	PermMasterRead  Permission = "master:read"
+	PermMasterWrite Permission = "master:write"
+	PermStockRead   Permission = "stock:read"
+	PermStockWrite  Permission = "stock:write" // opening, transfers, stocktakes
+	PermUserManage  Permission = "user:manage"
+	PermAuditRead   Permission = "audit:read"
+	PermDictWrite   Permission = "dict:write"
+)
+
+// RoleInfo describes a role for the /roles listing.
+type RoleInfo struct {
+	Role        Role         `json:"role"`
+	Name        string       `json:"name"`
+	Permissions []Permission `json:"permissions"`
+}
+
+var roles = []RoleInfo{
+	{RoleAdmin, "管理员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage, PermAuditRead, PermDictWrite}},
+	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead}},
+	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead}},
+	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite}},
+	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead}},
+	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead}},
+	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead}},
+}
+
+// Roles lists every role with what it grants.
+func Roles() []RoleInfo { return roles }
+
+// ValidRole reports whether r is one of the fixed roles.
+func ValidRole(r Role) bool {
+	for _, info := range roles {
+		if info.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Data scopes limit which documents a user sees.
+const (
+	ScopeOwn        = "own"        // 本人
+	ScopeDepartment = "department" // 本部门及下级
+	ScopeAll        = "all"        // 全部
+)
+
+// User states.
+const (
+	UserActive   = "active"
+	UserDisabled = "disabled"
+)
+
+// User is a person who signs in to erpd.
+type User struct {
+	ID             int64      `json:"id"`
+	Username       string     `json:"username"`
+	Name           string     `json:"name"`
+	PasswordHash   string     `json:"-"`
+	Roles          []Role     `json:"roles"`
+	Status         string     `json:"status"`
+	DataScope      string     `json:"data_scope"`
+	DepartmentID   *int64     `json:"department_id"`
+	DingTalkUserID string     `json:"dingtalk_user_id"`
+	Mobile         string     `json:"mobile"`
+	Email          string     `json:"email"`
+	TokenVersion   int        `json:"-"`
+	LastLoginAt    *time.Time `json:"last_login_at"`
+	Version        int        `json:"version"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// Can reports whether any of u's roles grants p.
+func (u User) Can(p Permission) bool {
+	for _, r := range u.Roles {
+		for _, info := range roles {
+			if info.Role != r {
+				continue
+			}
+			for _, g := range info.Permissions {
+				if g == p {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Permissions lists what u may do, for the /me response and the UI.
+func (u User) Permissions() []Permission {
+	set := map[Permission]bool{}
+	for _, info := range roles {
+		for _, r := range u.Roles {
+			if r == info.Role {
+				for _, p := range info.Permissions {
+					set[p] = true
+				}
+			}
+		}
+	}
+	out := make([]Permission, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Validate checks a user's own fields.
+func (u *User) Validate() error {
+	u.Username = strings.TrimSpace(u.Username)
+	if !codePattern.MatchString(u.Username) || len(u.Username) < 2 || len(u.Username) > 32 {
+		return Invalid("username", "用户名 2-32 位，只能包含字母、数字、_ . -")
+	}
+	if err := checkName("name", u.Name, 64); err != nil {
+		return err
+	}
+	if len(u.Roles) == 0 {
+		return Invalid("roles", "至少需要一个角色")
+	}
+	for _, r := range u.Roles {
+		if !ValidRole(r) {
+			return Invalid("roles", "未知角色 %q", r)
+		}
+	}
+	if u.Status == "" {
+		u.Status = UserActive
+	}
+	if u.Status != UserActive && u.Status != UserDisabled {
+		return Invalid("status", "状态只能是 active 或 disabled")
+	}
+	if u.DataScope == "" {
+		u.DataScope = ScopeOwn
+	}
+	switch u.DataScope {
+	case ScopeOwn, ScopeDepartment, ScopeAll:
+	default:
+		return Invalid("data_scope", "数据范围只能是 own、department 或 all")
+	}
+	return nil
+}
+
+// commonPasswords are refused outright; attackers try them first.
+var commonPasswords = map[string]bool{
+	"password": true, "password1": true, "password123": true, "12345678": true, "123456789": true,
+	"1234567890": true, "qwerty123": true, "admin123": true, "admin1234": true, "abc12345": true,
+	"11111111": true, "88888888": true, "iloveyou": true, "1qaz2wsx": true, "qwertyuiop": true,
+	"changeme": true, "changeme1": true, "welcome1": true, "abcd1234": true, "a1234567": true,
+}
+
+// CheckPassword enforces the password policy: at least 8 characters with
+// letters and digits, not a well-known password, not the username.
+func CheckPassword(field, username, pw string) error {
+	if len(pw) < 8 || len(pw) > 72 { // bcrypt reads at most 72 bytes
+		return Invalid(field, "密码长度应为 8 到 72 位")
+	}
+	var letter, digit bool
+	for _, r := range pw {
+		letter = letter || unicode.IsLetter(r)
+		digit = digit || unicode.IsDigit(r)
+	}
+	if !letter || !digit {
+		return Invalid(field, "密码必须同时包含字母和数字")
+	}
+	lower := strings.ToLower(pw)
+	if commonPasswords[lower] || strings.Contains(lower, strings.ToLower(username)) && username != "" {
+		return Invalid(field, "密码过于简单，请换一个")
+	}
+	return nil
+}
+
+// AuditEntry is one row of the audit log (操作日志): who changed what, when,
+// and the record before and after.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	At        time.Time `json:"at"`
+	ActorID   int64     `json:"actor_id"`
+	ActorName string    `json:"actor_name"`
+	Action    string    `json:"action"`
+	Entity    string    `json:"entity"`
+	EntityID  int64     `json:"entity_id"`
+	Before    string    `json:"before,omitempty"`
+	After     string    `json:"after,omitempty"`
+	RequestID string    `json:"request_id"`
+}

@@ -1,0 +1,334 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"gorm.io/gorm"
+)
+
+type openingRow struct {
+	domain.DocHeader
+	WarehouseID int64
+}
+
+func (openingRow) TableName() string { return "stock_openings" }
+
+type openingLineRow struct {
+	OpeningID int64
+	domain.OpeningLine
+}
+
+func (openingLineRow) TableName() string { return "stock_opening_lines" }
+
+type transferRow struct {
+	domain.DocHeader
+	FromWarehouseID int64
+	ToWarehouseID   int64
+}
+
+func (transferRow) TableName() string { return "transfers" }
+
+type transferLineRow struct {
+	TransferID int64
+	domain.TransferLine
+}
+
+func (transferLineRow) TableName() string { return "transfer_lines" }
+
+type stocktakeRow struct {
+	domain.DocHeader
+	WarehouseID int64
+}
+
+func (stocktakeRow) TableName() string { return "stocktakes" }
+
+type stocktakeLineRow struct {
+	StocktakeID int64
+	domain.StocktakeLine
+}
+
+func (stocktakeLineRow) TableName() string { return "stocktake_lines" }
+
+func utcHeader(h *domain.DocHeader) {
+	h.CreatedAt, h.UpdatedAt = h.CreatedAt.UTC(), h.UpdatedAt.UTC()
+	if h.PostedAt != nil {
+		t := h.PostedAt.UTC()
+		h.PostedAt = &t
+	}
+}
+
+// CreateOpening inserts an opening document and its lines, filling ids.
+func (tx *Tx) CreateOpening(o *domain.Opening) error {
+	r := openingRow{DocHeader: o.DocHeader, WarehouseID: o.WarehouseID}
+	if err := tx.DB().Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	o.DocHeader = r.DocHeader
+	lines := make([]openingLineRow, len(o.Lines))
+	for i, l := range o.Lines {
+		lines[i] = openingLineRow{OpeningID: r.ID, OpeningLine: l}
+	}
+	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range lines {
+		o.Lines[i].ID = lines[i].ID
+	}
+	return nil
+}
+
+// DocFilter narrows document lists.
+type DocFilter struct {
+	Status      string
+	WarehouseID int64
+	Number      string
+	CreatedBy   int64
+	From, To    *time.Time
+}
+
+func (f DocFilter) apply(db *gorm.DB, whCols ...string) *gorm.DB {
+	if f.Status != "" {
+		db = db.Where("status = ?", f.Status)
+	}
+	if f.Number != "" {
+		db = db.Where("number LIKE ?", like(f.Number))
+	}
+	if f.CreatedBy != 0 {
+		db = db.Where("created_by = ?", f.CreatedBy)
+	}
+	if f.WarehouseID != 0 && len(whCols) > 0 {
+		cond, args := "", []any{}
+		for i, c := range whCols {
+			if i > 0 {
+				cond += " OR "
+			}
+			cond += c + " = ?"
+			args = append(args, f.WarehouseID)
+		}
+		db = db.Where("("+cond+")", args...)
+	}
+	if f.From != nil {
+		db = db.Where("created_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("created_at < ?", *f.To)
+	}
+	return db
+}
+
+// GetOpening loads an opening document with its lines.
+func (tx *Tx) GetOpening(id int64) (*domain.Opening, error) { return getOpening(tx, id) }
+
+func getOpening(q Q, id int64) (*domain.Opening, error) {
+	var r openingRow
+	if err := q.DB().Where("id = ?", id).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("期初单", id)
+		}
+		return nil, translate(err)
+	}
+	var lines []openingLineRow
+	if err := q.DB().Where("opening_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	o := &domain.Opening{DocHeader: r.DocHeader, WarehouseID: r.WarehouseID, Lines: make([]domain.OpeningLine, len(lines))}
+	utcHeader(&o.DocHeader)
+	for i, l := range lines {
+		o.Lines[i] = l.OpeningLine
+	}
+	return o, nil
+}
+
+// GetOpening loads an opening document outside a transaction.
+func (s *Store) GetOpening(q Q, id int64) (*domain.Opening, error) { return getOpening(q, id) }
+
+// CreateTransfer inserts a draft transfer and its lines.
+func (tx *Tx) CreateTransfer(t *domain.Transfer) error {
+	r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
+	if err := tx.DB().Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	t.DocHeader = r.DocHeader
+	return tx.replaceTransferLines(t)
+}
+
+func (tx *Tx) replaceTransferLines(t *domain.Transfer) error {
+	if err := tx.DB().Where("transfer_id = ?", t.ID).Delete(&transferLineRow{}).Error; err != nil {
+		return translate(err)
+	}
+	lines := make([]transferLineRow, len(t.Lines))
+	for i, l := range t.Lines {
+		l.ID = 0
+		lines[i] = transferLineRow{TransferID: t.ID, TransferLine: l}
+	}
+	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range lines {
+		t.Lines[i].ID = lines[i].ID
+	}
+	return nil
+}
+
+// UpdateTransfer writes a transfer's header where its version is still
+// oldVersion, and its lines when withLines is set (a draft edit).
+func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool) error {
+	r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
+	res := tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errStale
+	}
+	if withLines {
+		return tx.replaceTransferLines(t)
+	}
+	for _, l := range t.Lines {
+		if err := tx.DB().Model(&transferLineRow{}).Where("id = ?", l.ID).
+			Updates(map[string]any{"unit_cost": l.UnitCost, "amount": l.Amount}).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// GetTransfer loads a transfer with its lines; lock takes its row FOR UPDATE.
+func GetTransfer(q Q, id int64, lock bool) (*domain.Transfer, error) {
+	db := q.DB()
+	if lock {
+		db = lockRow(db)
+	}
+	var r transferRow
+	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("调拨单", id)
+		}
+		return nil, translate(err)
+	}
+	var lines []transferLineRow
+	if err := q.DB().Where("transfer_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	t := &domain.Transfer{DocHeader: r.DocHeader, FromWarehouseID: r.FromWarehouseID, ToWarehouseID: r.ToWarehouseID,
+		Lines: make([]domain.TransferLine, len(lines))}
+	utcHeader(&t.DocHeader)
+	for i, l := range lines {
+		t.Lines[i] = l.TransferLine
+	}
+	return t, nil
+}
+
+// ListTransfers pages through transfers (headers only).
+func ListTransfers(q Q, f DocFilter, p Page) ([]domain.Transfer, int64, error) {
+	db := f.apply(q.DB().Model(&transferRow{}), "from_warehouse_id", "to_warehouse_id")
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []transferRow
+	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.Transfer, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Transfer{DocHeader: r.DocHeader, FromWarehouseID: r.FromWarehouseID, ToWarehouseID: r.ToWarehouseID, Lines: []domain.TransferLine{}}
+		utcHeader(&out[i].DocHeader)
+	}
+	return out, total, nil
+}
+
+// CreateStocktake inserts a draft stocktake and its lines.
+func (tx *Tx) CreateStocktake(s *domain.Stocktake) error {
+	r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
+	if err := tx.DB().Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	s.DocHeader = r.DocHeader
+	return tx.replaceStocktakeLines(s)
+}
+
+func (tx *Tx) replaceStocktakeLines(s *domain.Stocktake) error {
+	if err := tx.DB().Where("stocktake_id = ?", s.ID).Delete(&stocktakeLineRow{}).Error; err != nil {
+		return translate(err)
+	}
+	lines := make([]stocktakeLineRow, len(s.Lines))
+	for i, l := range s.Lines {
+		l.ID = 0
+		lines[i] = stocktakeLineRow{StocktakeID: s.ID, StocktakeLine: l}
+	}
+	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range lines {
+		s.Lines[i].ID = lines[i].ID
+	}
+	return nil
+}
+
+// UpdateStocktake writes a stocktake like UpdateTransfer.
+func (tx *Tx) UpdateStocktake(s *domain.Stocktake, oldVersion int, withLines bool) error {
+	r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
+	res := tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errStale
+	}
+	if withLines {
+		return tx.replaceStocktakeLines(s)
+	}
+	for _, l := range s.Lines {
+		if err := tx.DB().Model(&stocktakeLineRow{}).Where("id = ?", l.ID).Updates(map[string]any{
+			"book_qty": l.BookQty, "diff_qty": l.DiffQty, "unit_cost": l.UnitCost, "amount": l.Amount}).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// GetStocktake loads a stocktake with its lines.
+func GetStocktake(q Q, id int64, lock bool) (*domain.Stocktake, error) {
+	db := q.DB()
+	if lock {
+		db = lockRow(db)
+	}
+	var r stocktakeRow
+	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("盘点单", id)
+		}
+		return nil, translate(err)
+	}
+	var lines []stocktakeLineRow
+	if err := q.DB().Where("stocktake_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	s := &domain.Stocktake{DocHeader: r.DocHeader, WarehouseID: r.WarehouseID, Lines: make([]domain.StocktakeLine, len(lines))}
+	utcHeader(&s.DocHeader)
+	for i, l := range lines {
+		s.Lines[i] = l.StocktakeLine
+	}
+	return s, nil
+}
+
+// ListStocktakes pages through stocktakes (headers only).
+func ListStocktakes(q Q, f DocFilter, p Page) ([]domain.Stocktake, int64, error) {
+	db := f.apply(q.DB().Model(&stocktakeRow{}), "warehouse_id")
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []stocktakeRow
+	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.Stocktake, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Stocktake{DocHeader: r.DocHeader, WarehouseID: r.WarehouseID, Lines: []domain.StocktakeLine{}}
+		utcHeader(&out[i].DocHeader)
+	}
+	return out, total, nil
+}

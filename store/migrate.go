@@ -1,0 +1,373 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+)
+
+// The schema is versioned: each migration is frozen once released, and
+// defines the tables it creates with its own structs, so later changes to
+// the code never change what an old migration does. A database created by
+// any earlier release migrates forward at start with its data intact.
+//
+// Column types: DECIMAL(20,4) for quantities and amounts, DECIMAL(20,6) for
+// unit costs. On SQLite these have NUMERIC affinity, which keeps 15
+// significant digits exactly (¥99,999,999,999.9999); arithmetic is done in
+// Go decimals on both engines.
+
+type m1Setting struct {
+	Key   string `gorm:"primaryKey;size:64"`
+	Value string `gorm:"type:text;not null"`
+}
+
+func (m1Setting) TableName() string { return "settings" }
+
+type m1Sequence struct {
+	Name  string `gorm:"primaryKey;size:64"`
+	Value int64  `gorm:"not null"`
+}
+
+func (m1Sequence) TableName() string { return "sequences" }
+
+type m1User struct {
+	ID             int64  `gorm:"primaryKey;autoIncrement"`
+	Username       string `gorm:"size:32;not null;uniqueIndex"`
+	Name           string `gorm:"size:64;not null"`
+	PasswordHash   string `gorm:"size:100;not null"`
+	Roles          string `gorm:"size:255;not null"`
+	Status         string `gorm:"size:16;not null"`
+	DataScope      string `gorm:"size:16;not null"`
+	DepartmentID   *int64 `gorm:"index"`
+	DingTalkUserID string `gorm:"column:dingtalk_user_id;size:64;not null;index"`
+	Mobile         string `gorm:"size:32;not null"`
+	Email          string `gorm:"size:128;not null"`
+	TokenVersion   int    `gorm:"not null"`
+	LastLoginAt    *time.Time
+	Version        int `gorm:"not null"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	DeletedAt      *time.Time `gorm:"index"`
+}
+
+func (m1User) TableName() string { return "users" }
+
+type m1Audit struct {
+	ID        int64     `gorm:"primaryKey;autoIncrement"`
+	At        time.Time `gorm:"not null;index"`
+	ActorID   int64     `gorm:"not null;index"`
+	ActorName string    `gorm:"size:64;not null"`
+	Action    string    `gorm:"size:32;not null"`
+	Entity    string    `gorm:"size:32;not null;index:idx_audit_entity,priority:1"`
+	EntityID  int64     `gorm:"not null;index:idx_audit_entity,priority:2"`
+	Before    string    `gorm:"type:longtext"`
+	After     string    `gorm:"type:longtext"`
+	RequestID string    `gorm:"size:64;not null"`
+}
+
+func (m1Audit) TableName() string { return "audit_logs" }
+
+type m1Idempotency struct {
+	Key         string    `gorm:"primaryKey;size:191"`
+	RequestHash string    `gorm:"size:64;not null"`
+	State       string    `gorm:"size:16;not null"`
+	StatusCode  int       `gorm:"not null"`
+	Response    string    `gorm:"type:longtext"`
+	ContentType string    `gorm:"size:128;not null"`
+	CreatedAt   time.Time `gorm:"not null"`
+	ExpiresAt   time.Time `gorm:"not null;index"`
+}
+
+func (m1Idempotency) TableName() string { return "idempotency_keys" }
+
+type m1Unit struct {
+	ID         int64           `gorm:"primaryKey;autoIncrement"`
+	Name       string          `gorm:"size:32;not null;uniqueIndex"`
+	BaseUnitID *int64          `gorm:"index"`
+	Ratio      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Version    int             `gorm:"not null"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	DeletedAt  *time.Time
+}
+
+func (m1Unit) TableName() string { return "units" }
+
+type m1Category struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Code      string `gorm:"size:64;not null;uniqueIndex"`
+	Name      string `gorm:"size:64;not null"`
+	ParentID  *int64 `gorm:"index"`
+	Sort      int    `gorm:"not null"`
+	Version   int    `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time
+}
+
+func (m1Category) TableName() string { return "categories" }
+
+type m1Product struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	SKU          string          `gorm:"column:sku;size:64;not null;uniqueIndex"`
+	Name         string          `gorm:"size:128;not null;index"`
+	Spec         string          `gorm:"size:128;not null"`
+	UnitID       int64           `gorm:"not null;index"`
+	CategoryID   *int64          `gorm:"index"`
+	Barcode      string          `gorm:"size:64;not null;index"`
+	TaxRate      decimal.Decimal `gorm:"type:decimal(6,4);not null"`
+	SafetyStock  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	BatchTracked bool            `gorm:"not null"`
+	Status       string          `gorm:"size:16;not null"`
+	Version      int             `gorm:"not null"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	DeletedAt    *time.Time
+}
+
+func (m1Product) TableName() string { return "products" }
+
+type m1Warehouse struct {
+	ID            int64  `gorm:"primaryKey;autoIncrement"`
+	Code          string `gorm:"size:64;not null;uniqueIndex"`
+	Name          string `gorm:"size:64;not null"`
+	Address       string `gorm:"size:255;not null"`
+	AllowNegative bool   `gorm:"not null"`
+	Status        string `gorm:"size:16;not null"`
+	Version       int    `gorm:"not null"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	DeletedAt     *time.Time
+}
+
+func (m1Warehouse) TableName() string { return "warehouses" }
+
+type m1Partner struct {
+	ID               int64           `gorm:"primaryKey;autoIncrement"`
+	Code             string          `gorm:"size:64;not null;uniqueIndex"`
+	Name             string          `gorm:"size:128;not null;index"`
+	Type             string          `gorm:"size:16;not null;index"`
+	Contact          string          `gorm:"size:64;not null"`
+	Phone            string          `gorm:"size:64;not null"`
+	Address          string          `gorm:"size:255;not null"`
+	CreditLimit      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	PaymentTermsDays int             `gorm:"not null"`
+	Status           string          `gorm:"size:16;not null"`
+	Version          int             `gorm:"not null"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	DeletedAt        *time.Time
+}
+
+func (m1Partner) TableName() string { return "partners" }
+
+type m1DictEntry struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Type      string `gorm:"size:32;not null;uniqueIndex:uq_dict,priority:1"`
+	Code      string `gorm:"size:64;not null;uniqueIndex:uq_dict,priority:2"`
+	Label     string `gorm:"size:64;not null"`
+	Sort      int    `gorm:"not null"`
+	Enabled   bool   `gorm:"not null"`
+	Version   int    `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (m1DictEntry) TableName() string { return "dict_entries" }
+
+type m1Balance struct {
+	ID          int64           `gorm:"primaryKey;autoIncrement"`
+	ProductID   int64           `gorm:"not null;uniqueIndex:uq_balance,priority:1"`
+	WarehouseID int64           `gorm:"not null;uniqueIndex:uq_balance,priority:2;index"`
+	Batch       string          `gorm:"size:64;not null;uniqueIndex:uq_balance,priority:3"`
+	Expiry      *string         `gorm:"size:10"`
+	OnHand      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Reserved    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	AvgCost     decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	Value       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UpdatedAt   time.Time
+}
+
+func (m1Balance) TableName() string { return "stock_balances" }
+
+type m1Move struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	ProductID    int64           `gorm:"not null;index:idx_move_pw,priority:1"`
+	WarehouseID  int64           `gorm:"not null;index:idx_move_pw,priority:2;index:idx_move_w,priority:1"`
+	Batch        string          `gorm:"size:64;not null"`
+	Kind         string          `gorm:"size:16;not null"`
+	Qty          decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitCost     decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	Amount       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	BalanceQty   decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	BalanceValue decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	DocType      string          `gorm:"size:32;not null;index:idx_move_doc,priority:1"`
+	DocID        int64           `gorm:"not null;index:idx_move_doc,priority:2"`
+	DocNumber    string          `gorm:"size:32;not null"`
+	LineID       int64           `gorm:"not null"`
+	PostedAt     time.Time       `gorm:"not null;index:idx_move_pw,priority:3;index:idx_move_w,priority:2;index"`
+	CreatedBy    int64           `gorm:"not null"`
+}
+
+func (m1Move) TableName() string { return "stock_moves" }
+
+type m1DocHeader struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Number    string `gorm:"size:32;not null;uniqueIndex"`
+	Status    string `gorm:"size:16;not null;index"`
+	Remark    string `gorm:"size:500;not null"`
+	PostedAt  *time.Time
+	CreatedBy int64 `gorm:"not null;index"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int `gorm:"not null"`
+}
+
+type m1Opening struct {
+	Header m1DocHeader `gorm:"embedded"`
+	WarehouseID int64 `gorm:"not null;index"`
+}
+
+func (m1Opening) TableName() string { return "stock_openings" }
+
+type m1OpeningLine struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	OpeningID int64           `gorm:"not null;index"`
+	ProductID int64           `gorm:"not null;index"`
+	Batch     string          `gorm:"size:64;not null"`
+	Expiry    *string         `gorm:"size:10"`
+	Qty       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitCost  decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	Amount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m1OpeningLine) TableName() string { return "stock_opening_lines" }
+
+type m1Transfer struct {
+	Header m1DocHeader `gorm:"embedded"`
+	FromWarehouseID int64 `gorm:"not null;index"`
+	ToWarehouseID   int64 `gorm:"not null;index"`
+}
+
+func (m1Transfer) TableName() string { return "transfers" }
+
+type m1TransferLine struct {
+	ID         int64           `gorm:"primaryKey;autoIncrement"`
+	TransferID int64           `gorm:"not null;index"`
+	ProductID  int64           `gorm:"not null;index"`
+	Batch      string          `gorm:"size:64;not null"`
+	Qty        decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitCost   decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	Amount     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m1TransferLine) TableName() string { return "transfer_lines" }
+
+type m1Stocktake struct {
+	Header m1DocHeader `gorm:"embedded"`
+	WarehouseID int64 `gorm:"not null;index"`
+}
+
+func (m1Stocktake) TableName() string { return "stocktakes" }
+
+type m1StocktakeLine struct {
+	ID          int64           `gorm:"primaryKey;autoIncrement"`
+	StocktakeID int64           `gorm:"not null;index"`
+	ProductID   int64           `gorm:"not null;index"`
+	Batch       string          `gorm:"size:64;not null"`
+	CountedQty  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	BookQty     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	DiffQty     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitCost    decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	Amount      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m1StocktakeLine) TableName() string { return "stocktake_lines" }
+
+// seedDictionaries are the enumerations every company starts with.
+var seedDictionaries = []struct{ typ, code, label string }{
+	{"payment_method", "cash", "现金"},
+	{"payment_method", "bank", "银行转账"},
+	{"payment_method", "alipay", "支付宝"},
+	{"payment_method", "wechat", "微信支付"},
+	{"payment_method", "acceptance", "承兑汇票"},
+	{"customer_level", "A", "A 类（重点客户）"},
+	{"customer_level", "B", "B 类"},
+	{"customer_level", "C", "C 类"},
+	{"shipping_method", "self", "自提"},
+	{"shipping_method", "express", "快递"},
+	{"shipping_method", "logistics", "物流"},
+}
+
+// Migrations is the ordered, append-only list of schema versions.
+var Migrations = []*gormigrate.Migration{
+	{
+		ID: "202611230001_initial",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m1Setting{}, &m1Sequence{}, &m1User{}, &m1Audit{}, &m1Idempotency{},
+				&m1Unit{}, &m1Category{}, &m1Product{}, &m1Warehouse{}, &m1Partner{}, &m1DictEntry{},
+				&m1Balance{}, &m1Move{}, &m1Opening{}, &m1OpeningLine{}, &m1Transfer{}, &m1TransferLine{},
+				&m1Stocktake{}, &m1StocktakeLine{})
+		},
+	},
+	{
+		ID: "202611230002_seed_dictionaries",
+		Migrate: func(db *gorm.DB) error {
+			now := time.Now().UTC()
+			for i, e := range seedDictionaries {
+				row := m1DictEntry{Type: e.typ, Code: e.code, Label: e.label, Sort: i + 1, Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+				if err := db.Where("type = ? AND code = ?", e.typ, e.code).FirstOrCreate(&row).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
+}
+
+func migrator(db *gorm.DB) *gormigrate.Gormigrate {
+	return gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 64, UseTransaction: false}, Migrations)
+}
+
+// Migrate brings the schema to the newest version.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := migrator(s.db.WithContext(ctx)).Migrate(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrateTo brings the schema to the version with id, for upgrade tests.
+func (s *Store) MigrateTo(ctx context.Context, id string) error {
+	if err := migrator(s.db.WithContext(ctx)).MigrateTo(id); err != nil {
+		return fmt.Errorf("store: migrate to %s: %w", id, err)
+	}
+	return nil
+}
+
+// MigrateLocked migrates under a server-wide lock on MySQL, so several erpd
+// processes starting together migrate once.
+func (s *Store) MigrateLocked(ctx context.Context) error {
+	if s.driver != DriverMySQL {
+		return s.Migrate(ctx)
+	}
+	conn, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	c, err := conn.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate lock: %w", err)
+	}
+	defer c.Close()
+	var got int
+	if err := c.QueryRowContext(ctx, "SELECT GET_LOCK('erpd_migrate', 120)").Scan(&got); err != nil || got != 1 {
+		return fmt.Errorf("store: could not take the migration lock: %v", err)
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK('erpd_migrate')")
+	return s.Migrate(ctx)
+}

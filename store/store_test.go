@@ -1,0 +1,271 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/storetest"
+	"github.com/go-sql-driver/mysql"
+	"github.com/shopspring/decimal"
+)
+
+var ctx = context.Background()
+
+func mustProduct(t *testing.T, s *store.Store, sku string) *domain.Product {
+	t.Helper()
+	var p *domain.Product
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		u := &domain.Unit{Name: "个" + sku, Ratio: decimal.NewFromInt(1), Version: 1}
+		if err := store.Units.Create(tx, u, "name", u.Name); err != nil {
+			return err
+		}
+		p = &domain.Product{SKU: sku, Name: "测试商品 " + sku, UnitID: u.ID, TaxRate: domain.DefaultTaxRate, Status: domain.StatusActive, Version: 1}
+		return store.Products.Create(tx, p, "sku", sku)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestUpgradeFromOlderSchemaKeepsData(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s, err := store.Open(ctx, storetest.DSN(t, driver))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		// A database as the first release left it, with a product in it.
+		if err := s.MigrateTo(ctx, store.Migrations[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		p := mustProduct(t, s, "OLD001")
+		var n int64
+		s.DB().Table("dict_entries").Count(&n)
+		if n != 0 {
+			t.Fatalf("the first schema version has %d dictionary entries, want 0", n)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Products.Get(s.Read(ctx), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SKU != "OLD001" || got.Name != p.Name || !got.TaxRate.Equal(domain.DefaultTaxRate) {
+			t.Fatalf("product after upgrade = %+v", got)
+		}
+		s.DB().Table("dict_entries").Count(&n)
+		if n == 0 {
+			t.Fatal("the upgrade did not seed the dictionaries")
+		}
+		// Migrating again is a no-op.
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestNumbersNeverRepeatUnderConcurrency(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		const n = 40
+		var mu sync.Mutex
+		seen := map[string]bool{}
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var num string
+				err := s.InTx(ctx, func(tx *store.Tx) error {
+					var err error
+					num, err = tx.NextNumber(domain.DocTransfer)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if seen[num] {
+					t.Errorf("number %s drawn twice", num)
+				}
+				seen[num] = true
+			}()
+		}
+		wg.Wait()
+		if len(seen) != n {
+			t.Fatalf("%d numbers, want %d", len(seen), n)
+		}
+		// A rolled-back transaction gives its number back; the next one is
+		// still unique.
+		_ = s.InTx(ctx, func(tx *store.Tx) error {
+			_, _ = tx.NextNumber(domain.DocTransfer)
+			return errors.New("roll back")
+		})
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			num, err := tx.NextNumber(domain.DocTransfer)
+			if seen[num] {
+				t.Errorf("number %s reused", num)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestOnCommitRunsOnlyAfterCommit(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		ran := 0
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			tx.OnCommit(func() { ran++ })
+			// A nested use case joins the same transaction.
+			return s.InTx(tx.Context(ctx), func(inner *store.Tx) error {
+				if inner != tx {
+					t.Error("nested InTx opened a second transaction")
+				}
+				return nil
+			})
+		})
+		if err != nil || ran != 1 {
+			t.Fatalf("after commit: err=%v ran=%d", err, ran)
+		}
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			tx.OnCommit(func() { ran++ })
+			if err := store.Units.Create(tx, &domain.Unit{Name: "回滚", Ratio: decimal.NewFromInt(1), Version: 1}, "name", "回滚"); err != nil {
+				return err
+			}
+			return errors.New("fail")
+		})
+		if err == nil || ran != 1 {
+			t.Fatalf("after rollback: err=%v ran=%d", err, ran)
+		}
+		if found, _ := store.Units.Exists(s.Read(ctx), "name = ?", "回滚"); found {
+			t.Fatal("a rolled-back row is visible")
+		}
+	})
+}
+
+func TestDeadlockIsRetried(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		attempts := 0
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			attempts++
+			if attempts < 3 {
+				// What the driver returns when InnoDB picks this transaction
+				// as a deadlock victim.
+				return tx.DB().AddError(&mysql.MySQLError{Number: 1213, Message: "Deadlock found"})
+			}
+			return nil
+		})
+		if err != nil || attempts != 3 {
+			t.Fatalf("err=%v attempts=%d, want success on the third attempt", err, attempts)
+		}
+		attempts = 0
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			attempts++
+			return tx.DB().AddError(&mysql.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded"})
+		})
+		if !errors.Is(err, domain.ErrDeadlock) || domain.ErrorKind(err) != domain.KindUnavailable || attempts != 4 {
+			t.Fatalf("err=%v attempts=%d, want deadlock after 4 attempts", err, attempts)
+		}
+	})
+}
+
+func TestDriverErrorsTranslated(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		mustProduct(t, s, "DUP001")
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			p := &domain.Product{SKU: "DUP001", Name: "again", UnitID: 1, Status: domain.StatusActive, Version: 1}
+			return store.Products.Create(tx, p, "sku", p.SKU)
+		})
+		e := domain.AsError(err)
+		if e == nil || e.Code != domain.CodeDuplicate || e.Field != "sku" || e.Kind != domain.KindConflict {
+			t.Fatalf("duplicate sku: %v", err)
+		}
+		_, err = store.Products.Get(s.Read(ctx), 999999)
+		if !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("missing product: %v", err)
+		}
+		// A stale version is a conflict, not a silent overwrite.
+		p := mustProduct(t, s, "VER001")
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			p.Name = "改名"
+			return store.Products.Update(tx, p.ID, p.Version+5, p, "sku", p.SKU)
+		})
+		if !errors.Is(err, domain.ErrVersionConflict) {
+			t.Fatalf("stale update: %v", err)
+		}
+	})
+}
+
+func TestLockBalancesCreatesRowsInKeyOrder(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		keys := []domain.BalanceKey{{ProductID: 2, WarehouseID: 1}, {ProductID: 1, WarehouseID: 2}, {ProductID: 1, WarehouseID: 1, Batch: "B2"}, {ProductID: 2, WarehouseID: 1}}
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			bs, err := tx.LockBalances(keys, nil)
+			if err != nil {
+				return err
+			}
+			if len(bs) != 3 {
+				t.Fatalf("%d balances, want 3 (duplicates folded)", len(bs))
+			}
+			for i := 1; i < len(bs); i++ {
+				if !bs[i-1].Key().Less(bs[i].Key()) {
+					t.Fatalf("balances out of lock order: %v then %v", bs[i-1].Key(), bs[i].Key())
+				}
+			}
+			// Locking again finds the same rows.
+			again, err := tx.LockBalances(keys, nil)
+			if err != nil {
+				return err
+			}
+			if again[0].ID != bs[0].ID {
+				t.Fatal("second lock created new rows")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestIdempotencyClaim(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		_, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		if err != nil || !claimed {
+			t.Fatalf("first claim: %v %v", claimed, err)
+		}
+		rec, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		if err != nil || claimed || rec.State != store.IdemPending {
+			t.Fatalf("second claim while pending: %+v %v %v", rec, claimed, err)
+		}
+		if err := s.IdemComplete(ctx, "k1", 201, `{"id":1}`, "application/json"); err != nil {
+			t.Fatal(err)
+		}
+		rec, claimed, _ = s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		if claimed || rec.State != store.IdemDone || rec.Response != `{"id":1}` || rec.StatusCode != 201 {
+			t.Fatalf("replay record: %+v", rec)
+		}
+		// An expired record is claimed afresh.
+		_, claimed, _ = s.IdemClaim(ctx, "k2", "h", -1)
+		_, claimed2, _ := s.IdemClaim(ctx, "k2", "h", 24*3600e9)
+		if !claimed || !claimed2 {
+			t.Fatal("an expired key must be claimable again")
+		}
+	})
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"gorm.io/gorm"
+)
+
+// Tx is one database transaction of one use case. Now is fixed when it
+// starts, so every row a posting writes carries the same time.
+type Tx struct {
+	db       *gorm.DB
+	store    *Store
+	Now      time.Time
+	onCommit []func()
+}
+
+type txKey struct{}
+
+// maxAttempts bounds how often a use case is retried after a deadlock or a
+// lock-wait timeout before the error reaches the caller.
+const maxAttempts = 4
+
+// InTx runs fn in a transaction and commits if it returns nil. A nested call
+// (ctx already carries a Tx) joins the open transaction. A deadlock or lock
+// timeout rolls back and runs fn again from the start, so fn must not have
+// side effects outside the transaction: register them with OnCommit.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok {
+		return fn(tx)
+	}
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		var tx *Tx
+		tx, err = s.runOnce(ctx, fn)
+		if err == nil {
+			for _, h := range tx.onCommit {
+				h()
+			}
+			return nil
+		}
+		if !errors.Is(err, domain.ErrDeadlock) || ctx.Err() != nil {
+			return err
+		}
+		s.log.Warn("retrying transaction", "attempt", attempt, "err", err)
+		time.Sleep(time.Duration(rand.IntN(20*attempt)+5) * time.Millisecond)
+	}
+	return err
+}
+
+func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error) {
+	var opts *sql.TxOptions
+	if s.driver == DriverSQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	} else {
+		// READ COMMITTED: no gap locks, so concurrent postings on different
+		// rows never block each other; correctness comes from row locks.
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx := &Tx{store: s, Now: time.Now().UTC().Truncate(time.Millisecond)}
+	txCtx := context.WithValue(ctx, txKey{}, tx)
+	err := s.db.WithContext(txCtx).Transaction(func(db *gorm.DB) error {
+		tx.db = db
+		return fn(tx)
+	}, opts)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return tx, nil
+}
+
+// Context returns ctx carrying tx, for nested use cases that take a context.
+func (tx *Tx) Context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, txKey{}, tx)
+}
+
+// OnCommit registers fn to run after the transaction commits, and never if
+// it rolls back: cache invalidation, notifications, DingTalk pushes.
+func (tx *Tx) OnCommit(fn func()) { tx.onCommit = append(tx.onCommit, fn) }
+
+// DB is the transaction's GORM handle for the store's repositories.
+func (tx *Tx) DB() *gorm.DB { return tx.db }
+
+// Driver names the engine under the transaction.
+func (tx *Tx) Driver() string { return tx.store.driver }

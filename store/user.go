@@ -1,0 +1,151 @@
+package store
+
+import (
+	"strings"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"gorm.io/gorm"
+)
+
+// userRow is a user as stored: roles as a comma-separated list.
+type userRow struct {
+	ID             int64
+	Username       string
+	Name           string
+	PasswordHash   string
+	Roles          string
+	Status         string
+	DataScope      string
+	DepartmentID   *int64
+	DingTalkUserID string `gorm:"column:dingtalk_user_id"`
+	Mobile         string
+	Email          string
+	TokenVersion   int
+	LastLoginAt    *time.Time
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+func (r userRow) toDomain() *domain.User {
+	u := &domain.User{ID: r.ID, Username: r.Username, Name: r.Name, PasswordHash: r.PasswordHash, Status: r.Status,
+		DataScope: r.DataScope, DepartmentID: r.DepartmentID, DingTalkUserID: r.DingTalkUserID, Mobile: r.Mobile,
+		Email: r.Email, TokenVersion: r.TokenVersion, LastLoginAt: r.LastLoginAt, Version: r.Version,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Roles: []domain.Role{}}
+	for _, s := range strings.Split(r.Roles, ",") {
+		if s != "" {
+			u.Roles = append(u.Roles, domain.Role(s))
+		}
+	}
+	return u
+}
+
+func userToRow(u *domain.User) userRow {
+	roles := make([]string, len(u.Roles))
+	for i, r := range u.Roles {
+		roles[i] = string(r)
+	}
+	return userRow{ID: u.ID, Username: u.Username, Name: u.Name, PasswordHash: u.PasswordHash, Roles: strings.Join(roles, ","),
+		Status: u.Status, DataScope: u.DataScope, DepartmentID: u.DepartmentID, DingTalkUserID: u.DingTalkUserID,
+		Mobile: u.Mobile, Email: u.Email, TokenVersion: u.TokenVersion, LastLoginAt: u.LastLoginAt, Version: u.Version,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+}
+
+// UserStore keeps users.
+type UserStore struct{}
+
+// Users is the user repository.
+var Users UserStore
+
+func (UserStore) scope(q Q) *gorm.DB { return q.DB().Model(&userRow{}).Where("deleted_at IS NULL") }
+
+// Get loads a user by id.
+func (s UserStore) Get(q Q, id int64) (*domain.User, error) {
+	var r userRow
+	if err := s.scope(q).Where("id = ?", id).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("用户", id)
+		}
+		return nil, translate(err)
+	}
+	return r.toDomain(), nil
+}
+
+// ByUsername loads a user by login name.
+func (s UserStore) ByUsername(q Q, username string) (*domain.User, error) {
+	var r userRow
+	if err := s.scope(q).Where("username = ?", username).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("用户", username)
+		}
+		return nil, translate(err)
+	}
+	return r.toDomain(), nil
+}
+
+// Count returns how many users exist, for the bootstrap admin.
+func (s UserStore) Count(q Q) (int64, error) {
+	var n int64
+	err := q.DB().Model(&userRow{}).Count(&n).Error
+	return n, translate(err)
+}
+
+// List pages through users, optionally matching text in username or name.
+func (s UserStore) List(q Q, p Page, text, status string) ([]*domain.User, int64, error) {
+	db := s.scope(q)
+	if text != "" {
+		db = db.Where("(username LIKE ? OR name LIKE ?)", like(text), like(text))
+	}
+	if status != "" {
+		db = db.Where("status = ?", status)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []userRow
+	if err := p.apply(db, "id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]*domain.User, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, nil
+}
+
+// Create inserts a user.
+func (s UserStore) Create(tx *Tx, u *domain.User) error {
+	r := userToRow(u)
+	if err := tx.DB().Create(&r).Error; err != nil {
+		err = translate(err)
+		if e := domain.AsError(err); e != nil && e.Code == domain.CodeDuplicate {
+			return e.WithField("username").WithMessage("用户名 %s 已存在", u.Username)
+		}
+		return err
+	}
+	u.ID, u.CreatedAt, u.UpdatedAt = r.ID, r.CreatedAt, r.UpdatedAt
+	return nil
+}
+
+// Update writes u where its version is still oldVersion.
+func (s UserStore) Update(tx *Tx, u *domain.User, oldVersion int) error {
+	r := userToRow(u)
+	res := tx.DB().Model(&userRow{}).Where("id = ? AND version = ?", u.ID, oldVersion).Select("*").Omit("id", "created_at").Updates(&r)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errStale
+	}
+	u.UpdatedAt = r.UpdatedAt
+	return nil
+}
+
+// TouchLogin records a successful login without bumping the version.
+func (s UserStore) TouchLogin(tx *Tx, id int64) error {
+	return translate(tx.DB().Model(&userRow{}).Where("id = ?", id).UpdateColumn("last_login_at", tx.Now).Error)
+}
