@@ -228,8 +228,8 @@ type m1DocHeader struct {
 }
 
 type m1Opening struct {
-	Header m1DocHeader `gorm:"embedded"`
-	WarehouseID int64 `gorm:"not null;index"`
+	Header      m1DocHeader `gorm:"embedded"`
+	WarehouseID int64       `gorm:"not null;index"`
 }
 
 func (m1Opening) TableName() string { return "stock_openings" }
@@ -248,9 +248,9 @@ type m1OpeningLine struct {
 func (m1OpeningLine) TableName() string { return "stock_opening_lines" }
 
 type m1Transfer struct {
-	Header m1DocHeader `gorm:"embedded"`
-	FromWarehouseID int64 `gorm:"not null;index"`
-	ToWarehouseID   int64 `gorm:"not null;index"`
+	Header          m1DocHeader `gorm:"embedded"`
+	FromWarehouseID int64       `gorm:"not null;index"`
+	ToWarehouseID   int64       `gorm:"not null;index"`
 }
 
 func (m1Transfer) TableName() string { return "transfers" }
@@ -268,8 +268,8 @@ type m1TransferLine struct {
 func (m1TransferLine) TableName() string { return "transfer_lines" }
 
 type m1Stocktake struct {
-	Header m1DocHeader `gorm:"embedded"`
-	WarehouseID int64 `gorm:"not null;index"`
+	Header      m1DocHeader `gorm:"embedded"`
+	WarehouseID int64       `gorm:"not null;index"`
 }
 
 func (m1Stocktake) TableName() string { return "stocktakes" }
