@@ -6,6 +6,7 @@
 //	erpd config          print the effective configuration, secrets masked
 //	erpd migrate         migrate the database and exit
 //	erpd check           verify the stock ledger (balances = Σ moves) and exit
+//	erpd healthcheck     probe /healthz of the local server (container HEALTHCHECK)
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Asia/Shanghai on images without zoneinfo
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/app/httpapi"
@@ -76,7 +78,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.ConfigPath, "config", "", "path to erp.yaml (or ERP_CONFIG)")
 	fs.BoolVar(&m.Demo, "demo", false, "run a demo company on the embedded database")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: erpd [--config erp.yaml] [--demo] [serve|demo|config|migrate|check]")
+		fmt.Fprintln(fs.Output(), "usage: erpd [--config erp.yaml] [--demo] [serve|demo|config|migrate|check|healthcheck]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -88,7 +90,7 @@ func (m *Main) ParseFlags(args []string) error {
 	switch m.Command {
 	case "demo":
 		m.Command, m.Demo = "serve", true
-	case "serve", "config", "migrate", "check":
+	case "serve", "config", "migrate", "check", "healthcheck":
 	default:
 		return fmt.Errorf("erpd: unknown command %q", m.Command)
 	}
@@ -115,6 +117,8 @@ func (m *Main) Exec(ctx context.Context) int {
 	case "config":
 		fmt.Fprintln(m.Out, m.Config.Masked())
 		return 0
+	case "healthcheck":
+		return healthcheck(m.Config.HTTP.Addr)
 	case "migrate", "check":
 		if err := m.Open(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -299,4 +303,23 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// healthcheck probes the local server, for images without curl.
+func healthcheck(addr string) int {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 1
+	}
+	c := http.Client{Timeout: 2 * time.Second}
+	resp, err := c.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
 }

@@ -4,6 +4,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -164,6 +165,7 @@ func (m *Memory) Incr(_ context.Context, key string, ttl time.Duration) (int64, 
 		it = memItem{exp: m.expiry(ttl)}
 	}
 	it.n++
+	it.v = strconv.FormatInt(it.n, 10)
 	m.items[key] = it
 	return it.n, nil
 }

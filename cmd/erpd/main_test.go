@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/storetest"
+)
+
+// MustRunMain starts erpd as production wires it, on a random port, with a
+// fresh database of driver (and Redis beside MariaDB), and stops it when the
+// test ends.
+func MustRunMain(tb testing.TB, driver string, demo bool) *Main {
+	tb.Helper()
+	dir := tb.TempDir()
+	env := map[string]string{
+		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": dir, "ERP_ADMIN_PASSWORD": "Start-pass-2026",
+		"ERP_LOG_LEVEL": "error", "ERP_DATABASE_DRIVER": driver,
+	}
+	if driver == store.DriverMySQL {
+		env["ERP_DATABASE_DSN"] = storetest.DSN(tb, driver).DSN
+		env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
+		env["ERP_REDIS_PREFIX"] = storetest.UniqueName("erpdmain") + ":"
+	}
+	if demo {
+		delete(env, "ERP_ADMIN_PASSWORD") // the demo's own, printed at start
+		tb.Setenv("ERP_ADMIN_PASSWORD", "")
+	}
+	for k, v := range env {
+		tb.Setenv(k, v)
+	}
+	m := NewMain()
+	m.Out = &bytes.Buffer{}
+	args := []string{}
+	if demo {
+		args = append(args, "--demo")
+	}
+	if err := m.ParseFlags(args); err != nil {
+		tb.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return m
+}
+
+func getJSON(t *testing.T, url, token string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+func login(t *testing.T, base, user, pw string) string {
+	t.Helper()
+	resp, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, user, pw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Token string }
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != 200 || out.Token == "" {
+		t.Fatalf("login %s: %d", user, resp.StatusCode)
+	}
+	return out.Token
+}
+
+func TestMainServesAndRestarts(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		m := MustRunMain(t, driver, false)
+		if code := getJSON(t, m.URL()+"/readyz", "", nil); code != 200 {
+			t.Fatalf("readyz %d", code)
+		}
+		tok := login(t, m.URL(), "admin", "Start-pass-2026")
+		var me struct{ Username string }
+		if code := getJSON(t, m.URL()+"/api/v1/me", tok, &me); code != 200 || me.Username != "admin" {
+			t.Fatalf("me: %d %+v", code, me)
+		}
+	})
+}
+
+func TestDemoData(t *testing.T) {
+	m := MustRunMain(t, store.DriverSQLite, true)
+	tok := login(t, m.URL(), "admin", DemoPassword)
+	var products, stock struct{ Total int }
+	getJSON(t, m.URL()+"/api/v1/products", tok, &products)
+	getJSON(t, m.URL()+"/api/v1/stock?non_zero=true", tok, &stock)
+	if products.Total < 30 || stock.Total < 30 {
+		t.Fatalf("demo: %d products, %d balances", products.Total, stock.Total)
+	}
+	// Every demo role can sign in.
+	for _, u := range []string{"caigou", "xiaoshou", "cangguan", "caiwu", "jingli"} {
+		login(t, m.URL(), u, DemoPassword)
+	}
+	bad, err := m.Store.LedgerCheck(m.Store.Read(context.Background()))
+	if err != nil || len(bad) > 0 {
+		t.Fatalf("demo ledger: %v %v", bad, err)
+	}
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	for key, val := range map[string]string{
+		"ERP_DATABASE_DRIVER": "oracle",
+		"ERP_HTTP_ADDR":       "no-port",
+		"ERP_AUTH_SECRET":     "short",
+		"ERP_LOG_FORMAT":      "xml",
+	} {
+		t.Run(key, func(t *testing.T) {
+			t.Setenv(key, val)
+			err := NewMain().ParseFlags(nil)
+			if err == nil || !strings.Contains(err.Error(), key) {
+				t.Fatalf("%s=%s: %v", key, val, err)
+			}
+		})
+	}
+	t.Run("ConfigFileThenEnv", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "erp.yaml")
+		os.WriteFile(path, []byte("http:\n  addr: \":9999\"\nredis:\n  password: hunter2\ndatabase:\n  driver: mysql\n  dsn: \"u:topsecret@tcp(db:3306)/erp\"\n"), 0o600)
+		t.Setenv("ERP_HTTP_ADDR", ":7777")
+		m := NewMain()
+		var out bytes.Buffer
+		m.Out = &out
+		if err := m.ParseFlags([]string{"--config", path, "config"}); err != nil {
+			t.Fatal(err)
+		}
+		if code := m.Exec(context.Background()); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		s := out.String()
+		if !strings.Contains(s, `":7777"`) || !strings.Contains(s, `"driver": "mysql"`) {
+			t.Fatalf("env must win over the file, the file over defaults: %s", s)
+		}
+		if strings.Contains(s, "hunter2") || strings.Contains(s, "topsecret") {
+			t.Fatalf("secrets printed: %s", s)
+		}
+	})
+	t.Run("WeakAdminPasswordRefused", func(t *testing.T) {
+		t.Setenv("ERP_HTTP_ADDR", "127.0.0.1:0")
+		t.Setenv("ERP_DATA_DIR", t.TempDir())
+		t.Setenv("ERP_ADMIN_PASSWORD", "admin")
+		t.Setenv("ERP_LOG_LEVEL", "error")
+		m := NewMain()
+		if err := m.ParseFlags(nil); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Run(context.Background())
+		defer m.Close()
+		if err == nil || !strings.Contains(err.Error(), "ERP_ADMIN_PASSWORD") {
+			t.Fatalf("weak bootstrap password: %v", err)
+		}
+	})
+}
