@@ -184,9 +184,11 @@ func (in TransferInput) apply(t *domain.Transfer) {
 	}
 }
 
-func checkTransfer(q store.Q, t *domain.Transfer) error {
+// checkTransfer validates a transfer against the data it names and returns
+// the warehouses and products it loaded.
+func checkTransfer(q store.Q, t *domain.Transfer) (*refs, error) {
 	if err := t.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	pids := make([]int64, len(t.Lines))
 	for i, l := range t.Lines {
@@ -194,14 +196,14 @@ func checkTransfer(q store.Q, t *domain.Transfer) error {
 	}
 	r, err := loadRefs(q, map[string]int64{"from_warehouse_id": t.FromWarehouseID, "to_warehouse_id": t.ToWarehouseID}, pids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i, l := range t.Lines {
 		if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[l.ProductID], l.Batch); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return r, nil
 }
 
 // CreateTransfer saves a draft transfer with a number.
@@ -213,7 +215,7 @@ func (a *App) CreateTransfer(ctx context.Context, in TransferInput) (*domain.Tra
 	t := &domain.Transfer{DocHeader: domain.DocHeader{Status: domain.DocDraft, CreatedBy: actor.ID, Version: 1}}
 	in.apply(t)
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := checkTransfer(tx, t); err != nil {
+		if _, err := checkTransfer(tx, t); err != nil {
 			return err
 		}
 		var err error
@@ -250,7 +252,7 @@ func (a *App) UpdateTransfer(ctx context.Context, id int64, in TransferInput) (*
 		}
 		before := *t
 		in.apply(t)
-		if err := checkTransfer(tx, t); err != nil {
+		if _, err := checkTransfer(tx, t); err != nil {
 			return err
 		}
 		old := t.Version
@@ -285,19 +287,14 @@ func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.
 		if err := domain.CheckVersion(t.Version, version); err != nil {
 			return err
 		}
-		if err := checkTransfer(tx, t); err != nil {
-			return err
-		}
-		pids := make([]int64, len(t.Lines))
-		keys := make([]domain.BalanceKey, 0, 2*len(t.Lines))
-		for i, l := range t.Lines {
-			pids[i] = l.ProductID
-			keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
-				domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
-		}
-		r, err := loadRefs(tx, map[string]int64{"from_warehouse_id": t.FromWarehouseID, "to_warehouse_id": t.ToWarehouseID}, pids)
+		r, err := checkTransfer(tx, t)
 		if err != nil {
 			return err
+		}
+		keys := make([]domain.BalanceKey, 0, 2*len(t.Lines))
+		for _, l := range t.Lines {
+			keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
+				domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
 		}
 		balances, err := tx.LockBalances(keys, nil)
 		if err != nil {

@@ -150,13 +150,17 @@ func (tx *Tx) CreateTransfer(t *domain.Transfer) error {
 		return translate(err)
 	}
 	t.DocHeader = r.DocHeader
-	return tx.replaceTransferLines(t)
+	return tx.insertTransferLines(t)
 }
 
 func (tx *Tx) replaceTransferLines(t *domain.Transfer) error {
 	if err := tx.DB().Where("transfer_id = ?", t.ID).Delete(&transferLineRow{}).Error; err != nil {
 		return translate(err)
 	}
+	return tx.insertTransferLines(t)
+}
+
+func (tx *Tx) insertTransferLines(t *domain.Transfer) error {
 	lines := make([]transferLineRow, len(t.Lines))
 	for i, l := range t.Lines {
 		l.ID = 0
@@ -171,11 +175,23 @@ func (tx *Tx) replaceTransferLines(t *domain.Transfer) error {
 	return nil
 }
 
-// UpdateTransfer writes a transfer's header where its version is still
-// oldVersion, and its lines when withLines is set (a draft edit).
+// stateColumns are what a state change (post, cancel) writes to a header.
+func stateColumns(h domain.DocHeader, now time.Time) map[string]any {
+	h.UpdatedAt = now
+	return map[string]any{"status": h.Status, "posted_at": h.PostedAt, "version": h.Version, "updated_at": now}
+}
+
+// UpdateTransfer writes a transfer where its version is still oldVersion:
+// the whole draft with its lines when withLines is set (an edit), otherwise
+// the state and the costs posting filled into the lines.
 func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool) error {
-	r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
-	res := tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	var res *gorm.DB
+	if withLines {
+		r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
+		res = tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	} else {
+		res = tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Updates(stateColumns(t.DocHeader, tx.Now))
+	}
 	if res.Error != nil {
 		return translate(res.Error)
 	}
@@ -185,13 +201,14 @@ func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool)
 	if withLines {
 		return tx.replaceTransferLines(t)
 	}
-	for _, l := range t.Lines {
-		if err := tx.DB().Model(&transferLineRow{}).Where("id = ?", l.ID).
-			Updates(map[string]any{"unit_cost": l.UnitCost, "amount": l.Amount}).Error; err != nil {
-			return translate(err)
-		}
+	ids := make([]int64, len(t.Lines))
+	cols := map[string][]any{"unit_cost": nil, "amount": nil}
+	for i, l := range t.Lines {
+		ids[i] = l.ID
+		cols["unit_cost"] = append(cols["unit_cost"], l.UnitCost)
+		cols["amount"] = append(cols["amount"], l.Amount)
 	}
-	return nil
+	return tx.updateLinesByID("transfer_lines", ids, cols)
 }
 
 // GetTransfer loads a transfer with its lines; lock takes its row FOR UPDATE.
@@ -246,13 +263,17 @@ func (tx *Tx) CreateStocktake(s *domain.Stocktake) error {
 		return translate(err)
 	}
 	s.DocHeader = r.DocHeader
-	return tx.replaceStocktakeLines(s)
+	return tx.insertStocktakeLines(s)
 }
 
 func (tx *Tx) replaceStocktakeLines(s *domain.Stocktake) error {
 	if err := tx.DB().Where("stocktake_id = ?", s.ID).Delete(&stocktakeLineRow{}).Error; err != nil {
 		return translate(err)
 	}
+	return tx.insertStocktakeLines(s)
+}
+
+func (tx *Tx) insertStocktakeLines(s *domain.Stocktake) error {
 	lines := make([]stocktakeLineRow, len(s.Lines))
 	for i, l := range s.Lines {
 		l.ID = 0
@@ -269,8 +290,13 @@ func (tx *Tx) replaceStocktakeLines(s *domain.Stocktake) error {
 
 // UpdateStocktake writes a stocktake like UpdateTransfer.
 func (tx *Tx) UpdateStocktake(s *domain.Stocktake, oldVersion int, withLines bool) error {
-	r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
-	res := tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	var res *gorm.DB
+	if withLines {
+		r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
+		res = tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+	} else {
+		res = tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Updates(stateColumns(s.DocHeader, tx.Now))
+	}
 	if res.Error != nil {
 		return translate(res.Error)
 	}
@@ -280,13 +306,16 @@ func (tx *Tx) UpdateStocktake(s *domain.Stocktake, oldVersion int, withLines boo
 	if withLines {
 		return tx.replaceStocktakeLines(s)
 	}
-	for _, l := range s.Lines {
-		if err := tx.DB().Model(&stocktakeLineRow{}).Where("id = ?", l.ID).Updates(map[string]any{
-			"book_qty": l.BookQty, "diff_qty": l.DiffQty, "unit_cost": l.UnitCost, "amount": l.Amount}).Error; err != nil {
-			return translate(err)
-		}
+	ids := make([]int64, len(s.Lines))
+	cols := map[string][]any{"book_qty": nil, "diff_qty": nil, "unit_cost": nil, "amount": nil}
+	for i, l := range s.Lines {
+		ids[i] = l.ID
+		cols["book_qty"] = append(cols["book_qty"], l.BookQty)
+		cols["diff_qty"] = append(cols["diff_qty"], l.DiffQty)
+		cols["unit_cost"] = append(cols["unit_cost"], l.UnitCost)
+		cols["amount"] = append(cols["amount"], l.Amount)
 	}
-	return nil
+	return tx.updateLinesByID("stocktake_lines", ids, cols)
 }
 
 // GetStocktake loads a stocktake with its lines.

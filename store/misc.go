@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -49,32 +50,38 @@ func RandomSecret(n int) string {
 	return hex.EncodeToString(b)
 }
 
-type sequenceRow struct {
-	Name  string `gorm:"primaryKey"`
-	Value int64
-}
-
-func (sequenceRow) TableName() string { return "sequences" }
-
 // NextNumber draws the next human number of a document type for the day of
 // tx.Now (Shanghai time): TR20261123-0001. The sequence row is incremented
-// in the caller's transaction, so a rolled-back posting gives its number
-// back and numbers never repeat, across restarts and processes.
+// in the caller's transaction, so a rolled-back creation gives its number
+// back and numbers never repeat, across restarts and processes. (Drawing it
+// in a separate autocommitted statement would shorten the row's lock but
+// needs a second pooled connection per transaction, which deadlocks the pool
+// under load.) The row is the hottest lock of document creation, so the
+// increment and the read are one statement: MySQL's LAST_INSERT_ID(expr),
+// SQLite's RETURNING; callers draw the number as late as they can.
 func (tx *Tx) NextNumber(docType string) (string, error) {
 	prefix := domain.NumberPrefix(docType)
 	name := prefix + tx.Now.In(domain.Shanghai).Format("20060102")
-	err := tx.DB().Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "name"}},
-		DoUpdates: clause.Assignments(map[string]any{"value": gorm.Expr("value + 1")}),
-	}).Create(&sequenceRow{Name: name, Value: 1}).Error
-	if err != nil {
-		return "", translate(err)
+	var seq int64
+	if tx.Driver() == DriverMySQL {
+		res, err := tx.DB().Statement.ConnPool.ExecContext(tx.DB().Statement.Context,
+			"INSERT INTO sequences (name, value) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)", name)
+		if err != nil {
+			return "", translate(err)
+		}
+		if seq, err = res.LastInsertId(); err != nil {
+			return "", translate(err)
+		}
+	} else {
+		err := tx.DB().Raw("INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", name).Scan(&seq).Error
+		if err != nil {
+			return "", translate(err)
+		}
 	}
-	var r sequenceRow
-	if err := tx.DB().Where("name = ?", name).Take(&r).Error; err != nil {
-		return "", translate(err)
+	if seq <= 0 {
+		return "", fmt.Errorf("store: sequence %s returned %d", name, seq)
 	}
-	return domain.FormatNumber(prefix, tx.Now, r.Value), nil
+	return domain.FormatNumber(prefix, tx.Now, seq), nil
 }
 
 type auditRow struct {

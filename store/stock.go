@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -34,27 +36,57 @@ type moveRow domain.Move
 func (moveRow) TableName() string { return "stock_moves" }
 
 // LockBalances returns the balances of keys, creating empty ones that do not
-// exist yet, each locked FOR UPDATE until tx ends. Keys are locked in one
-// global order (domain.SortKeys), so postings never deadlock on each other.
+// exist yet, each locked FOR UPDATE until tx ends. Existing rows are locked
+// first, in one global key order (domain.SortKeys), so postings never
+// deadlock on each other. Rows are not created with INSERT … ON DUPLICATE
+// KEY on the hot path: InnoDB takes a shared lock on the duplicate and then
+// upgrades it, and two postings of one SKU deadlock on that upgrade.
 func (tx *Tx) LockBalances(keys []domain.BalanceKey, expiry map[domain.BalanceKey]string) ([]*domain.Balance, error) {
 	keys = domain.SortKeys(append([]domain.BalanceKey(nil), keys...))
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows := make([]balanceRow, len(keys))
-	for i, k := range keys {
-		rows[i] = balanceRow{ProductID: k.ProductID, WarehouseID: k.WarehouseID, Batch: k.Batch, UpdatedAt: tx.Now}
-		if e, ok := expiry[k]; ok {
-			rows[i].Expiry = &e
+	found, err := tx.lockExisting(keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) < len(keys) {
+		have := map[domain.BalanceKey]bool{}
+		for _, b := range found {
+			have[b.Key()] = true
 		}
+		var rows []balanceRow
+		var missing []domain.BalanceKey
+		for _, k := range keys {
+			if have[k] {
+				continue
+			}
+			missing = append(missing, k)
+			r := balanceRow{ProductID: k.ProductID, WarehouseID: k.WarehouseID, Batch: k.Batch, UpdatedAt: tx.Now}
+			if e, ok := expiry[k]; ok {
+				r.Expiry = &e
+			}
+			rows = append(rows, r)
+		}
+		// A concurrent posting may create the same row first; then ours is
+		// skipped and the lock below waits for it.
+		if err := tx.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+			return nil, translate(err)
+		}
+		more, err := tx.lockExisting(missing)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, more...)
+		sort.Slice(found, func(i, j int) bool { return found[i].Key().Less(found[j].Key()) })
 	}
-	if err := tx.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
+	return found, nil
+}
+
+func (tx *Tx) lockExisting(keys []domain.BalanceKey) ([]*domain.Balance, error) {
 	var locked []balanceRow
-	db := tx.DB().Clauses(clause.Locking{Strength: "UPDATE"}).Where(keyCond(keys)).
-		Order("product_id, warehouse_id, batch")
-	if err := db.Find(&locked).Error; err != nil {
+	err := lockRow(tx.DB()).Where(keyCond(keys)).Order("product_id, warehouse_id, batch").Find(&locked).Error
+	if err != nil {
 		return nil, translate(err)
 	}
 	out := make([]*domain.Balance, len(locked))
@@ -78,13 +110,19 @@ func keyCond(keys []domain.BalanceKey) clause.Expression {
 // WritePosting stores the outcome of a posting: the changed balances and the
 // new moves.
 func (tx *Tx) WritePosting(p *domain.Posting) error {
-	for _, b := range p.Changed() {
-		err := tx.DB().Model(&balanceRow{}).Where("id = ?", b.ID).Updates(map[string]any{
-			"on_hand": b.OnHand, "reserved": b.Reserved, "avg_cost": b.AvgCost, "value": b.Value, "expiry": b.Expiry, "updated_at": tx.Now,
-		}).Error
-		if err != nil {
-			return translate(err)
-		}
+	changed := p.Changed()
+	ids := make([]int64, len(changed))
+	cols := map[string][]any{"on_hand": nil, "reserved": nil, "avg_cost": nil, "value": nil, "expiry": nil}
+	for i, b := range changed {
+		ids[i] = b.ID
+		cols["on_hand"] = append(cols["on_hand"], b.OnHand)
+		cols["reserved"] = append(cols["reserved"], b.Reserved)
+		cols["avg_cost"] = append(cols["avg_cost"], b.AvgCost)
+		cols["value"] = append(cols["value"], b.Value)
+		cols["expiry"] = append(cols["expiry"], b.Expiry)
+	}
+	if err := tx.updateByID("stock_balances", ids, cols); err != nil {
+		return err
 	}
 	moves := p.Moves()
 	if len(moves) == 0 {
@@ -267,4 +305,49 @@ func (s *Store) LedgerCheck(q Q) ([]domain.BalanceKey, error) {
 		}
 	}
 	return bad, nil
+}
+
+// updateByID writes per-row values of several rows in one statement
+// (UPDATE … SET col = CASE id WHEN … END … WHERE id IN …): a posting of N
+// lines costs one round trip for its balances, not N. cols maps a column to
+// one value per id, in the order of ids; updated_at is set to tx.Now.
+func (tx *Tx) updateByID(table string, ids []int64, cols map[string][]any) error {
+	return tx.batchUpdate(table, ids, cols, true)
+}
+
+// updateLinesByID is updateByID for document lines, which have no updated_at.
+func (tx *Tx) updateLinesByID(table string, ids []int64, cols map[string][]any) error {
+	return tx.batchUpdate(table, ids, cols, false)
+}
+
+func (tx *Tx) batchUpdate(table string, ids []int64, cols map[string][]any, stamp bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(cols))
+	for c := range cols {
+		names = append(names, c)
+	}
+	sort.Strings(names) // a stable statement text
+	var sb strings.Builder
+	args := make([]any, 0, len(ids)*(2*len(cols)+1)+1)
+	sb.WriteString("UPDATE " + table + " SET ")
+	for i, c := range names {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(c + " = CASE id")
+		for j, id := range ids {
+			sb.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, cols[c][j])
+		}
+		sb.WriteString(" END")
+	}
+	if stamp {
+		sb.WriteString(", updated_at = ?")
+		args = append(args, tx.Now)
+	}
+	sb.WriteString(" WHERE id IN ?")
+	args = append(args, ids)
+	return translate(tx.DB().Exec(sb.String(), args...).Error)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -54,21 +53,17 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error) {
-	var opts *sql.TxOptions
 	if s.driver == DriverSQLite {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
-	} else {
-		// READ COMMITTED: no gap locks, so concurrent postings on different
-		// rows never block each other; correctness comes from row locks.
-		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	}
+	// MySQL connections are READ COMMITTED for the session (see Open).
 	tx := &Tx{store: s, Now: time.Now().UTC().Truncate(time.Millisecond)}
 	txCtx := context.WithValue(ctx, txKey{}, tx)
 	err := s.db.WithContext(txCtx).Transaction(func(db *gorm.DB) error {
 		tx.db = db
 		return fn(tx)
-	}, opts)
+	})
 	if err != nil {
 		return nil, translate(err)
 	}

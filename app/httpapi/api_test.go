@@ -39,7 +39,10 @@ func newAPI(t *testing.T, driver string) *apiEnv {
 		t.Fatal(err)
 	}
 	e.tokens["admin"] = e.login("admin", "Root-pass-2026")
-	for _, u := range []struct{ name string; role domain.Role }{{"viewer", domain.RoleViewer}, {"keeper", domain.RoleWarehouse}} {
+	for _, u := range []struct {
+		name string
+		role domain.Role
+	}{{"viewer", domain.RoleViewer}, {"keeper", domain.RoleWarehouse}} {
 		e.do("admin", "POST", "/api/v1/users", fmt.Sprintf(`{"username":%q,"name":"测试","password":"Pass-no-%d-x1","roles":[%q]}`, u.name, len(u.name), u.role), nil, 201)
 		e.tokens[u.name] = e.login(u.name, fmt.Sprintf("Pass-no-%d-x1", len(u.name)))
 	}
