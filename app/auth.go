@@ -167,7 +167,10 @@ func (a *App) Logout(ctx context.Context) error {
 			return err
 		}
 		cur.TokenVersion++
-		return store.Users.Update(tx, cur, cur.Version)
+		if err := store.Users.Update(tx, cur, cur.Version); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "logout", "user", cur.ID, nil, nil)
 	})
 }
 
