@@ -22,6 +22,10 @@ type App struct {
 	auth     AuthConfig
 	throttle Throttle
 	catalog  *Catalog
+	rules    *Master[domain.ApprovalRule, ApprovalRuleInput]
+	// approvals delivers approval requests (local inbox or DingTalk OA).
+	approvals    domain.ApprovalGateway
+	creditPolicy string
 }
 
 // Options configure the use cases.
@@ -31,6 +35,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Auth     AuthConfig
 	Throttle Throttle
+	// Approvals is the approval gateway; nil means the local inbox.
+	Approvals domain.ApprovalGateway
+	// CreditPolicy is CreditRefuse (default) or CreditApproval.
+	CreditPolicy string
 }
 
 // New builds the use cases.
@@ -41,8 +49,16 @@ func New(o Options) *App {
 	if o.Throttle.MaxFailures == 0 {
 		o.Throttle = DefaultThrottle
 	}
-	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle}
+	if o.Approvals == nil {
+		o.Approvals = LocalApprovals{}
+	}
+	if o.CreditPolicy == "" {
+		o.CreditPolicy = CreditRefuse
+	}
+	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
+		approvals: o.Approvals, creditPolicy: o.CreditPolicy}
 	a.catalog = a.newCatalog()
+	a.rules = a.newApprovalRules()
 	return a
 }
 

@@ -209,6 +209,18 @@ func NumberPrefix(docType string) string {
 		return "TR"
 	case DocStocktake:
 		return "ST"
+	case DocPurchaseOrder:
+		return "PO"
+	case DocSalesOrder:
+		return "SO"
+	case DocPurchaseReceipt:
+		return "GR"
+	case DocSalesShipment:
+		return "GI"
+	case DocPurchaseReturn:
+		return "PR"
+	case DocSalesReturn:
+		return "SR"
 	}
 	panic("no number prefix for " + docType)
 }

@@ -21,3 +21,17 @@ type Cache interface {
 	// Ping checks the cache is reachable, for /readyz.
 	Ping(ctx context.Context) error
 }
+
+// ApprovalGateway delivers approval requests to where approvers decide: the
+// local inbox, or DingTalk OA. It is told inside the submitting transaction
+// (ctx carries it); an implementation that reaches outside the process must
+// go through an outbox written in that transaction, never call out directly,
+// so a rolled-back submit never reaches an approver.
+type ApprovalGateway interface {
+	// Channel names the gateway: "local" or "dingtalk".
+	Channel() string
+	// Requested announces a new pending approval.
+	Requested(ctx context.Context, a Approval) error
+	// Cancelled withdraws a pending approval (its document was cancelled).
+	Cancelled(ctx context.Context, a Approval) error
+}

@@ -293,3 +293,60 @@ func CheckBatch(field string, p Product, batch string) error {
 	}
 	return nil
 }
+
+// Reserve sets qty of k aside for an approved sales order. Reserved stock is
+// no longer available to other orders or transfers. Unless the warehouse
+// allows negative stock, qty must not exceed what is available.
+func (p *Posting) Reserve(k BalanceKey, qty decimal.Decimal, field string) error {
+	b := p.balance(k)
+	wh := p.warehouses[k.WarehouseID]
+	if avail := b.Available(); qty.GreaterThan(avail) && !wh.AllowNegative {
+		prod := p.products[k.ProductID]
+		return ErrInsufficientStock.WithField(field).WithMessage("可用库存不足，无法预留: %s 在 %s 需要 %s, 可用 %s",
+			prod.SKU, wh.Name, qty.String(), avail.String()).
+			WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
+				"requested": qty.String(), "available": avail.String()})
+	}
+	b.Reserved = b.Reserved.Add(qty)
+	p.changed[k] = true
+	return nil
+}
+
+// Release gives back qty reserved on k (a shipment consumed it, or the order
+// was cancelled or closed).
+func (p *Posting) Release(k BalanceKey, qty decimal.Decimal) {
+	b := p.balance(k)
+	b.Reserved = b.Reserved.Sub(qty)
+	if b.Reserved.IsNegative() {
+		b.Reserved = Zero
+	}
+	p.changed[k] = true
+}
+
+// OutAt issues qty from k at a given amount instead of the average: a
+// purchase return leaves at the cost it was received at. The average of what
+// stays is re-derived; if nothing stays, any value left over is cleared by an
+// adjustment move, so an empty balance never carries value.
+func (p *Posting) OutAt(k BalanceKey, lineID int64, qty, amount decimal.Decimal, field string) error {
+	b := p.balance(k)
+	wh := p.warehouses[k.WarehouseID]
+	if avail := b.Available(); qty.GreaterThan(avail) && !wh.AllowNegative {
+		prod := p.products[k.ProductID]
+		return ErrInsufficientStock.WithField(field).WithMessage("可用库存不足: %s 在 %s 需要 %s, 可用 %s",
+			prod.SKU, wh.Name, qty.String(), avail.String()).
+			WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
+				"requested": qty.String(), "available": avail.String()})
+	}
+	b.OnHand = b.OnHand.Sub(qty)
+	b.Value = b.Value.Sub(amount)
+	p.record(b, lineID, MoveOut, qty.Neg(), amount.Neg())
+	switch {
+	case b.OnHand.IsZero() && !b.Value.IsZero():
+		adjust := b.Value.Neg()
+		b.Value = Zero
+		p.record(b, lineID, MoveAdjustment, Zero, adjust)
+	case b.OnHand.IsPositive():
+		b.AvgCost = RoundCost(b.Value.Div(b.OnHand))
+	}
+	return nil
+}

@@ -34,6 +34,14 @@ const (
 	PermUserManage  Permission = "user:manage"
 	PermAuditRead   Permission = "audit:read"
 	PermDictWrite   Permission = "dict:write"
+	// Purchase and sales documents; receipts, shipments and returns are
+	// stock postings and need stock:write (the warehouse does them).
+	PermPurchaseRead  Permission = "purchase:read"
+	PermPurchaseWrite Permission = "purchase:write"
+	PermSalesRead     Permission = "sales:read"
+	PermSalesWrite    Permission = "sales:write"
+	PermApprove       Permission = "approval:decide"
+	PermApprovalAdmin Permission = "approval:admin" // approval rules
 )
 
 // RoleInfo describes a role for the /roles listing.
@@ -44,13 +52,14 @@ type RoleInfo struct {
 }
 
 var roles = []RoleInfo{
-	{RoleAdmin, "管理员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage, PermAuditRead, PermDictWrite}},
-	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead}},
-	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead}},
-	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite}},
-	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead}},
-	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead}},
-	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead}},
+	{RoleAdmin, "管理员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage, PermAuditRead,
+		PermDictWrite, PermPurchaseRead, PermPurchaseWrite, PermSalesRead, PermSalesWrite, PermApprove, PermApprovalAdmin}},
+	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermPurchaseRead, PermPurchaseWrite}},
+	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead, PermSalesRead, PermSalesWrite}},
+	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite, PermPurchaseRead, PermSalesRead}},
+	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead}},
+	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove}},
+	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead, PermPurchaseRead, PermSalesRead}},
 }
 
 // Roles lists every role with what it grants.

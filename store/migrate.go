@@ -303,6 +303,137 @@ var seedDictionaries = []struct{ typ, code, label string }{
 	{"shipping_method", "logistics", "物流"},
 }
 
+type m3Order struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	Type         string          `gorm:"size:32;not null;index:idx_order_type_status,priority:1;index:idx_order_partner,priority:2"`
+	Number       string          `gorm:"size:32;not null;uniqueIndex"`
+	Status       string          `gorm:"size:24;not null;index:idx_order_type_status,priority:2"`
+	PartnerID    int64           `gorm:"not null;index:idx_order_partner,priority:1"`
+	WarehouseID  int64           `gorm:"not null;index"`
+	OrderDate    string          `gorm:"size:10;not null;index"`
+	ExpectedDate *string         `gorm:"size:10"`
+	Remark       string          `gorm:"size:500;not null"`
+	Amount       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	TaxAmount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Total        decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	ApprovalID   *int64
+	CreatedBy    int64 `gorm:"not null;index"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int `gorm:"not null"`
+}
+
+func (m3Order) TableName() string { return "orders" }
+
+type m3OrderLine struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	OrderID      int64           `gorm:"not null;index"`
+	ProductID    int64           `gorm:"not null;index"`
+	Qty          decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitPrice    decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	TaxRate      decimal.Decimal `gorm:"type:decimal(6,4);not null"`
+	DiscountRate decimal.Decimal `gorm:"type:decimal(6,4);not null"`
+	Amount       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	TaxAmount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Total        decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Remark       string          `gorm:"size:200;not null"`
+	ReceivedQty  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	ShippedQty   decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	ReturnedQty  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m3OrderLine) TableName() string { return "order_lines" }
+
+type m3StockDoc struct {
+	ID          int64           `gorm:"primaryKey;autoIncrement"`
+	Type        string          `gorm:"size:32;not null;index:idx_sdoc_type_posted,priority:1;index:idx_sdoc_partner,priority:2"`
+	Number      string          `gorm:"size:32;not null;uniqueIndex"`
+	Status      string          `gorm:"size:16;not null"`
+	OrderID     int64           `gorm:"not null;index"`
+	SourceID    *int64          `gorm:"index"`
+	PartnerID   int64           `gorm:"not null;index:idx_sdoc_partner,priority:1"`
+	WarehouseID int64           `gorm:"not null;index"`
+	Remark      string          `gorm:"size:500;not null"`
+	Amount      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	TaxAmount   decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Total       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	CostAmount  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	PostedAt    time.Time       `gorm:"not null;index:idx_sdoc_type_posted,priority:2"`
+	CreatedBy   int64           `gorm:"not null;index"`
+	CreatedAt   time.Time
+}
+
+func (m3StockDoc) TableName() string { return "stock_docs" }
+
+type m3StockDocLine struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	DocID        int64           `gorm:"not null;index"`
+	OrderLineID  int64           `gorm:"not null;index"`
+	SourceLineID *int64          `gorm:"index"`
+	ProductID    int64           `gorm:"not null;index"`
+	Batch        string          `gorm:"size:64;not null"`
+	Expiry       *string         `gorm:"size:10"`
+	Qty          decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitPrice    decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	TaxRate      decimal.Decimal `gorm:"type:decimal(6,4);not null"`
+	Amount       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	TaxAmount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Total        decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	UnitCost     decimal.Decimal `gorm:"type:decimal(20,6);not null"`
+	CostAmount   decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	ReturnedQty  decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m3StockDocLine) TableName() string { return "stock_doc_lines" }
+
+type m3Reservation struct {
+	ID          int64           `gorm:"primaryKey;autoIncrement"`
+	OrderID     int64           `gorm:"not null;index"`
+	OrderLineID int64           `gorm:"not null;index"`
+	ProductID   int64           `gorm:"not null;index:idx_resv_pw,priority:1"`
+	WarehouseID int64           `gorm:"not null;index:idx_resv_pw,priority:2"`
+	Batch       string          `gorm:"size:64;not null"`
+	Qty         decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m3Reservation) TableName() string { return "reservations" }
+
+type m3Approval struct {
+	ID          int64           `gorm:"primaryKey;autoIncrement"`
+	DocType     string          `gorm:"size:32;not null;index:idx_appr_doc,priority:1"`
+	DocID       int64           `gorm:"not null;index:idx_appr_doc,priority:2"`
+	DocNumber   string          `gorm:"size:32;not null"`
+	Status      string          `gorm:"size:16;not null;index:idx_appr_status_role,priority:1"`
+	Role        string          `gorm:"size:16;not null;index:idx_appr_status_role,priority:2"`
+	Amount      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	PartnerName string          `gorm:"size:128;not null"`
+	Reason      string          `gorm:"size:255;not null"`
+	RequestedBy int64           `gorm:"not null;index"`
+	DecidedBy   *int64
+	DecidedAt   *time.Time
+	Comment     string `gorm:"size:500;not null"`
+	Channel     string `gorm:"size:16;not null"`
+	ExternalID  string `gorm:"size:64;not null;index"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int `gorm:"not null"`
+}
+
+func (m3Approval) TableName() string { return "approvals" }
+
+type m3ApprovalRule struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	DocType   string          `gorm:"size:32;not null;index"`
+	MinAmount decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Role      string          `gorm:"size:16;not null"`
+	Enabled   bool            `gorm:"not null"`
+	Version   int             `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (m3ApprovalRule) TableName() string { return "approval_rules" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -325,6 +456,13 @@ var Migrations = []*gormigrate.Migration{
 				}
 			}
 			return nil
+		},
+	},
+	{
+		ID: "202611230003_orders_and_approvals",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m3Order{}, &m3OrderLine{}, &m3StockDoc{}, &m3StockDocLine{}, &m3Reservation{},
+				&m3Approval{}, &m3ApprovalRule{})
 		},
 	},
 }

@@ -124,6 +124,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 			return a.ListStocktakes(ctx, f, lp)
 		},
 	})
+	s.purchaseRoutes(api)
 	return s
 }
 
@@ -272,16 +273,6 @@ func docRoutes[I any, D any](g *gin.RouterGroup, path string, h docHandlers[I, D
 		}
 		respond(c, http.StatusCreated)(h.create(c.Request.Context(), in))
 	})
-	withID := func(fn func(c *gin.Context, id int64)) gin.HandlerFunc {
-		return func(c *gin.Context) {
-			id, err := pathID(c)
-			if err != nil {
-				writeError(c, err)
-				return
-			}
-			fn(c, id)
-		}
-	}
 	g.GET(path+"/:id", withID(func(c *gin.Context, id int64) {
 		respond(c, http.StatusOK)(h.get(c.Request.Context(), id))
 	}))

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// Decide approves or rejects a pending approval and moves its document: an
+// approved sales order reserves its stock (or the decision fails with
+// insufficient_stock and stays pending); a rejected order is editable again.
+// The requester cannot decide their own request.
+func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string) (*domain.Approval, error) {
+	actor, err := require(ctx, domain.PermApprove)
+	if err != nil {
+		return nil, err
+	}
+	comment = strings.TrimSpace(comment)
+	if utf8.RuneCountInString(comment) > 500 {
+		return nil, domain.Invalid("comment", "审批意见最长 500 字")
+	}
+	if !approve && comment == "" {
+		return nil, domain.Invalid("comment", "驳回时请填写原因")
+	}
+	var ap *domain.Approval
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		// Lock the document first, as submit and cancel do, then the approval.
+		cur, err := store.Approvals.Get(tx, id)
+		if err != nil {
+			return err
+		}
+		o, err := store.GetOrder(tx, cur.DocType, cur.DocID, true)
+		if err != nil {
+			return err
+		}
+		if ap, err = store.LockApproval(tx, id); err != nil {
+			return err
+		}
+		if ap.Status != domain.ApprovalPending {
+			return domain.ErrInvalidState.WithMessage("审批 %s 已是 %s 状态", ap.DocNumber, ap.Status)
+		}
+		if !ap.CanDecide(*actor) {
+			return domain.ErrForbidden.WithMessage("该审批需由 %s 审批，且不能审批自己提交的单据", ap.Role)
+		}
+		if o.Status != domain.OrderPending {
+			return domain.ErrInvalidState.WithMessage("%s 不在待审批状态", o.Label())
+		}
+		old := o.Version
+		o.Version++
+		if approve {
+			if err := a.approveOrder(tx, o, actor.ID); err != nil {
+				return err
+			}
+			ap.Status = domain.ApprovalApproved
+		} else {
+			o.Status = domain.OrderRejected
+			ap.Status = domain.ApprovalRejected
+		}
+		if err := tx.UpdateOrder(o, old, false); err != nil {
+			return err
+		}
+		aold := ap.Version
+		ap.Version++
+		ap.DecidedBy, ap.DecidedAt, ap.Comment = &actor.ID, &tx.Now, comment
+		if err := store.SaveApproval(tx, ap, aold); err != nil {
+			return err
+		}
+		action := "approve"
+		if !approve {
+			action = "reject"
+		}
+		return audit(ctx, tx, action, ap.DocType, ap.DocID, nil, map[string]any{"approval_id": ap.ID, "comment": comment})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ap, nil
+}
+
+// ListApprovals is the inbox: approvals of a status routed to one of the
+// actor's roles (administrators see all). Without the approve permission a
+// user sees only what they requested.
+func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (*List[domain.Approval], error) {
+	actor := Actor(ctx)
+	if actor == nil {
+		return nil, domain.ErrUnauthorized
+	}
+	p, err := lp.page(map[string]string{"id": "id", "created_at": "created_at", "amount": "amount"})
+	if err != nil {
+		return nil, err
+	}
+	exact := map[string]any{}
+	if status != "" {
+		exact["status"] = status
+	}
+	isAdmin := false
+	for _, r := range actor.Roles {
+		isAdmin = isAdmin || r == domain.RoleAdmin
+	}
+	switch {
+	case isAdmin:
+	case actor.Can(domain.PermApprove):
+		roles := make([]any, len(actor.Roles))
+		for i, r := range actor.Roles {
+			roles[i] = string(r)
+		}
+		exact["role"] = roles
+	default:
+		exact["requested_by"] = actor.ID
+	}
+	items, total, err := store.Approvals.List(a.store.Read(ctx), p, "-id", store.Match{Text: lp.Q, Exact: exact})
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// ApprovalRuleInput is what an administrator sets on an approval rule.
+type ApprovalRuleInput struct {
+	DocType   *string          `json:"doc_type"`
+	MinAmount *decimal.Decimal `json:"min_amount"`
+	Role      *domain.Role     `json:"role"`
+	Enabled   *bool            `json:"enabled"`
+	Version   int              `json:"version"`
+}
+
+func (a *App) newApprovalRules() *Master[domain.ApprovalRule, ApprovalRuleInput] {
+	return &Master[domain.ApprovalRule, ApprovalRuleInput]{
+		app: a, table: store.ApprovalRules, entity: "approval_rule", write: domain.PermApprovalAdmin,
+		sortable: map[string]string{"id": "id", "min_amount": "min_amount"},
+		id:       func(v *domain.ApprovalRule) int64 { return v.ID }, version: func(v *domain.ApprovalRule) *int { return &v.Version },
+		code: func(v *domain.ApprovalRule) (string, string) { return "doc_type", v.DocType },
+		apply: func(in ApprovalRuleInput, v *domain.ApprovalRule) {
+			if v.ID == 0 && in.Enabled == nil {
+				v.Enabled = true
+			}
+			set(&v.DocType, in.DocType)
+			set(&v.MinAmount, in.MinAmount)
+			set(&v.Role, in.Role)
+			set(&v.Enabled, in.Enabled)
+		},
+		inVersion: func(in ApprovalRuleInput) int { return in.Version },
+	}
+}
+
+// ApprovalRules returns the approval-rule use cases.
+func (a *App) ApprovalRules() *Master[domain.ApprovalRule, ApprovalRuleInput] { return a.rules }

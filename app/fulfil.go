@@ -1,0 +1,453 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// ReceiptInput is a goods receipt (采购入库) against a purchase order; each
+// line names an order line (line_id) and, for batch-tracked products, the
+// batch and its expiry.
+type ReceiptInput struct {
+	OrderID     int64             `json:"order_id"`
+	WarehouseID int64             `json:"warehouse_id"`
+	Remark      string            `json:"remark"`
+	Lines       []domain.MoveLine `json:"lines"`
+}
+
+// ShipmentInput is a shipment (销售出库) against a sales order.
+type ShipmentInput struct {
+	OrderID     int64             `json:"order_id"`
+	WarehouseID int64             `json:"warehouse_id"`
+	Remark      string            `json:"remark"`
+	Lines       []domain.MoveLine `json:"lines"`
+}
+
+// ReturnInput is a return against a receipt (采购退货) or a shipment
+// (销售退货); line_id names the receipt or shipment line.
+type ReturnInput struct {
+	SourceID int64             `json:"source_id"`
+	Remark   string            `json:"remark"`
+	Lines    []domain.MoveLine `json:"lines"`
+}
+
+var errExceedsOpen = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_open_qty"}
+var errExceedsReturnable = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_returnable_qty"}
+
+func orderLine(o *domain.Order, id int64) *domain.OrderLine {
+	for i := range o.Lines {
+		if o.Lines[i].ID == id {
+			return &o.Lines[i]
+		}
+	}
+	return nil
+}
+
+// checkFulfilment validates receipt or shipment lines against the order:
+// each names a line of this order and stays within what is still open.
+func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine) error {
+	if err := o.CheckFulfillable(); err != nil {
+		return err
+	}
+	if warehouseID != 0 && warehouseID != o.WarehouseID {
+		return domain.Invalid("warehouse_id", "出入库仓库必须是订单的仓库 (%d)", o.WarehouseID)
+	}
+	if err := domain.CheckMoveLines(lines, "order_line_id"); err != nil {
+		return err
+	}
+	asked := map[int64]decimal.Decimal{}
+	for i, ml := range lines {
+		l := orderLine(o, ml.LineID)
+		f := fmt.Sprintf("lines[%d]", i)
+		if l == nil {
+			return domain.Invalid(f+".order_line_id", "%s 没有行 %d", o.Label(), ml.LineID)
+		}
+		asked[ml.LineID] = asked[ml.LineID].Add(ml.Qty)
+		if open := l.OpenQty(o.Type); asked[ml.LineID].GreaterThan(open) {
+			return errExceedsOpen.WithField(f+".qty").WithMessage("超出订单未完成数量: 行 %d 还剩 %s，本次 %s", ml.LineID, open, asked[ml.LineID]).
+				WithDetails(map[string]any{"line_id": ml.LineID, "open_qty": open.String(), "requested": asked[ml.LineID].String()})
+		}
+	}
+	return nil
+}
+
+// PostReceipt receives goods against a purchase order: stock comes in at the
+// order's net price (excluding VAT), which moves the moving average; the
+// order becomes partially received or received.
+func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDoc, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var d *domain.StockDoc
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		o, err := store.GetOrder(tx, domain.DocPurchaseOrder, in.OrderID, true)
+		if err != nil {
+			return notFoundOn(err, "order_id")
+		}
+		if err := checkFulfilment(o, in.WarehouseID, in.Lines); err != nil {
+			return err
+		}
+		pids := make([]int64, len(in.Lines))
+		for i, ml := range in.Lines {
+			pids[i] = orderLine(o, ml.LineID).ProductID
+		}
+		r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+		if err != nil {
+			return err
+		}
+		d = &domain.StockDoc{Type: domain.DocPurchaseReceipt, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+		keys := make([]domain.BalanceKey, len(in.Lines))
+		expiry := map[domain.BalanceKey]string{}
+		for i, ml := range in.Lines {
+			ol := orderLine(o, ml.LineID)
+			if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[ol.ProductID], ml.Batch); err != nil {
+				return err
+			}
+			l := domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: ml.Batch, Expiry: ml.Expiry, Qty: ml.Qty}
+			l.PriceLine(ol.NetUnitPrice(), ol.TaxRate)
+			l.CostAmount = domain.RoundAmount(ml.Qty.Mul(ol.NetUnitPrice()))
+			l.UnitCost = domain.RoundCost(ol.NetUnitPrice())
+			d.Lines = append(d.Lines, l)
+			keys[i] = domain.BalanceKey{ProductID: ol.ProductID, WarehouseID: o.WarehouseID, Batch: ml.Batch}
+			if ml.Expiry != nil {
+				expiry[keys[i]] = *ml.Expiry
+			}
+			ol.ReceivedQty = ol.ReceivedQty.Add(ml.Qty)
+		}
+		d.Sum()
+		if d.Number, err = tx.NextNumber(d.Type); err != nil {
+			return err
+		}
+		if err := tx.CreateStockDoc(d); err != nil {
+			return err
+		}
+		balances, err := tx.LockBalances(keys, expiry)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i, l := range d.Lines {
+			p.SetExpiry(keys[i], l.Expiry)
+			p.In(keys[i], l.ID, l.Qty, l.CostAmount)
+		}
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		return a.advanceOrder(ctx, tx, o, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// advanceOrder writes an order's progress after a receipt or shipment, and
+// the document's audit row.
+func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d *domain.StockDoc) error {
+	old := o.Version
+	o.Progress()
+	o.Version++
+	if err := tx.UpdateOrder(o, old, false); err != nil {
+		return err
+	}
+	return audit(ctx, tx, "post", d.Type, d.ID, nil, d)
+}
+
+// PostShipment ships goods against an approved sales order: each line takes
+// its stock from the order's reservations (batches in FEFO order) and leaves
+// at the moving-average cost, which becomes the cost of goods sold.
+func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.StockDoc, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var d *domain.StockDoc
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		o, err := store.GetOrder(tx, domain.DocSalesOrder, in.OrderID, true)
+		if err != nil {
+			return notFoundOn(err, "order_id")
+		}
+		if err := checkFulfilment(o, in.WarehouseID, in.Lines); err != nil {
+			return err
+		}
+		pids := make([]int64, len(in.Lines))
+		for i, ml := range in.Lines {
+			pids[i] = orderLine(o, ml.LineID).ProductID
+		}
+		r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+		if err != nil {
+			return err
+		}
+		rs, err := tx.Reservations(o.ID)
+		if err != nil {
+			return err
+		}
+		d = &domain.StockDoc{Type: domain.DocSalesShipment, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+		// Split each requested line over its reservations: one shipment line
+		// per batch it takes from.
+		var keys []domain.BalanceKey
+		var fields []string
+		var fromReserved []decimal.Decimal // how much of each shipment line its reservation covers
+		for i, ml := range in.Lines {
+			ol := orderLine(o, ml.LineID)
+			if ml.Batch != "" {
+				return domain.Invalid(fmt.Sprintf("lines[%d].batch", i), "出库批次按预留自动分配（先到期先出），不能指定")
+			}
+			need := ml.Qty
+			for j := range rs {
+				if rs[j].OrderLineID != ol.ID || !rs[j].Qty.IsPositive() || !need.IsPositive() {
+					continue
+				}
+				take := decimal.Min(need, rs[j].Qty)
+				rs[j].Qty = rs[j].Qty.Sub(take)
+				need = need.Sub(take)
+				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: rs[j].Batch, Qty: take})
+				keys = append(keys, rs[j].Key())
+				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
+				fromReserved = append(fromReserved, take)
+			}
+			if need.IsPositive() {
+				// Nothing reserved (an allow-negative warehouse reserved
+				// nothing it lacked): issue from the unbatched balance.
+				if r.prods[ol.ProductID].BatchTracked {
+					return domain.ErrInsufficientStock.WithField(fmt.Sprintf("lines[%d].qty", i)).WithMessage("订单行 %d 的预留不足以出库 %s", ol.ID, ml.Qty)
+				}
+				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Qty: need})
+				keys = append(keys, domain.BalanceKey{ProductID: ol.ProductID, WarehouseID: o.WarehouseID})
+				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
+				fromReserved = append(fromReserved, domain.Zero)
+			}
+			ol.ShippedQty = ol.ShippedQty.Add(ml.Qty)
+		}
+		for i := range d.Lines {
+			ol := orderLine(o, d.Lines[i].OrderLineID)
+			d.Lines[i].PriceLine(ol.NetUnitPrice(), ol.TaxRate)
+		}
+		d.Sum()
+		if d.Number, err = tx.NextNumber(d.Type); err != nil {
+			return err
+		}
+		if err := tx.CreateStockDoc(d); err != nil {
+			return err
+		}
+		balances, err := tx.LockBalances(keys, nil)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i := range d.Lines {
+			l := &d.Lines[i]
+			// The reservation this line consumes becomes the quantity it
+			// issues; other orders' reservations stay untouched.
+			p.Release(keys[i], fromReserved[i])
+			cost, err := p.Out(keys[i], l.ID, l.Qty, fields[i])
+			if err != nil {
+				return err
+			}
+			l.CostAmount, l.UnitCost = cost, domain.RoundCost(cost.Div(l.Qty))
+		}
+		d.Sum()
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		if err := tx.SetStockDocCosts(d); err != nil {
+			return err
+		}
+		if err := tx.SaveReservations(rs); err != nil {
+			return err
+		}
+		return a.advanceOrder(ctx, tx, o, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// postReturn is the shared path of purchase and sales returns: lock the
+// order and the source document, check each line against what is still
+// returnable, price it as the source line was, and move the stock at the
+// source line's cost.
+func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, returnType, orderType string) (*domain.StockDoc, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var d *domain.StockDoc
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		src, err := store.GetStockDoc(tx, sourceType, in.SourceID, false)
+		if err != nil {
+			return notFoundOn(err, sourceField(sourceType))
+		}
+		o, err := store.GetOrder(tx, orderType, src.OrderID, true)
+		if err != nil {
+			return err
+		}
+		if src, err = store.GetStockDoc(tx, sourceType, in.SourceID, true); err != nil {
+			return err
+		}
+		if err := domain.CheckMoveLines(in.Lines, sourceLineField(sourceType)); err != nil {
+			return err
+		}
+		byID := map[int64]*domain.StockDocLine{}
+		for i := range src.Lines {
+			byID[src.Lines[i].ID] = &src.Lines[i]
+		}
+		d = &domain.StockDoc{Type: returnType, Status: domain.DocPosted, OrderID: o.ID, SourceID: &src.ID, PartnerID: src.PartnerID,
+			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+		pids := make([]int64, len(in.Lines))
+		keys := make([]domain.BalanceKey, len(in.Lines))
+		returned := map[int64]decimal.Decimal{}
+		orderReturned := map[int64]decimal.Decimal{}
+		for i, ml := range in.Lines {
+			f := fmt.Sprintf("lines[%d]", i)
+			sl := byID[ml.LineID]
+			if sl == nil {
+				return domain.Invalid(f+"."+sourceLineField(sourceType), "单据 %s 没有行 %d", src.Number, ml.LineID)
+			}
+			if ml.Batch != "" && ml.Batch != sl.Batch {
+				return domain.Invalid(f+".batch", "退货批次必须与原单一致 (%s)", sl.Batch)
+			}
+			returned[sl.ID] = returned[sl.ID].Add(ml.Qty)
+			if left := sl.Qty.Sub(sl.ReturnedQty); returned[sl.ID].GreaterThan(left) {
+				return errExceedsReturnable.WithField(f+".qty").WithMessage("超出可退数量: %s 行 %d 可退 %s，本次 %s", src.Number, sl.ID, left, returned[sl.ID]).
+					WithDetails(map[string]any{"line_id": sl.ID, "returnable_qty": left.String(), "requested": returned[sl.ID].String()})
+			}
+			l := domain.StockDocLine{OrderLineID: sl.OrderLineID, SourceLineID: &sl.ID, ProductID: sl.ProductID, Batch: sl.Batch, Qty: ml.Qty}
+			l.PriceLine(sl.UnitPrice, sl.TaxRate)
+			// The cost it came in or went out with, in proportion to the
+			// quantity (the whole line returned at once takes exactly its cost).
+			l.CostAmount = domain.RoundAmount(sl.CostAmount.Mul(ml.Qty).Div(sl.Qty))
+			if ml.Qty.Equal(sl.Qty) {
+				l.CostAmount = sl.CostAmount
+			}
+			l.UnitCost = sl.UnitCost
+			d.Lines = append(d.Lines, l)
+			pids[i] = sl.ProductID
+			keys[i] = domain.BalanceKey{ProductID: sl.ProductID, WarehouseID: src.WarehouseID, Batch: sl.Batch}
+			orderReturned[sl.OrderLineID] = orderReturned[sl.OrderLineID].Add(ml.Qty)
+		}
+		r, err := loadRefs(tx, map[string]int64{"warehouse_id": src.WarehouseID}, pids)
+		if err != nil {
+			return err
+		}
+		d.Sum()
+		if d.Number, err = tx.NextNumber(returnType); err != nil {
+			return err
+		}
+		if err := tx.CreateStockDoc(d); err != nil {
+			return err
+		}
+		balances, err := tx.LockBalances(keys, nil)
+		if err != nil {
+			return err
+		}
+		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
+		for i, l := range d.Lines {
+			if returnType == domain.DocPurchaseReturn {
+				if err := p.OutAt(keys[i], l.ID, l.Qty, l.CostAmount, fmt.Sprintf("lines[%d].qty", i)); err != nil {
+					return err
+				}
+			} else {
+				p.In(keys[i], l.ID, l.Qty, l.CostAmount)
+			}
+		}
+		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {
+			return err
+		}
+		for id, q := range orderReturned {
+			ol := orderLine(o, id)
+			ol.ReturnedQty = ol.ReturnedQty.Add(q)
+		}
+		old := o.Version
+		o.Version++
+		if err := tx.UpdateOrder(o, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "post", d.Type, d.ID, nil, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func sourceField(sourceType string) string {
+	if sourceType == domain.DocPurchaseReceipt {
+		return "receipt_id"
+	}
+	return "shipment_id"
+}
+
+func sourceLineField(sourceType string) string {
+	if sourceType == domain.DocPurchaseReceipt {
+		return "receipt_line_id"
+	}
+	return "shipment_line_id"
+}
+
+// PostPurchaseReturn returns received goods to the supplier at the cost they
+// were received at; what was already sold cannot be returned.
+func (a *App) PostPurchaseReturn(ctx context.Context, in ReturnInput) (*domain.StockDoc, error) {
+	return a.postReturn(ctx, in, domain.DocPurchaseReceipt, domain.DocPurchaseReturn, domain.DocPurchaseOrder)
+}
+
+// PostSalesReturn takes shipped goods back at the cost they left with.
+func (a *App) PostSalesReturn(ctx context.Context, in ReturnInput) (*domain.StockDoc, error) {
+	return a.postReturn(ctx, in, domain.DocSalesShipment, domain.DocSalesReturn, domain.DocSalesOrder)
+}
+
+func stockDocRead(typ string) (domain.Permission, error) {
+	switch typ {
+	case domain.DocPurchaseReceipt, domain.DocPurchaseReturn:
+		return domain.PermPurchaseRead, nil
+	case domain.DocSalesShipment, domain.DocSalesReturn:
+		return domain.PermSalesRead, nil
+	}
+	return "", domain.Invalid("type", "未知单据类型 %s", typ)
+}
+
+// GetStockDoc returns a receipt, shipment or return with its lines.
+func (a *App) GetStockDoc(ctx context.Context, typ string, id int64) (*domain.StockDoc, error) {
+	perm, err := stockDocRead(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, perm); err != nil {
+		return nil, err
+	}
+	return store.GetStockDoc(a.store.Read(ctx), typ, id, false)
+}
+
+// StockDocFilter narrows lists of receipts, shipments and returns.
+type StockDocFilter = store.StockDocFilter
+
+// ListStockDocs pages through documents of a type.
+func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, lp ListParams) (*List[domain.StockDoc], error) {
+	perm, err := stockDocRead(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, perm); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"id": "id", "number": "number", "posted_at": "posted_at", "total": "total"})
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListStockDocs(a.store.Read(ctx), typ, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}

@@ -1,0 +1,506 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// OrderLineInput is one line of a purchase or sales order. TaxRate defaults
+// to the product's; UnitPrice excludes VAT.
+type OrderLineInput struct {
+	ProductID    int64            `json:"product_id"`
+	Qty          decimal.Decimal  `json:"qty"`
+	UnitPrice    decimal.Decimal  `json:"unit_price"`
+	TaxRate      *decimal.Decimal `json:"tax_rate"`
+	DiscountRate *decimal.Decimal `json:"discount_rate"`
+	Remark       string           `json:"remark"`
+}
+
+// OrderInput creates or edits a draft order; absent fields are kept.
+type OrderInput struct {
+	PartnerID    *int64            `json:"partner_id"`
+	WarehouseID  *int64            `json:"warehouse_id"`
+	OrderDate    *string           `json:"order_date"`
+	ExpectedDate *string           `json:"expected_date"`
+	Remark       *string           `json:"remark"`
+	Lines        *[]OrderLineInput `json:"lines"`
+	Version      int               `json:"version"`
+}
+
+// Credit policies for sales orders over a customer's credit limit.
+const (
+	CreditRefuse   = "refuse"   // credit_limit_exceeded, 422
+	CreditApproval = "approval" // route to a manager's approval
+)
+
+// LocalApprovals is the approval gateway of the inbox: approvers decide in
+// the console or mini-app, so there is nothing to deliver.
+type LocalApprovals struct{}
+
+// Channel implements domain.ApprovalGateway.
+func (LocalApprovals) Channel() string { return "local" }
+
+// Requested implements domain.ApprovalGateway.
+func (LocalApprovals) Requested(context.Context, domain.Approval) error { return nil }
+
+// Cancelled implements domain.ApprovalGateway.
+func (LocalApprovals) Cancelled(context.Context, domain.Approval) error { return nil }
+
+func orderPerms(typ string) (read, write domain.Permission, err error) {
+	switch typ {
+	case domain.DocPurchaseOrder:
+		return domain.PermPurchaseRead, domain.PermPurchaseWrite, nil
+	case domain.DocSalesOrder:
+		return domain.PermSalesRead, domain.PermSalesWrite, nil
+	}
+	return "", "", domain.Invalid("type", "未知订单类型 %s", typ)
+}
+
+func (in OrderInput) apply(o *domain.Order) {
+	set(&o.PartnerID, in.PartnerID)
+	set(&o.WarehouseID, in.WarehouseID)
+	set(&o.OrderDate, in.OrderDate)
+	set(&o.Remark, in.Remark)
+	if in.ExpectedDate != nil {
+		o.ExpectedDate = in.ExpectedDate
+		if *in.ExpectedDate == "" {
+			o.ExpectedDate = nil
+		}
+	}
+	if in.Lines != nil {
+		o.Lines = make([]domain.OrderLine, len(*in.Lines))
+		for i, l := range *in.Lines {
+			ol := domain.OrderLine{ProductID: l.ProductID, Qty: l.Qty, UnitPrice: l.UnitPrice, Remark: l.Remark,
+				TaxRate: decimal.NewFromInt(-1)} // -1: take the product's rate in checkOrder
+			if l.TaxRate != nil {
+				ol.TaxRate = *l.TaxRate
+			}
+			if l.DiscountRate != nil {
+				ol.DiscountRate = *l.DiscountRate
+			}
+			o.Lines[i] = ol
+		}
+	}
+}
+
+// orderRefs are what an order names, loaded and checked.
+type orderRefs struct {
+	*refs
+	partner *domain.Partner
+}
+
+// checkOrder validates an order against the data it names: the partner is
+// an active supplier (purchase) or customer (sales), the warehouse and the
+// products are active. Lines without a tax rate take the product's.
+func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) {
+	pids := make([]int64, len(o.Lines))
+	for i, l := range o.Lines {
+		pids[i] = l.ProductID
+	}
+	if o.WarehouseID <= 0 {
+		return nil, domain.Invalid("warehouse_id", "仓库必填")
+	}
+	r, err := loadRefs(q, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range o.Lines {
+		if o.Lines[i].TaxRate.IsNegative() {
+			if p, ok := r.prods[o.Lines[i].ProductID]; ok {
+				o.Lines[i].TaxRate = p.TaxRate
+			}
+		}
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := store.Partners.Get(q, o.PartnerID)
+	if err != nil {
+		return nil, notFoundOn(err, "partner_id")
+	}
+	if p.Status != domain.StatusActive {
+		return nil, domain.Invalid("partner_id", "往来单位 %s 已停用", p.Name)
+	}
+	if o.Type == domain.DocPurchaseOrder && !p.IsSupplier() {
+		return nil, domain.Invalid("partner_id", "%s 不是供应商", p.Name)
+	}
+	if o.Type == domain.DocSalesOrder && !p.IsCustomer() {
+		return nil, domain.Invalid("partner_id", "%s 不是客户", p.Name)
+	}
+	return &orderRefs{refs: r, partner: p}, nil
+}
+
+// CreateOrder saves a draft purchase or sales order with a number.
+func (a *App) CreateOrder(ctx context.Context, typ string, in OrderInput) (*domain.Order, error) {
+	_, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := require(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	o := &domain.Order{Type: typ, Status: domain.OrderDraft, CreatedBy: actor.ID, Version: 1, OrderDate: domain.LocalDate(now())}
+	in.apply(o)
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := checkOrder(tx, o); err != nil {
+			return err
+		}
+		var err error
+		if o.Number, err = tx.NextNumber(typ); err != nil {
+			return err
+		}
+		if err := tx.CreateOrder(o); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", typ, o.ID, nil, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// UpdateOrder edits a draft or rejected order.
+func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInput) (*domain.Order, error) {
+	_, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, write); err != nil {
+		return nil, err
+	}
+	var o *domain.Order
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+			return err
+		}
+		if err := o.CheckEditable(); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(o.Version, in.Version); err != nil {
+			return err
+		}
+		before := *o
+		in.apply(o)
+		if _, err := checkOrder(tx, o); err != nil {
+			return err
+		}
+		old := o.Version
+		o.Version++
+		if err := tx.UpdateOrder(o, old, in.Lines != nil); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", typ, o.ID, before, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// OrderView is an order with its approval history, for GET /{id}.
+type OrderView struct {
+	*domain.Order
+	Approvals []domain.Approval `json:"approvals"`
+}
+
+// GetOrder returns an order with its lines and approval history.
+func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, error) {
+	read, _, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, read); err != nil {
+		return nil, err
+	}
+	q := a.store.Read(ctx)
+	o, err := store.GetOrder(q, typ, id, false)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := store.ApprovalHistory(q, typ, id)
+	if err != nil {
+		return nil, err
+	}
+	return &OrderView{Order: o, Approvals: hist}, nil
+}
+
+// OrderFilter narrows order lists.
+type OrderFilter = store.OrderFilter
+
+// ListOrders pages through orders of a type.
+func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp ListParams) (*List[domain.Order], error) {
+	read, _, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, read); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"id": "id", "number": "number", "order_date": "order_date", "total": "total", "created_at": "created_at"})
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListOrders(a.store.Read(ctx), typ, f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// SubmitOrder sends a draft or rejected order for approval. A sales order is
+// credit-checked first. With no approval rule for its type and amount (and
+// no credit issue routed to approval) it is approved at once; an approved
+// sales order reserves its stock.
+func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int) (*domain.Order, error) {
+	_, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := require(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	var o *domain.Order
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+			return err
+		}
+		if err := o.CheckSubmittable(); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(o.Version, version); err != nil {
+			return err
+		}
+		refs, err := checkOrder(tx, o)
+		if err != nil {
+			return err
+		}
+		role, reason := domain.Role(""), ""
+		if typ == domain.DocSalesOrder {
+			open, err := store.OpenReceivables(tx, o.PartnerID)
+			if err != nil {
+				return err
+			}
+			if cerr := domain.CheckCredit(*refs.partner, open, o.Total); cerr != nil {
+				if a.creditPolicy != CreditApproval {
+					return cerr
+				}
+				role, reason = domain.RoleManager, domain.AsError(cerr).Message
+			}
+		}
+		rules, err := store.ApprovalRulesFor(tx, typ)
+		if err != nil {
+			return err
+		}
+		if r := domain.MatchRule(rules, typ, o.Total); r != nil && role == "" {
+			role, reason = r.Role, fmt.Sprintf("金额 %s 达到审批线 %s", o.Total.StringFixed(2), r.MinAmount.StringFixed(2))
+		}
+		old := o.Version
+		o.Version++
+		if role == "" {
+			if err := a.approveOrder(tx, o, actor.ID); err != nil {
+				return err
+			}
+		} else {
+			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: role,
+				Amount: o.Total, PartnerName: refs.partner.Name, Reason: reason, RequestedBy: actor.ID,
+				Channel: a.approvals.Channel(), Version: 1}
+			if err := store.Approvals.Create(tx, &ap, "doc_id", o.Number); err != nil {
+				return err
+			}
+			if err := a.approvals.Requested(tx.Context(ctx), ap); err != nil {
+				return err
+			}
+			o.Status, o.ApprovalID = domain.OrderPending, &ap.ID
+		}
+		if err := tx.UpdateOrder(o, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "submit", typ, o.ID, nil, map[string]any{"status": o.Status, "approval_id": o.ApprovalID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// approveOrder makes an order approved; a sales order reserves its stock,
+// all of it or (insufficient_stock) none.
+func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64) error {
+	if o.Type == domain.DocSalesOrder {
+		if err := reserveOrder(tx, o, by); err != nil {
+			return err
+		}
+	}
+	o.Status = domain.OrderApproved
+	return nil
+}
+
+// reserveOrder sets aside each line's open quantity in the order's
+// warehouse: for batch-tracked products across batches, earliest expiry
+// first (FEFO).
+func reserveOrder(tx *store.Tx, o *domain.Order, by int64) error {
+	pids := make([]int64, len(o.Lines))
+	for i, l := range o.Lines {
+		pids[i] = l.ProductID
+	}
+	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+	if err != nil {
+		return err
+	}
+	candidates := map[int64][]domain.BalanceKey{}
+	var keys []domain.BalanceKey
+	for _, l := range o.Lines {
+		if _, done := candidates[l.ProductID]; done {
+			continue
+		}
+		if r.prods[l.ProductID].BatchTracked {
+			ks, err := tx.BatchesFEFO(l.ProductID, o.WarehouseID)
+			if err != nil {
+				return err
+			}
+			candidates[l.ProductID] = ks
+		} else {
+			candidates[l.ProductID] = []domain.BalanceKey{{ProductID: l.ProductID, WarehouseID: o.WarehouseID}}
+		}
+		keys = append(keys, candidates[l.ProductID]...)
+	}
+	balances, err := tx.LockBalances(keys, nil)
+	if err != nil {
+		return err
+	}
+	p := domain.NewPosting(domain.DocRef{Type: o.Type, ID: o.ID, Number: o.Number}, tx.Now, by, balances, r.whs, r.prods)
+	var rs []store.Reservation
+	for i, l := range o.Lines {
+		need := l.OpenQty(o.Type)
+		field := fmt.Sprintf("lines[%d].qty", i)
+		ks := candidates[l.ProductID]
+		for j, k := range ks {
+			take := need
+			if r.prods[l.ProductID].BatchTracked && j < len(ks)-1 {
+				take = decimal.Min(need, decimal.Max(p.Balance(k).Available(), domain.Zero))
+			}
+			if !take.IsPositive() {
+				continue
+			}
+			if err := p.Reserve(k, take, field); err != nil {
+				return err
+			}
+			rs = append(rs, store.Reservation{OrderID: o.ID, OrderLineID: l.ID, ProductID: k.ProductID, WarehouseID: k.WarehouseID, Batch: k.Batch, Qty: take})
+			need = need.Sub(take)
+			if !need.IsPositive() {
+				break
+			}
+		}
+		if need.IsPositive() { // a batch-tracked product with no batch in stock
+			return domain.ErrInsufficientStock.WithField(field).WithMessage("可用库存不足，无法预留: %s 在 %s 缺 %s",
+				r.prods[l.ProductID].SKU, r.whs[o.WarehouseID].Name, need.String())
+		}
+	}
+	if err := tx.WritePosting(p); err != nil {
+		return err
+	}
+	return tx.SaveReservations(rs)
+}
+
+// releaseOrder gives back everything an order still has reserved.
+func releaseOrder(tx *store.Tx, o *domain.Order, by int64) error {
+	rs, err := tx.Reservations(o.ID)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	keys := make([]domain.BalanceKey, len(rs))
+	for i, r := range rs {
+		keys[i] = r.Key()
+	}
+	balances, err := tx.LockBalances(keys, nil)
+	if err != nil {
+		return err
+	}
+	p := domain.NewPosting(domain.DocRef{Type: o.Type, ID: o.ID, Number: o.Number}, tx.Now, by, balances, nil, nil)
+	for i := range rs {
+		p.Release(rs[i].Key(), rs[i].Qty)
+		rs[i].Qty = domain.Zero
+	}
+	if err := tx.WritePosting(p); err != nil {
+		return err
+	}
+	return tx.SaveReservations(rs)
+}
+
+// CancelOrder cancels an order nothing was received or shipped against: a
+// pending approval is withdrawn and reserved stock released.
+func (a *App) CancelOrder(ctx context.Context, typ string, id int64) (*domain.Order, error) {
+	return a.endOrder(ctx, typ, id, "cancel")
+}
+
+// CloseOrder gives up what is still open on a partly or fully received or
+// shipped order, releasing any stock still reserved for it.
+func (a *App) CloseOrder(ctx context.Context, typ string, id int64) (*domain.Order, error) {
+	return a.endOrder(ctx, typ, id, "close")
+}
+
+func (a *App) endOrder(ctx context.Context, typ string, id int64, action string) (*domain.Order, error) {
+	_, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := require(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	var o *domain.Order
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+			return err
+		}
+		check, status := o.CheckCancellable, domain.OrderCancelled
+		if action == "close" {
+			check, status = o.CheckClosable, domain.OrderClosed
+		}
+		if err := check(); err != nil {
+			return err
+		}
+		if o.Status == domain.OrderPending {
+			ap, err := store.PendingApproval(tx, typ, o.ID)
+			if err != nil {
+				return err
+			}
+			if ap != nil {
+				old := ap.Version
+				ap.Status, ap.Version = domain.ApprovalCancelled, old+1
+				if err := store.SaveApproval(tx, ap, old); err != nil {
+					return err
+				}
+				if err := a.approvals.Cancelled(tx.Context(ctx), *ap); err != nil {
+					return err
+				}
+			}
+		}
+		if typ == domain.DocSalesOrder {
+			if err := releaseOrder(tx, o, actor.ID); err != nil {
+				return err
+			}
+		}
+		before := o.Status
+		old := o.Version
+		o.Status, o.Version = status, old+1
+		if err := tx.UpdateOrder(o, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, action, typ, o.ID, map[string]string{"status": before}, map[string]string{"status": o.Status})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,434 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+)
+
+type orderRow struct {
+	ID           int64
+	Type         string
+	Number       string
+	Status       string
+	PartnerID    int64
+	WarehouseID  int64
+	OrderDate    string
+	ExpectedDate *string
+	Remark       string
+	Amount       decimal.Decimal
+	TaxAmount    decimal.Decimal
+	Total        decimal.Decimal
+	ApprovalID   *int64
+	CreatedBy    int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Version      int
+}
+
+func (orderRow) TableName() string { return "orders" }
+
+func (r orderRow) toDomain() domain.Order {
+	return domain.Order{ID: r.ID, Type: r.Type, Number: r.Number, Status: r.Status, PartnerID: r.PartnerID,
+		WarehouseID: r.WarehouseID, OrderDate: r.OrderDate, ExpectedDate: r.ExpectedDate, Remark: r.Remark,
+		Amount: r.Amount, TaxAmount: r.TaxAmount, Total: r.Total, ApprovalID: r.ApprovalID, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, Lines: []domain.OrderLine{}}
+}
+
+func orderToRow(o *domain.Order) orderRow {
+	return orderRow{ID: o.ID, Type: o.Type, Number: o.Number, Status: o.Status, PartnerID: o.PartnerID,
+		WarehouseID: o.WarehouseID, OrderDate: o.OrderDate, ExpectedDate: o.ExpectedDate, Remark: o.Remark,
+		Amount: o.Amount, TaxAmount: o.TaxAmount, Total: o.Total, ApprovalID: o.ApprovalID, CreatedBy: o.CreatedBy,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version}
+}
+
+type orderLineRow struct {
+	OrderID int64
+	domain.OrderLine
+}
+
+func (orderLineRow) TableName() string { return "order_lines" }
+
+// CreateOrder inserts an order and its lines, filling ids.
+func (tx *Tx) CreateOrder(o *domain.Order) error {
+	r := orderToRow(o)
+	if err := tx.DB().Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	o.ID, o.CreatedAt, o.UpdatedAt = r.ID, r.CreatedAt, r.UpdatedAt
+	return tx.insertOrderLines(o)
+}
+
+func (tx *Tx) insertOrderLines(o *domain.Order) error {
+	lines := make([]orderLineRow, len(o.Lines))
+	for i, l := range o.Lines {
+		l.ID = 0
+		lines[i] = orderLineRow{OrderID: o.ID, OrderLine: l}
+	}
+	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range lines {
+		o.Lines[i].ID = lines[i].ID
+	}
+	return nil
+}
+
+// UpdateOrder writes an order where its version is still oldVersion. With
+// withLines (an edit of a draft) the lines are replaced; otherwise the
+// lines' progress (received, shipped, returned) is written.
+func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, withLines bool) error {
+	r := orderToRow(o)
+	r.UpdatedAt = tx.Now
+	res := tx.DB().Model(&orderRow{}).Where("id = ? AND version = ?", o.ID, oldVersion).
+		Select("*").Omit("id", "type", "number", "created_by", "created_at").Updates(&r)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errStale
+	}
+	o.UpdatedAt = tx.Now
+	if withLines {
+		if err := tx.DB().Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
+			return translate(err)
+		}
+		return tx.insertOrderLines(o)
+	}
+	ids := make([]int64, len(o.Lines))
+	cols := map[string][]any{"received_qty": nil, "shipped_qty": nil, "returned_qty": nil}
+	for i, l := range o.Lines {
+		ids[i] = l.ID
+		cols["received_qty"] = append(cols["received_qty"], l.ReceivedQty)
+		cols["shipped_qty"] = append(cols["shipped_qty"], l.ShippedQty)
+		cols["returned_qty"] = append(cols["returned_qty"], l.ReturnedQty)
+	}
+	return tx.updateLinesByID("order_lines", ids, cols)
+}
+
+// GetOrder loads an order of a type with its lines; lock takes the header
+// FOR UPDATE, which serializes everything done to one order.
+func GetOrder(q Q, typ string, id int64, lock bool) (*domain.Order, error) {
+	db := q.DB()
+	if lock {
+		db = lockRow(db)
+	}
+	var r orderRow
+	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			what := "销售订单"
+			if typ == domain.DocPurchaseOrder {
+				what = "采购订单"
+			}
+			return nil, domain.NotFound(what, id)
+		}
+		return nil, translate(err)
+	}
+	o := r.toDomain()
+	var lines []orderLineRow
+	if err := q.DB().Where("order_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, l := range lines {
+		o.Lines = append(o.Lines, l.OrderLine)
+	}
+	return &o, nil
+}
+
+// OrderFilter narrows order lists.
+type OrderFilter struct {
+	Status      string
+	PartnerID   int64
+	WarehouseID int64
+	CreatedBy   int64
+	Number      string
+	From, To    string // order dates, inclusive
+}
+
+// ListOrders pages through orders of a type (headers only).
+func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]domain.Order, int64, error) {
+	db := q.DB().Model(&orderRow{}).Where("type = ?", typ)
+	if f.Status != "" {
+		db = db.Where("status = ?", f.Status)
+	}
+	if f.PartnerID != 0 {
+		db = db.Where("partner_id = ?", f.PartnerID)
+	}
+	if f.WarehouseID != 0 {
+		db = db.Where("warehouse_id = ?", f.WarehouseID)
+	}
+	if f.CreatedBy != 0 {
+		db = db.Where("created_by = ?", f.CreatedBy)
+	}
+	if f.Number != "" {
+		db = db.Where("number LIKE ?", like(f.Number))
+	}
+	if f.From != "" {
+		db = db.Where("order_date >= ?", f.From)
+	}
+	if f.To != "" {
+		db = db.Where("order_date <= ?", f.To)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []orderRow
+	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.Order, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, nil
+}
+
+type stockDocRow struct {
+	ID          int64
+	Type        string
+	Number      string
+	Status      string
+	OrderID     int64
+	SourceID    *int64
+	PartnerID   int64
+	WarehouseID int64
+	Remark      string
+	Amount      decimal.Decimal
+	TaxAmount   decimal.Decimal
+	Total       decimal.Decimal
+	CostAmount  decimal.Decimal
+	PostedAt    time.Time
+	CreatedBy   int64
+	CreatedAt   time.Time
+}
+
+func (stockDocRow) TableName() string { return "stock_docs" }
+
+type stockDocLineRow struct {
+	DocID int64
+	domain.StockDocLine
+}
+
+func (stockDocLineRow) TableName() string { return "stock_doc_lines" }
+
+func (r stockDocRow) toDomain() domain.StockDoc {
+	return domain.StockDoc{ID: r.ID, Type: r.Type, Number: r.Number, Status: r.Status, OrderID: r.OrderID,
+		SourceID: r.SourceID, PartnerID: r.PartnerID, WarehouseID: r.WarehouseID, Remark: r.Remark,
+		Amount: r.Amount, TaxAmount: r.TaxAmount, Total: r.Total, CostAmount: r.CostAmount,
+		PostedAt: r.PostedAt.UTC(), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
+}
+
+// CreateStockDoc inserts a posted receipt, shipment or return with its lines.
+func (tx *Tx) CreateStockDoc(d *domain.StockDoc) error {
+	r := stockDocRow{Type: d.Type, Number: d.Number, Status: d.Status, OrderID: d.OrderID, SourceID: d.SourceID,
+		PartnerID: d.PartnerID, WarehouseID: d.WarehouseID, Remark: d.Remark, Amount: d.Amount, TaxAmount: d.TaxAmount,
+		Total: d.Total, CostAmount: d.CostAmount, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy}
+	if err := tx.DB().Create(&r).Error; err != nil {
+		return translate(err)
+	}
+	d.ID, d.CreatedAt = r.ID, r.CreatedAt
+	lines := make([]stockDocLineRow, len(d.Lines))
+	for i, l := range d.Lines {
+		lines[i] = stockDocLineRow{DocID: d.ID, StockDocLine: l}
+	}
+	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range lines {
+		d.Lines[i].ID = lines[i].ID
+	}
+	return nil
+}
+
+// SetStockDocCosts writes the costs a posting filled into a document's lines
+// and header (lines are inserted before posting, which needs their ids).
+func (tx *Tx) SetStockDocCosts(d *domain.StockDoc) error {
+	ids := make([]int64, len(d.Lines))
+	cols := map[string][]any{"unit_cost": nil, "cost_amount": nil}
+	for i, l := range d.Lines {
+		ids[i] = l.ID
+		cols["unit_cost"] = append(cols["unit_cost"], l.UnitCost)
+		cols["cost_amount"] = append(cols["cost_amount"], l.CostAmount)
+	}
+	if err := tx.updateLinesByID("stock_doc_lines", ids, cols); err != nil {
+		return err
+	}
+	return translate(tx.DB().Model(&stockDocRow{}).Where("id = ?", d.ID).Update("cost_amount", d.CostAmount).Error)
+}
+
+// AddReturnedQty records returned quantities on source lines.
+func (tx *Tx) AddReturnedQty(table string, qty map[int64]decimal.Decimal) error {
+	for id, q := range qty {
+		if err := tx.DB().Table(table).Where("id = ?", id).Update("returned_qty", gorm.Expr("returned_qty + ?", q)).Error; err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// GetStockDoc loads a receipt, shipment or return with its lines; lock takes
+// the header FOR UPDATE (returns against it serialize there).
+func GetStockDoc(q Q, typ string, id int64, lock bool) (*domain.StockDoc, error) {
+	db := q.DB()
+	if lock {
+		db = lockRow(db)
+	}
+	var r stockDocRow
+	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound(docName(typ), id)
+		}
+		return nil, translate(err)
+	}
+	d := r.toDomain()
+	var lines []stockDocLineRow
+	if err := q.DB().Where("doc_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, l := range lines {
+		d.Lines = append(d.Lines, l.StockDocLine)
+	}
+	return &d, nil
+}
+
+func docName(typ string) string {
+	switch typ {
+	case domain.DocPurchaseReceipt:
+		return "采购入库单"
+	case domain.DocPurchaseReturn:
+		return "采购退货单"
+	case domain.DocSalesShipment:
+		return "销售出库单"
+	case domain.DocSalesReturn:
+		return "销售退货单"
+	}
+	return "单据"
+}
+
+// StockDocFilter narrows lists of receipts, shipments and returns.
+type StockDocFilter struct {
+	OrderID     int64
+	PartnerID   int64
+	WarehouseID int64
+	Number      string
+	From, To    *time.Time
+}
+
+// ListStockDocs pages through documents of a type (headers only).
+func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]domain.StockDoc, int64, error) {
+	db := q.DB().Model(&stockDocRow{}).Where("type = ?", typ)
+	if f.OrderID != 0 {
+		db = db.Where("order_id = ?", f.OrderID)
+	}
+	if f.PartnerID != 0 {
+		db = db.Where("partner_id = ?", f.PartnerID)
+	}
+	if f.WarehouseID != 0 {
+		db = db.Where("warehouse_id = ?", f.WarehouseID)
+	}
+	if f.Number != "" {
+		db = db.Where("number LIKE ?", like(f.Number))
+	}
+	if f.From != nil {
+		db = db.Where("posted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("posted_at < ?", *f.To)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []stockDocRow
+	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.StockDoc, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, nil
+}
+
+// OpenReceivables is what a customer owes: shipped minus returned, at price
+// with VAT. (Money receipts and open items arrive with the finance core.)
+func OpenReceivables(q Q, partnerID int64) (decimal.Decimal, error) {
+	var row struct{ Shipped, Returned decimal.Decimal }
+	err := q.DB().Model(&stockDocRow{}).Where("partner_id = ?", partnerID).
+		Select("COALESCE(SUM(CASE WHEN type = ? THEN total ELSE 0 END), 0) AS shipped, COALESCE(SUM(CASE WHEN type = ? THEN total ELSE 0 END), 0) AS returned",
+			domain.DocSalesShipment, domain.DocSalesReturn).Scan(&row).Error
+	if err != nil {
+		return domain.Zero, translate(err)
+	}
+	return domain.RoundMoney(row.Shipped.Sub(row.Returned)), nil
+}
+
+// Reservation is stock set aside for one sales order line in one batch.
+type Reservation struct {
+	ID          int64
+	OrderID     int64
+	OrderLineID int64
+	ProductID   int64
+	WarehouseID int64
+	Batch       string
+	Qty         decimal.Decimal
+}
+
+// TableName is the SQL table.
+func (Reservation) TableName() string { return "reservations" }
+
+// Key is the balance the reservation sits on.
+func (r Reservation) Key() domain.BalanceKey {
+	return domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
+}
+
+// Reservations returns the reservations of an order, in FEFO order per line
+// (batches that expire first are shipped first, batches without expiry last).
+func (tx *Tx) Reservations(orderID int64) ([]Reservation, error) {
+	var out []Reservation
+	err := tx.DB().Table("reservations r").Select("r.*").
+		Joins("LEFT JOIN stock_balances b ON b.product_id = r.product_id AND b.warehouse_id = r.warehouse_id AND b.batch = r.batch").
+		Where("r.order_id = ? AND r.qty > 0", orderID).
+		Order("r.order_line_id, CASE WHEN b.expiry IS NULL THEN 1 ELSE 0 END, b.expiry, r.batch, r.id").Find(&out).Error
+	return out, translate(err)
+}
+
+// SaveReservations inserts new reservations and updates or deletes changed
+// ones (a zero quantity deletes).
+func (tx *Tx) SaveReservations(rs []Reservation) error {
+	for i := range rs {
+		r := &rs[i]
+		var err error
+		switch {
+		case r.ID == 0 && r.Qty.IsPositive():
+			err = tx.DB().Create(r).Error
+		case r.ID != 0 && r.Qty.IsPositive():
+			err = tx.DB().Model(&Reservation{}).Where("id = ?", r.ID).Update("qty", r.Qty).Error
+		case r.ID != 0:
+			err = tx.DB().Where("id = ?", r.ID).Delete(&Reservation{}).Error
+		}
+		if err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// BatchesFEFO lists the batches of a product in a warehouse that have stock
+// available, earliest expiry first (no expiry last), for reservations.
+func (tx *Tx) BatchesFEFO(productID, warehouseID int64) ([]domain.BalanceKey, error) {
+	var rows []balanceRow
+	err := tx.DB().Where("product_id = ? AND warehouse_id = ? AND on_hand > reserved", productID, warehouseID).
+		Order("CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, batch").Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	keys := make([]domain.BalanceKey, len(rows))
+	for i, r := range rows {
+		keys[i] = domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
+	}
+	return keys, nil
+}
