@@ -358,14 +358,14 @@ func TestOrderValidation(t *testing.T) {
 			return &[]app.OrderLineInput{l}
 		}
 		for field, in := range map[string]app.OrderInput{
-			"partner_id":              {PartnerID: &cus.ID, WarehouseID: &wh.ID, Lines: line(func(*app.OrderLineInput) {})},
-			"warehouse_id":            {PartnerID: &sup.ID, Lines: line(func(*app.OrderLineInput) {})},
-			"lines":                   {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: &[]app.OrderLineInput{}},
-			"lines[0].qty":            {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.Qty = d("0") })},
-			"lines[0].unit_price":     {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.UnitPrice = d("-1") })},
-			"lines[0].discount_rate":  {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.DiscountRate = ptr(d("1")) })},
-			"lines[0].product_id":     {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.ProductID = 999 })},
-			"order_date":              {PartnerID: &sup.ID, WarehouseID: &wh.ID, OrderDate: ptr("2026-02-30"), Lines: line(func(*app.OrderLineInput) {})},
+			"partner_id":             {PartnerID: &cus.ID, WarehouseID: &wh.ID, Lines: line(func(*app.OrderLineInput) {})},
+			"warehouse_id":           {PartnerID: &sup.ID, Lines: line(func(*app.OrderLineInput) {})},
+			"lines":                  {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: &[]app.OrderLineInput{}},
+			"lines[0].qty":           {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.Qty = d("0") })},
+			"lines[0].unit_price":    {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.UnitPrice = d("-1") })},
+			"lines[0].discount_rate": {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.DiscountRate = ptr(d("1")) })},
+			"lines[0].product_id":    {PartnerID: &sup.ID, WarehouseID: &wh.ID, Lines: line(func(l *app.OrderLineInput) { l.ProductID = 999 })},
+			"order_date":             {PartnerID: &sup.ID, WarehouseID: &wh.ID, OrderDate: ptr("2026-02-30"), Lines: line(func(*app.OrderLineInput) {})},
 		} {
 			_, err := e.app.CreateOrder(e.admin, domain.DocPurchaseOrder, in)
 			if de := wantCode(t, err, domain.CodeValidation); de.Field != field {
