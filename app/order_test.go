@@ -6,9 +6,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
 	"github.com/shopspring/decimal"
 )
@@ -125,10 +127,52 @@ func TestPurchaseToPayOrderToCashScenario(t *testing.T) {
 		_, err = e.app.PostPurchaseReturn(e.admin, app.ReturnInput{SourceID: gr2.ID, Lines: []domain.MoveLine{{LineID: gr2.Lines[0].ID, Qty: d("81")}}})
 		wantCode(t, err, "exceeds_returnable_qty")
 
-		// Gross profit from the documents: revenue 3000 − 200, cost 1725 − 115.
-		revenue, cost := gi.Amount.Sub(sr.Amount), gi.CostAmount.Sub(sr.CostAmount)
-		if !revenue.Equal(d("2800")) || !cost.Equal(d("1610")) || !revenue.Sub(cost).Equal(d("1190")) {
-			t.Fatalf("revenue %s cost %s", revenue, cost)
+		// The gross-profit report: revenue 3000 − 200, cost 1725 − 115.
+		gp := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{}))
+		rows := gp.Items.([]store.SummaryRow)
+		if len(rows) != 1 || !rows[0].Amount.Equal(d("2800")) || !rows[0].Cost.Equal(d("1610")) || !rows[0].Profit.Equal(d("1190")) ||
+			!rows[0].Qty.Equal(d("140")) || !rows[0].ReturnQty.Equal(d("10")) || !rows[0].Margin.Equal(d("0.425")) {
+			t.Fatalf("gross profit = %+v", rows)
+		}
+		byCustomer := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{GroupBy: "partner"})).Items.([]store.SummaryRow)
+		if len(byCustomer) != 1 || byCustomer[0].Key != "C1" || !byCustomer[0].Profit.Equal(d("1190")) {
+			t.Fatalf("gross profit by customer = %+v", byCustomer)
+		}
+		byMonth := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{GroupBy: "month"})).Items.([]store.SummaryRow)
+		if len(byMonth) != 1 || byMonth[0].Key != time.Now().In(domain.Shanghai).Format("2006-01") {
+			t.Fatalf("gross profit by month = %+v", byMonth)
+		}
+		ps := must[*app.Report](t)(e.app.Report(e.admin, "purchase-summary", app.ReportParams{GroupBy: "partner"})).Items.([]store.SummaryRow)
+		if len(ps) != 1 || !ps[0].Qty.Equal(d("180")) || !ps[0].Amount.Equal(d("2040")) {
+			t.Fatalf("purchase summary = %+v", ps) // 1000 + 1300 − 260
+		}
+		sd := must[*app.Report](t)(e.app.Report(e.admin, "sales-detail", app.ReportParams{}))
+		if sd.Total != 2 {
+			t.Fatalf("sales detail rows = %d", sd.Total)
+		}
+		inv := must[*app.Report](t)(e.app.Report(e.admin, "inventory-balance", app.ReportParams{}))
+		if ir := inv.Items.([]store.InventoryRow); len(ir) != 1 || !ir[0].OnHand.Equal(d("40")) || !ir[0].Value.Equal(d("430")) {
+			t.Fatalf("inventory balance = %+v", ir)
+		}
+		yesterday := time.Now().In(domain.Shanghai).AddDate(0, 0, -1)
+		yesterday = time.Date(yesterday.Year(), yesterday.Month(), yesterday.Day(), 0, 0, 0, 0, domain.Shanghai)
+		end := app.EndOfDay(yesterday)
+		if past := must[*app.Report](t)(e.app.Report(e.admin, "inventory-balance", app.ReportParams{AsOf: &end})); past.Total != 0 {
+			t.Fatalf("inventory as of yesterday: %+v", past.Items)
+		}
+		led := must[*app.Report](t)(e.app.Report(e.admin, "stock-ledger", app.ReportParams{ProductID: p.ID, ListParams: app.ListParams{PageSize: 100}}))
+		lr := led.Items.([]store.LedgerRow)
+		if len(lr) != 6 || !lr[3].OutQty.Equal(d("150")) || !lr[3].BalanceQty.Equal(d("50")) || !lr[5].BalanceValue.Equal(d("430")) {
+			t.Fatalf("stock ledger = %+v", lr)
+		}
+		_, err = e.app.Report(e.admin, "stock-ledger", app.ReportParams{})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "product_id" {
+			t.Fatal(de)
+		}
+		// Nothing has been idle yet; with a zero-day window the 40 on hand
+		// have moved out today, so they are not slow either.
+		if slow := must[*app.Report](t)(e.app.Report(e.admin, "slow-moving", app.ReportParams{Days: 30})); slow.Total != 0 {
+			t.Fatalf("slow moving = %+v", slow.Items)
 		}
 		// Posted documents are history: the shipped order cannot be edited
 		// or cancelled, only closed.
@@ -385,5 +429,36 @@ func TestOrderValidation(t *testing.T) {
 			t.Fatal(de)
 		}
 		_ = fmt.Sprint
+	})
+}
+
+func TestSlowMovingReport(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh := e.warehouse("W1", false)
+		idle, busy := e.product("IDLE", u.ID, false), e.product("BUSY", u.ID, false)
+		e.opening(wh.ID, app.OpeningLineInput{ProductID: idle.ID, Qty: d("5"), UnitCost: d("2")},
+			app.OpeningLineInput{ProductID: busy.ID, Qty: d("5"), UnitCost: d("2")})
+		// What 100 quiet days leave behind: the idle clock of IDLE started then.
+		long := time.Now().UTC().AddDate(0, 0, -100)
+		if err := e.store.DB().Table("stock_balances").Where("product_id = ?", idle.ID).Update("idle_since", long).Error; err != nil {
+			t.Fatal(err)
+		}
+		r := must[*app.Report](t)(e.app.Report(e.admin, "slow-moving", app.ReportParams{Days: 90}))
+		rows := r.Items.([]store.SlowRow)
+		if len(rows) != 1 || rows[0].SKU != "IDLE" || !rows[0].Value.Equal(d("10")) {
+			t.Fatalf("slow moving = %+v", rows)
+		}
+		if r := must[*app.Report](t)(e.app.Report(e.admin, "slow-moving", app.ReportParams{Days: 101})); r.Total != 0 {
+			t.Fatalf("101-day window: %d rows", r.Total)
+		}
+		// Shipping part of it restarts the clock.
+		cus := e.partner("C1", domain.PartnerCustomer, "0")
+		so := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: idle.ID, Qty: d("1"), UnitPrice: d("3")}))
+		must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: d("1")}}}))
+		if r := must[*app.Report](t)(e.app.Report(e.admin, "slow-moving", app.ReportParams{Days: 90})); r.Total != 0 {
+			t.Fatalf("after a shipment: %+v", r.Items)
+		}
 	})
 }

@@ -53,7 +53,12 @@ type Balance struct {
 	Reserved    decimal.Decimal `json:"reserved"`
 	AvgCost     decimal.Decimal `json:"avg_cost"`
 	Value       decimal.Decimal `json:"value"`
-	UpdatedAt   time.Time       `json:"updated_at"`
+	// IdleSince starts the current idle period, for the slow-moving report
+	// (呆滞): the last time goods left (shipment, transfer out, return to
+	// supplier; not a stocktake loss), or when stock arrived into an empty
+	// balance.
+	IdleSince *time.Time `json:"idle_since"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // Key returns the balance's key.
@@ -229,6 +234,13 @@ func (p *Posting) record(b *Balance, lineID int64, kind string, qty, amount deci
 		unit = RoundCost(amount.Div(qty))
 	}
 	b.UpdatedAt = p.at
+	at := p.at
+	switch {
+	case qty.IsNegative() && p.doc.Type != DocStocktake:
+		b.IdleSince = &at
+	case qty.IsPositive() && !b.OnHand.Sub(qty).IsPositive():
+		b.IdleSince = &at // the stock now here arrived just now
+	}
 	p.changed[b.Key()] = true
 	p.moves = append(p.moves, Move{
 		ProductID: b.ProductID, WarehouseID: b.WarehouseID, Batch: b.Batch, Kind: kind,

@@ -434,6 +434,12 @@ type m3ApprovalRule struct {
 
 func (m3ApprovalRule) TableName() string { return "approval_rules" }
 
+type m4Balance struct {
+	IdleSince *time.Time `gorm:"index"`
+}
+
+func (m4Balance) TableName() string { return "stock_balances" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -463,6 +469,28 @@ var Migrations = []*gormigrate.Migration{
 		Migrate: func(db *gorm.DB) error {
 			return db.AutoMigrate(&m3Order{}, &m3OrderLine{}, &m3StockDoc{}, &m3StockDocLine{}, &m3Reservation{},
 				&m3Approval{}, &m3ApprovalRule{})
+		},
+	},
+	{
+		// The slow-moving report reads when each balance went idle from the
+		// balance instead of scanning moves; existing balances get it from
+		// history once (last outbound, or else the first move).
+		ID: "202611230004_balance_idle_since",
+		Migrate: func(db *gorm.DB) error {
+			if !db.Migrator().HasColumn(&m4Balance{}, "IdleSince") {
+				if err := db.Migrator().AddColumn(&m4Balance{}, "IdleSince"); err != nil {
+					return err
+				}
+				if err := db.Migrator().CreateIndex(&m4Balance{}, "IdleSince"); err != nil {
+					return err
+				}
+			}
+			return db.Exec(`UPDATE stock_balances SET idle_since = COALESCE(
+				(SELECT MAX(m.posted_at) FROM stock_moves m WHERE m.product_id = stock_balances.product_id
+				 AND m.warehouse_id = stock_balances.warehouse_id AND m.batch = stock_balances.batch
+				 AND m.qty < 0 AND m.doc_type <> 'stocktake'),
+				(SELECT MIN(m.posted_at) FROM stock_moves m WHERE m.product_id = stock_balances.product_id
+				 AND m.warehouse_id = stock_balances.warehouse_id AND m.batch = stock_balances.batch))`).Error
 		},
 	},
 }

@@ -21,6 +21,7 @@ type balanceRow struct {
 	Reserved    decimal.Decimal
 	AvgCost     decimal.Decimal
 	Value       decimal.Decimal
+	IdleSince   *time.Time
 	UpdatedAt   time.Time
 }
 
@@ -112,8 +113,9 @@ func keyCond(keys []domain.BalanceKey) clause.Expression {
 func (tx *Tx) WritePosting(p *domain.Posting) error {
 	changed := p.Changed()
 	ids := make([]int64, len(changed))
-	cols := map[string][]any{"on_hand": nil, "reserved": nil, "avg_cost": nil, "value": nil, "expiry": nil}
+	cols := map[string][]any{"on_hand": nil, "reserved": nil, "avg_cost": nil, "value": nil, "expiry": nil, "idle_since": nil}
 	for i, b := range changed {
+		cols["idle_since"] = append(cols["idle_since"], b.IdleSince)
 		ids[i] = b.ID
 		cols["on_hand"] = append(cols["on_hand"], b.OnHand)
 		cols["reserved"] = append(cols["reserved"], b.Reserved)

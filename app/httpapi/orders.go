@@ -213,4 +213,5 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 		}))
 	}
 	masterRoutes(g, "/approval-rules", a.ApprovalRules(), nil)
+	g.GET("/reports/:name", s.report)
 }

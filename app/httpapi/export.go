@@ -1,0 +1,219 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/gin-gonic/gin"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+func (s *Server) report(c *gin.Context) {
+	lp, err := listParams(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" && format != "csv" && format != "xlsx" {
+		writeError(c, domain.Invalid("format", "格式只能是 json、csv 或 xlsx"))
+		return
+	}
+	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by"), Export: format != "json"}
+	for name, dst := range map[string]*int64{"warehouse_id": &rp.WarehouseID, "category_id": &rp.CategoryID,
+		"product_id": &rp.ProductID, "partner_id": &rp.PartnerID} {
+		if *dst, err = queryID(c, name); err != nil {
+			writeError(c, err)
+			return
+		}
+	}
+	if rp.Days, err = queryInt(c, "days", 0); err != nil {
+		writeError(c, err)
+		return
+	}
+	if rp.From, err = queryDate(c, "from"); err == nil {
+		if rp.To, err = queryDate(c, "to"); err == nil {
+			var asOf *time.Time
+			if asOf, err = queryDate(c, "as_of"); err == nil && asOf != nil {
+				end := app.EndOfDay(*asOf)
+				rp.AsOf = &end
+			}
+		}
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r, err := s.app.Report(c.Request.Context(), c.Param("name"), rp)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	switch format {
+	case "csv":
+		writeCSV(c, r)
+	case "xlsx":
+		writeXLSX(c, r)
+	default:
+		c.JSON(http.StatusOK, r)
+	}
+}
+
+// cells renders a report's rows as text per column, in the layout people
+// read: business dates and times in Shanghai, percentages with %.
+func cells(r *app.Report) ([][]string, error) {
+	raw, err := json.Marshal(r.Items)
+	if err != nil {
+		return nil, err
+	}
+	var rows []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&rows); err != nil {
+		return nil, err
+	}
+	out := make([][]string, len(rows))
+	for i, row := range rows {
+		line := make([]string, len(r.Columns))
+		for j, col := range r.Columns {
+			line[j] = cellText(col.Kind, row[col.Key])
+		}
+		out[i] = line
+	}
+	return out, nil
+}
+
+func cellText(kind string, v any) string {
+	if v == nil {
+		return ""
+	}
+	s := fmt.Sprint(v)
+	switch kind {
+	case "time":
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.In(domain.Shanghai).Format("2006-01-02 15:04")
+		}
+	case "percent":
+		if d, err := decimal.NewFromString(s); err == nil {
+			return d.Mul(decimal.NewFromInt(100)).StringFixed(2) + "%"
+		}
+	case "money":
+		if d, err := decimal.NewFromString(s); err == nil {
+			return d.StringFixed(2)
+		}
+	}
+	if kind == "text" || kind == "date" {
+		return neutralize(s)
+	}
+	return s
+}
+
+// neutralize stops a text cell that starts like a formula (=, +, -, @) from
+// being run by a spreadsheet (CSV injection).
+func neutralize(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func attachment(c *gin.Context, r *app.Report, ext string) {
+	name := fmt.Sprintf("%s-%s.%s", r.Title, time.Now().In(domain.Shanghai).Format("20060102"), ext)
+	c.Header("Content-Disposition", "attachment; filename=\"report."+ext+"\"; filename*=UTF-8''"+url.PathEscape(name))
+}
+
+func writeCSV(c *gin.Context, r *app.Report) {
+	rows, err := cells(r)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // Excel opens UTF-8 CSV as GBK without a BOM
+	w := csv.NewWriter(&buf)
+	head := make([]string, len(r.Columns))
+	for i, col := range r.Columns {
+		head[i] = col.Title
+	}
+	_ = w.Write(head)
+	_ = w.WriteAll(rows)
+	attachment(c, r, "csv")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+func writeXLSX(c *gin.Context, r *app.Report) {
+	rows, err := cells(r)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := r.Title
+	f.SetSheetName("Sheet1", sheet)
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"#EEF2F7"}, Pattern: 1}})
+	money, _ := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	for i, col := range r.Columns {
+		width := 12.0
+		if col.Kind == "text" {
+			width = 20
+		}
+		_ = sw.SetColWidth(i+1, i+1, width)
+	}
+	head := make([]any, len(r.Columns))
+	for i, col := range r.Columns {
+		head[i] = excelize.Cell{StyleID: bold, Value: col.Title}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		writeError(c, err)
+		return
+	}
+	for i, row := range rows {
+		vals := make([]any, len(row))
+		for j, text := range row {
+			vals[j] = text
+			switch r.Columns[j].Kind {
+			case "qty", "money", "cost":
+				// Numbers stay numbers so the sheet can sum them.
+				if d, err := decimal.NewFromString(text); err == nil {
+					f, _ := d.Float64()
+					cell := excelize.Cell{Value: f}
+					if r.Columns[j].Kind == "money" {
+						cell.StyleID = money
+					}
+					vals[j] = cell
+				}
+			}
+		}
+		addr, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(addr, vals); err != nil {
+			writeError(c, err)
+			return
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		writeError(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		writeError(c, err)
+		return
+	}
+	attachment(c, r, "xlsx")
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}

@@ -1,0 +1,194 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+)
+
+// ReportColumn describes one column: its JSON key, its Chinese title for
+// CSV/XLSX headers and the UI, and its kind (text, qty, money, cost, date,
+// time, percent) for formatting.
+type ReportColumn struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+	Kind  string `json:"kind"`
+}
+
+// Report is one page (or, exported, all) of a report.
+type Report struct {
+	Name     string         `json:"name"`
+	Title    string         `json:"title"`
+	Columns  []ReportColumn `json:"columns"`
+	Items    any            `json:"items"`
+	Total    int64          `json:"total"`
+	Page     int            `json:"page"`
+	PageSize int            `json:"page_size"`
+	Summary  map[string]any `json:"summary,omitempty"`
+}
+
+// ReportParams are a report request's filters, already parsed.
+type ReportParams struct {
+	ListParams
+	From, To    *time.Time // business dates; To includes its whole day
+	AsOf        *time.Time
+	WarehouseID int64
+	CategoryID  int64
+	ProductID   int64
+	PartnerID   int64
+	GroupBy     string
+	Days        int
+	Export      bool // every row (up to MaxExportRows), for CSV and XLSX
+}
+
+// MaxExportRows bounds one export; a larger one is refused with advice to
+// narrow the filters, rather than building a file nobody can open.
+const MaxExportRows = 100000
+
+type reportDef struct {
+	title    string
+	perm     domain.Permission
+	columns  []ReportColumn
+	sortable map[string]string
+	run      func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error)
+}
+
+var reports = map[string]reportDef{
+	"inventory-balance": {
+		title: "库存余额表", perm: domain.PermStockRead,
+		columns: []ReportColumn{{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"spec", "规格", "text"},
+			{"category", "分类", "text"}, {"warehouse", "仓库", "text"}, {"batch", "批次", "text"}, {"on_hand", "结存数量", "qty"},
+			{"avg_cost", "平均成本", "cost"}, {"value", "结存金额", "money"}},
+		sortable: map[string]string{"sku": "p.sku", "on_hand": "on_hand", "value": "value"},
+		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, n, value, err := store.InventoryBalance(q, f, p)
+			return rows, n, map[string]any{"value": value}, err
+		},
+	},
+	"stock-ledger": {
+		title: "收发明细表", perm: domain.PermStockRead,
+		columns: []ReportColumn{{"posted_at", "日期", "time"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
+			{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"batch", "批次", "text"},
+			{"in_qty", "收入数量", "qty"}, {"out_qty", "发出数量", "qty"}, {"unit_cost", "单位成本", "cost"}, {"amount", "金额", "money"},
+			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}},
+		sortable: map[string]string{"posted_at": "m.posted_at"},
+		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			if f.ProductID == 0 {
+				return nil, 0, nil, domain.Invalid("product_id", "收发明细需要指定商品")
+			}
+			rows, n, err := store.StockLedger(q, f, p)
+			return rows, n, nil, err
+		},
+	},
+	"purchase-summary": {
+		title: "采购汇总表", perm: domain.PermPurchaseRead,
+		columns: []ReportColumn{{"key", "编码", "text"}, {"name", "名称", "text"}, {"qty", "净采购量", "qty"}, {"return_qty", "退货数量", "qty"},
+			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}},
+		sortable: map[string]string{"key": "`key`", "amount": "amount", "qty": "qty"},
+		run: func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, n, err := store.PurchaseSummary(q, driver, f, p)
+			return rows, n, nil, err
+		},
+	},
+	"sales-detail": {
+		title: "销售明细表", perm: domain.PermSalesRead,
+		columns: []ReportColumn{{"date", "日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
+			{"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"qty", "数量", "qty"}, {"unit_price", "单价", "cost"},
+			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}, {"cost", "成本", "money"},
+			{"profit", "毛利", "money"}},
+		sortable: map[string]string{"date": "d.posted_at", "number": "d.number"},
+		run: func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, n, err := store.SalesDetail(q, driver, f, p)
+			return rows, n, nil, err
+		},
+	},
+	"gross-profit": {
+		title: "毛利分析表", perm: domain.PermSalesRead,
+		columns: []ReportColumn{{"key", "编码", "text"}, {"name", "名称", "text"}, {"qty", "净销量", "qty"}, {"return_qty", "退货数量", "qty"},
+			{"amount", "销售收入", "money"}, {"cost", "销售成本", "money"}, {"profit", "毛利", "money"}, {"margin", "毛利率", "percent"}},
+		sortable: map[string]string{"key": "`key`", "amount": "amount", "profit": "amount - cost"},
+		run: func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, n, err := store.GrossProfit(q, driver, f, p)
+			return rows, n, nil, err
+		},
+	},
+	"slow-moving": {
+		title: "呆滞库存表", perm: domain.PermStockRead,
+		columns: []ReportColumn{{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"},
+			{"batch", "批次", "text"}, {"on_hand", "结存数量", "qty"}, {"value", "结存金额", "money"}, {"idle_since", "呆滞起始", "time"}},
+		sortable: map[string]string{"value": "b.value", "on_hand": "b.on_hand", "sku": "p.sku"},
+		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, n, err := store.SlowMoving(q, f, p)
+			return rows, n, nil, err
+		},
+	},
+}
+
+// ReportNames lists the reports, for the transport and the OpenAPI document.
+func ReportNames() []string {
+	return []string{"inventory-balance", "stock-ledger", "purchase-summary", "sales-detail", "gross-profit", "slow-moving"}
+}
+
+// Report runs a named report.
+func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report, error) {
+	def, ok := reports[name]
+	if !ok {
+		return nil, domain.NotFound("报表", name)
+	}
+	if _, err := require(ctx, def.perm); err != nil {
+		return nil, err
+	}
+	if rp.Export {
+		rp.Page, rp.PageSize = 1, 200 // validated below, then widened
+	}
+	p, err := rp.page(def.sortable)
+	if err != nil {
+		return nil, err
+	}
+	if rp.Export {
+		p.PageSize = MaxExportRows + 1
+	}
+	switch rp.GroupBy {
+	case "", "product", "partner", "month":
+	default:
+		return nil, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
+	}
+	f := store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
+		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
+	if rp.From != nil {
+		t := rp.From.UTC()
+		f.From = &t
+	}
+	if rp.To != nil {
+		t := EndOfDay(*rp.To)
+		f.To = &t
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		return nil, domain.Invalid("to", "结束日期不能早于开始日期")
+	}
+	if name == "slow-moving" {
+		days := rp.Days
+		if days == 0 {
+			days = 90
+		}
+		if days < 1 || days > 3650 {
+			return nil, domain.Invalid("days", "天数应在 1 到 3650 之间")
+		}
+		since := now().AddDate(0, 0, -days)
+		f.IdleSince = &since
+	}
+	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
+	if err != nil {
+		return nil, err
+	}
+	if rp.Export && total > MaxExportRows {
+		return nil, domain.Invalid("format", "导出超过 %d 行，请缩小日期或筛选范围", MaxExportRows)
+	}
+	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary}
+	if rp.Export {
+		r.PageSize = int(total)
+	}
+	return r, nil
+}

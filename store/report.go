@@ -1,0 +1,340 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+)
+
+// Reports read balances, document lines and moves through their indexes;
+// none of them replays the whole ledger per request.
+
+// ReportFilter holds every filter a report may use.
+type ReportFilter struct {
+	From, To    *time.Time // instants: [From, To)
+	AsOf        *time.Time // the end of a day, for inventory balance
+	WarehouseID int64
+	CategoryID  int64
+	ProductID   int64
+	PartnerID   int64
+	GroupBy     string
+	IdleSince   *time.Time // slow-moving: no outbound movement since
+}
+
+// InventoryRow is one line of the inventory balance report.
+type InventoryRow struct {
+	ProductID   int64           `json:"product_id"`
+	SKU         string          `json:"sku"`
+	ProductName string          `json:"product_name"`
+	Spec        string          `json:"spec"`
+	Category    string          `json:"category"`
+	WarehouseID int64           `json:"warehouse_id"`
+	Warehouse   string          `json:"warehouse"`
+	Batch       string          `json:"batch"`
+	OnHand      decimal.Decimal `json:"on_hand"`
+	Value       decimal.Decimal `json:"value"`
+	AvgCost     decimal.Decimal `json:"avg_cost" gorm:"-"`
+}
+
+func (f ReportFilter) balances(db *gorm.DB) *gorm.DB {
+	if f.WarehouseID != 0 {
+		db = db.Where("b.warehouse_id = ?", f.WarehouseID)
+	}
+	if f.ProductID != 0 {
+		db = db.Where("b.product_id = ?", f.ProductID)
+	}
+	if f.CategoryID != 0 {
+		db = db.Where("p.category_id = ?", f.CategoryID)
+	}
+	return db
+}
+
+// InventoryBalance is stock by product, warehouse and batch, now or at the
+// end of a day. A past date is reached by taking today's balance back by the
+// moves posted since, so its cost grows with recent activity, not history.
+func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decimal.Decimal, error) {
+	qty, val := "b.on_hand", "b.value"
+	db := q.DB().Table("stock_balances b").
+		Joins("JOIN products p ON p.id = b.product_id").Joins("JOIN warehouses w ON w.id = b.warehouse_id").
+		Joins("LEFT JOIN categories c ON c.id = p.category_id")
+	if f.AsOf != nil {
+		since := q.DB().Table("stock_moves").Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
+			Where("posted_at >= ?", *f.AsOf).Group("product_id, warehouse_id, batch")
+		db = db.Joins("LEFT JOIN (?) m ON m.product_id = b.product_id AND m.warehouse_id = b.warehouse_id AND m.batch = b.batch", since)
+		qty, val = "(b.on_hand - COALESCE(m.qty, 0))", "(b.value - COALESCE(m.amount, 0))"
+	}
+	db = f.balances(db).Where(qty + " <> 0 OR " + val + " <> 0")
+	var agg struct {
+		N     int64
+		Value decimal.Decimal
+	}
+	if err := db.Session(&gorm.Session{}).Select("COUNT(*) AS n, COALESCE(SUM(" + val + "), 0) AS value").Scan(&agg).Error; err != nil {
+		return nil, 0, domain.Zero, translate(err)
+	}
+	var rows []InventoryRow
+	sel := db.Select("b.product_id, p.sku, p.name AS product_name, p.spec, COALESCE(c.name, '') AS category, b.warehouse_id, w.name AS warehouse, b.batch, " +
+		qty + " AS on_hand, " + val + " AS value")
+	if err := p.applyTie(sel, "p.sku", "b.id").Find(&rows).Error; err != nil {
+		return nil, 0, domain.Zero, translate(err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.OnHand, r.Value = domain.RoundQty(r.OnHand), domain.RoundAmount(r.Value)
+		if r.OnHand.IsPositive() {
+			r.AvgCost = domain.RoundCost(r.Value.Div(r.OnHand))
+		}
+	}
+	return rows, agg.N, domain.RoundAmount(agg.Value), nil
+}
+
+// LedgerRow is one move in the stock ledger report, with the balance of its
+// product, warehouse and batch after it.
+type LedgerRow struct {
+	PostedAt     time.Time       `json:"posted_at"`
+	DocType      string          `json:"doc_type"`
+	DocNumber    string          `json:"doc_number"`
+	SKU          string          `json:"sku"`
+	ProductName  string          `json:"product_name"`
+	Warehouse    string          `json:"warehouse"`
+	Batch        string          `json:"batch"`
+	InQty        decimal.Decimal `json:"in_qty"`
+	OutQty       decimal.Decimal `json:"out_qty"`
+	UnitCost     decimal.Decimal `json:"unit_cost"`
+	Amount       decimal.Decimal `json:"amount"`
+	BalanceQty   decimal.Decimal `json:"balance_qty"`
+	BalanceValue decimal.Decimal `json:"balance_value"`
+}
+
+// StockLedger lists the moves of a product in a period (收发明细), each with
+// the running balance stored when it was posted.
+func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
+	db := q.DB().Table("stock_moves m").Joins("JOIN products p ON p.id = m.product_id").Joins("JOIN warehouses w ON w.id = m.warehouse_id").
+		Where("m.product_id = ?", f.ProductID)
+	if f.WarehouseID != 0 {
+		db = db.Where("m.warehouse_id = ?", f.WarehouseID)
+	}
+	if f.From != nil {
+		db = db.Where("m.posted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("m.posted_at < ?", *f.To)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var raw []struct {
+		LedgerRow
+		Qty decimal.Decimal
+	}
+	sel := db.Select("m.posted_at, m.doc_type, m.doc_number, p.sku, p.name AS product_name, w.name AS warehouse, m.batch, m.qty, m.unit_cost, m.amount, m.balance_qty, m.balance_value")
+	if err := p.applyTie(sel, "m.posted_at", "m.id").Find(&raw).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]LedgerRow, len(raw))
+	for i, r := range raw {
+		out[i] = r.LedgerRow
+		out[i].PostedAt = r.PostedAt.UTC()
+		out[i].InQty, out[i].OutQty = domain.Zero, domain.Zero
+		if r.Qty.IsPositive() {
+			out[i].InQty = r.Qty
+		} else {
+			out[i].OutQty = r.Qty.Neg()
+		}
+	}
+	return out, total, nil
+}
+
+// monthExpr is the Shanghai calendar month (YYYY-MM) of a UTC timestamp.
+func monthExpr(driver, col string) string {
+	if driver == DriverMySQL {
+		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
+	}
+	return "strftime('%Y-%m', datetime(" + col + ", '+8 hours'))"
+}
+
+// dateExpr is the Shanghai business date (YYYY-MM-DD) of a UTC timestamp.
+func dateExpr(driver, col string) string {
+	if driver == DriverMySQL {
+		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m-%d')"
+	}
+	return "strftime('%Y-%m-%d', datetime(" + col + ", '+8 hours'))"
+}
+
+// SummaryRow is one group of a purchase summary or gross-profit report.
+type SummaryRow struct {
+	Key       string          `json:"key"`
+	Name      string          `json:"name"`
+	Qty       decimal.Decimal `json:"qty"`
+	Amount    decimal.Decimal `json:"amount"`
+	TaxAmount decimal.Decimal `json:"tax_amount"`
+	Total     decimal.Decimal `json:"total"`
+	Cost      decimal.Decimal `json:"cost"`
+	Profit    decimal.Decimal `json:"profit"`
+	Margin    decimal.Decimal `json:"margin"`
+	ReturnQty decimal.Decimal `json:"return_qty"`
+}
+
+// docSummary groups document lines of a forward type (receipts, shipments)
+// and its return type, returns counting negative.
+func docSummary(q Q, driver, forward, backward string, f ReportFilter, p Page) ([]SummaryRow, int64, error) {
+	db := q.DB().Table("stock_doc_lines l").Joins("JOIN stock_docs d ON d.id = l.doc_id").
+		Joins("JOIN products p ON p.id = l.product_id").Joins("JOIN partners pt ON pt.id = d.partner_id").
+		Where("d.type IN ?", []string{forward, backward})
+	if f.From != nil {
+		db = db.Where("d.posted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("d.posted_at < ?", *f.To)
+	}
+	if f.PartnerID != 0 {
+		db = db.Where("d.partner_id = ?", f.PartnerID)
+	}
+	if f.ProductID != 0 {
+		db = db.Where("l.product_id = ?", f.ProductID)
+	}
+	if f.WarehouseID != 0 {
+		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
+	}
+	var key, name string
+	switch f.GroupBy {
+	case "partner":
+		key, name = "pt.code", "pt.name"
+	case "month":
+		key = monthExpr(driver, "d.posted_at")
+		name = key
+	default:
+		key, name = "p.sku", "p.name"
+	}
+	sign := func(col string) string {
+		return "SUM(CASE WHEN d.type = '" + backward + "' THEN -" + col + " ELSE " + col + " END)"
+	}
+	grouped := db.Group(key + ", " + name)
+	var total int64
+	if err := q.DB().Table("(?) g", grouped.Session(&gorm.Session{}).Select(key+" AS k")).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	sel := grouped.Select(key + " AS `key`, " + name + " AS name, " + sign("l.qty") + " AS qty, " + sign("l.amount") + " AS amount, " +
+		sign("l.tax_amount") + " AS tax_amount, " + sign("l.total") + " AS total, " + sign("l.cost_amount") + " AS cost, " +
+		"SUM(CASE WHEN d.type = '" + backward + "' THEN l.qty ELSE 0 END) AS return_qty")
+	var rows []SummaryRow
+	def := "-amount" // largest first; months in calendar order
+	if f.GroupBy == "month" {
+		def = "`key`"
+	}
+	if err := p.applyTie(sel, def, "`key`").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		r.Qty, r.ReturnQty = domain.RoundQty(r.Qty), domain.RoundQty(r.ReturnQty)
+		r.Amount, r.TaxAmount, r.Total, r.Cost = domain.RoundMoney(r.Amount), domain.RoundMoney(r.TaxAmount), domain.RoundMoney(r.Total), domain.RoundAmount(r.Cost)
+		r.Profit = r.Amount.Sub(r.Cost)
+		if !r.Amount.IsZero() {
+			r.Margin = r.Profit.Div(r.Amount).Round(4)
+		}
+	}
+	return rows, total, nil
+}
+
+// PurchaseSummary groups receipts less returns to suppliers.
+func PurchaseSummary(q Q, driver string, f ReportFilter, p Page) ([]SummaryRow, int64, error) {
+	return docSummary(q, driver, domain.DocPurchaseReceipt, domain.DocPurchaseReturn, f, p)
+}
+
+// GrossProfit groups shipments less sales returns: revenue at the net price,
+// cost of goods at the cost each line left or came back with.
+func GrossProfit(q Q, driver string, f ReportFilter, p Page) ([]SummaryRow, int64, error) {
+	return docSummary(q, driver, domain.DocSalesShipment, domain.DocSalesReturn, f, p)
+}
+
+// SalesDetailRow is one shipped or returned line.
+type SalesDetailRow struct {
+	Date      string          `json:"date"`
+	Number    string          `json:"number"`
+	Type      string          `json:"type"`
+	Customer  string          `json:"customer"`
+	SKU       string          `json:"sku"`
+	Product   string          `json:"product_name"`
+	Warehouse string          `json:"warehouse"`
+	Qty       decimal.Decimal `json:"qty"`
+	UnitPrice decimal.Decimal `json:"unit_price"`
+	Amount    decimal.Decimal `json:"amount"`
+	TaxAmount decimal.Decimal `json:"tax_amount"`
+	Total     decimal.Decimal `json:"total"`
+	Cost      decimal.Decimal `json:"cost"`
+	Profit    decimal.Decimal `json:"profit"`
+}
+
+// SalesDetail lists shipment and sales-return lines of a period, returns
+// negative.
+func SalesDetail(q Q, driver string, f ReportFilter, p Page) ([]SalesDetailRow, int64, error) {
+	db := q.DB().Table("stock_doc_lines l").Joins("JOIN stock_docs d ON d.id = l.doc_id").
+		Joins("JOIN products p ON p.id = l.product_id").Joins("JOIN partners pt ON pt.id = d.partner_id").
+		Joins("JOIN warehouses w ON w.id = d.warehouse_id").
+		Where("d.type IN ?", []string{domain.DocSalesShipment, domain.DocSalesReturn})
+	if f.From != nil {
+		db = db.Where("d.posted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("d.posted_at < ?", *f.To)
+	}
+	if f.PartnerID != 0 {
+		db = db.Where("d.partner_id = ?", f.PartnerID)
+	}
+	if f.ProductID != 0 {
+		db = db.Where("l.product_id = ?", f.ProductID)
+	}
+	if f.WarehouseID != 0 {
+		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []SalesDetailRow
+	sel := db.Select(dateExpr(driver, "d.posted_at") + " AS date, d.number, d.type, pt.name AS customer, p.sku, p.name AS product, w.name AS warehouse, " +
+		"l.qty, l.unit_price, l.amount, l.tax_amount, l.total, l.cost_amount AS cost")
+	if err := p.applyTie(sel, "d.posted_at", "l.id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	for i := range rows {
+		r := &rows[i]
+		if r.Type == domain.DocSalesReturn {
+			r.Qty, r.Amount, r.TaxAmount, r.Total, r.Cost = r.Qty.Neg(), r.Amount.Neg(), r.TaxAmount.Neg(), r.Total.Neg(), r.Cost.Neg()
+		}
+		r.Profit = r.Amount.Sub(r.Cost)
+	}
+	return rows, total, nil
+}
+
+// SlowRow is one balance that has not moved out for a while (呆滞).
+type SlowRow struct {
+	SKU         string          `json:"sku"`
+	ProductName string          `json:"product_name"`
+	Warehouse   string          `json:"warehouse"`
+	Batch       string          `json:"batch"`
+	OnHand      decimal.Decimal `json:"on_hand"`
+	Value       decimal.Decimal `json:"value"`
+	IdleSince   *time.Time      `json:"idle_since"`
+}
+
+// SlowMoving lists stock on hand that has been idle since before a time,
+// from the balances alone (each keeps when its idle period began).
+func SlowMoving(q Q, f ReportFilter, p Page) ([]SlowRow, int64, error) {
+	db := f.balances(q.DB().Table("stock_balances b").Joins("JOIN products p ON p.id = b.product_id").
+		Joins("JOIN warehouses w ON w.id = b.warehouse_id")).
+		Where("b.on_hand > 0 AND b.idle_since < ?", *f.IdleSince)
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []SlowRow
+	sel := db.Select("p.sku, p.name AS product_name, w.name AS warehouse, b.batch, b.on_hand, b.value, b.idle_since")
+	if err := p.applyTie(sel, "-b.value", "b.id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	return rows, total, nil
+}
