@@ -139,6 +139,9 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		if err := tx.WritePosting(p); err != nil {
 			return err
 		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+			return err
+		}
 		return a.advanceOrder(ctx, tx, o, d)
 	})
 	if err != nil {
@@ -257,6 +260,9 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		if err := tx.WritePosting(p); err != nil {
 			return err
 		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+			return err
+		}
 		if err := tx.SetStockDocCosts(d); err != nil {
 			return err
 		}
@@ -360,6 +366,9 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 			}
 		}
 		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {

@@ -156,6 +156,9 @@ func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening
 		if err := tx.WritePosting(p); err != nil {
 			return err
 		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+			return err
+		}
 		return audit(ctx, tx, "post", domain.DocOpening, o.ID, nil, o)
 	})
 	if err != nil {
@@ -314,6 +317,9 @@ func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.
 			l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
 		}
 		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		old := t.Version
@@ -542,6 +548,9 @@ func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain
 			}
 		}
 		if err := tx.WritePosting(p); err != nil {
+			return err
+		}
+		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		old := s.Version

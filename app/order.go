@@ -408,6 +408,9 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64) error {
 	if err := tx.WritePosting(p); err != nil {
 		return err
 	}
+	if err := reorderAfter(tx, p, r.prods, by); err != nil {
+		return err
+	}
 	return tx.SaveReservations(rs)
 }
 

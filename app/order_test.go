@@ -462,3 +462,72 @@ func TestSlowMovingReport(t *testing.T) {
 		}
 	})
 }
+
+func TestReorderPoints(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh, other := e.warehouse("W1", false), e.warehouse("W2", false)
+		p := must[*domain.Product](t)(e.app.Catalog().Products.Create(e.admin, app.ProductInput{SKU: ptr("R1"), Name: ptr("安全库存商品"), UnitID: &u.ID, SafetyStock: ptr(d("20"))}))
+		q := e.product("R2", u.ID, false) // no safety stock: never suggested
+		cus := e.partner("C1", domain.PartnerCustomer, "0")
+		sup := e.partner("S1", domain.PartnerSupplier, "0")
+		e.opening(wh.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("50"), UnitCost: d("1")}, app.OpeningLineInput{ProductID: q.ID, Qty: d("50"), UnitCost: d("1")})
+		suggestions := func() []store.ReorderSuggestion {
+			return must[*app.List[store.ReorderSuggestion]](t)(e.app.ReorderSuggestions(e.admin, 0, app.ListParams{})).Items
+		}
+		ship := func(pid int64, qty string) {
+			so := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: pid, Qty: d(qty), UnitPrice: d("2")}))
+			must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: d(qty)}}}))
+		}
+		ship(p.ID, "25")
+		ship(q.ID, "49")
+		if s := suggestions(); len(s) != 0 {
+			t.Fatalf("25 left of a safety stock of 20: %+v", s)
+		}
+		ship(p.ID, "10") // 15 left: below 20, order up to 40 → 25
+		s := suggestions()
+		if len(s) != 1 || s[0].ProductID != p.ID || !s[0].SuggestedQty.Equal(d("25")) || !s[0].Available.Equal(d("15")) {
+			t.Fatalf("suggestions = %+v", s)
+		}
+		ship(p.ID, "5") // further down: the same line is updated, not repeated
+		s2 := suggestions()
+		if len(s2) != 1 || s2[0].RequisitionID != s[0].RequisitionID || s2[0].LineID != s[0].LineID || !s2[0].SuggestedQty.Equal(d("30")) {
+			t.Fatalf("after a second posting: %+v", s2)
+		}
+		// A transfer out of another warehouse below its own safety stock gets
+		// that warehouse its own requisition.
+		e.opening(other.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("21"), UnitCost: d("1")})
+		tr := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &other.ID, ToWarehouseID: &wh.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("2")}}}))
+		must[*domain.Transfer](t)(e.app.PostTransfer(e.admin, tr.ID, 0))
+		if s := suggestions(); len(s) != 2 {
+			t.Fatalf("two warehouses below safety stock: %+v", s)
+		}
+		// The 2 that arrived in W1 shrink its suggestion from 30 to 28.
+		// Ordering the requisition turns it into a draft purchase order and
+		// clears the suggestion; the next shortage starts a new requisition.
+		po := must[*domain.Order](t)(e.app.OrderRequisition(e.admin, s2[0].RequisitionID, app.RequisitionOrderInput{PartnerID: sup.ID}))
+		if po.Status != domain.OrderDraft || len(po.Lines) != 1 || !po.Lines[0].Qty.Equal(d("28")) {
+			t.Fatalf("po from requisition = %+v", po)
+		}
+		if s := suggestions(); len(s) != 1 || s[0].WarehouseID != other.ID {
+			t.Fatalf("after ordering: %+v", s)
+		}
+		_, err := e.app.OrderRequisition(e.admin, s2[0].RequisitionID, app.RequisitionOrderInput{PartnerID: sup.ID})
+		wantCode(t, err, domain.CodeInvalidState)
+		ship(p.ID, "1")
+		if s := suggestions(); len(s) != 2 || s[0].RequisitionID == s2[0].RequisitionID || s[1].RequisitionID == s2[0].RequisitionID {
+			t.Fatalf("a new shortage after ordering: %+v", s)
+		}
+		// Stock back above the safety stock in W2 drops its suggestion.
+		e.opening(other.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("30"), UnitCost: d("1")})
+		tr2 := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &other.ID, ToWarehouseID: &wh.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("1")}}}))
+		must[*domain.Transfer](t)(e.app.PostTransfer(e.admin, tr2.ID, 0))
+		if s := suggestions(); len(s) != 1 || s[0].WarehouseID != wh.ID {
+			t.Fatalf("after W2 recovered: %+v", s)
+		}
+		e.checkLedger()
+	})
+}

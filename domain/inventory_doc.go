@@ -221,6 +221,8 @@ func NumberPrefix(docType string) string {
 		return "PR"
 	case DocSalesReturn:
 		return "SR"
+	case DocRequisition:
+		return "RQ"
 	}
 	panic("no number prefix for " + docType)
 }

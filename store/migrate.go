@@ -440,6 +440,37 @@ type m4Balance struct {
 
 func (m4Balance) TableName() string { return "stock_balances" }
 
+type m5Requisition struct {
+	ID          int64  `gorm:"primaryKey;autoIncrement"`
+	Number      string `gorm:"size:32;not null;uniqueIndex"`
+	Status      string `gorm:"size:16;not null;index"`
+	Source      string `gorm:"size:16;not null"`
+	WarehouseID int64  `gorm:"not null;uniqueIndex:uq_req_auto,priority:1"`
+	// AutoOpen is "open" on the one draft reorder requisition of a warehouse
+	// and NULL otherwise, so a unique index keeps it one.
+	AutoOpen  *string `gorm:"size:8;uniqueIndex:uq_req_auto,priority:2"`
+	Remark    string  `gorm:"size:500;not null"`
+	OrderID   *int64
+	CreatedBy int64 `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int `gorm:"not null"`
+}
+
+func (m5Requisition) TableName() string { return "requisitions" }
+
+type m5RequisitionLine struct {
+	ID            int64           `gorm:"primaryKey;autoIncrement"`
+	RequisitionID int64           `gorm:"not null;uniqueIndex:uq_req_line,priority:1"`
+	ProductID     int64           `gorm:"not null;uniqueIndex:uq_req_line,priority:2;index"`
+	Qty           decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Available     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	SafetyStock   decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Remark        string          `gorm:"size:200;not null"`
+}
+
+func (m5RequisitionLine) TableName() string { return "requisition_lines" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -491,6 +522,12 @@ var Migrations = []*gormigrate.Migration{
 				 AND m.qty < 0 AND m.doc_type <> 'stocktake'),
 				(SELECT MIN(m.posted_at) FROM stock_moves m WHERE m.product_id = stock_balances.product_id
 				 AND m.warehouse_id = stock_balances.warehouse_id AND m.batch = stock_balances.batch))`).Error
+		},
+	},
+	{
+		ID: "202611230005_requisitions",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m5Requisition{}, &m5RequisitionLine{})
 		},
 	},
 }

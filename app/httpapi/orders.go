@@ -214,4 +214,61 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 	}
 	masterRoutes(g, "/approval-rules", a.ApprovalRules(), nil)
 	g.GET("/reports/:name", s.report)
+
+	g.GET("/purchase-requisitions", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		wh, err := queryID(c, "warehouse_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListRequisitions(c.Request.Context(), c.Query("status"), c.Query("source"), wh, lp))
+	})
+	g.POST("/purchase-requisitions", func(c *gin.Context) {
+		var in app.RequisitionInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateRequisition(c.Request.Context(), in))
+	})
+	g.GET("/purchase-requisitions/:id", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.GetRequisition(c.Request.Context(), id))
+	}))
+	g.PUT("/purchase-requisitions/:id", withID(func(c *gin.Context, id int64) {
+		var in app.RequisitionInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateRequisition(c.Request.Context(), id, in))
+	}))
+	g.POST("/purchase-requisitions/:id/cancel", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.CancelRequisition(c.Request.Context(), id))
+	}))
+	g.POST("/purchase-requisitions/:id/order", withID(func(c *gin.Context, id int64) {
+		var in app.RequisitionOrderInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.OrderRequisition(c.Request.Context(), id, in))
+	}))
+	g.GET("/reorder-suggestions", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		wh, err := queryID(c, "warehouse_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ReorderSuggestions(c.Request.Context(), wh, lp))
+	})
 }
