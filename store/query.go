@@ -248,3 +248,24 @@ func lockRow(db *gorm.DB) *gorm.DB {
 func Exists(q Q, table, cond string, args ...any) (bool, error) {
 	return exists(q.DB().Table(table).Where(cond, args...))
 }
+
+// CodeIndex maps a unique text column of a table's live rows to their ids,
+// for imports that name records by code.
+func CodeIndex(q Q, table, col string) (map[string]int64, error) {
+	var rows []struct {
+		ID   int64
+		Code string
+	}
+	db := q.DB().Table(table).Select("id, " + col + " AS code")
+	if table != "dict_entries" {
+		db = db.Where("deleted_at IS NULL")
+	}
+	if err := db.Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r.ID
+	}
+	return out, nil
+}

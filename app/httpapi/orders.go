@@ -214,6 +214,8 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 	}
 	masterRoutes(g, "/approval-rules", a.ApprovalRules(), nil)
 	g.GET("/reports/:name", s.report)
+	g.GET("/imports/:kind/template", s.importTemplate)
+	g.POST("/imports/:kind", s.importFile)
 
 	g.GET("/purchase-requisitions", func(c *gin.Context) {
 		lp, err := listParams(c)

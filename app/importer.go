@@ -1,0 +1,526 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// ImportColumn is one column of an import template: its Chinese header, the
+// input field it fills, whether it is required, and a hint for the template.
+type ImportColumn struct {
+	Header   string `json:"header"`
+	Field    string `json:"field"`
+	Required bool   `json:"required"`
+	Hint     string `json:"hint"`
+}
+
+// RowError is one problem in one cell of an import file. Row is the
+// spreadsheet row (the header is row 1).
+type RowError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+// ImportResult reports a finished import.
+type ImportResult struct {
+	Kind    string `json:"kind"`
+	Rows    int    `json:"rows"`
+	Created int    `json:"created"`
+	DryRun  bool   `json:"dry_run"`
+}
+
+// ErrImportInvalid carries the per-row error report of a refused import.
+var ErrImportInvalid = &domain.Error{Kind: domain.KindInvalid, Code: "import_invalid"}
+
+// MaxImportRows bounds one file.
+const MaxImportRows = 20000
+
+type importKind struct {
+	title   string
+	perm    domain.Permission
+	columns []ImportColumn
+	// run writes the rows in tx, reporting each row's problem to bad.
+	run func(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(row int, field, msg string)) (int, error)
+}
+
+var importKinds = map[string]importKind{
+	"products": {title: "商品导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
+		{"商品编码", "sku", true, "字母、数字、_ . -"}, {"商品名称", "name", true, ""}, {"规格", "spec", false, ""},
+		{"单位", "unit", true, "已有单位名称，如 个、箱"}, {"分类编码", "category", false, "已有分类编码"}, {"条码", "barcode", false, ""},
+		{"税率", "tax_rate", false, "0.13 或 13%，默认 13%"}, {"安全库存", "safety_stock", false, "数字"},
+		{"批次管理", "batch_tracked", false, "是/否，默认否"}},
+		run: importProducts},
+	"partners": {title: "往来单位导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
+		{"编码", "code", true, ""}, {"名称", "name", true, ""}, {"类型", "type", true, "供应商/客户/供应商及客户"},
+		{"联系人", "contact", false, ""}, {"电话", "phone", false, ""}, {"地址", "address", false, ""},
+		{"信用额度", "credit_limit", false, "0 或空表示不限"}, {"账期天数", "payment_terms_days", false, "整数"}},
+		run: importPartners},
+	"opening-stock": {title: "期初库存导入模板", perm: domain.PermStockWrite, columns: []ImportColumn{
+		{"仓库编码", "warehouse", true, "已有仓库编码"}, {"商品编码", "sku", true, "已有商品编码"}, {"数量", "qty", true, "大于 0"},
+		{"单位成本", "unit_cost", true, "不含税"}, {"批次", "batch", false, "启用批次管理的商品必填"}, {"有效期", "expiry", false, "YYYY-MM-DD"}},
+		run: importOpening},
+}
+
+// ImportKinds lists what can be imported.
+func ImportKinds() []string {
+	out := make([]string, 0, len(importKinds))
+	for k := range importKinds {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ImportTemplate returns the template of a kind as CSV or XLSX, with the
+// Chinese headers the importer reads and a sheet of instructions.
+func ImportTemplate(kind, format string) ([]byte, string, error) {
+	k, ok := importKinds[kind]
+	if !ok {
+		return nil, "", domain.NotFound("导入类型", kind)
+	}
+	headers := make([]string, len(k.columns))
+	for i, c := range k.columns {
+		headers[i] = c.Header
+		if c.Required {
+			headers[i] += "*"
+		}
+	}
+	if format == "csv" {
+		var buf bytes.Buffer
+		buf.WriteString("\uFEFF")
+		w := csv.NewWriter(&buf)
+		_ = w.Write(headers)
+		w.Flush()
+		return buf.Bytes(), k.title + ".csv", nil
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "数据")
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	for i, h := range headers {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		_ = f.SetCellValue("数据", cell, h)
+		_ = f.SetCellStyle("数据", cell, cell, bold)
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		_ = f.SetColWidth("数据", col, col, 16)
+	}
+	_, _ = f.NewSheet("说明")
+	_ = f.SetCellValue("说明", "A1", "列")
+	_ = f.SetCellValue("说明", "B1", "必填")
+	_ = f.SetCellValue("说明", "C1", "说明")
+	for i, c := range k.columns {
+		req := ""
+		if c.Required {
+			req = "是"
+		}
+		_ = f.SetSheetRow("说明", fmt.Sprintf("A%d", i+2), &[]any{c.Header, req, c.Hint})
+	}
+	_ = f.SetCellValue("说明", fmt.Sprintf("A%d", len(k.columns)+3), "第一张工作表第 1 行是表头，从第 2 行开始填写数据。任何一行有错误时整个文件都不会导入。")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), k.title + ".xlsx", nil
+}
+
+// readTable reads the first sheet of an XLSX file or a CSV file (UTF-8, with
+// or without BOM) into rows of cells.
+func readTable(r io.Reader, format string) ([][]string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 32<<20))
+	if err != nil {
+		return nil, err
+	}
+	bad := func(msg string) error {
+		return &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: msg}
+	}
+	if format == "xlsx" || (format == "" && bytes.HasPrefix(data, []byte("PK"))) {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, bad("无法读取 XLSX 文件，请使用导入模板")
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, bad("XLSX 文件没有工作表")
+		}
+		rows, err := f.GetRows(sheets[0])
+		if err != nil {
+			return nil, bad("无法读取工作表 " + sheets[0])
+		}
+		return rows, nil
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		return nil, bad("CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或使用 XLSX 模板")
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, bad("CSV 格式错误: " + err.Error())
+	}
+	return rows, nil
+}
+
+// Import reads a file of a kind and writes every row, or nothing: all rows
+// are run through the same use cases as the API inside one transaction, and
+// any row's error rolls the whole file back and comes back in a per-row
+// report (row, column, message). dryRun checks the file the same way and
+// always rolls back.
+func (a *App) Import(ctx context.Context, kind string, file io.Reader, format string, dryRun bool) (*ImportResult, error) {
+	k, ok := importKinds[kind]
+	if !ok {
+		return nil, domain.NotFound("导入类型", kind)
+	}
+	if _, err := require(ctx, k.perm); err != nil {
+		return nil, err
+	}
+	table, err := readTable(file, format)
+	if err != nil {
+		return nil, err
+	}
+	if len(table) < 2 {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: "文件没有数据行（第 1 行是表头）"}
+	}
+	if len(table)-1 > MaxImportRows {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: fmt.Sprintf("一次最多导入 %d 行", MaxImportRows)}
+	}
+	// Map headers (with or without the * of required columns, Chinese or the
+	// field name) to fields.
+	colOf := map[int]ImportColumn{}
+	present := map[string]bool{}
+	for i, h := range table[0] {
+		h = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")), "*")
+		for _, c := range k.columns {
+			if h == c.Header || strings.EqualFold(h, c.Field) {
+				colOf[i] = c
+				present[c.Field] = true
+			}
+		}
+	}
+	for _, c := range k.columns {
+		if c.Required && !present[c.Field] {
+			return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file",
+				Message: fmt.Sprintf("缺少必填列“%s”，请使用导入模板", c.Header)}
+		}
+	}
+	var rows []map[string]string
+	var rowNums []int
+	for i, line := range table[1:] {
+		rec := map[string]string{}
+		empty := true
+		for j, cell := range line {
+			if c, ok := colOf[j]; ok {
+				rec[c.Field] = strings.TrimSpace(cell)
+				empty = empty && rec[c.Field] == ""
+			}
+		}
+		if !empty { // blank lines in a spreadsheet are not rows
+			rows = append(rows, rec)
+			rowNums = append(rowNums, i+2)
+		}
+	}
+	header := map[string]string{}
+	for _, c := range k.columns {
+		header[c.Field] = c.Header
+	}
+	var errs []RowError
+	bad := func(row int, field, msg string) {
+		col := header[field]
+		if col == "" {
+			col = field
+		}
+		errs = append(errs, RowError{Row: rowNums[row], Column: col, Message: msg})
+	}
+	errRollback := errors.New("import rolled back")
+	created := 0
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		n, err := k.run(a, tx.Context(ctx), tx, rows, bad)
+		if err != nil {
+			return err
+		}
+		created = n
+		if len(errs) > 0 || dryRun {
+			return errRollback
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
+		if len(errs) > 500 {
+			errs = errs[:500]
+		}
+		return nil, ErrImportInvalid.WithMessage("导入失败：%d 处错误，没有写入任何数据", len(errs)).
+			WithDetails(map[string]any{"errors": errs})
+	}
+	return &ImportResult{Kind: kind, Rows: len(rows), Created: created, DryRun: dryRun}, nil
+}
+
+// rowError reports a use case's error on a row: a validation error on its
+// field's column, anything else (a domain rule) on the row.
+func rowError(bad func(int, string, string), row int, err error, fieldMap map[string]string) error {
+	e := domain.AsError(err)
+	if e == nil || e.Kind == domain.KindInternal || e.Kind == domain.KindUnavailable {
+		return err // a fault, not the file's: abort
+	}
+	field := e.Field
+	if f, ok := fieldMap[field]; ok {
+		field = f
+	}
+	if i := strings.LastIndex(field, "."); i >= 0 {
+		field = field[i+1:]
+	}
+	bad(row, field, e.Message)
+	return nil
+}
+
+func parseDec(s string, pct bool) (*decimal.Decimal, error) {
+	if s == "" {
+		return nil, nil
+	}
+	s = strings.ReplaceAll(s, ",", "")
+	isPct := pct && strings.HasSuffix(s, "%")
+	d, err := decimal.NewFromString(strings.TrimSuffix(s, "%"))
+	if err != nil {
+		return nil, fmt.Errorf("“%s”不是数字", s)
+	}
+	if isPct {
+		d = d.Div(decimal.NewFromInt(100))
+	}
+	return &d, nil
+}
+
+func parseYesNo(s string) (*bool, error) {
+	switch strings.ToLower(s) {
+	case "":
+		return nil, nil
+	case "是", "y", "yes", "true", "1":
+		t := true
+		return &t, nil
+	case "否", "n", "no", "false", "0":
+		f := false
+		return &f, nil
+	}
+	return nil, fmt.Errorf("请填写“是”或“否”")
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func importProducts(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	units, err := nameIndex(tx, "units", "name")
+	if err != nil {
+		return 0, err
+	}
+	cats, err := nameIndex(tx, "categories", "code")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i, r := range rows {
+		in := ProductInput{SKU: nonEmpty(r["sku"]), Name: nonEmpty(r["name"]), Spec: nonEmpty(r["spec"]), Barcode: nonEmpty(r["barcode"])}
+		ok := true
+		if id, found := units[r["unit"]]; found {
+			in.UnitID = &id
+		} else {
+			bad(i, "unit", fmt.Sprintf("单位“%s”不存在", r["unit"]))
+			ok = false
+		}
+		if r["category"] != "" {
+			if id, found := cats[r["category"]]; found {
+				in.CategoryID = &id
+			} else {
+				bad(i, "category", fmt.Sprintf("分类编码“%s”不存在", r["category"]))
+				ok = false
+			}
+		}
+		var err error
+		if in.TaxRate, err = parseDec(r["tax_rate"], true); err != nil {
+			bad(i, "tax_rate", err.Error())
+			ok = false
+		}
+		if in.SafetyStock, err = parseDec(r["safety_stock"], false); err != nil {
+			bad(i, "safety_stock", err.Error())
+			ok = false
+		}
+		if in.BatchTracked, err = parseYesNo(r["batch_tracked"]); err != nil {
+			bad(i, "batch_tracked", err.Error())
+			ok = false
+		}
+		if in.SKU == nil {
+			bad(i, "sku", "商品编码必填")
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		if _, err := a.catalog.Products.Create(ctx, in); err != nil {
+			if err := rowError(bad, i, err, map[string]string{"unit_id": "unit", "category_id": "category"}); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+var partnerTypes = map[string]string{"供应商": domain.PartnerSupplier, "客户": domain.PartnerCustomer,
+	"供应商及客户": domain.PartnerBoth, "客户及供应商": domain.PartnerBoth, "supplier": domain.PartnerSupplier,
+	"customer": domain.PartnerCustomer, "both": domain.PartnerBoth}
+
+func importPartners(a *App, ctx context.Context, _ *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	n := 0
+	for i, r := range rows {
+		in := PartnerInput{Code: nonEmpty(r["code"]), Name: nonEmpty(r["name"]), Contact: nonEmpty(r["contact"]),
+			Phone: nonEmpty(r["phone"]), Address: nonEmpty(r["address"])}
+		ok := true
+		if t, found := partnerTypes[strings.ToLower(r["type"])]; found {
+			in.Type = &t
+		} else {
+			bad(i, "type", "类型应为 供应商、客户 或 供应商及客户")
+			ok = false
+		}
+		var err error
+		if in.CreditLimit, err = parseDec(r["credit_limit"], false); err != nil {
+			bad(i, "credit_limit", err.Error())
+			ok = false
+		}
+		if v := r["payment_terms_days"]; v != "" {
+			days, err := strconv.Atoi(v)
+			if err != nil {
+				bad(i, "payment_terms_days", "账期天数应为整数")
+				ok = false
+			}
+			in.PaymentTermsDays = &days
+		}
+		if in.Code == nil {
+			bad(i, "code", "编码必填")
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		if _, err := a.catalog.Partners.Create(ctx, in); err != nil {
+			if err := rowError(bad, i, err, nil); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+func importOpening(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	whs, err := nameIndex(tx, "warehouses", "code")
+	if err != nil {
+		return 0, err
+	}
+	skus, err := nameIndex(tx, "products", "sku")
+	if err != nil {
+		return 0, err
+	}
+	type line struct {
+		row int
+		in  OpeningLineInput
+	}
+	byWH := map[int64][]line{}
+	var order []int64
+	for i, r := range rows {
+		ok := true
+		wh, found := whs[r["warehouse"]]
+		if !found {
+			bad(i, "warehouse", fmt.Sprintf("仓库编码“%s”不存在", r["warehouse"]))
+			ok = false
+		}
+		pid, found := skus[r["sku"]]
+		if !found {
+			bad(i, "sku", fmt.Sprintf("商品编码“%s”不存在", r["sku"]))
+			ok = false
+		}
+		qty, err := parseDec(r["qty"], false)
+		if err != nil || qty == nil {
+			bad(i, "qty", "数量必填且为数字")
+			ok = false
+		}
+		cost, err := parseDec(r["unit_cost"], false)
+		if err != nil || cost == nil {
+			bad(i, "unit_cost", "单位成本必填且为数字")
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		if _, seen := byWH[wh]; !seen {
+			order = append(order, wh)
+		}
+		byWH[wh] = append(byWH[wh], line{row: i, in: OpeningLineInput{ProductID: pid, Qty: *qty, UnitCost: *cost, Batch: r["batch"], Expiry: nonEmpty(r["expiry"])}})
+	}
+	n := 0
+	for _, wh := range order {
+		lines := byWH[wh]
+		// Check each line alone first, so every bad row is reported, not just
+		// the first of its warehouse.
+		good := true
+		for _, l := range lines {
+			o := domain.Opening{WarehouseID: wh, Lines: []domain.OpeningLine{{ProductID: l.in.ProductID, Qty: l.in.Qty, UnitCost: l.in.UnitCost, Batch: l.in.Batch, Expiry: l.in.Expiry}}}
+			if err := o.Validate(); err != nil {
+				if err := rowError(bad, l.row, err, map[string]string{"lines[0].unit_cost": "unit_cost", "lines[0].qty": "qty", "lines[0].expiry": "expiry"}); err != nil {
+					return 0, err
+				}
+				good = false
+			}
+		}
+		if !good {
+			continue
+		}
+		in := OpeningInput{WarehouseID: wh, Remark: "期初导入"}
+		for _, l := range lines {
+			in.Lines = append(in.Lines, l.in)
+		}
+		if _, err := a.PostOpening(ctx, in); err != nil {
+			e := domain.AsError(err)
+			row := lines[0].row
+			if e != nil {
+				var idx int
+				if _, scanErr := fmt.Sscanf(e.Field, "lines[%d]", &idx); scanErr == nil && idx < len(lines) {
+					row = lines[idx].row
+				}
+			}
+			if err := rowError(bad, row, err, map[string]string{}); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		n += len(lines)
+	}
+	return n, nil
+}
+
+// nameIndex maps a unique column of live rows to ids (unit names,
+// warehouse codes, SKUs) for resolving what an import file names.
+func nameIndex(tx *store.Tx, table, col string) (map[string]int64, error) {
+	return store.CodeIndex(tx, table, col)
+}
