@@ -146,6 +146,8 @@ type ListParams struct {
 	PageSize int
 	Sort     string
 	Q        string
+	// Export asks for every row (up to MaxExportRows) instead of a page.
+	Export bool
 }
 
 // page validates sorting against the columns a list allows (field name →
@@ -158,8 +160,11 @@ func (p ListParams) page(sortable map[string]string) (store.Page, error) {
 	if out.PageSize < 1 {
 		out.PageSize = 20
 	}
-	if out.PageSize > 200 {
+	if out.PageSize > 200 && !p.Export {
 		return out, domain.Invalid("page_size", "每页最多 200 条")
+	}
+	if p.Export {
+		out.Page, out.PageSize = 1, MaxExportRows+1
 	}
 	if p.Sort != "" {
 		field, desc := p.Sort, false

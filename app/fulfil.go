@@ -442,7 +442,7 @@ func (a *App) GetStockDoc(ctx context.Context, typ string, id int64) (*domain.St
 type StockDocFilter = store.StockDocFilter
 
 // ListStockDocs pages through documents of a type.
-func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, lp ListParams) (*List[domain.StockDoc], error) {
+func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, lp ListParams) (*List[store.StockDocListItem], error) {
 	perm, err := stockDocRead(typ)
 	if err != nil {
 		return nil, err
@@ -450,7 +450,7 @@ func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, l
 	if _, err := require(ctx, perm); err != nil {
 		return nil, err
 	}
-	p, err := lp.page(map[string]string{"id": "id", "number": "number", "posted_at": "posted_at", "total": "total"})
+	p, err := lp.page(map[string]string{"id": "d.id", "number": "d.number", "posted_at": "d.posted_at", "total": "d.total"})
 	if err != nil {
 		return nil, err
 	}

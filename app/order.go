@@ -235,7 +235,7 @@ func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, e
 type OrderFilter = store.OrderFilter
 
 // ListOrders pages through orders of a type.
-func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp ListParams) (*List[domain.Order], error) {
+func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp ListParams) (*List[store.OrderListItem], error) {
 	read, _, err := orderPerms(typ)
 	if err != nil {
 		return nil, err
@@ -243,7 +243,7 @@ func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp List
 	if _, err := require(ctx, read); err != nil {
 		return nil, err
 	}
-	p, err := lp.page(map[string]string{"id": "id", "number": "number", "order_date": "order_date", "total": "total", "created_at": "created_at"})
+	p, err := lp.page(map[string]string{"id": "o.id", "number": "o.number", "order_date": "o.order_date", "total": "o.total", "created_at": "o.created_at"})
 	if err != nil {
 		return nil, err
 	}

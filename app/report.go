@@ -140,15 +140,10 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if _, err := require(ctx, def.perm); err != nil {
 		return nil, err
 	}
-	if rp.Export {
-		rp.Page, rp.PageSize = 1, 200 // validated below, then widened
-	}
+	rp.ListParams.Export = rp.Export
 	p, err := rp.page(def.sortable)
 	if err != nil {
 		return nil, err
-	}
-	if rp.Export {
-		p.PageSize = MaxExportRows + 1
 	}
 	switch rp.GroupBy {
 	case "", "product", "partner", "month":

@@ -147,41 +147,53 @@ type OrderFilter struct {
 	From, To    string // order dates, inclusive
 }
 
+// OrderListItem is an order header with the names people read in a list.
+type OrderListItem struct {
+	domain.Order
+	PartnerName   string `json:"partner_name"`
+	WarehouseName string `json:"warehouse_name"`
+}
+
 // ListOrders pages through orders of a type (headers only).
-func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]domain.Order, int64, error) {
-	db := q.DB().Model(&orderRow{}).Where("type = ?", typ)
+func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]OrderListItem, int64, error) {
+	db := q.DB().Table("orders o").Where("o.type = ?", typ)
 	if f.Status != "" {
-		db = db.Where("status = ?", f.Status)
+		db = db.Where("o.status = ?", f.Status)
 	}
 	if f.PartnerID != 0 {
-		db = db.Where("partner_id = ?", f.PartnerID)
+		db = db.Where("o.partner_id = ?", f.PartnerID)
 	}
 	if f.WarehouseID != 0 {
-		db = db.Where("warehouse_id = ?", f.WarehouseID)
+		db = db.Where("o.warehouse_id = ?", f.WarehouseID)
 	}
 	if f.CreatedBy != 0 {
-		db = db.Where("created_by = ?", f.CreatedBy)
+		db = db.Where("o.created_by = ?", f.CreatedBy)
 	}
 	if f.Number != "" {
-		db = db.Where("number LIKE ?", like(f.Number))
+		db = db.Where("o.number LIKE ?", like(f.Number))
 	}
 	if f.From != "" {
-		db = db.Where("order_date >= ?", f.From)
+		db = db.Where("o.order_date >= ?", f.From)
 	}
 	if f.To != "" {
-		db = db.Where("order_date <= ?", f.To)
+		db = db.Where("o.order_date <= ?", f.To)
 	}
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	var rows []orderRow
-	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+	var rows []struct {
+		Row                        orderRow `gorm:"embedded"`
+		PartnerName, WarehouseName string
+	}
+	sel := db.Joins("JOIN partners pt ON pt.id = o.partner_id").Joins("JOIN warehouses w ON w.id = o.warehouse_id").
+		Select("o.*, pt.name AS partner_name, w.name AS warehouse_name")
+	if err := p.applyTie(sel, "-o.id", "o.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	out := make([]domain.Order, len(rows))
+	out := make([]OrderListItem, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = OrderListItem{Order: r.Row.toDomain(), PartnerName: r.PartnerName, WarehouseName: r.WarehouseName}
 	}
 	return out, total, nil
 }
@@ -317,38 +329,50 @@ type StockDocFilter struct {
 	From, To    *time.Time
 }
 
+// StockDocListItem is a document header with the names people read.
+type StockDocListItem struct {
+	domain.StockDoc
+	PartnerName   string `json:"partner_name"`
+	WarehouseName string `json:"warehouse_name"`
+}
+
 // ListStockDocs pages through documents of a type (headers only).
-func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]domain.StockDoc, int64, error) {
-	db := q.DB().Model(&stockDocRow{}).Where("type = ?", typ)
+func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListItem, int64, error) {
+	db := q.DB().Table("stock_docs d").Where("d.type = ?", typ)
 	if f.OrderID != 0 {
-		db = db.Where("order_id = ?", f.OrderID)
+		db = db.Where("d.order_id = ?", f.OrderID)
 	}
 	if f.PartnerID != 0 {
-		db = db.Where("partner_id = ?", f.PartnerID)
+		db = db.Where("d.partner_id = ?", f.PartnerID)
 	}
 	if f.WarehouseID != 0 {
-		db = db.Where("warehouse_id = ?", f.WarehouseID)
+		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
 	}
 	if f.Number != "" {
-		db = db.Where("number LIKE ?", like(f.Number))
+		db = db.Where("d.number LIKE ?", like(f.Number))
 	}
 	if f.From != nil {
-		db = db.Where("posted_at >= ?", *f.From)
+		db = db.Where("d.posted_at >= ?", *f.From)
 	}
 	if f.To != nil {
-		db = db.Where("posted_at < ?", *f.To)
+		db = db.Where("d.posted_at < ?", *f.To)
 	}
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	var rows []stockDocRow
-	if err := p.apply(db, "-id").Find(&rows).Error; err != nil {
+	var rows []struct {
+		Row                        stockDocRow `gorm:"embedded"`
+		PartnerName, WarehouseName string
+	}
+	sel := db.Joins("JOIN partners pt ON pt.id = d.partner_id").Joins("JOIN warehouses w ON w.id = d.warehouse_id").
+		Select("d.*, pt.name AS partner_name, w.name AS warehouse_name")
+	if err := p.applyTie(sel, "-d.id", "d.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
-	out := make([]domain.StockDoc, len(rows))
+	out := make([]StockDocListItem, len(rows))
 	for i, r := range rows {
-		out[i] = r.toDomain()
+		out[i] = StockDocListItem{StockDoc: r.Row.toDomain(), PartnerName: r.PartnerName, WarehouseName: r.WarehouseName}
 	}
 	return out, total, nil
 }

@@ -110,6 +110,8 @@ func cellText(kind string, v any) string {
 		if d, err := decimal.NewFromString(s); err == nil {
 			return d.StringFixed(2)
 		}
+	case "status":
+		return domain.StatusName(s)
 	}
 	if kind == "text" || kind == "date" {
 		return neutralize(s)
@@ -217,3 +219,49 @@ func writeXLSX(c *gin.Context, r *app.Report) {
 	attachment(c, r, "xlsx")
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
+
+// exportFormat reads ?format= of a list: "" for JSON, csv or xlsx.
+func exportFormat(c *gin.Context) (string, error) {
+	switch f := c.Query("format"); f {
+	case "", "json":
+		return "", nil
+	case "csv", "xlsx":
+		return f, nil
+	}
+	return "", domain.Invalid("format", "格式只能是 json、csv 或 xlsx")
+}
+
+// exportList renders a list use case's result as a file with fixed columns.
+func exportList(c *gin.Context, format, title string, cols []app.ReportColumn, list any, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	raw, _ := json.Marshal(list)
+	var page struct {
+		Items json.RawMessage `json:"items"`
+		Total int64           `json:"total"`
+	}
+	_ = json.Unmarshal(raw, &page)
+	if page.Total > app.MaxExportRows {
+		writeError(c, domain.Invalid("format", "导出超过 %d 行，请缩小筛选范围", app.MaxExportRows))
+		return
+	}
+	var items any = page.Items
+	r := &app.Report{Title: title, Columns: cols, Items: items, Total: page.Total}
+	if format == "csv" {
+		writeCSV(c, r)
+	} else {
+		writeXLSX(c, r)
+	}
+}
+
+var orderExportCols = []app.ReportColumn{{Key: "number", Title: "单号", Kind: "text"}, {Key: "order_date", Title: "日期", Kind: "date"},
+	{Key: "status", Title: "状态", Kind: "status"}, {Key: "partner_name", Title: "往来单位", Kind: "text"},
+	{Key: "warehouse_name", Title: "仓库", Kind: "text"}, {Key: "amount", Title: "金额(不含税)", Kind: "money"},
+	{Key: "tax_amount", Title: "税额", Kind: "money"}, {Key: "total", Title: "价税合计", Kind: "money"}, {Key: "remark", Title: "备注", Kind: "text"}}
+
+var stockDocExportCols = []app.ReportColumn{{Key: "number", Title: "单号", Kind: "text"}, {Key: "posted_at", Title: "过账时间", Kind: "time"},
+	{Key: "partner_name", Title: "往来单位", Kind: "text"}, {Key: "warehouse_name", Title: "仓库", Kind: "text"},
+	{Key: "amount", Title: "金额(不含税)", Kind: "money"}, {Key: "tax_amount", Title: "税额", Kind: "money"},
+	{Key: "total", Title: "价税合计", Kind: "money"}, {Key: "cost_amount", Title: "成本", Kind: "money"}, {Key: "remark", Title: "备注", Kind: "text"}}

@@ -29,6 +29,17 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 			writeError(c, err)
 			return
 		}
+		format, err := exportFormat(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		if format != "" {
+			lp.Export = true
+			list, err := a.ListOrders(c.Request.Context(), typ, f, lp)
+			exportList(c, format, orderTitles[typ], orderExportCols, list, err)
+			return
+		}
 		respond(c, http.StatusOK)(a.ListOrders(c.Request.Context(), typ, f, lp))
 	})
 	g.POST(path, func(c *gin.Context) {
@@ -65,6 +76,10 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 		respond(c, http.StatusOK)(a.CloseOrder(c.Request.Context(), typ, id))
 	}))
 }
+
+var orderTitles = map[string]string{domain.DocPurchaseOrder: "采购订单", domain.DocSalesOrder: "销售订单",
+	domain.DocPurchaseReceipt: "采购入库单", domain.DocPurchaseReturn: "采购退货单",
+	domain.DocSalesShipment: "销售出库单", domain.DocSalesReturn: "销售退货单"}
 
 // queryDates reads from/to as business dates (inclusive), validated.
 func queryDates(c *gin.Context) (from, to string, err error) {
@@ -141,6 +156,17 @@ func stockDocRoutes(g *gin.RouterGroup, path, typ string, a *app.App, post func(
 		}
 		if err != nil {
 			writeError(c, err)
+			return
+		}
+		format, err := exportFormat(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		if format != "" {
+			lp.Export = true
+			list, err := a.ListStockDocs(c.Request.Context(), typ, f, lp)
+			exportList(c, format, orderTitles[typ], stockDocExportCols, list, err)
 			return
 		}
 		respond(c, http.StatusOK)(a.ListStockDocs(c.Request.Context(), typ, f, lp))

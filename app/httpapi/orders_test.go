@@ -66,6 +66,18 @@ func TestOrderFlowAndExports(t *testing.T) {
 		if err != nil || len(rows) != 2 || rows[0][0] != "商品编码" || rows[1][6] != "10" {
 			t.Fatalf("xlsx rows = %v (%v)", rows, err)
 		}
+		// Document lists export with names and states people read.
+		if got := e.do("viewer", "GET", "/api/v1/purchase-orders?format=csv", "", nil, 200); !strings.Contains(got, "单号,日期,状态,往来单位") ||
+			!strings.Contains(got, ",已入库,供应商一,一号仓,76.50,9.95,86.45") {
+			t.Fatalf("order export = %q", got)
+		}
+		if got := e.do("viewer", "GET", "/api/v1/purchase-receipts", "", nil, 200); !strings.Contains(got, `"partner_name":"供应商一"`) {
+			t.Fatal(got)
+		}
+		if status, _, _ := e.raw("viewer", "GET", "/api/v1/purchase-receipts?format=xlsx", "", nil); status != 200 {
+			t.Fatalf("receipt export %d", status)
+		}
+		e.do("viewer", "GET", "/api/v1/sales-orders?format=doc", "", nil, 422)
 		e.do("viewer", "GET", "/api/v1/reports/nothing", "", nil, 404)
 		e.do("viewer", "GET", "/api/v1/reports/gross-profit?format=pdf", "", nil, 422)
 		e.do("viewer", "GET", "/api/v1/reports/gross-profit?from=2026-11-30&to=2026-11-01", "", nil, 422)
