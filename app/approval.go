@@ -53,7 +53,7 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		old := o.Version
 		o.Version++
 		if approve {
-			if err := a.approveOrder(tx, o, actor.ID); err != nil {
+			if err := a.approveOrder(tx, o, actor.ID, nil); err != nil {
 				return err
 			}
 			ap.Status = domain.ApprovalApproved
@@ -61,7 +61,7 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 			o.Status = domain.OrderRejected
 			ap.Status = domain.ApprovalRejected
 		}
-		if err := tx.UpdateOrder(o, old, false); err != nil {
+		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}
 		aold := ap.Version

@@ -251,7 +251,7 @@ func runParallel(b *testing.B, conc int, op func(*rand.Rand) error) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "transfers/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 }
 
 func isRetryable(err error) bool {

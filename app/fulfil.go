@@ -156,7 +156,7 @@ func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d
 	old := o.Version
 	o.Progress()
 	o.Version++
-	if err := tx.UpdateOrder(o, old, false); err != nil {
+	if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 		return err
 	}
 	return audit(ctx, tx, "post", d.Type, d.ID, nil, d)
@@ -380,7 +380,7 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		}
 		old := o.Version
 		o.Version++
-		if err := tx.UpdateOrder(o, old, false); err != nil {
+		if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "post", d.Type, d.ID, nil, d)

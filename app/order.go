@@ -193,7 +193,11 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 		}
 		old := o.Version
 		o.Version++
-		if err := tx.UpdateOrder(o, old, in.Lines != nil); err != nil {
+		lines := store.HeaderOnly
+		if in.Lines != nil {
+			lines = store.ReplaceLines
+		}
+		if err := tx.UpdateOrder(o, old, lines); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "update", typ, o.ID, before, o)
@@ -284,7 +288,9 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			return err
 		}
 		role, reason := domain.Role(""), ""
-		if typ == domain.DocSalesOrder {
+		// Without a limit there is nothing to check, and summing the
+		// customer's receivables is the one read here that grows with history.
+		if typ == domain.DocSalesOrder && refs.partner.CreditLimit.IsPositive() {
 			open, err := store.OpenReceivables(tx, o.PartnerID)
 			if err != nil {
 				return err
@@ -306,7 +312,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		old := o.Version
 		o.Version++
 		if role == "" {
-			if err := a.approveOrder(tx, o, actor.ID); err != nil {
+			if err := a.approveOrder(tx, o, actor.ID, refs.refs); err != nil {
 				return err
 			}
 		} else {
@@ -321,7 +327,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			}
 			o.Status, o.ApprovalID = domain.OrderPending, &ap.ID
 		}
-		if err := tx.UpdateOrder(o, old, false); err != nil {
+		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "submit", typ, o.ID, nil, map[string]any{"status": o.Status, "approval_id": o.ApprovalID})
@@ -333,10 +339,11 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 }
 
 // approveOrder makes an order approved; a sales order reserves its stock,
-// all of it or (insufficient_stock) none.
-func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64) error {
+// all of it or (insufficient_stock) none. r holds its warehouse and products
+// when the caller has loaded them already.
+func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 	if o.Type == domain.DocSalesOrder {
-		if err := reserveOrder(tx, o, by); err != nil {
+		if err := reserveOrder(tx, o, by, r); err != nil {
 			return err
 		}
 	}
@@ -347,14 +354,16 @@ func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64) error {
 // reserveOrder sets aside each line's open quantity in the order's
 // warehouse: for batch-tracked products across batches, earliest expiry
 // first (FEFO).
-func reserveOrder(tx *store.Tx, o *domain.Order, by int64) error {
-	pids := make([]int64, len(o.Lines))
-	for i, l := range o.Lines {
-		pids[i] = l.ProductID
-	}
-	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
-	if err != nil {
-		return err
+func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
+	if r == nil {
+		pids := make([]int64, len(o.Lines))
+		for i, l := range o.Lines {
+			pids[i] = l.ProductID
+		}
+		var err error
+		if r, err = loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids); err != nil {
+			return err
+		}
 	}
 	candidates := map[int64][]domain.BalanceKey{}
 	var keys []domain.BalanceKey
@@ -497,7 +506,7 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 		before := o.Status
 		old := o.Version
 		o.Status, o.Version = status, old+1
-		if err := tx.UpdateOrder(o, old, false); err != nil {
+		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}
 		return audit(ctx, tx, action, typ, o.ID, map[string]string{"status": before}, map[string]string{"status": o.Status})

@@ -76,10 +76,19 @@ func (tx *Tx) insertOrderLines(o *domain.Order) error {
 	return nil
 }
 
-// UpdateOrder writes an order where its version is still oldVersion. With
-// withLines (an edit of a draft) the lines are replaced; otherwise the
-// lines' progress (received, shipped, returned) is written.
-func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, withLines bool) error {
+// OrderLines says what UpdateOrder writes of an order's lines.
+type OrderLines int
+
+// What of the lines to write.
+const (
+	HeaderOnly   OrderLines = iota // a state change: the lines are untouched
+	LineProgress                   // received, shipped and returned quantities
+	ReplaceLines                   // an edit of a draft: the lines anew
+)
+
+// UpdateOrder writes an order where its version is still oldVersion, and
+// its lines as lines says.
+func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, lines OrderLines) error {
 	r := orderToRow(o)
 	r.UpdatedAt = tx.Now
 	res := tx.DB().Model(&orderRow{}).Where("id = ? AND version = ?", o.ID, oldVersion).
@@ -91,7 +100,10 @@ func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, withLines bool) error
 		return errStale
 	}
 	o.UpdatedAt = tx.Now
-	if withLines {
+	switch lines {
+	case HeaderOnly:
+		return nil
+	case ReplaceLines:
 		if err := tx.DB().Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
 			return translate(err)
 		}
