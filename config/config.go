@@ -24,6 +24,14 @@ type Config struct {
 	Admin    Admin    `mapstructure:"admin" json:"admin"`
 	Auth     Auth     `mapstructure:"auth" json:"auth"`
 	Log      Log      `mapstructure:"log" json:"log"`
+	Sales    Sales    `mapstructure:"sales" json:"sales"`
+}
+
+// Sales configures order-to-cash rules.
+type Sales struct {
+	// CreditPolicy is "refuse" (credit_limit_exceeded) or "approval" (route
+	// an order over the limit to a manager).
+	CreditPolicy string `mapstructure:"credit_policy" json:"credit_policy"`
 }
 
 // HTTP is the listener.
@@ -84,6 +92,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("admin.password", "")
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
+	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }
@@ -155,6 +164,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
+	}
+	switch c.Sales.CreditPolicy {
+	case "refuse", "approval":
+	default:
+		return bad("sales.credit_policy", "%q: use refuse or approval", c.Sales.CreditPolicy)
 	}
 	switch c.Log.Format {
 	case "text", "json":

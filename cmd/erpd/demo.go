@@ -203,6 +203,79 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.PostStocktake(ctx, st.ID, 0)
+	if _, err := a.PostStocktake(ctx, st.ID, 0); err != nil {
+		return err
+	}
+	return seedDemoOrders(ctx, a, whs[0].ID, firstIDs)
+}
+
+// seedDemoOrders adds a week of trade: an approval rule, purchase orders
+// received in full and in part, sales orders shipped, reserved and waiting
+// for a manager, a sales return, and a product below its safety stock.
+func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) error {
+	if _, err := a.ApprovalRules().Create(ctx, app.ApprovalRuleInput{DocType: p(domain.DocPurchaseOrder), MinAmount: dec("10000"), Role: p(domain.RoleManager)}); err != nil {
+		return err
+	}
+	if _, err := a.ApprovalRules().Create(ctx, app.ApprovalRuleInput{DocType: p(domain.DocSalesOrder), MinAmount: dec("20000"), Role: p(domain.RoleManager)}); err != nil {
+		return err
+	}
+	partners, err := a.Catalog().Partners.List(ctx, app.ListParams{PageSize: 50}, nil)
+	if err != nil {
+		return err
+	}
+	code := map[string]int64{}
+	for _, pt := range partners.Items {
+		code[pt.Code] = pt.ID
+	}
+	line := func(pid int64, qty, price string) app.OrderLineInput {
+		return app.OrderLineInput{ProductID: pid, Qty: *dec(qty), UnitPrice: *dec(price)}
+	}
+	order := func(typ, partner string, lines ...app.OrderLineInput) (*domain.Order, error) {
+		o, err := a.CreateOrder(ctx, typ, app.OrderInput{PartnerID: p(code[partner]), WarehouseID: &wh, Lines: &lines})
+		if err != nil {
+			return nil, err
+		}
+		return a.SubmitOrder(ctx, typ, o.ID, 0)
+	}
+	// Bought: water received in full, tea in part.
+	po, err := order(domain.DocPurchaseOrder, "S001", line(prods[0], "480", "1.00"), line(prods[1], "240", "3.10"))
+	if err != nil {
+		return err
+	}
+	if _, err := a.PostReceipt(ctx, app.ReceiptInput{OrderID: po.ID, Lines: []domain.MoveLine{
+		{LineID: po.Lines[0].ID, Qty: *dec("480")}, {LineID: po.Lines[1].ID, Qty: *dec("120")}}}); err != nil {
+		return err
+	}
+	// A large purchase waits for the manager (陈经理).
+	if _, err := order(domain.DocPurchaseOrder, "S005", line(prods[2], "6000", "1.80")); err != nil {
+		return err
+	}
+	// Sold: one order shipped (10 came back), one approved and reserved.
+	so, err := order(domain.DocSalesOrder, "C001", line(prods[0], "600", "1.60"), line(prods[3], "120", "5.20"))
+	if err != nil {
+		return err
+	}
+	gi, err := a.PostShipment(ctx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{
+		{LineID: so.Lines[0].ID, Qty: *dec("600")}, {LineID: so.Lines[1].ID, Qty: *dec("120")}}})
+	if err != nil {
+		return err
+	}
+	if _, err := a.PostSalesReturn(ctx, app.ReturnInput{SourceID: gi.ID, Remark: "包装破损",
+		Lines: []domain.MoveLine{{LineID: gi.Lines[0].ID, Qty: *dec("10")}}}); err != nil {
+		return err
+	}
+	if _, err := order(domain.DocSalesOrder, "C002", line(prods[4], "96", "3.00")); err != nil {
+		return err
+	}
+	// The milk runs low: its safety stock is above what is left, so the next
+	// sale puts it on a reorder requisition.
+	if _, err := a.Catalog().Products.Update(ctx, prods[5], app.ProductInput{SafetyStock: dec("85")}); err != nil {
+		return err
+	}
+	so2, err := order(domain.DocSalesOrder, "C003", line(prods[5], "10", "68.00"))
+	if err != nil {
+		return err
+	}
+	_, err = a.PostShipment(ctx, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: *dec("10")}}})
 	return err
 }

@@ -198,7 +198,8 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
-		Auth: app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL}})
+		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
+		CreditPolicy: c.Sales.CreditPolicy})
 	return nil
 }
 

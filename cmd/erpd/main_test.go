@@ -112,6 +112,12 @@ func TestDemoData(t *testing.T) {
 	if products.Total < 30 || stock.Total < 30 {
 		t.Fatalf("demo: %d products, %d balances", products.Total, stock.Total)
 	}
+	var pending, suggestions struct{ Total int }
+	getJSON(t, m.URL()+"/api/v1/approvals?status=pending", tok, &pending)
+	getJSON(t, m.URL()+"/api/v1/reorder-suggestions", tok, &suggestions)
+	if pending.Total != 1 || suggestions.Total < 1 {
+		t.Fatalf("demo: %d pending approvals, %d reorder suggestions", pending.Total, suggestions.Total)
+	}
 	// Every demo role can sign in.
 	for _, u := range []string{"caigou", "xiaoshou", "cangguan", "caiwu", "jingli"} {
 		login(t, m.URL(), u, DemoPassword)
