@@ -136,6 +136,13 @@ func MySQLDSN(dsn string) (string, error) {
 	// Arguments are escaped client-side (safe with utf8mb4): one round trip
 	// per statement instead of prepare, execute and close.
 	c.InterpolateParams = true
+	// Times are sent at the columns' precision. With Go's nanoseconds
+	// ('…45.197094862') MariaDB cannot read the literal as a DATETIME and
+	// compares another way, which silently turns every time-range query
+	// into a full table scan.
+	if err := c.Apply(mysql.TimeTruncate(time.Millisecond)); err != nil {
+		return "", fmt.Errorf("store: database.dsn: %w", err)
+	}
 	if c.Timeout == 0 {
 		c.Timeout = 5 * time.Second
 	}
