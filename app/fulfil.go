@@ -75,6 +75,27 @@ func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine
 	return nil
 }
 
+// loadFulfilment locks the order a receipt or shipment is against, checks
+// the lines against it, and loads the warehouse and products they move.
+func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine) (*domain.Order, *refs, error) {
+	o, err := store.GetOrder(tx, orderType, orderID, true)
+	if err != nil {
+		return nil, nil, notFoundOn(err, "order_id")
+	}
+	if err := checkFulfilment(o, warehouseID, lines); err != nil {
+		return nil, nil, err
+	}
+	pids := make([]int64, len(lines))
+	for i, ml := range lines {
+		pids[i] = orderLine(o, ml.LineID).ProductID
+	}
+	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, r, nil
+}
+
 // PostReceipt receives goods against a purchase order: stock comes in at the
 // order's net price (excluding VAT), which moves the moving average; the
 // order becomes partially received or received.
@@ -85,18 +106,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		o, err := store.GetOrder(tx, domain.DocPurchaseOrder, in.OrderID, true)
-		if err != nil {
-			return notFoundOn(err, "order_id")
-		}
-		if err := checkFulfilment(o, in.WarehouseID, in.Lines); err != nil {
-			return err
-		}
-		pids := make([]int64, len(in.Lines))
-		for i, ml := range in.Lines {
-			pids[i] = orderLine(o, ml.LineID).ProductID
-		}
-		r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+		o, r, err := loadFulfilment(tx, domain.DocPurchaseOrder, in.OrderID, in.WarehouseID, in.Lines)
 		if err != nil {
 			return err
 		}
@@ -172,18 +182,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		o, err := store.GetOrder(tx, domain.DocSalesOrder, in.OrderID, true)
-		if err != nil {
-			return notFoundOn(err, "order_id")
-		}
-		if err := checkFulfilment(o, in.WarehouseID, in.Lines); err != nil {
-			return err
-		}
-		pids := make([]int64, len(in.Lines))
-		for i, ml := range in.Lines {
-			pids[i] = orderLine(o, ml.LineID).ProductID
-		}
-		r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+		o, r, err := loadFulfilment(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines)
 		if err != nil {
 			return err
 		}

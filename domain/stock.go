@@ -211,21 +211,30 @@ func (p *Posting) In(k BalanceKey, lineID int64, qty, amount decimal.Decimal) {
 // the available quantity; field names the document line for the error.
 func (p *Posting) Out(k BalanceKey, lineID int64, qty decimal.Decimal, field string) (decimal.Decimal, error) {
 	b := p.balance(k)
-	wh := p.warehouses[k.WarehouseID]
-	if avail := b.Available(); qty.GreaterThan(avail) && !wh.AllowNegative {
-		prod := p.products[k.ProductID]
-		label := prod.SKU
-		if k.Batch != "" {
-			label += " 批次 " + k.Batch
-		}
-		return Zero, ErrInsufficientStock.WithField(field).WithMessage(
-			"可用库存不足: %s 在 %s 需要 %s, 可用 %s", label, wh.Name, qty.String(), avail.String(),
-		).WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
-			"batch": k.Batch, "requested": qty.String(), "available": avail.String()})
+	if err := p.checkAvailable(k, qty, field, "可用库存不足"); err != nil {
+		return Zero, err
 	}
 	amount := b.issue(qty)
 	p.record(b, lineID, MoveOut, qty.Neg(), amount.Neg())
 	return amount, nil
+}
+
+// checkAvailable is the one availability rule: qty may not exceed what is
+// on hand and not reserved, unless the warehouse allows negative stock.
+func (p *Posting) checkAvailable(k BalanceKey, qty decimal.Decimal, field, what string) error {
+	wh := p.warehouses[k.WarehouseID]
+	avail := p.balance(k).Available()
+	if !qty.GreaterThan(avail) || wh.AllowNegative {
+		return nil
+	}
+	prod := p.products[k.ProductID]
+	label := prod.SKU
+	if k.Batch != "" {
+		label += " 批次 " + k.Batch
+	}
+	return ErrInsufficientStock.WithField(field).WithMessage("%s: %s 在 %s 需要 %s, 可用 %s", what, label, wh.Name, qty.String(), avail.String()).
+		WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
+			"batch": k.Batch, "requested": qty.String(), "available": avail.String()})
 }
 
 func (p *Posting) record(b *Balance, lineID int64, kind string, qty, amount decimal.Decimal) {
@@ -311,13 +320,8 @@ func CheckBatch(field string, p Product, batch string) error {
 // allows negative stock, qty must not exceed what is available.
 func (p *Posting) Reserve(k BalanceKey, qty decimal.Decimal, field string) error {
 	b := p.balance(k)
-	wh := p.warehouses[k.WarehouseID]
-	if avail := b.Available(); qty.GreaterThan(avail) && !wh.AllowNegative {
-		prod := p.products[k.ProductID]
-		return ErrInsufficientStock.WithField(field).WithMessage("可用库存不足，无法预留: %s 在 %s 需要 %s, 可用 %s",
-			prod.SKU, wh.Name, qty.String(), avail.String()).
-			WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
-				"requested": qty.String(), "available": avail.String()})
+	if err := p.checkAvailable(k, qty, field, "可用库存不足，无法预留"); err != nil {
+		return err
 	}
 	b.Reserved = b.Reserved.Add(qty)
 	p.changed[k] = true
@@ -341,13 +345,8 @@ func (p *Posting) Release(k BalanceKey, qty decimal.Decimal) {
 // adjustment move, so an empty balance never carries value.
 func (p *Posting) OutAt(k BalanceKey, lineID int64, qty, amount decimal.Decimal, field string) error {
 	b := p.balance(k)
-	wh := p.warehouses[k.WarehouseID]
-	if avail := b.Available(); qty.GreaterThan(avail) && !wh.AllowNegative {
-		prod := p.products[k.ProductID]
-		return ErrInsufficientStock.WithField(field).WithMessage("可用库存不足: %s 在 %s 需要 %s, 可用 %s",
-			prod.SKU, wh.Name, qty.String(), avail.String()).
-			WithDetails(map[string]any{"product_id": k.ProductID, "sku": prod.SKU, "warehouse_id": k.WarehouseID,
-				"requested": qty.String(), "available": avail.String()})
+	if err := p.checkAvailable(k, qty, field, "可用库存不足"); err != nil {
+		return err
 	}
 	b.OnHand = b.OnHand.Sub(qty)
 	b.Value = b.Value.Sub(amount)

@@ -242,6 +242,28 @@ func docLines(driver string) string {
 		j + "partners pt ON pt.id = d.partner_id" + j + "warehouses w ON w.id = d.warehouse_id"
 }
 
+// docs filters joined document lines by type, period, partner, product and
+// warehouse.
+func (f ReportFilter) docs(db *gorm.DB, types ...string) *gorm.DB {
+	db = db.Where("d.type IN ?", types)
+	if f.From != nil {
+		db = db.Where("d.posted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		db = db.Where("d.posted_at < ?", *f.To)
+	}
+	if f.PartnerID != 0 {
+		db = db.Where("d.partner_id = ?", f.PartnerID)
+	}
+	if f.ProductID != 0 {
+		db = db.Where("l.product_id = ?", f.ProductID)
+	}
+	if f.WarehouseID != 0 {
+		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
+	}
+	return db
+}
+
 // SummaryRow is one group of a purchase summary or gross-profit report.
 type SummaryRow struct {
 	Key       string          `json:"key"`
@@ -259,22 +281,7 @@ type SummaryRow struct {
 // docSummary groups document lines of a forward type (receipts, shipments)
 // and its return type, returns counting negative.
 func docSummary(q Q, driver, forward, backward string, f ReportFilter, p Page) ([]SummaryRow, int64, error) {
-	db := q.DB().Table(docLines(driver)).Where("d.type IN ?", []string{forward, backward})
-	if f.From != nil {
-		db = db.Where("d.posted_at >= ?", *f.From)
-	}
-	if f.To != nil {
-		db = db.Where("d.posted_at < ?", *f.To)
-	}
-	if f.PartnerID != 0 {
-		db = db.Where("d.partner_id = ?", f.PartnerID)
-	}
-	if f.ProductID != 0 {
-		db = db.Where("l.product_id = ?", f.ProductID)
-	}
-	if f.WarehouseID != 0 {
-		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
-	}
+	db := f.docs(q.DB().Table(docLines(driver)), forward, backward)
 	var key, name string
 	switch f.GroupBy {
 	case "partner":
@@ -348,22 +355,7 @@ type SalesDetailRow struct {
 // SalesDetail lists shipment and sales-return lines of a period, returns
 // negative.
 func SalesDetail(q Q, driver string, f ReportFilter, p Page) ([]SalesDetailRow, int64, error) {
-	db := q.DB().Table(docLines(driver)).Where("d.type IN ?", []string{domain.DocSalesShipment, domain.DocSalesReturn})
-	if f.From != nil {
-		db = db.Where("d.posted_at >= ?", *f.From)
-	}
-	if f.To != nil {
-		db = db.Where("d.posted_at < ?", *f.To)
-	}
-	if f.PartnerID != 0 {
-		db = db.Where("d.partner_id = ?", f.PartnerID)
-	}
-	if f.ProductID != 0 {
-		db = db.Where("l.product_id = ?", f.ProductID)
-	}
-	if f.WarehouseID != 0 {
-		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
-	}
+	db := f.docs(q.DB().Table(docLines(driver)), domain.DocSalesShipment, domain.DocSalesReturn)
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)

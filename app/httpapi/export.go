@@ -231,6 +231,23 @@ func exportFormat(c *gin.Context) (string, error) {
 	return "", domain.Invalid("format", "格式只能是 json、csv 或 xlsx")
 }
 
+// listOrExport renders one page of a list as JSON, or every row as a CSV or
+// XLSX file when ?format= asks for one.
+func listOrExport(c *gin.Context, lp app.ListParams, title string, cols []app.ReportColumn, list func(app.ListParams) (any, error)) {
+	format, err := exportFormat(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if format == "" {
+		respond(c, http.StatusOK)(list(lp))
+		return
+	}
+	lp.Export = true
+	v, err := list(lp)
+	exportList(c, format, title, cols, v, err)
+}
+
 // exportList renders a list use case's result as a file with fixed columns.
 func exportList(c *gin.Context, format, title string, cols []app.ReportColumn, list any, err error) {
 	if err != nil {

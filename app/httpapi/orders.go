@@ -29,18 +29,9 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 			writeError(c, err)
 			return
 		}
-		format, err := exportFormat(c)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		if format != "" {
-			lp.Export = true
-			list, err := a.ListOrders(c.Request.Context(), typ, f, lp)
-			exportList(c, format, orderTitles[typ], orderExportCols, list, err)
-			return
-		}
-		respond(c, http.StatusOK)(a.ListOrders(c.Request.Context(), typ, f, lp))
+		listOrExport(c, lp, orderTitles[typ], orderExportCols, func(lp app.ListParams) (any, error) {
+			return a.ListOrders(c.Request.Context(), typ, f, lp)
+		})
 	})
 	g.POST(path, func(c *gin.Context) {
 		var in app.OrderInput
@@ -158,18 +149,9 @@ func stockDocRoutes(g *gin.RouterGroup, path, typ string, a *app.App, post func(
 			writeError(c, err)
 			return
 		}
-		format, err := exportFormat(c)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		if format != "" {
-			lp.Export = true
-			list, err := a.ListStockDocs(c.Request.Context(), typ, f, lp)
-			exportList(c, format, orderTitles[typ], stockDocExportCols, list, err)
-			return
-		}
-		respond(c, http.StatusOK)(a.ListStockDocs(c.Request.Context(), typ, f, lp))
+		listOrExport(c, lp, orderTitles[typ], stockDocExportCols, func(lp app.ListParams) (any, error) {
+			return a.ListStockDocs(c.Request.Context(), typ, f, lp)
+		})
 	})
 	g.POST(path, func(c *gin.Context) { respond(c, http.StatusCreated)(post(c.Request.Context(), c)) })
 	g.GET(path+"/:id", withID(func(c *gin.Context, id int64) {
