@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dingerp/erpd/store/storetest"
@@ -87,6 +88,80 @@ func TestOrderFlowAndExports(t *testing.T) {
 		}
 		if got := e.do("admin", "GET", "/api/v1/approvals?status=pending", "", nil, 200); !strings.Contains(got, `"items":[]`) {
 			t.Fatal(got)
+		}
+	})
+}
+
+// The issue's oversell test over HTTP: 100 on hand, 200 clients each create,
+// submit and ship a one-unit sales order at once. Exactly 100 ship, the rest
+// are refused with insufficient_stock (422), nothing answers 5xx, and every
+// document number is unique.
+func TestOversellOverHTTP(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newAPI(t, driver)
+		unit := id(t, e.do("admin", "POST", "/api/v1/units", `{"name":"个"}`, nil, 201))
+		wh := id(t, e.do("admin", "POST", "/api/v1/warehouses", `{"code":"WH1","name":"一号仓"}`, nil, 201))
+		prod := id(t, e.do("admin", "POST", "/api/v1/products", fmt.Sprintf(`{"sku":"HOT","name":"爆款","unit_id":%d}`, unit), nil, 201))
+		cus := id(t, e.do("admin", "POST", "/api/v1/partners", `{"code":"C1","name":"客户","type":"customer"}`, nil, 201))
+		e.do("admin", "POST", "/api/v1/stock/opening", fmt.Sprintf(`{"warehouse_id":%d,"lines":[{"product_id":%d,"qty":100,"unit_cost":3}]}`, wh, prod), nil, 201)
+
+		var mu sync.Mutex
+		numbers := map[string]bool{}
+		counts := map[string]int{}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := 0; i < 200; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				record := func(outcome, number string) {
+					mu.Lock()
+					defer mu.Unlock()
+					counts[outcome]++
+					if number != "" {
+						if numbers[number] {
+							counts["duplicate number"]++
+						}
+						numbers[number] = true
+					}
+				}
+				status, body, _ := e.raw("admin", "POST", "/api/v1/sales-orders", fmt.Sprintf(`{"partner_id":%d,"warehouse_id":%d,"lines":[{"product_id":%d,"qty":1,"unit_price":9}]}`, cus, wh, prod), nil)
+				var so struct {
+					ID     int64
+					Number string
+					Lines  []struct{ ID int64 }
+				}
+				if status != 201 || json.Unmarshal([]byte(body), &so) != nil {
+					record(fmt.Sprintf("create %d", status), "")
+					return
+				}
+				record("created", so.Number)
+				status, body, _ = e.raw("admin", "POST", fmt.Sprintf("/api/v1/sales-orders/%d/submit", so.ID), "", nil)
+				if status == 422 && strings.Contains(body, `"code":"insufficient_stock"`) {
+					record("refused", "")
+					return
+				}
+				if status != 200 {
+					record(fmt.Sprintf("submit %d", status), "")
+					return
+				}
+				status, body, _ = e.raw("admin", "POST", "/api/v1/sales-shipments", fmt.Sprintf(`{"order_id":%d,"lines":[{"order_line_id":%d,"qty":1}]}`, so.ID, so.Lines[0].ID), nil)
+				var gi struct{ Number string }
+				if status != 201 || json.Unmarshal([]byte(body), &gi) != nil {
+					record(fmt.Sprintf("ship %d", status), "")
+					return
+				}
+				record("shipped", gi.Number)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if counts["created"] != 200 || counts["shipped"] != 100 || counts["refused"] != 100 || len(counts) != 3 {
+			t.Fatalf("outcomes: %v", counts)
+		}
+		if got := e.do("viewer", "GET", fmt.Sprintf("/api/v1/stock?product_id=%d", prod), "", nil, 200); !strings.Contains(got, `"on_hand":"0"`) || !strings.Contains(got, `"reserved":"0"`) {
+			t.Fatalf("stock after selling out: %s", got)
 		}
 	})
 }
