@@ -35,3 +35,24 @@ type ApprovalGateway interface {
 	// Cancelled withdraws a pending approval (its document was cancelled).
 	Cancelled(ctx context.Context, a Approval) error
 }
+
+// DirectoryUser is a person as the company directory (DingTalk) knows them.
+type DirectoryUser struct {
+	UserID    string
+	UnionID   string
+	Name      string
+	Title     string
+	JobNumber string
+	Mobile    string
+	Email     string
+	DeptIDs   []int64
+	Active    bool
+	Admin     bool
+}
+
+// Directory is the company directory: who a 免登 code belongs to.
+type Directory interface {
+	// UserByAuthCode exchanges a one-time 免登 code from the mini-app or H5
+	// page for the directory user it was issued to.
+	UserByAuthCode(ctx context.Context, code string) (*DirectoryUser, error)
+}

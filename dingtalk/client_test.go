@@ -1,0 +1,172 @@
+package dingtalk_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/dingerp/erpd/dingtalk"
+	"github.com/dingerp/erpd/dingtalk/sandbox"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store/storetest"
+)
+
+var ctx = context.Background()
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newSandbox(t *testing.T, qps int, org sandbox.Org) (*sandbox.Sandbox, *dingtalk.Client, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	sb := sandbox.New(sandbox.Options{AppKey: "ding-app", AppSecret: "ding-secret", QPSLimit: qps, Org: org, Now: clk.now})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	c := dingtalk.New(dingtalk.Config{AppKey: "ding-app", AppSecret: "ding-secret", APIHost: srv.URL, OAPIHost: srv.URL,
+		QPS: 1000, Cache: storetest.Cache(t, "sqlite")})
+	return sb, c, clk
+}
+
+func TestClientAgainstSandbox(t *testing.T) {
+	org := sandbox.Generate(12, 250, 7)
+	sb, c, clk := newSandbox(t, 0, org)
+
+	t.Run("TokenCachedAndRefreshed", func(t *testing.T) {
+		for i := 0; i < 5; i++ {
+			if _, err := c.GetDepartment(ctx, 2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := sb.CountCalls("/v1.0/oauth2/accessToken"); n != 1 {
+			t.Fatalf("%d token calls for 5 requests, want 1", n)
+		}
+		// DingTalk expired the token: the client notices 40014, fetches a
+		// new one once and the call still succeeds.
+		sb.ExpireToken()
+		clk.t = clk.t.Add(time.Second)
+		if _, err := c.GetDepartment(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		if n := sb.CountCalls("/v1.0/oauth2/accessToken"); n != 2 {
+			t.Fatalf("%d token calls after expiry, want 2", n)
+		}
+	})
+
+	t.Run("BusyIsRetried", func(t *testing.T) {
+		sb.Busy(2)
+		if _, err := c.GetUser(ctx, "user00001"); err != nil {
+			t.Fatalf("two -1 answers then success: %v", err)
+		}
+		sb.Busy(5)
+		_, err := c.GetUser(ctx, "user00001")
+		var de *dingtalk.Error
+		if !errors.As(err, &de) || de.Code != "-1" || !de.Retryable() {
+			t.Fatalf("still busy after 3 attempts: %v", err)
+		}
+		sb.Busy(0)
+	})
+
+	t.Run("OrgRead", func(t *testing.T) {
+		top, err := c.ListSubDepartments(ctx, 1)
+		if err != nil || len(top) != 10 {
+			t.Fatalf("top departments: %d %v", len(top), err)
+		}
+		var all []dingtalk.User
+		var cursor int64
+		for {
+			p, err := c.ListUsers(ctx, 2, cursor, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, p.List...)
+			if !p.HasMore {
+				break
+			}
+			cursor = p.NextCursor
+		}
+		want := 0
+		for _, u := range org.Users {
+			if u.DeptIDs[0] == 2 {
+				want++
+			}
+		}
+		if len(all) != want || want == 0 {
+			t.Fatalf("paged %d users of department 2, want %d", len(all), want)
+		}
+		u, err := c.GetUser(ctx, all[0].UserID)
+		if err != nil || len(u.LeaderInDept) != 1 || !u.LeaderInDept[0].Leader {
+			t.Fatalf("the first member leads the department: %+v %v", u, err)
+		}
+		_, err = c.GetUser(ctx, "nobody")
+		var de *dingtalk.Error
+		if !errors.As(err, &de) || de.Code != "33012" {
+			t.Fatalf("unknown user: %v", err)
+		}
+		if _, err := c.ListUsers(ctx, 2, 0, 101); err == nil {
+			t.Fatal("size 101 accepted")
+		}
+	})
+
+	t.Run("AuthCodeOnce", func(t *testing.T) {
+		code, err := sb.IssueAuthCode("user00003")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := c.UserByAuthCode(ctx, code)
+		if err != nil || u.UserID != "user00003" || u.Name == "" {
+			t.Fatalf("user by code: %+v %v", u, err)
+		}
+		_, err = c.UserByAuthCode(ctx, code)
+		if de := domain.AsError(err); de == nil || de.Code != "dingtalk_auth_code_invalid" || de.Kind != domain.KindUnauthorized {
+			t.Fatalf("a code used twice: %v", err)
+		}
+	})
+}
+
+func TestRateLimitAndErrors(t *testing.T) {
+	sb, c, _ := newSandbox(t, 3, sandbox.Generate(2, 5, 1))
+	// The sandbox allows 3 calls a second per API; the client's own limit is
+	// high here, so the fourth call within the second meets 90018 and is
+	// retried after a backoff (the sandbox clock does not move, so it keeps
+	// failing and the error comes back typed).
+	var err error
+	for i := 0; i < 4 && err == nil; i++ {
+		_, err = c.GetDepartment(ctx, 2)
+	}
+	var de *dingtalk.Error
+	if !errors.As(err, &de) || de.Code != "90018" || !de.Retryable() {
+		t.Fatalf("over the QPS limit: %v", err)
+	}
+	if n := sb.CountCalls("/topapi/v2/department/get"); n != 6 {
+		t.Fatalf("%d calls: 3 allowed, then 3 attempts", n)
+	}
+
+	bad := dingtalk.New(dingtalk.Config{AppKey: "ding-app", AppSecret: "wrong", APIHost: "http://127.0.0.1:1", OAPIHost: "http://127.0.0.1:1"})
+	_, err = bad.UserByAuthCode(ctx, "x")
+	if de := domain.AsError(err); de == nil || de.Kind != domain.KindUnavailable {
+		t.Fatalf("DingTalk unreachable: %v", err)
+	}
+}
+
+func TestTokenSharedBetweenProcesses(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		sb := sandbox.New(sandbox.Options{AppKey: "k", AppSecret: "s", Org: sandbox.Generate(1, 2, 1)})
+		srv := httptest.NewServer(sb.Handler())
+		defer srv.Close()
+		cache := storetest.Cache(t, driver) // Redis beside MariaDB, as in production
+		for i := 0; i < 2; i++ {            // two erpd processes
+			c := dingtalk.New(dingtalk.Config{AppKey: "k", AppSecret: "s", APIHost: srv.URL, OAPIHost: srv.URL, Cache: cache})
+			for j := 0; j < 3; j++ {
+				if _, err := c.GetDepartment(ctx, 2); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if n := sb.CountCalls("/v1.0/oauth2/accessToken"); n != 1 {
+			t.Fatalf("%d token fetches for two processes sharing the cache, want 1", n)
+		}
+	})
+}

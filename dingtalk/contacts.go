@@ -1,0 +1,140 @@
+package dingtalk
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/dingerp/erpd/domain"
+)
+
+// Department is a DingTalk department (部门).
+type Department struct {
+	ID       int64  `json:"dept_id"`
+	Name     string `json:"name"`
+	ParentID int64  `json:"parent_id"`
+	// Managers is filled by GetDepartment only.
+	Managers []string `json:"dept_manager_userid_list"`
+}
+
+// LeaderInDept says whether a user leads one of their departments.
+type LeaderInDept struct {
+	DeptID int64 `json:"dept_id"`
+	Leader bool  `json:"leader"`
+}
+
+// User is a DingTalk user as /topapi/v2/user/list and /user/get return it.
+type User struct {
+	UserID       string         `json:"userid"`
+	UnionID      string         `json:"unionid"`
+	Name         string         `json:"name"`
+	Title        string         `json:"title"`
+	JobNumber    string         `json:"job_number"`
+	Mobile       string         `json:"mobile"`
+	Email        string         `json:"email"`
+	DeptIDs      []int64        `json:"dept_id_list"`
+	Leader       bool           `json:"leader"`
+	Active       bool           `json:"active"`
+	Admin        bool           `json:"admin"`
+	Boss         bool           `json:"boss"`
+	ManagerID    string         `json:"manager_userid"`
+	LeaderInDept []LeaderInDept `json:"leader_in_dept"`
+}
+
+// UserPage is one page of a department's direct members.
+type UserPage struct {
+	HasMore    bool   `json:"has_more"`
+	NextCursor int64  `json:"next_cursor"`
+	List       []User `json:"list"`
+}
+
+// ListSubDepartments returns the direct children of a department (1 is the
+// root).
+func (c *Client) ListSubDepartments(ctx context.Context, deptID int64) ([]Department, error) {
+	var out struct {
+		Result []Department `json:"result"`
+	}
+	err := c.OAPI(ctx, "/topapi/v2/department/listsub", map[string]any{"dept_id": deptID}, &out)
+	return out.Result, err
+}
+
+// GetDepartment returns one department with its managers.
+func (c *Client) GetDepartment(ctx context.Context, deptID int64) (*Department, error) {
+	var out struct {
+		Result Department `json:"result"`
+	}
+	if err := c.OAPI(ctx, "/topapi/v2/department/get", map[string]any{"dept_id": deptID}, &out); err != nil {
+		return nil, err
+	}
+	return &out.Result, nil
+}
+
+// ListUsers returns one page (size 1–100) of a department's direct members.
+func (c *Client) ListUsers(ctx context.Context, deptID, cursor int64, size int) (*UserPage, error) {
+	var out struct {
+		Result UserPage `json:"result"`
+	}
+	if err := c.OAPI(ctx, "/topapi/v2/user/list", map[string]any{"dept_id": deptID, "cursor": cursor, "size": size}, &out); err != nil {
+		return nil, err
+	}
+	return &out.Result, nil
+}
+
+// GetUser returns one user with leader_in_dept.
+func (c *Client) GetUser(ctx context.Context, userID string) (*User, error) {
+	var out struct {
+		Result User `json:"result"`
+	}
+	if err := c.OAPI(ctx, "/topapi/v2/user/get", map[string]any{"userid": userID}, &out); err != nil {
+		return nil, err
+	}
+	return &out.Result, nil
+}
+
+var _ domain.Directory = (*Client)(nil)
+
+// UserByAuthCode implements domain.Directory: a 免登 code becomes the user
+// it was issued to. A bad or used code is the caller's problem
+// (unauthorized); DingTalk being unreachable is nobody's (unavailable).
+func (c *Client) UserByAuthCode(ctx context.Context, code string) (*domain.DirectoryUser, error) {
+	code = strings.TrimSpace(code)
+	if code == "" || len(code) > 256 {
+		return nil, domain.Invalid("auth_code", "缺少钉钉免登授权码")
+	}
+	var info struct {
+		Result struct {
+			UserID  string `json:"userid"`
+			UnionID string `json:"unionid"`
+			Name    string `json:"name"`
+		} `json:"result"`
+	}
+	if err := c.OAPI(ctx, "/topapi/v2/user/getuserinfo", map[string]any{"code": code}, &info); err != nil {
+		return nil, directoryError(err)
+	}
+	u, err := c.GetUser(ctx, info.Result.UserID)
+	if err != nil {
+		return nil, directoryError(err)
+	}
+	return &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title, JobNumber: u.JobNumber,
+		Mobile: u.Mobile, Email: u.Email, DeptIDs: u.DeptIDs, Active: u.Active, Admin: u.Admin}, nil
+}
+
+// directoryError turns DingTalk's answer into the domain's terms.
+func directoryError(err error) error {
+	var de *Error
+	if errors.As(err, &de) {
+		switch de.Code {
+		case "40078", "40035", "400002":
+			return (&domain.Error{Kind: domain.KindUnauthorized, Code: "dingtalk_auth_code_invalid",
+				Message: "钉钉免登授权码无效或已使用，请重新打开应用"}).Wrap(err)
+		case "33012", "60121":
+			return (&domain.Error{Kind: domain.KindUnauthorized, Code: "dingtalk_user_not_found",
+				Message: "钉钉通讯录中找不到该用户"}).Wrap(err)
+		}
+		if !de.Retryable() && !de.TokenInvalid() {
+			return (&domain.Error{Kind: domain.KindUnavailable, Code: "dingtalk_error",
+				Message: "钉钉接口返回错误: " + de.Code + " " + de.Message}).Wrap(err)
+		}
+	}
+	return (&domain.Error{Kind: domain.KindUnavailable, Code: "dingtalk_unavailable", Message: "暂时无法连接钉钉，请稍后重试"}).Wrap(err)
+}
