@@ -26,6 +26,7 @@ type App struct {
 	// approvals delivers approval requests (local inbox or DingTalk OA).
 	approvals    domain.ApprovalGateway
 	creditPolicy string
+	directory    domain.Directory
 }
 
 // Options configure the use cases.
@@ -39,6 +40,8 @@ type Options struct {
 	Approvals domain.ApprovalGateway
 	// CreditPolicy is CreditRefuse (default) or CreditApproval.
 	CreditPolicy string
+	// Directory resolves DingTalk 免登 codes; nil disables DingTalk login.
+	Directory domain.Directory
 }
 
 // New builds the use cases.
@@ -56,7 +59,7 @@ func New(o Options) *App {
 		o.CreditPolicy = CreditRefuse
 	}
 	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
-		approvals: o.Approvals, creditPolicy: o.CreditPolicy}
+		approvals: o.Approvals, creditPolicy: o.CreditPolicy, directory: o.Directory}
 	a.catalog = a.newCatalog()
 	a.rules = a.newApprovalRules()
 	return a

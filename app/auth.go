@@ -93,6 +93,49 @@ func (a *App) Login(ctx context.Context, username, password, clientIP string) (*
 	return a.issue(u)
 }
 
+// LoginDingTalk signs in with a 免登 code from the DingTalk mini-app or H5
+// page: the directory says which DingTalk user it was issued to, and the ERP
+// user linked to that account gets a token.
+func (a *App) LoginDingTalk(ctx context.Context, code, clientIP string) (*Session, error) {
+	if a.directory == nil {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+	}
+	ipKey := "login:fail:ip:" + clientIP
+	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
+		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
+			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))}
+	}
+	du, err := a.directory.UserByAuthCode(ctx, code)
+	if err != nil {
+		if domain.ErrorKind(err) == domain.KindUnauthorized {
+			a.countFailure(ctx, ipKey)
+		}
+		return nil, err
+	}
+	u, err := store.Users.ByDingTalkUserID(a.store.Read(ctx), du.UserID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, &domain.Error{Kind: domain.KindForbidden, Code: "dingtalk_user_not_linked",
+			Message: fmt.Sprintf("钉钉用户 %s 尚未开通 ERP 账号，请联系管理员同步通讯录或绑定账号", du.Name),
+			Details: map[string]any{"dingtalk_user_id": du.UserID}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != domain.UserActive {
+		return nil, &domain.Error{Kind: domain.KindUnauthorized, Code: domain.CodeBadCredentials, Message: "账号已停用"}
+	}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := store.Users.TouchLogin(tx, u.ID); err != nil {
+			return err
+		}
+		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP, "via": "dingtalk"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.issue(u)
+}
+
 // throttled reports whether key has reached max failures. A cache outage
 // must not lock everybody out, so it fails open and logs.
 func (a *App) throttled(ctx context.Context, key string, max int) bool {

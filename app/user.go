@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -21,7 +22,9 @@ type UserInput struct {
 	DepartmentID *int64         `json:"department_id"`
 	Mobile       *string        `json:"mobile"`
 	Email        *string        `json:"email"`
-	Version      int            `json:"version"`
+	// DingTalkUserID links the user to a DingTalk account for 免登.
+	DingTalkUserID *string `json:"dingtalk_user_id"`
+	Version        int     `json:"version"`
 }
 
 func (in UserInput) apply(u *domain.User) {
@@ -32,6 +35,7 @@ func (in UserInput) apply(u *domain.User) {
 	set(&u.DataScope, in.DataScope)
 	set(&u.Mobile, in.Mobile)
 	set(&u.Email, in.Email)
+	set(&u.DingTalkUserID, in.DingTalkUserID)
 	if in.DepartmentID != nil {
 		u.DepartmentID = in.DepartmentID
 	}
@@ -65,12 +69,34 @@ func (a *App) CreateUser(ctx context.Context, in UserInput) (*domain.User, error
 	}
 	u.PasswordHash = h
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := checkDingTalkLink(tx, u); err != nil {
+			return err
+		}
 		if err := store.Users.Create(tx, u); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "create", "user", u.ID, nil, u)
 	})
 	return u, err
+}
+
+// checkDingTalkLink refuses linking two ERP users to one DingTalk account.
+func checkDingTalkLink(q store.Q, u *domain.User) error {
+	if u.DingTalkUserID == "" {
+		return nil
+	}
+	other, err := store.Users.ByDingTalkUserID(q, u.DingTalkUserID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if other.ID != u.ID {
+		return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Field: "dingtalk_user_id",
+			Message: "该钉钉账号已绑定用户 " + other.Username})
+	}
+	return nil
 }
 
 // UpdateUser changes a user (admin only). Disabling a user or changing the
@@ -93,6 +119,9 @@ func (a *App) UpdateUser(ctx context.Context, id int64, in UserInput) (*domain.U
 		u = cur
 		in.apply(u)
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := checkDingTalkLink(tx, u); err != nil {
 			return err
 		}
 		if u.ID == actor.ID && (u.Status != domain.UserActive || !u.Can(domain.PermUserManage)) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,22 @@ type Config struct {
 	Auth     Auth     `mapstructure:"auth" json:"auth"`
 	Log      Log      `mapstructure:"log" json:"log"`
 	Sales    Sales    `mapstructure:"sales" json:"sales"`
+	DingTalk DingTalk `mapstructure:"dingtalk" json:"dingtalk"`
+}
+
+// DingTalk connects erpd to a DingTalk app. Both hosts are configuration:
+// pointed at any server that speaks DingTalk's protocol (the sandbox), every
+// DingTalk door works unchanged.
+type DingTalk struct {
+	Enabled   bool    `mapstructure:"enabled" json:"enabled"`
+	AppKey    string  `mapstructure:"app_key" json:"app_key"`
+	AppSecret string  `mapstructure:"app_secret" json:"app_secret"`
+	AgentID   int64   `mapstructure:"agent_id" json:"agent_id"`
+	RobotCode string  `mapstructure:"robot_code" json:"robot_code"`
+	CorpID    string  `mapstructure:"corp_id" json:"corp_id"`
+	APIHost   string  `mapstructure:"api_host" json:"api_host"`
+	OAPIHost  string  `mapstructure:"oapi_host" json:"oapi_host"`
+	QPS       float64 `mapstructure:"qps" json:"qps"`
 }
 
 // Sales configures order-to-cash rules.
@@ -93,6 +110,15 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
 	v.SetDefault("sales.credit_policy", "refuse")
+	v.SetDefault("dingtalk.enabled", false)
+	v.SetDefault("dingtalk.app_key", "")
+	v.SetDefault("dingtalk.app_secret", "")
+	v.SetDefault("dingtalk.agent_id", 0)
+	v.SetDefault("dingtalk.robot_code", "")
+	v.SetDefault("dingtalk.corp_id", "")
+	v.SetDefault("dingtalk.api_host", "https://api.dingtalk.com")
+	v.SetDefault("dingtalk.oapi_host", "https://oapi.dingtalk.com")
+	v.SetDefault("dingtalk.qps", 20)
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }
@@ -170,6 +196,22 @@ func (c *Config) Validate() error {
 	default:
 		return bad("sales.credit_policy", "%q: use refuse or approval", c.Sales.CreditPolicy)
 	}
+	if c.DingTalk.Enabled {
+		if c.DingTalk.AppKey == "" {
+			return bad("dingtalk.app_key", "is required when dingtalk.enabled is true")
+		}
+		if c.DingTalk.AppSecret == "" {
+			return bad("dingtalk.app_secret", "is required when dingtalk.enabled is true")
+		}
+		for key, u := range map[string]string{"dingtalk.api_host": c.DingTalk.APIHost, "dingtalk.oapi_host": c.DingTalk.OAPIHost} {
+			if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+				return bad(key, "%q is not an http(s) base URL", u)
+			}
+		}
+		if c.DingTalk.QPS <= 0 || c.DingTalk.QPS > 1000 {
+			return bad("dingtalk.qps", "must be between 1 and 1000")
+		}
+	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
@@ -203,6 +245,7 @@ func (c Config) Masked() string {
 	c.Redis.Password = mask(c.Redis.Password)
 	c.Admin.Password = mask(c.Admin.Password)
 	c.Auth.Secret = mask(c.Auth.Secret)
+	c.DingTalk.AppSecret = mask(c.DingTalk.AppSecret)
 	c.Database.DSN = maskDSN(c.Database.DSN)
 	b, _ := json.MarshalIndent(c, "", "  ")
 	return string(b)

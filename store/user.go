@@ -86,6 +86,18 @@ func (s UserStore) ByUsername(q Q, username string) (*domain.User, error) {
 	return r.toDomain(), nil
 }
 
+// ByDingTalkUserID loads the user linked to a DingTalk userid.
+func (s UserStore) ByDingTalkUserID(q Q, dingID string) (*domain.User, error) {
+	var r userRow
+	if err := s.scope(q).Where("dingtalk_user_id = ?", dingID).Take(&r).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, domain.NotFound("钉钉用户", dingID)
+		}
+		return nil, translate(err)
+	}
+	return r.toDomain(), nil
+}
+
 // Count returns how many users exist, for the bootstrap admin.
 func (s UserStore) Count(q Q) (int64, error) {
 	var n int64

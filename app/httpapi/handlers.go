@@ -27,6 +27,26 @@ func (s *Server) login(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"token": sess.Token, "expires_at": sess.ExpiresAt, "user": meView(sess.User)})
 }
 
+type dingTalkLoginBody struct {
+	AuthCode string `json:"auth_code"`
+}
+
+// loginDingTalk is 免登: the mini-app or H5 page sends the code it got from
+// dd.runtime.permission.requestAuthCode.
+func (s *Server) loginDingTalk(c *gin.Context) {
+	var in dingTalkLoginBody
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	sess, err := s.app.LoginDingTalk(c.Request.Context(), in.AuthCode, c.ClientIP())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"token": sess.Token, "expires_at": sess.ExpiresAt, "user": meView(sess.User)})
+}
+
 func (s *Server) logout(c *gin.Context) {
 	if err := s.app.Logout(c.Request.Context()); err != nil {
 		writeError(c, err)

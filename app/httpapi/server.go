@@ -41,6 +41,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/dingtalk", s.loginDingTalk)
 
 	api := v1.Group("", authenticate(a), idempotency(a.Store()))
 	api.POST("/auth/logout", s.logout)

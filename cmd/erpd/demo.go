@@ -40,9 +40,15 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 		{"caiwu", "赵会计", domain.RoleFinance, domain.ScopeAll},
 		{"jingli", "陈经理", domain.RoleManager, domain.ScopeAll},
 	} {
+		// Linked to the sandbox's DingTalk accounts (ding_<username>) for 免登.
 		if _, err := a.CreateUser(ctx, app.UserInput{Username: p(u.user), Name: p(u.name), Password: p(DemoPassword),
-			Roles: &[]domain.Role{u.role}, DataScope: p(u.scope)}); err != nil {
+			Roles: &[]domain.Role{u.role}, DataScope: p(u.scope), DingTalkUserID: p("ding_" + u.user)}); err != nil {
 			return fmt.Errorf("user %s: %w", u.user, err)
+		}
+	}
+	if admins, err := a.ListUsers(ctx, app.ListParams{Q: "admin"}, ""); err == nil && len(admins.Items) == 1 {
+		if _, err := a.UpdateUser(ctx, admins.Items[0].ID, app.UserInput{DingTalkUserID: p("ding_admin")}); err != nil {
+			return err
 		}
 	}
 

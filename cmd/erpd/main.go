@@ -28,6 +28,7 @@ import (
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/app/httpapi"
 	"github.com/dingerp/erpd/config"
+	"github.com/dingerp/erpd/dingtalk"
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/cache"
@@ -62,11 +63,14 @@ type Main struct {
 	Cache domain.Cache
 	App   *app.App
 
-	ln       net.Listener
-	http     *http.Server
-	closeRed func() error
-	cancel   context.CancelFunc
-	done     chan struct{}
+	ln      net.Listener
+	http    *http.Server
+	sandbox *http.Server
+	// SandboxURL is the in-process DingTalk sandbox of the demo.
+	SandboxURL string
+	closeRed   func() error
+	cancel     context.CancelFunc
+	done       chan struct{}
 }
 
 // NewMain returns a Main with defaults.
@@ -95,6 +99,18 @@ func (m *Main) ParseFlags(args []string) error {
 		return fmt.Errorf("erpd: unknown command %q", m.Command)
 	}
 	if m.Demo {
+		// The demo speaks DingTalk to an in-process sandbox, so 免登 and the
+		// other DingTalk doors work on a bare machine.
+		if os.Getenv("ERP_DINGTALK_ENABLED") == "" {
+			url, err := m.startSandbox()
+			if err != nil {
+				return err
+			}
+			for k, v := range map[string]string{"ERP_DINGTALK_ENABLED": "true", "ERP_DINGTALK_APP_KEY": DemoAppKey,
+				"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url} {
+				os.Setenv(k, v)
+			}
+		}
 		// The demo never touches a real company's data directory.
 		if os.Getenv("ERP_DATA_DIR") == "" {
 			os.Setenv("ERP_DATA_DIR", "./demo-data")
@@ -197,9 +213,14 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("auth secret: %w", err)
 		}
 	}
+	var dir domain.Directory
+	if c.DingTalk.Enabled {
+		dir = dingtalk.New(dingtalk.Config{AppKey: c.DingTalk.AppKey, AppSecret: c.DingTalk.AppSecret,
+			APIHost: c.DingTalk.APIHost, OAPIHost: c.DingTalk.OAPIHost, QPS: c.DingTalk.QPS, Cache: m.Cache, Logger: m.Log})
+	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
-		CreditPolicy: c.Sales.CreditPolicy})
+		CreditPolicy: c.Sales.CreditPolicy, Directory: dir})
 	return nil
 }
 
@@ -241,7 +262,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("erpd ready", "addr", m.URL(), "driver", m.Config.Database.Driver, "cache", cacheKind(m.Config),
 		"startup_ms", time.Since(start).Milliseconds())
 	if m.Demo {
-		fmt.Fprintf(m.Out, "\n演示数据已就绪: %s  用户 %s / 密码 %s (其他演示用户密码相同)\n\n", m.URL(), m.Config.Admin.Username, m.Config.Admin.Password)
+		fmt.Fprintf(m.Out, "\n演示数据已就绪: %s  用户 %s / 密码 %s (其他演示用户密码相同)\n", m.URL(), m.Config.Admin.Username, m.Config.Admin.Password)
+		if m.SandboxURL != "" {
+			fmt.Fprintf(m.Out, "钉钉沙盒: %s  (POST /sandbox/auth-codes {\"userid\":\"ding_caigou\"} 取免登码)\n", m.SandboxURL)
+		}
+		fmt.Fprintln(m.Out)
 	}
 	return nil
 }
@@ -288,6 +313,9 @@ func (m *Main) URL() string {
 // workers, the cache and the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.sandbox != nil {
+		errs = append(errs, m.sandbox.Close())
+	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
 		errs = append(errs, m.http.Shutdown(ctx))

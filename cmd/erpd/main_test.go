@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -125,6 +126,33 @@ func TestDemoData(t *testing.T) {
 	bad, err := m.Store.LedgerCheck(m.Store.Read(context.Background()))
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("demo ledger: %v %v", bad, err)
+	}
+
+	// 免登 against the in-process sandbox: the mini-app's code for the
+	// DingTalk account ding_caigou signs in as the ERP user caigou.
+	if m.SandboxURL == "" {
+		t.Fatal("the demo started no DingTalk sandbox")
+	}
+	resp, err := http.Post(m.SandboxURL+"/sandbox/auth-codes", "application/json", strings.NewReader(`{"userid":"ding_caigou"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code struct{ Code string }
+	json.NewDecoder(resp.Body).Decode(&code)
+	resp.Body.Close()
+	resp, err = http.Post(m.URL()+"/api/v1/auth/dingtalk", "application/json", strings.NewReader(fmt.Sprintf(`{"auth_code":%q}`, code.Code)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sess struct {
+		Token string
+		User  struct{ Username string }
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	json.Unmarshal(raw, &sess)
+	if resp.StatusCode != 200 || sess.User.Username != "caigou" || sess.Token == "" {
+		t.Fatalf("免登: %d %s", resp.StatusCode, raw)
 	}
 }
 

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/dingerp/erpd/dingtalk/sandbox"
+)
+
+// The demo's DingTalk app, served by the in-process sandbox.
+const (
+	DemoAppKey    = "dingdemoappkey"
+	DemoAppSecret = "demo-app-secret-not-for-production"
+)
+
+// demoStaff are the demo company's DingTalk accounts; the ERP demo users
+// with the same names are linked to them.
+var demoStaff = []sandbox.User{
+	{UserID: "ding_admin", Name: "管理员", Title: "系统管理员", DeptIDs: []int64{6}, Active: true, Admin: true},
+	{UserID: "ding_caigou", Name: "王采购", Title: "采购员", DeptIDs: []int64{2}, Active: true},
+	{UserID: "ding_xiaoshou", Name: "李销售", Title: "销售员", DeptIDs: []int64{3}, Active: true},
+	{UserID: "ding_cangguan", Name: "张仓管", Title: "仓管员", DeptIDs: []int64{4}, Active: true},
+	{UserID: "ding_caiwu", Name: "赵会计", Title: "会计", DeptIDs: []int64{5}, Active: true},
+	{UserID: "ding_jingli", Name: "陈经理", Title: "总经理", DeptIDs: []int64{6}, Leads: []int64{2, 3, 4, 5, 6}, Active: true},
+}
+
+// startSandbox serves a DingTalk sandbox with the demo company's org on a
+// free local port.
+func (m *Main) startSandbox() (string, error) {
+	org := sandbox.Org{
+		Departments: []sandbox.Department{
+			{ID: 2, Name: "采购部", ParentID: 1, Managers: []string{"ding_jingli"}},
+			{ID: 3, Name: "销售部", ParentID: 1, Managers: []string{"ding_jingli"}},
+			{ID: 4, Name: "仓储部", ParentID: 1, Managers: []string{"ding_jingli"}},
+			{ID: 5, Name: "财务部", ParentID: 1, Managers: []string{"ding_jingli"}},
+			{ID: 6, Name: "总经办", ParentID: 1, Managers: []string{"ding_jingli"}},
+		},
+		Users: demoStaff,
+	}
+	sb := sandbox.New(sandbox.Options{AppKey: DemoAppKey, AppSecret: DemoAppSecret, QPSLimit: 20, Org: org})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	m.sandbox = &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go m.sandbox.Serve(ln)
+	m.SandboxURL = "http://" + ln.Addr().String()
+	return m.SandboxURL, nil
+}
