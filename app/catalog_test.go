@@ -135,6 +135,13 @@ func TestMasterDataRules(t *testing.T) {
 			if l.Total != 0 {
 				t.Fatalf("a %% search matched %d rows: LIKE wildcards must be escaped", l.Total)
 			}
+			// Text with _ or % is found literally on both engines.
+			must[*domain.Partner](t)(cat.Partners.Create(e.admin, app.PartnerInput{Code: ptr("X_1"), Name: ptr("五折!50%_店"), Type: ptr("customer")}))
+			for q, want := range map[string]int64{"X_1": 1, "X%1": 0, "_": 1, "50%_": 1, "!50": 1, "X_": 1, "S_": 0} {
+				if l := must[*app.List[domain.Partner]](t)(cat.Partners.List(e.admin, app.ListParams{Q: q}, nil)); l.Total != want {
+					t.Errorf("search %q found %d, want %d", q, l.Total, want)
+				}
+			}
 		})
 
 		t.Run("Dictionaries", func(t *testing.T) {

@@ -138,3 +138,64 @@ func directoryError(err error) error {
 	}
 	return (&domain.Error{Kind: domain.KindUnavailable, Code: "dingtalk_unavailable", Message: "暂时无法连接钉钉，请稍后重试"}).Wrap(err)
 }
+
+// Org implements domain.Directory: it walks the department tree from the
+// root (listsub per department) and pages through each department's direct
+// members (user/list, 100 at a time), merging people who belong to several
+// departments. The client's rate limit keeps it within DingTalk's QPS.
+func (c *Client) Org(ctx context.Context) (*domain.OrgSnapshot, error) {
+	snap := &domain.OrgSnapshot{}
+	root, err := c.GetDepartment(ctx, 1)
+	snap.Calls++
+	if err != nil {
+		return nil, directoryError(err)
+	}
+	snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: 1, Name: root.Name})
+	queue := []int64{1}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		subs, err := c.ListSubDepartments(ctx, id)
+		snap.Calls++
+		if err != nil {
+			return nil, directoryError(err)
+		}
+		for _, d := range subs {
+			snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: d.ID, ParentID: d.ParentID, Name: d.Name})
+			queue = append(queue, d.ID)
+		}
+	}
+	byID := map[string]*domain.DirectoryUser{}
+	var order []string
+	for _, d := range snap.Departments {
+		var cursor int64
+		for {
+			page, err := c.ListUsers(ctx, d.ID, cursor, 100)
+			snap.Calls++
+			if err != nil {
+				return nil, directoryError(err)
+			}
+			for _, u := range page.List {
+				du, ok := byID[u.UserID]
+				if !ok {
+					du = &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title,
+						JobNumber: u.JobNumber, Mobile: u.Mobile, Email: u.Email, Active: u.Active, Admin: u.Admin}
+					byID[u.UserID] = du
+					order = append(order, u.UserID)
+				}
+				du.DeptIDs = append(du.DeptIDs, d.ID)
+				if u.Leader {
+					du.LeaderIn = append(du.LeaderIn, d.ID)
+				}
+			}
+			if !page.HasMore {
+				break
+			}
+			cursor = page.NextCursor
+		}
+	}
+	for _, id := range order {
+		snap.Users = append(snap.Users, *byID[id])
+	}
+	return snap, nil
+}

@@ -46,13 +46,32 @@ type DirectoryUser struct {
 	Mobile    string
 	Email     string
 	DeptIDs   []int64
-	Active    bool
-	Admin     bool
+	// LeaderIn lists the departments (directory ids) the user leads.
+	LeaderIn []int64
+	Active   bool
+	Admin    bool
 }
 
-// Directory is the company directory: who a 免登 code belongs to.
+// DirectoryDepartment is a department as the directory knows it; ID and
+// ParentID are the directory's own ids (1 is the root).
+type DirectoryDepartment struct {
+	ID       int64
+	ParentID int64
+	Name     string
+}
+
+// OrgSnapshot is the whole organisation at one moment.
+type OrgSnapshot struct {
+	Departments []DirectoryDepartment
+	Users       []DirectoryUser
+	Calls       int // directory API calls it took
+}
+
+// Directory is the company directory (DingTalk's contacts).
 type Directory interface {
 	// UserByAuthCode exchanges a one-time 免登 code from the mini-app or H5
 	// page for the directory user it was issued to.
 	UserByAuthCode(ctx context.Context, code string) (*DirectoryUser, error)
+	// Org reads the whole organisation: every department and every member.
+	Org(ctx context.Context) (*OrgSnapshot, error)
 }

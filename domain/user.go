@@ -90,22 +90,29 @@ const (
 
 // User is a person who signs in to erpd.
 type User struct {
-	ID             int64      `json:"id"`
-	Username       string     `json:"username"`
-	Name           string     `json:"name"`
-	PasswordHash   string     `json:"-"`
-	Roles          []Role     `json:"roles"`
-	Status         string     `json:"status"`
-	DataScope      string     `json:"data_scope"`
-	DepartmentID   *int64     `json:"department_id"`
-	DingTalkUserID string     `json:"dingtalk_user_id"`
-	Mobile         string     `json:"mobile"`
-	Email          string     `json:"email"`
-	TokenVersion   int        `json:"-"`
-	LastLoginAt    *time.Time `json:"last_login_at"`
-	Version        int        `json:"version"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	ID             int64  `json:"id"`
+	Username       string `json:"username"`
+	Name           string `json:"name"`
+	PasswordHash   string `json:"-"`
+	Roles          []Role `json:"roles"`
+	Status         string `json:"status"`
+	DataScope      string `json:"data_scope"`
+	DepartmentID   *int64 `json:"department_id"`
+	DingTalkUserID string `json:"dingtalk_user_id"`
+	Mobile         string `json:"mobile"`
+	Email          string `json:"email"`
+	Title          string `json:"title"`
+	JobNumber      string `json:"job_number"`
+	// LeadsDepartments are the departments the user leads (主管), which
+	// widens a department data scope to their whole subtree.
+	LeadsDepartments []int64 `json:"leads_departments"`
+	// Source is "local" for users made in erpd, "dingtalk" for mirrored ones.
+	Source       string     `json:"source"`
+	TokenVersion int        `json:"-"`
+	LastLoginAt  *time.Time `json:"last_login_at"`
+	Version      int        `json:"version"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 // Can reports whether any of u's roles grants p.
@@ -221,4 +228,17 @@ type AuditEntry struct {
 	Before    string    `json:"before,omitempty"`
 	After     string    `json:"after,omitempty"`
 	RequestID string    `json:"request_id"`
+}
+
+// Department is a department mirrored from DingTalk (部门).
+type Department struct {
+	ID         int64     `json:"id"`
+	DingTalkID int64     `json:"dingtalk_id"`
+	Name       string    `json:"name"`
+	ParentID   *int64    `json:"parent_id"`
+	Managers   []string  `json:"managers"`
+	Status     string    `json:"status"`
+	SyncedAt   time.Time `json:"synced_at"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }

@@ -92,7 +92,7 @@ func (f DocFilter) apply(db *gorm.DB, whCols ...string) *gorm.DB {
 		db = db.Where("status = ?", f.Status)
 	}
 	if f.Number != "" {
-		db = db.Where("number LIKE ?", like(f.Number))
+		db = db.Where("number LIKE ? ESCAPE '!'", like(f.Number))
 	}
 	if f.CreatedBy != 0 {
 		db = db.Where("created_by = ?", f.CreatedBy)

@@ -471,6 +471,31 @@ type m5RequisitionLine struct {
 
 func (m5RequisitionLine) TableName() string { return "requisition_lines" }
 
+type m6Department struct {
+	ID         int64  `gorm:"primaryKey;autoIncrement"`
+	DingTalkID int64  `gorm:"column:dingtalk_id;not null;uniqueIndex"`
+	Name       string `gorm:"size:128;not null"`
+	ParentID   *int64 `gorm:"index"`
+	Managers   string `gorm:"size:1000;not null"`
+	Status     string `gorm:"size:16;not null"`
+	SyncedAt   time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (m6Department) TableName() string { return "departments" }
+
+type m6User struct {
+	Title     string `gorm:"size:64;not null;default:''"`
+	JobNumber string `gorm:"size:64;not null;default:''"`
+	// LeadsDepartments lists the ERP department ids the user leads
+	// (DingTalk's leader_in_dept), comma-separated.
+	LeadsDepartments string `gorm:"size:1000;not null;default:''"`
+	Source           string `gorm:"size:16;not null;default:'local'"`
+}
+
+func (m6User) TableName() string { return "users" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -528,6 +553,23 @@ var Migrations = []*gormigrate.Migration{
 		ID: "202611230005_requisitions",
 		Migrate: func(db *gorm.DB) error {
 			return db.AutoMigrate(&m5Requisition{}, &m5RequisitionLine{})
+		},
+	},
+	{
+		// The org mirror: departments from DingTalk, and what users carry of it.
+		ID: "202611230006_org_mirror",
+		Migrate: func(db *gorm.DB) error {
+			if err := db.AutoMigrate(&m6Department{}); err != nil {
+				return err
+			}
+			for _, col := range []string{"Title", "JobNumber", "LeadsDepartments", "Source"} {
+				if !db.Migrator().HasColumn(&m6User{}, col) {
+					if err := db.Migrator().AddColumn(&m6User{}, col); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
 		},
 	},
 }

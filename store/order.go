@@ -182,7 +182,7 @@ func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]OrderListItem, int64,
 		db = db.Where("o.created_by = ?", f.CreatedBy)
 	}
 	if f.Number != "" {
-		db = db.Where("o.number LIKE ?", like(f.Number))
+		db = db.Where("o.number LIKE ? ESCAPE '!'", like(f.Number))
 	}
 	if f.From != "" {
 		db = db.Where("o.order_date >= ?", f.From)
@@ -361,7 +361,7 @@ func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListIte
 		db = db.Where("d.warehouse_id = ?", f.WarehouseID)
 	}
 	if f.Number != "" {
-		db = db.Where("d.number LIKE ?", like(f.Number))
+		db = db.Where("d.number LIKE ? ESCAPE '!'", like(f.Number))
 	}
 	if f.From != nil {
 		db = db.Where("d.posted_at >= ?", *f.From)

@@ -60,11 +60,13 @@ func (p Page) applyTie(db *gorm.DB, defaultSort, tie string) *gorm.DB {
 	return db.Offset(p.Offset()).Limit(p.PageSize)
 }
 
-// like escapes a user's search text for a LIKE pattern.
-func like(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
+// likeEscaper escapes a user's text for LIKE … ESCAPE '!': the same on
+// MySQL and SQLite (SQLite has no default escape character, and MySQL reads
+// backslashes in string literals, so '!' is the one both take as written).
+var likeEscaper = strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`)
+
+// like makes a "contains" pattern of a user's search text.
+func like(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
 
 // Table is a master-data table whose rows map one to one onto a domain type.
 // Soft means rows referenced by documents are hidden rather than removed,
@@ -91,7 +93,7 @@ func (t Table[T]) match(db *gorm.DB, m Match) *gorm.DB {
 			if i > 0 {
 				cond += " OR "
 			}
-			cond += t.Name + "." + c + " LIKE ?"
+			cond += t.Name + "." + c + " LIKE ? ESCAPE '!'"
 			args = append(args, like(m.Text))
 		}
 		db = db.Where("("+cond+")", args...)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,31 +11,57 @@ import (
 
 // userRow is a user as stored: roles as a comma-separated list.
 type userRow struct {
-	ID             int64
-	Username       string
-	Name           string
-	PasswordHash   string
-	Roles          string
-	Status         string
-	DataScope      string
-	DepartmentID   *int64
-	DingTalkUserID string `gorm:"column:dingtalk_user_id"`
-	Mobile         string
-	Email          string
-	TokenVersion   int
-	LastLoginAt    *time.Time
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID               int64
+	Username         string
+	Name             string
+	PasswordHash     string
+	Roles            string
+	Status           string
+	DataScope        string
+	DepartmentID     *int64
+	DingTalkUserID   string `gorm:"column:dingtalk_user_id"`
+	Mobile           string
+	Email            string
+	TokenVersion     int
+	LastLoginAt      *time.Time
+	Title            string
+	JobNumber        string
+	LeadsDepartments string
+	Source           string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 func (userRow) TableName() string { return "users" }
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func splitIDs(s string) []int64 {
+	out := []int64{}
+	for _, p := range strings.Split(s, ",") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 func (r userRow) toDomain() *domain.User {
 	u := &domain.User{ID: r.ID, Username: r.Username, Name: r.Name, PasswordHash: r.PasswordHash, Status: r.Status,
 		DataScope: r.DataScope, DepartmentID: r.DepartmentID, DingTalkUserID: r.DingTalkUserID, Mobile: r.Mobile,
 		Email: r.Email, TokenVersion: r.TokenVersion, LastLoginAt: r.LastLoginAt, Version: r.Version,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Roles: []domain.Role{}}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Roles: []domain.Role{}, Title: r.Title, JobNumber: r.JobNumber,
+		LeadsDepartments: splitIDs(r.LeadsDepartments), Source: r.Source}
+	if u.Source == "" {
+		u.Source = "local"
+	}
 	for _, s := range strings.Split(r.Roles, ",") {
 		if s != "" {
 			u.Roles = append(u.Roles, domain.Role(s))
@@ -48,10 +75,15 @@ func userToRow(u *domain.User) userRow {
 	for i, r := range u.Roles {
 		roles[i] = string(r)
 	}
-	return userRow{ID: u.ID, Username: u.Username, Name: u.Name, PasswordHash: u.PasswordHash, Roles: strings.Join(roles, ","),
+	r := userRow{ID: u.ID, Username: u.Username, Name: u.Name, PasswordHash: u.PasswordHash, Roles: strings.Join(roles, ","),
 		Status: u.Status, DataScope: u.DataScope, DepartmentID: u.DepartmentID, DingTalkUserID: u.DingTalkUserID,
 		Mobile: u.Mobile, Email: u.Email, TokenVersion: u.TokenVersion, LastLoginAt: u.LastLoginAt, Version: u.Version,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Title: u.Title, JobNumber: u.JobNumber,
+		LeadsDepartments: joinIDs(u.LeadsDepartments), Source: u.Source}
+	if r.Source == "" {
+		r.Source = "local"
+	}
+	return r
 }
 
 // UserStore keeps users.
@@ -109,7 +141,7 @@ func (s UserStore) Count(q Q) (int64, error) {
 func (s UserStore) List(q Q, p Page, text, status string) ([]*domain.User, int64, error) {
 	db := s.scope(q)
 	if text != "" {
-		db = db.Where("(username LIKE ? OR name LIKE ?)", like(text), like(text))
+		db = db.Where("(username LIKE ? ESCAPE '!' OR name LIKE ? ESCAPE '!')", like(text), like(text))
 	}
 	if status != "" {
 		db = db.Where("status = ?", status)
@@ -160,4 +192,17 @@ func (s UserStore) Update(tx *Tx, u *domain.User, oldVersion int) error {
 // TouchLogin records a successful login without bumping the version.
 func (s UserStore) TouchLogin(tx *Tx, id int64) error {
 	return translate(tx.DB().Model(&userRow{}).Where("id = ?", id).UpdateColumn("last_login_at", tx.Now).Error)
+}
+
+// LinkedUsers returns every user linked to a DingTalk account, by userid.
+func (s UserStore) LinkedUsers(q Q) (map[string]*domain.User, error) {
+	var rows []userRow
+	if err := s.scope(q).Where("dingtalk_user_id <> ''").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]*domain.User, len(rows))
+	for _, r := range rows {
+		out[r.DingTalkUserID] = r.toDomain()
+	}
+	return out, nil
 }

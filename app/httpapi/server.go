@@ -53,6 +53,15 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api.GET("/users/:id", s.getUser)
 	api.PUT("/users/:id", s.updateUser)
 	api.GET("/audit-logs", s.auditLog)
+	api.POST("/org/sync", func(c *gin.Context) { respond(c, http.StatusOK)(a.SyncOrg(c.Request.Context())) })
+	api.GET("/departments", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListDepartments(c.Request.Context(), c.Query("status"), lp))
+	})
 
 	cat := a.Catalog()
 	masterRoutes(api, "/units", cat.Units, nil)

@@ -421,7 +421,15 @@ func (s *Sandbox) listUsers(body map[string]any) (any, int, string) {
 	end := min(int(cursor+size), len(members))
 	page := []map[string]any{}
 	for _, u := range members[min(int(cursor), len(members)):end] {
-		page = append(page, s.userJSON(u))
+		j := s.userJSON(u)
+		// In a department listing, leader says whether they lead this one.
+		j["leader"] = false
+		for _, d := range u.Leads {
+			if d == dept {
+				j["leader"] = true
+			}
+		}
+		page = append(page, j)
 	}
 	res := map[string]any{"has_more": end < len(members), "list": page}
 	if end < len(members) {
@@ -455,4 +463,36 @@ func (s *Sandbox) issueCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]string{"code": code})
+}
+
+// PutUser adds or changes a user (as the DingTalk admin console would).
+func (s *Sandbox) PutUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.UserID] = &u
+}
+
+// RemoveUser takes a user out of the org (they left the company).
+func (s *Sandbox) RemoveUser(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.users, userID)
+}
+
+// PutDepartment adds or changes a department.
+func (s *Sandbox) PutDepartment(d Department) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.depts[d.ID] = &d
+}
+
+// User returns a copy of a user of the org.
+func (s *Sandbox) User(userID string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[userID]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
 }

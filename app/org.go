@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+)
+
+// SyncResult reports what an org sync changed.
+type SyncResult struct {
+	Departments struct {
+		Created int `json:"created"`
+		Updated int `json:"updated"`
+		Removed int `json:"removed"`
+	} `json:"departments"`
+	Users struct {
+		Created  int `json:"created"`
+		Updated  int `json:"updated"`
+		Disabled int `json:"disabled"`
+	} `json:"users"`
+	DirectoryCalls int `json:"directory_calls"`
+}
+
+// noPassword is stored for mirrored users: no password matches it, so they
+// sign in through DingTalk (免登, QR) until an administrator sets one.
+const noPassword = "!dingtalk"
+
+var usernameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.\-]`)
+
+// SyncOrg mirrors the DingTalk organisation: departments (tree, managers)
+// and users. A DingTalk user already linked to an ERP user updates it; a new
+// one gets a viewer account in their department; a linked user who left
+// DingTalk is disabled, their documents kept. The directory is read first,
+// outside any transaction; the mirror is then written in one.
+func (a *App) SyncOrg(ctx context.Context) (*SyncResult, error) {
+	if _, err := require(ctx, domain.PermUserManage); err != nil {
+		return nil, err
+	}
+	if a.directory == nil {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉，无法同步通讯录"}
+	}
+	snap, err := a.directory.Org(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &SyncResult{DirectoryCalls: snap.Calls}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		depts, err := store.Departments(tx)
+		if err != nil {
+			return err
+		}
+		// Departments: save each (parents first, so their ids are known).
+		leaders := map[int64][]string{}
+		for _, u := range snap.Users {
+			for _, d := range u.LeaderIn {
+				leaders[d] = append(leaders[d], u.UserID)
+			}
+		}
+		seen := map[int64]bool{}
+		for _, dd := range snap.Departments {
+			seen[dd.ID] = true
+			d, exists := depts[dd.ID]
+			var parent *int64
+			if p, ok := depts[dd.ParentID]; ok && dd.ID != 1 {
+				parent = &p.ID
+			}
+			managers := leaders[dd.ID]
+			sort.Strings(managers)
+			if managers == nil {
+				managers = []string{}
+			}
+			changed := !exists || d.Name != dd.Name || !sameID(d.ParentID, parent) || d.Status != domain.StatusActive ||
+				strings.Join(d.Managers, ",") != strings.Join(managers, ",")
+			d.DingTalkID, d.Name, d.ParentID, d.Managers, d.Status = dd.ID, dd.Name, parent, managers, domain.StatusActive
+			if !changed {
+				continue
+			}
+			if err := tx.SaveDepartment(&d); err != nil {
+				return err
+			}
+			depts[dd.ID] = d
+			if exists {
+				res.Departments.Updated++
+			} else {
+				res.Departments.Created++
+			}
+		}
+		for id, d := range depts {
+			if !seen[id] && d.Status == domain.StatusActive {
+				d.Status = "removed"
+				if err := tx.SaveDepartment(&d); err != nil {
+					return err
+				}
+				res.Departments.Removed++
+			}
+		}
+		// Users.
+		linked, err := store.Users.LinkedUsers(tx)
+		if err != nil {
+			return err
+		}
+		taken, err := store.Users.UsernamesLike(tx, "")
+		if err != nil {
+			return err
+		}
+		var created []*domain.User
+		present := map[string]bool{}
+		for _, du := range snap.Users {
+			present[du.UserID] = true
+			var deptID *int64
+			if len(du.DeptIDs) > 0 {
+				if d, ok := depts[du.DeptIDs[0]]; ok {
+					deptID = &d.ID
+				}
+			}
+			var leads []int64
+			for _, l := range du.LeaderIn {
+				if d, ok := depts[l]; ok {
+					leads = append(leads, d.ID)
+				}
+			}
+			u, ok := linked[du.UserID]
+			if !ok {
+				nu := &domain.User{Username: freeUsername(du.UserID, taken), Name: du.Name, PasswordHash: noPassword,
+					Roles: []domain.Role{domain.RoleViewer}, Status: domain.UserActive, DataScope: domain.ScopeOwn,
+					DepartmentID: deptID, DingTalkUserID: du.UserID, Mobile: du.Mobile, Email: du.Email, Title: du.Title,
+					JobNumber: du.JobNumber, LeadsDepartments: leads, Source: "dingtalk", Version: 1}
+				if nu.Name == "" {
+					nu.Name = du.UserID
+				}
+				created = append(created, nu)
+				continue
+			}
+			next := *u
+			next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
+			next.DepartmentID, next.LeadsDepartments = deptID, leads
+			if next.Status == domain.UserDisabled && u.Source == "dingtalk" {
+				next.Status = domain.UserActive // back in the company
+			}
+			if sameUser(u, &next) {
+				continue
+			}
+			old := next.Version
+			next.Version++
+			if err := store.Users.Update(tx, &next, old); err != nil {
+				return err
+			}
+			res.Users.Updated++
+		}
+		if err := store.Users.CreateUsers(tx, created); err != nil {
+			return err
+		}
+		res.Users.Created = len(created)
+		var gone []string
+		for id, u := range linked {
+			if present[id] || u.Status == domain.UserDisabled {
+				continue
+			}
+			u.Status = domain.UserDisabled
+			u.TokenVersion++ // their sessions end now
+			old := u.Version
+			u.Version++
+			if err := store.Users.Update(tx, u, old); err != nil {
+				return err
+			}
+			gone = append(gone, id)
+		}
+		res.Users.Disabled = len(gone)
+		sort.Strings(gone)
+		if len(gone) > 100 {
+			gone = gone[:100]
+		}
+		return audit(ctx, tx, "org_sync", "org", 0, nil, map[string]any{"result": res, "disabled": gone})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func sameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
+func sameUser(a, b *domain.User) bool {
+	return a.Name == b.Name && a.Mobile == b.Mobile && a.Email == b.Email && a.Title == b.Title && a.JobNumber == b.JobNumber &&
+		sameID(a.DepartmentID, b.DepartmentID) && fmt.Sprint(a.LeadsDepartments) == fmt.Sprint(b.LeadsDepartments) && a.Status == b.Status
+}
+
+// freeUsername derives a login name from a DingTalk userid that no user has.
+func freeUsername(dingID string, taken map[string]bool) string {
+	base := usernameUnsafe.ReplaceAllString(dingID, "")
+	if len(base) < 2 {
+		base = "dt" + base
+	}
+	if len(base) > 28 {
+		base = base[:28]
+	}
+	name := base
+	for i := 2; taken[name]; i++ {
+		name = fmt.Sprintf("%s-%d", base, i)
+	}
+	taken[name] = true
+	return name
+}
+
+// ListDepartments pages through the mirrored departments.
+func (a *App) ListDepartments(ctx context.Context, status string, lp ListParams) (*List[domain.Department], error) {
+	if _, err := require(ctx, domain.PermMasterRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"id": "id", "name": "name"})
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListDepartments(a.store.Read(ctx), status, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}

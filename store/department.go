@@ -1,0 +1,112 @@
+package store
+
+import (
+	"strings"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"gorm.io/gorm"
+)
+
+type departmentRow struct {
+	ID         int64
+	DingTalkID int64 `gorm:"column:dingtalk_id"`
+	Name       string
+	ParentID   *int64
+	Managers   string
+	Status     string
+	SyncedAt   time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (departmentRow) TableName() string { return "departments" }
+
+func (r departmentRow) toDomain() domain.Department {
+	m := []string{}
+	if r.Managers != "" {
+		m = strings.Split(r.Managers, ",")
+	}
+	return domain.Department{ID: r.ID, DingTalkID: r.DingTalkID, Name: r.Name, ParentID: r.ParentID, Managers: m,
+		Status: r.Status, SyncedAt: r.SyncedAt.UTC(), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// Departments returns every mirrored department, by DingTalk id.
+func Departments(q Q) (map[int64]domain.Department, error) {
+	var rows []departmentRow
+	if err := q.DB().Order("id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]domain.Department, len(rows))
+	for _, r := range rows {
+		out[r.DingTalkID] = r.toDomain()
+	}
+	return out, nil
+}
+
+// ListDepartments pages through departments.
+func ListDepartments(q Q, status string, p Page) ([]domain.Department, int64, error) {
+	db := q.DB().Model(&departmentRow{})
+	if status != "" {
+		db = db.Where("status = ?", status)
+	}
+	var total int64
+	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []departmentRow
+	if err := p.apply(db, "id").Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.Department, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, nil
+}
+
+// SaveDepartment inserts or updates a mirrored department.
+func (tx *Tx) SaveDepartment(d *domain.Department) error {
+	r := departmentRow{ID: d.ID, DingTalkID: d.DingTalkID, Name: d.Name, ParentID: d.ParentID,
+		Managers: strings.Join(d.Managers, ","), Status: d.Status, SyncedAt: tx.Now, CreatedAt: d.CreatedAt}
+	var err error
+	if r.ID == 0 {
+		err = tx.DB().Create(&r).Error
+	} else {
+		err = tx.DB().Model(&departmentRow{}).Where("id = ?", r.ID).Select("*").Omit("id", "created_at").Updates(&r).Error
+	}
+	d.ID = r.ID
+	return translate(err)
+}
+
+// CreateUsers inserts many users at once (an org sync).
+func (s UserStore) CreateUsers(tx *Tx, users []*domain.User) error {
+	if len(users) == 0 {
+		return nil
+	}
+	rows := make([]userRow, len(users))
+	for i, u := range users {
+		rows[i] = userToRow(u)
+	}
+	if err := tx.DB().CreateInBatches(&rows, 500).Error; err != nil {
+		return translate(err)
+	}
+	for i := range rows {
+		users[i].ID = rows[i].ID
+	}
+	return nil
+}
+
+// UsernamesLike returns the usernames starting with prefix, to pick free ones.
+func (s UserStore) UsernamesLike(q Q, prefix string) (map[string]bool, error) {
+	var names []string
+	if err := q.DB().Model(&userRow{}).Where("username LIKE ? ESCAPE '!'", likeEscaper.Replace(prefix)+"%").
+		Pluck("username", &names).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out, nil
+}
