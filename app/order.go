@@ -177,7 +177,7 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 	var o *domain.Order
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
 			return err
 		}
 		if err := o.CheckEditable(); err != nil {
@@ -228,6 +228,12 @@ func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, e
 	if err != nil {
 		return nil, err
 	}
+	// Outside the actor's data scope an order does not exist for them.
+	if ok, err := a.canSee(ctx, q, o.CreatedBy); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, domain.NotFound(orderName(typ), id) // nothing of it, not even its number
+	}
 	hist, err := store.ApprovalHistory(q, typ, id)
 	if err != nil {
 		return nil, err
@@ -251,7 +257,11 @@ func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp List
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListOrders(a.store.Read(ctx), typ, f, p)
+	q := a.store.Read(ctx)
+	if f.CreatedByIn, err = a.visibleCreators(ctx, q); err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListOrders(q, typ, f, p)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +284,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 	var o *domain.Order
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
 			return err
 		}
 		if err := o.CheckSubmittable(); err != nil {
@@ -472,7 +482,7 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 	var o *domain.Order
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if o, err = store.GetOrder(tx, typ, id, true); err != nil {
+		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
 			return err
 		}
 		check, status := o.CheckCancellable, domain.OrderCancelled
@@ -515,4 +525,26 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 		return nil, err
 	}
 	return o, nil
+}
+
+// scopedOrder locks an order the actor may act on: one outside their data
+// scope does not exist for them.
+func (a *App) scopedOrder(ctx context.Context, tx *store.Tx, typ string, id int64) (*domain.Order, error) {
+	o, err := store.GetOrder(tx, typ, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := a.canSee(ctx, tx, o.CreatedBy); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, domain.NotFound(orderName(typ), id) // nothing of it, not even its number
+	}
+	return o, nil
+}
+
+func orderName(typ string) string {
+	if typ == domain.DocPurchaseOrder {
+		return "采购订单"
+	}
+	return "销售订单"
 }

@@ -84,3 +84,58 @@ func TestOrgSync(t *testing.T) {
 		wantCode(t, err, domain.CodeForbidden)
 	})
 }
+
+// Data scope on orders: own, department and below, all; leaders see the
+// departments they lead.
+func TestOrderDataScope(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh := e.warehouse("W1", false)
+		p := e.product("A001", u.ID, false)
+		cus := e.partner("C1", domain.PartnerCustomer, "0")
+		// A mirrored tree: 销售部 (root child) with 华东组 below it.
+		var sales, east domain.Department
+		err := e.store.InTx(context.Background(), func(tx *store.Tx) error {
+			sales = domain.Department{DingTalkID: 2, Name: "销售部", Status: domain.StatusActive, Managers: []string{}}
+			if err := tx.SaveDepartment(&sales); err != nil {
+				return err
+			}
+			east = domain.Department{DingTalkID: 3, Name: "华东组", ParentID: &sales.ID, Status: domain.StatusActive, Managers: []string{}}
+			return tx.SaveDepartment(&east)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(name string, scope string, dept *int64) context.Context {
+			usr := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr(name), Name: ptr(name),
+				Password: ptr("Pw-scope-2026x"), Roles: &[]domain.Role{domain.RoleSales}, DataScope: ptr(scope), DepartmentID: dept}))
+			return app.WithActor(context.Background(), usr)
+		}
+		rep1, rep2 := mk("rep1", domain.ScopeOwn, &east.ID), mk("rep2", domain.ScopeOwn, &east.ID)
+		head := mk("head", domain.ScopeDepartment, &sales.ID)
+		lines := []app.OrderLineInput{{ProductID: p.ID, Qty: d("1"), UnitPrice: d("1")}}
+		o1 := must[*domain.Order](t)(e.app.CreateOrder(rep1, domain.DocSalesOrder, app.OrderInput{PartnerID: &cus.ID, WarehouseID: &wh.ID, Lines: &lines}))
+		must[*domain.Order](t)(e.app.CreateOrder(rep2, domain.DocSalesOrder, app.OrderInput{PartnerID: &cus.ID, WarehouseID: &wh.ID, Lines: &lines}))
+		count := func(ctx context.Context) int64 {
+			return must[*app.List[store.OrderListItem]](t)(e.app.ListOrders(ctx, domain.DocSalesOrder, app.OrderFilter{}, app.ListParams{})).Total
+		}
+		if count(rep1) != 1 || count(rep2) != 1 || count(head) != 2 || count(e.admin) != 2 {
+			t.Fatalf("visible: rep1 %d, rep2 %d, head %d, admin %d", count(rep1), count(rep2), count(head), count(e.admin))
+		}
+		_, err = e.app.GetOrder(rep2, domain.DocSalesOrder, o1.ID)
+		wantCode(t, err, domain.CodeNotFound)
+		_, err = e.app.CancelOrder(rep2, domain.DocSalesOrder, o1.ID)
+		wantCode(t, err, domain.CodeNotFound)
+		if _, err := e.app.GetOrder(head, domain.DocSalesOrder, o1.ID); err != nil {
+			t.Fatalf("the department head sees the subtree: %v", err)
+		}
+		// A leader of 华东组 with an own scope sees the group's orders too.
+		lead := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("lead"), Name: ptr("组长"),
+			Password: ptr("Pw-scope-2026y"), Roles: &[]domain.Role{domain.RoleSales}, DataScope: ptr(domain.ScopeOwn)}))
+		lead.LeadsDepartments = []int64{east.ID}
+		if n := count(app.WithActor(context.Background(), lead)); n != 2 {
+			t.Fatalf("a group leader sees %d orders, want 2", n)
+		}
+	})
+}

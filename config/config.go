@@ -42,6 +42,8 @@ type DingTalk struct {
 	APIHost   string  `mapstructure:"api_host" json:"api_host"`
 	OAPIHost  string  `mapstructure:"oapi_host" json:"oapi_host"`
 	QPS       float64 `mapstructure:"qps" json:"qps"`
+	// SyncInterval is how often the org mirror is refreshed in full (0: never).
+	SyncInterval time.Duration `mapstructure:"sync_interval" json:"sync_interval"`
 }
 
 // Sales configures order-to-cash rules.
@@ -119,6 +121,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("dingtalk.api_host", "https://api.dingtalk.com")
 	v.SetDefault("dingtalk.oapi_host", "https://oapi.dingtalk.com")
 	v.SetDefault("dingtalk.qps", 20)
+	v.SetDefault("dingtalk.sync_interval", "6h")
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }
@@ -210,6 +213,9 @@ func (c *Config) Validate() error {
 		}
 		if c.DingTalk.QPS <= 0 || c.DingTalk.QPS > 1000 {
 			return bad("dingtalk.qps", "must be between 1 and 1000")
+		}
+		if c.DingTalk.SyncInterval != 0 && c.DingTalk.SyncInterval < 10*time.Minute {
+			return bad("dingtalk.sync_interval", "must be 0 (off) or at least 10m")
 		}
 	}
 	switch c.Log.Format {

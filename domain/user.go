@@ -176,7 +176,7 @@ func (u *User) Validate() error {
 		return Invalid("status", "状态只能是 active 或 disabled")
 	}
 	if u.DataScope == "" {
-		u.DataScope = ScopeOwn
+		u.DataScope = DefaultScope(u.Roles)
 	}
 	switch u.DataScope {
 	case ScopeOwn, ScopeDepartment, ScopeAll:
@@ -241,4 +241,17 @@ type Department struct {
 	SyncedAt   time.Time `json:"synced_at"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// DefaultScope is the data scope a new user gets when none is chosen: sales
+// and purchasing staff see their own documents; the roles whose work spans
+// everyone's documents (warehouse, finance, managers, viewers,
+// administrators) see all.
+func DefaultScope(roles []Role) string {
+	for _, r := range roles {
+		if r == RoleSales || r == RolePurchaser {
+			return ScopeOwn
+		}
+	}
+	return ScopeAll
 }

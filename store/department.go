@@ -110,3 +110,26 @@ func (s UserStore) UsernamesLike(q Q, prefix string) (map[string]bool, error) {
 	}
 	return out, nil
 }
+
+// DepartmentParents maps every department's id to its parent's.
+func DepartmentParents(q Q) (map[int64]*int64, error) {
+	var rows []departmentRow
+	if err := q.DB().Select("id, parent_id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]*int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.ParentID
+	}
+	return out, nil
+}
+
+// IDsInDepartments returns the ids of users in the departments.
+func (s UserStore) IDsInDepartments(q Q, depts []int64) ([]int64, error) {
+	if len(depts) == 0 {
+		return nil, nil
+	}
+	var ids []int64
+	err := q.DB().Model(&userRow{}).Where("department_id IN ?", depts).Pluck("id", &ids).Error
+	return ids, translate(err)
+}

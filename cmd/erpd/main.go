@@ -283,10 +283,26 @@ func (m *Main) workers(ctx context.Context) {
 	defer close(m.done)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
+	// The org mirror refreshes in full on a schedule; several erpd processes
+	// may each run it: the sync is idempotent and writes only differences.
+	var sync <-chan time.Time
+	if m.Config.DingTalk.Enabled && m.Config.DingTalk.SyncInterval > 0 {
+		st := time.NewTicker(m.Config.DingTalk.SyncInterval)
+		defer st.Stop()
+		sync = st.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-sync:
+			res, err := m.App.SyncOrg(app.WithActor(ctx, app.System))
+			if err != nil {
+				m.Log.Warn("scheduled org sync", "err", err)
+			} else {
+				m.Log.Info("scheduled org sync", "users_created", res.Users.Created, "users_updated", res.Users.Updated,
+					"users_disabled", res.Users.Disabled, "directory_calls", res.DirectoryCalls)
+			}
 		case <-t.C:
 			if n, err := m.Store.IdemPurge(ctx); err != nil {
 				m.Log.Warn("purge idempotency keys", "err", err)
