@@ -88,6 +88,11 @@ func (e *Error) Retryable() bool {
 	return strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qps") || e.Status >= 500
 }
 
+// QPSLimited reports whether a per-second call limit refused the call.
+func (e *Error) QPSLimited() bool {
+	return e.Code == "90018" || e.Code == "90002" || strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qps")
+}
+
 // TokenInvalid reports whether the access token was refused, so a fresh one
 // may succeed.
 func (e *Error) TokenInvalid() bool {
@@ -156,7 +161,9 @@ func (c *Client) limiter(path string) *rate.Limiter {
 	defer c.mu.Unlock()
 	l, ok := c.limiters[path]
 	if !ok {
-		l = rate.NewLimiter(rate.Limit(c.cfg.QPS), max(1, int(c.cfg.QPS)))
+		// Evenly spaced, no burst: DingTalk counts calls per second, and a
+		// full bucket spent at once plus a second's refill would double it.
+		l = rate.NewLimiter(rate.Limit(c.cfg.QPS), 1)
 		c.limiters[path] = l
 	}
 	return l
@@ -205,10 +212,14 @@ func (c *Client) withToken(ctx context.Context, fn func(tok string) error) error
 			return err
 		}
 		if attempt < maxAttempts {
+			wait := time.Duration(50*attempt*attempt) * time.Millisecond
+			if errors.As(err, &de) && de.QPSLimited() {
+				wait = time.Second // the limit counts per second: wait it out
+			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(50*attempt*attempt) * time.Millisecond):
+			case <-time.After(wait):
 			}
 		}
 	}

@@ -130,7 +130,7 @@ func TestRateLimitAndErrors(t *testing.T) {
 	sb, c, _ := newSandbox(t, 3, sandbox.Generate(2, 5, 1))
 	// The sandbox allows 3 calls a second per API; the client's own limit is
 	// high here, so the fourth call within the second meets 90018 and is
-	// retried after a backoff (the sandbox clock does not move, so it keeps
+	// retried a second later (the sandbox clock does not move, so it keeps
 	// failing and the error comes back typed).
 	var err error
 	for i := 0; i < 4 && err == nil; i++ {
