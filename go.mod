@@ -9,6 +9,11 @@ require (
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7
 	github.com/go-sql-driver/mysql v1.8.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/gorilla/websocket v1.5.0
+	// Pinned to the beta on purpose: v0.9.1 writes to the websocket from
+	// several goroutines without a lock (lost acks, a "send on closed
+	// channel" panic; upstream issues #27/#28), which v0.9.2-beta.1 fixes.
+	github.com/open-dingtalk/dingtalk-stream-sdk-go v0.9.2-beta.1
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/shopspring/decimal v1.6.0

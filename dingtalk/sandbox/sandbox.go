@@ -27,6 +27,9 @@ type Options struct {
 	TokenTTL time.Duration
 	Org      Org
 	Now      func() time.Time
+	// Redeliver is how long an unacked event waits before it is pushed
+	// again (DingTalk: about a minute).
+	Redeliver time.Duration
 }
 
 // Department is a department of the sandbox org.
@@ -85,6 +88,7 @@ type Sandbox struct {
 	windowAt int64
 	calls    []Call
 	mux      *http.ServeMux
+	gw       *gateway
 }
 
 // New returns a sandbox over opts.Org.
@@ -115,6 +119,7 @@ func New(opts Options) *Sandbox {
 	s.mux.HandleFunc("POST /topapi/v2/user/get", s.oapi(s.getUser))
 	s.mux.HandleFunc("POST /sandbox/auth-codes", s.issueCode)
 	s.mux.HandleFunc("GET /sandbox/calls", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.Calls()) })
+	s.initGateway()
 	return s
 }
 

@@ -1,0 +1,282 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The stream gateway: POST /v1.0/gateway/connections/open hands out an
+// endpoint and a single-use ticket; the websocket at /connect carries
+// frames whose header values are all strings, and the client acks each by
+// messageId. Events not acked are pushed again; callbacks (bot messages,
+// card clicks) are pushed once, as DingTalk does.
+
+type frame struct {
+	SpecVersion string            `json:"specVersion"`
+	Type        string            `json:"type"`
+	Time        int64             `json:"time"`
+	Headers     map[string]string `json:"headers"`
+	Data        string            `json:"data"`
+}
+
+// Ack is a client's answer to a pushed frame.
+type Ack struct {
+	Code    int               `json:"code"`
+	Headers map[string]string `json:"headers"`
+	Message string            `json:"message"`
+	Data    string            `json:"data"`
+}
+
+type streamConn struct {
+	ws *websocket.Conn
+	mu sync.Mutex // one writer at a time
+}
+
+func (c *streamConn) send(f frame) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.ws.WriteJSON(f)
+}
+
+type pending struct {
+	f      frame
+	sentAt time.Time
+}
+
+type gateway struct {
+	mu        sync.Mutex
+	tickets   map[string]time.Time
+	conns     map[*streamConn]bool
+	down      bool
+	pending   map[string]*pending // event messageId → frame, until acked
+	acks      map[string]Ack
+	ackCond   *sync.Cond
+	redeliver time.Duration
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+func (s *Sandbox) initGateway() {
+	s.gw = &gateway{tickets: map[string]time.Time{}, conns: map[*streamConn]bool{}, pending: map[string]*pending{},
+		acks: map[string]Ack{}, redeliver: s.opts.Redeliver}
+	if s.gw.redeliver == 0 {
+		s.gw.redeliver = 60 * time.Second
+	}
+	s.gw.ackCond = sync.NewCond(&s.gw.mu)
+	s.mux.HandleFunc("POST /v1.0/gateway/connections/open", s.openConnection)
+	s.mux.HandleFunc("GET /connect", s.connect)
+	s.mux.HandleFunc("POST /sandbox/gateway/down", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(true); w.WriteHeader(204) })
+	s.mux.HandleFunc("POST /sandbox/gateway/up", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(false); w.WriteHeader(204) })
+}
+
+func (s *Sandbox) openConnection(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		ClientID      string `json:"clientId"`
+		ClientSecret  string `json:"clientSecret"`
+		Subscriptions []struct{ Type, Topic string }
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		apiError(w, 400, "invalidParameter", "body must be JSON")
+		return
+	}
+	g := s.gw
+	g.mu.Lock()
+	down := g.down
+	g.mu.Unlock()
+	if down {
+		apiError(w, 503, "ServiceUnavailable", "gateway is down")
+		return
+	}
+	if in.ClientID != s.opts.AppKey || in.ClientSecret != s.opts.AppSecret {
+		apiError(w, 401, "invalidClientIdOrSecret", "无效的clientId或clientSecret")
+		return
+	}
+	ticket := randomHex(16)
+	g.mu.Lock()
+	g.tickets[ticket] = s.opts.Now().Add(90 * time.Second)
+	g.mu.Unlock()
+	writeJSON(w, 200, map[string]string{"endpoint": "ws://" + r.Host + "/connect", "ticket": ticket})
+}
+
+func (s *Sandbox) connect(w http.ResponseWriter, r *http.Request) {
+	g := s.gw
+	ticket := r.URL.Query().Get("ticket")
+	g.mu.Lock()
+	exp, ok := g.tickets[ticket]
+	delete(g.tickets, ticket) // one connection per ticket
+	down := g.down
+	g.mu.Unlock()
+	if !ok || !s.opts.Now().Before(exp) || down {
+		http.Error(w, "invalid ticket", http.StatusForbidden)
+		return
+	}
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &streamConn{ws: ws}
+	g.mu.Lock()
+	g.conns[c] = true
+	var backlog []frame
+	for _, p := range g.pending { // what waited for a connection goes out now
+		backlog = append(backlog, p.f)
+		p.sentAt = time.Now()
+	}
+	g.mu.Unlock()
+	for _, f := range backlog {
+		_ = c.send(f)
+	}
+	defer func() {
+		g.mu.Lock()
+		delete(g.conns, c)
+		g.mu.Unlock()
+		ws.Close()
+	}()
+	for {
+		var a Ack
+		if err := ws.ReadJSON(&a); err != nil {
+			return
+		}
+		id := a.Headers["messageId"]
+		g.mu.Lock()
+		g.acks[id] = a
+		if a.Code == 200 {
+			delete(g.pending, id)
+		}
+		g.ackCond.Broadcast()
+		g.mu.Unlock()
+	}
+}
+
+// SetGatewayDown takes the stream gateway down (every connection closes,
+// new ones are refused) or brings it back.
+func (s *Sandbox) SetGatewayDown(down bool) {
+	g := s.gw
+	g.mu.Lock()
+	g.down = down
+	var conns []*streamConn
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.mu.Unlock()
+	if down {
+		for _, c := range conns {
+			c.ws.Close()
+		}
+	}
+}
+
+// Connections counts open stream connections.
+func (s *Sandbox) Connections() int {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return len(s.gw.conns)
+}
+
+func (s *Sandbox) push(typ, topic string, headers map[string]string, data any) (string, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return "", err
+	}
+	now := s.opts.Now()
+	ms := strconv.FormatInt(now.UnixMilli(), 10)
+	id := fmt.Sprintf("%s_%s", randomHex(6), ms)
+	h := map[string]string{"topic": topic, "messageId": id, "contentType": "application/json", "time": ms}
+	for k, v := range headers {
+		h[k] = v
+	}
+	f := frame{SpecVersion: "1.0", Type: typ, Time: now.UnixMilli(), Headers: h, Data: string(raw)}
+	g := s.gw
+	g.mu.Lock()
+	var conns []*streamConn
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	if typ == "EVENT" {
+		g.pending[id] = &pending{f: f, sentAt: time.Now()}
+	}
+	g.mu.Unlock()
+	if len(conns) == 0 {
+		if typ == "EVENT" {
+			return id, nil // delivered when a client connects
+		}
+		return "", fmt.Errorf("sandbox: no stream connection")
+	}
+	// Each push goes to one of the connections, chosen at random.
+	return id, conns[rand.IntN(len(conns))].send(f)
+}
+
+// PushEvent pushes an event (bpms_instance_change, user_add_org, …) as
+// DingTalk's gateway does: topic "*", the event metadata in headers. It is
+// pushed again until acked.
+func (s *Sandbox) PushEvent(eventType string, data any) (string, error) {
+	eventID := randomHex(12)
+	ms := strconv.FormatInt(s.opts.Now().UnixMilli(), 10)
+	return s.push("EVENT", "*", map[string]string{"eventType": eventType, "eventId": eventID, "eventBornTime": ms,
+		"eventCorpId": "dingsandboxcorp", "eventUnifiedAppId": s.opts.AppKey}, data)
+}
+
+// PushCallback pushes a callback (bot message, card click) once.
+func (s *Sandbox) PushCallback(topic string, data any) (string, error) {
+	return s.push("CALLBACK", topic, nil, data)
+}
+
+// WaitAck waits for the client's ack of a pushed message.
+func (s *Sandbox) WaitAck(messageID string, timeout time.Duration) (Ack, bool) {
+	g := s.gw
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() { g.mu.Lock(); g.ackCond.Broadcast(); g.mu.Unlock() })
+	defer timer.Stop()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for {
+		if a, ok := g.acks[messageID]; ok {
+			return a, true
+		}
+		if !time.Now().Before(deadline) {
+			return Ack{}, false
+		}
+		g.ackCond.Wait()
+	}
+}
+
+// Redeliver pushes again every event not acked for the redelivery interval,
+// and returns how many; a ticker calls it in a running sandbox.
+func (s *Sandbox) Redeliver() int {
+	g := s.gw
+	g.mu.Lock()
+	var due []frame
+	for _, p := range g.pending {
+		if time.Since(p.sentAt) >= g.redeliver {
+			due = append(due, p.f)
+			p.sentAt = time.Now()
+		}
+	}
+	var conns []*streamConn
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.mu.Unlock()
+	if len(conns) == 0 {
+		return 0
+	}
+	for _, f := range due {
+		_ = conns[rand.IntN(len(conns))].send(f)
+	}
+	return len(due)
+}
+
+// PendingEvents counts events pushed and not yet acked.
+func (s *Sandbox) PendingEvents() int {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return len(s.gw.pending)
+}
