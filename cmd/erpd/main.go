@@ -330,7 +330,10 @@ func (m *Main) URL() string {
 func (m *Main) Close() error {
 	var errs []error
 	if m.sandbox != nil {
-		errs = append(errs, m.sandbox.Close())
+		// Shutdown (not Close) runs the hook that stops its redelivery loop.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		errs = append(errs, m.sandbox.Shutdown(ctx))
+		cancel()
 	}
 	if m.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)

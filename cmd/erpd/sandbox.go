@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"time"
@@ -45,6 +46,9 @@ func (m *Main) startSandbox() (string, error) {
 	}
 	m.sandbox = &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go m.sandbox.Serve(ln)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.sandbox.RegisterOnShutdown(cancel)
+	go sb.Run(ctx)
 	m.SandboxURL = "http://" + ln.Addr().String()
 	return m.SandboxURL, nil
 }

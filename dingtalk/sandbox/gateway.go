@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -279,4 +280,19 @@ func (s *Sandbox) PendingEvents() int {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	return len(s.gw.pending)
+}
+
+// Run pushes unacked events again every second until ctx ends; a sandbox
+// serving real clients runs it in the background.
+func (s *Sandbox) Run(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Redeliver()
+		}
+	}
 }
