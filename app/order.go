@@ -167,19 +167,7 @@ func (a *App) CreateOrder(ctx context.Context, typ string, in OrderInput) (*doma
 
 // UpdateOrder edits a draft or rejected order.
 func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInput) (*domain.Order, error) {
-	_, write, err := orderPerms(typ)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := require(ctx, write); err != nil {
-		return nil, err
-	}
-	var o *domain.Order
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
-			return err
-		}
+	return a.changeOrder(ctx, typ, id, func(tx *store.Tx, _ *domain.User, o *domain.Order) error {
 		if err := o.CheckEditable(); err != nil {
 			return err
 		}
@@ -202,10 +190,6 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 		}
 		return audit(ctx, tx, "update", typ, o.ID, before, o)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return o, nil
 }
 
 // OrderView is an order with its approval history, for GET /{id}.
@@ -273,20 +257,7 @@ func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp List
 // no credit issue routed to approval) it is approved at once; an approved
 // sales order reserves its stock.
 func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int) (*domain.Order, error) {
-	_, write, err := orderPerms(typ)
-	if err != nil {
-		return nil, err
-	}
-	actor, err := require(ctx, write)
-	if err != nil {
-		return nil, err
-	}
-	var o *domain.Order
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
-			return err
-		}
+	return a.changeOrder(ctx, typ, id, func(tx *store.Tx, actor *domain.User, o *domain.Order) error {
 		if err := o.CheckSubmittable(); err != nil {
 			return err
 		}
@@ -342,10 +313,6 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		}
 		return audit(ctx, tx, "submit", typ, o.ID, nil, map[string]any{"status": o.Status, "approval_id": o.ApprovalID})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return o, nil
 }
 
 // approveOrder makes an order approved; a sales order reserves its stock,
@@ -471,20 +438,7 @@ func (a *App) CloseOrder(ctx context.Context, typ string, id int64) (*domain.Ord
 }
 
 func (a *App) endOrder(ctx context.Context, typ string, id int64, action string) (*domain.Order, error) {
-	_, write, err := orderPerms(typ)
-	if err != nil {
-		return nil, err
-	}
-	actor, err := require(ctx, write)
-	if err != nil {
-		return nil, err
-	}
-	var o *domain.Order
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
-			return err
-		}
+	return a.changeOrder(ctx, typ, id, func(tx *store.Tx, actor *domain.User, o *domain.Order) error {
 		check, status := o.CheckCancellable, domain.OrderCancelled
 		if action == "close" {
 			check, status = o.CheckClosable, domain.OrderClosed
@@ -521,10 +475,6 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 		}
 		return audit(ctx, tx, action, typ, o.ID, map[string]string{"status": before}, map[string]string{"status": o.Status})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return o, nil
 }
 
 // scopedOrder locks an order the actor may act on: one outside their data
@@ -547,4 +497,30 @@ func orderName(typ string) string {
 		return "采购订单"
 	}
 	return "销售订单"
+}
+
+// changeOrder runs fn on an order the actor may write, locked in one
+// transaction and within the actor's data scope, and returns the order as
+// fn left it.
+func (a *App) changeOrder(ctx context.Context, typ string, id int64, fn func(tx *store.Tx, actor *domain.User, o *domain.Order) error) (*domain.Order, error) {
+	_, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	actor, err := require(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	var o *domain.Order
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if o, err = a.scopedOrder(ctx, tx, typ, id); err != nil {
+			return err
+		}
+		return fn(tx, actor, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
 }
