@@ -108,49 +108,21 @@ func (a *App) SyncOrg(ctx context.Context) (*SyncResult, error) {
 		if err != nil {
 			return err
 		}
+		m := &mirror{tx: tx, depts: depts, linked: linked, taken: taken}
 		var created []*domain.User
 		present := map[string]bool{}
 		for _, du := range snap.Users {
 			present[du.UserID] = true
-			var deptID *int64
-			if len(du.DeptIDs) > 0 {
-				if d, ok := depts[du.DeptIDs[0]]; ok {
-					deptID = &d.ID
-				}
-			}
-			var leads []int64
-			for _, l := range du.LeaderIn {
-				if d, ok := depts[l]; ok {
-					leads = append(leads, d.ID)
-				}
-			}
-			u, ok := linked[du.UserID]
-			if !ok {
-				nu := &domain.User{Username: freeUsername(du.UserID, taken), Name: du.Name, PasswordHash: noPassword,
-					Roles: []domain.Role{domain.RoleViewer}, Status: domain.UserActive, DataScope: domain.ScopeOwn,
-					DepartmentID: deptID, DingTalkUserID: du.UserID, Mobile: du.Mobile, Email: du.Email, Title: du.Title,
-					JobNumber: du.JobNumber, LeadsDepartments: leads, Source: "dingtalk", Version: 1}
-				if nu.Name == "" {
-					nu.Name = du.UserID
-				}
-				created = append(created, nu)
-				continue
-			}
-			next := *u
-			next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
-			next.DepartmentID, next.LeadsDepartments = deptID, leads
-			if next.Status == domain.UserDisabled && u.Source == "dingtalk" {
-				next.Status = domain.UserActive // back in the company
-			}
-			if sameUser(u, &next) {
-				continue
-			}
-			old := next.Version
-			next.Version++
-			if err := store.Users.Update(tx, &next, old); err != nil {
+			nu, updated, err := m.user(du)
+			if err != nil {
 				return err
 			}
-			res.Users.Updated++
+			if nu != nil {
+				created = append(created, nu)
+			}
+			if updated {
+				res.Users.Updated++
+			}
 		}
 		if err := store.Users.CreateUsers(tx, created); err != nil {
 			return err
@@ -181,6 +153,58 @@ func (a *App) SyncOrg(ctx context.Context) (*SyncResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// mirror applies directory users to ERP users within one transaction.
+type mirror struct {
+	tx     *store.Tx
+	depts  map[int64]domain.Department // by directory id
+	linked map[string]*domain.User     // by directory userid
+	taken  map[string]bool             // usernames in use
+}
+
+// user mirrors one directory user: it updates the linked ERP user (and says
+// whether anything changed), or returns a new one for the caller to insert.
+func (m *mirror) user(du domain.DirectoryUser) (created *domain.User, updated bool, err error) {
+	var deptID *int64
+	if len(du.DeptIDs) > 0 {
+		if d, ok := m.depts[du.DeptIDs[0]]; ok {
+			deptID = &d.ID
+		}
+	}
+	var leads []int64
+	for _, l := range du.LeaderIn {
+		if d, ok := m.depts[l]; ok {
+			leads = append(leads, d.ID)
+		}
+	}
+	u, ok := m.linked[du.UserID]
+	if !ok {
+		nu := &domain.User{Username: freeUsername(du.UserID, m.taken), Name: du.Name, PasswordHash: noPassword,
+			Roles: []domain.Role{domain.RoleViewer}, Status: domain.UserActive, DataScope: domain.ScopeOwn,
+			DepartmentID: deptID, DingTalkUserID: du.UserID, Mobile: du.Mobile, Email: du.Email, Title: du.Title,
+			JobNumber: du.JobNumber, LeadsDepartments: leads, Source: "dingtalk", Version: 1}
+		if nu.Name == "" {
+			nu.Name = du.UserID
+		}
+		return nu, false, nil
+	}
+	next := *u
+	next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
+	next.DepartmentID, next.LeadsDepartments = deptID, leads
+	if next.Status == domain.UserDisabled && u.Source == "dingtalk" {
+		next.Status = domain.UserActive // back in the company
+	}
+	if sameUser(u, &next) {
+		return nil, false, nil
+	}
+	old := next.Version
+	next.Version++
+	if err := store.Users.Update(m.tx, &next, old); err != nil {
+		return nil, false, err
+	}
+	m.linked[du.UserID] = &next
+	return nil, true, nil
 }
 
 func sameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
@@ -221,4 +245,115 @@ func (a *App) ListDepartments(ctx context.Context, status string, lp ListParams)
 		return nil, err
 	}
 	return newList(items, total, p), nil
+}
+
+// HandleDirectoryEvent applies one contact event to the mirror, once: a user
+// who joined or changed is read from the directory and mirrored, one who
+// left is disabled (sessions ended, documents kept), a department created or
+// changed is read and saved, one removed is marked so. Events with an id
+// already applied change nothing.
+func (a *App) HandleDirectoryEvent(ctx context.Context, ev domain.DirectoryEvent) error {
+	ctx = WithActor(ctx, System)
+	reader, ok := a.directory.(domain.DirectoryReader)
+	if !ok {
+		return nil
+	}
+	// Read what the event names before the transaction: no network call
+	// holds a database lock.
+	var users []domain.DirectoryUser
+	var depts []domain.DirectoryDepartment
+	switch ev.Type {
+	case domain.EventUserAdd, domain.EventUserModify, domain.EventUserActive:
+		for _, id := range ev.UserIDs {
+			du, err := reader.User(ctx, id)
+			if err != nil {
+				return err
+			}
+			users = append(users, *du)
+		}
+	case domain.EventDeptCreate, domain.EventDeptModify:
+		for _, id := range ev.DeptIDs {
+			dd, err := reader.Department(ctx, id)
+			if err != nil {
+				return err
+			}
+			depts = append(depts, *dd)
+		}
+	}
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		first, err := tx.FirstDelivery(ev.ID, ev.Type)
+		if err != nil || !first {
+			return err
+		}
+		known, err := store.Departments(tx)
+		if err != nil {
+			return err
+		}
+		for _, dd := range depts {
+			d := known[dd.ID]
+			d.DingTalkID, d.Name, d.Status = dd.ID, dd.Name, domain.StatusActive
+			d.ParentID = nil
+			if p, ok := known[dd.ParentID]; ok && dd.ID != 1 {
+				d.ParentID = &p.ID
+			}
+			if d.Managers == nil {
+				d.Managers = []string{}
+			}
+			if err := tx.SaveDepartment(&d); err != nil {
+				return err
+			}
+			known[dd.ID] = d
+		}
+		if ev.Type == domain.EventDeptRemove {
+			for _, id := range ev.DeptIDs {
+				if d, ok := known[id]; ok {
+					d.Status = "removed"
+					if err := tx.SaveDepartment(&d); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		linked, err := store.Users.LinkedUsers(tx)
+		if err != nil {
+			return err
+		}
+		if ev.Type == domain.EventUserLeave {
+			for _, id := range ev.UserIDs {
+				u, ok := linked[id]
+				if !ok || u.Status == domain.UserDisabled {
+					continue
+				}
+				u.Status = domain.UserDisabled
+				u.TokenVersion++
+				old := u.Version
+				u.Version++
+				if err := store.Users.Update(tx, u, old); err != nil {
+					return err
+				}
+			}
+		}
+		if len(users) > 0 {
+			taken, err := store.Users.UsernamesLike(tx, "")
+			if err != nil {
+				return err
+			}
+			m := &mirror{tx: tx, depts: known, linked: linked, taken: taken}
+			var created []*domain.User
+			for _, du := range users {
+				nu, _, err := m.user(du)
+				if err != nil {
+					return err
+				}
+				if nu != nil {
+					created = append(created, nu)
+				}
+			}
+			if err := store.Users.CreateUsers(tx, created); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, "directory_event", "org", 0, nil, map[string]any{"event": ev.Type, "id": ev.ID,
+			"users": ev.UserIDs, "departments": ev.DeptIDs})
+	})
 }

@@ -139,3 +139,52 @@ func TestOrderDataScope(t *testing.T) {
 		}
 	})
 }
+
+// A contact event is applied once: delivered again (DingTalk redelivers
+// what it thinks was not acked) it changes nothing.
+func TestDirectoryEventsAppliedOnce(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		sb := sandbox.New(sandbox.Options{AppKey: "k", AppSecret: "s", Org: sandbox.Generate(2, 4, 5)})
+		srv := httptest.NewServer(sb.Handler())
+		defer srv.Close()
+		s := storetest.Open(t, driver)
+		cache := storetest.Cache(t, driver)
+		a := app.New(app.Options{Store: s, Cache: cache,
+			Directory: dingtalk.New(dingtalk.Config{AppKey: "k", AppSecret: "s", APIHost: srv.URL, OAPIHost: srv.URL, Cache: cache})})
+		admin := app.WithActor(context.Background(), app.System)
+		must[*app.SyncResult](t)(a.SyncOrg(admin))
+		q := s.Read(context.Background())
+
+		leave := domain.DirectoryEvent{ID: "ev-1", Type: domain.EventUserLeave, UserIDs: []string{"user00002"}}
+		if err := a.HandleDirectoryEvent(context.Background(), leave); err != nil {
+			t.Fatal(err)
+		}
+		u := must[*domain.User](t)(store.Users.ByDingTalkUserID(q, "user00002"))
+		if u.Status != domain.UserDisabled {
+			t.Fatalf("after user_leave_org: %s", u.Status)
+		}
+		// An administrator lets them back in; the same event arriving again
+		// must not undo that.
+		must[*domain.User](t)(a.UpdateUser(admin, u.ID, app.UserInput{Status: ptr(domain.UserActive)}))
+		if err := a.HandleDirectoryEvent(context.Background(), leave); err != nil {
+			t.Fatal(err)
+		}
+		if u := must[*domain.User](t)(store.Users.ByDingTalkUserID(q, "user00002")); u.Status != domain.UserActive {
+			t.Fatalf("a redelivered event was applied again: %s", u.Status)
+		}
+		// A new hire and a renamed department arrive as events.
+		sb.PutUser(sandbox.User{UserID: "hire1", Name: "新人", DeptIDs: []int64{3}, Active: true})
+		sb.PutDepartment(sandbox.Department{ID: 3, Name: "改名部", ParentID: 1})
+		for _, ev := range []domain.DirectoryEvent{{ID: "ev-2", Type: domain.EventUserAdd, UserIDs: []string{"hire1"}},
+			{ID: "ev-3", Type: domain.EventDeptModify, DeptIDs: []int64{3}}} {
+			if err := a.HandleDirectoryEvent(context.Background(), ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hire := must[*domain.User](t)(store.Users.ByDingTalkUserID(q, "hire1"))
+		depts := must[map[int64]domain.Department](t)(store.Departments(q))
+		if hire.DepartmentID == nil || *hire.DepartmentID != depts[3].ID || depts[3].Name != "改名部" {
+			t.Fatalf("hire %+v, department %+v", hire, depts[3])
+		}
+	})
+}

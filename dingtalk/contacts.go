@@ -199,3 +199,30 @@ func (c *Client) Org(ctx context.Context) (*domain.OrgSnapshot, error) {
 	}
 	return snap, nil
 }
+
+var _ domain.DirectoryReader = (*Client)(nil)
+
+// User implements domain.DirectoryReader.
+func (c *Client) User(ctx context.Context, userID string) (*domain.DirectoryUser, error) {
+	u, err := c.GetUser(ctx, userID)
+	if err != nil {
+		return nil, directoryError(err)
+	}
+	du := &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title, JobNumber: u.JobNumber,
+		Mobile: u.Mobile, Email: u.Email, DeptIDs: u.DeptIDs, Active: u.Active, Admin: u.Admin}
+	for _, l := range u.LeaderInDept {
+		if l.Leader {
+			du.LeaderIn = append(du.LeaderIn, l.DeptID)
+		}
+	}
+	return du, nil
+}
+
+// Department implements domain.DirectoryReader.
+func (c *Client) Department(ctx context.Context, deptID int64) (*domain.DirectoryDepartment, error) {
+	d, err := c.GetDepartment(ctx, deptID)
+	if err != nil {
+		return nil, directoryError(err)
+	}
+	return &domain.DirectoryDepartment{ID: d.ID, ParentID: d.ParentID, Name: d.Name}, nil
+}

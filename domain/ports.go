@@ -75,3 +75,29 @@ type Directory interface {
 	// Org reads the whole organisation: every department and every member.
 	Org(ctx context.Context) (*OrgSnapshot, error)
 }
+
+// Directory event types (DingTalk contact events).
+const (
+	EventUserAdd    = "user_add_org"
+	EventUserModify = "user_modify_org"
+	EventUserActive = "user_active_org"
+	EventUserLeave  = "user_leave_org"
+	EventDeptCreate = "org_dept_create"
+	EventDeptModify = "org_dept_modify"
+	EventDeptRemove = "org_dept_remove"
+)
+
+// DirectoryEvent is a change in the company directory, pushed as it happens.
+// ID is the directory's event id: the same event may arrive more than once.
+type DirectoryEvent struct {
+	ID      string
+	Type    string
+	UserIDs []string
+	DeptIDs []int64
+}
+
+// DirectoryReader reads single directory entries, for incremental updates.
+type DirectoryReader interface {
+	User(ctx context.Context, userID string) (*DirectoryUser, error)
+	Department(ctx context.Context, deptID int64) (*DirectoryDepartment, error)
+}

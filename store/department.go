@@ -6,6 +6,7 @@ import (
 
 	"github.com/dingerp/erpd/domain"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 type departmentRow struct {
@@ -132,4 +133,24 @@ func (s UserStore) IDsInDepartments(q Q, depts []int64) ([]int64, error) {
 	var ids []int64
 	err := q.DB().Model(&userRow{}).Where("department_id IN ?", depts).Pluck("id", &ids).Error
 	return ids, translate(err)
+}
+
+type processedEvent struct {
+	ID          string `gorm:"primaryKey"`
+	Type        string
+	ProcessedAt time.Time
+}
+
+func (processedEvent) TableName() string { return "processed_events" }
+
+// FirstDelivery records an event id in tx and reports whether this is its
+// first delivery; a redelivered or duplicated event returns false. The row
+// commits or rolls back with the event's effects, so an event whose handling
+// failed is applied when it comes again.
+func (tx *Tx) FirstDelivery(id, typ string) (bool, error) {
+	res := tx.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&processedEvent{ID: id, Type: typ, ProcessedAt: tx.Now})
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }

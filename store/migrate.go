@@ -496,6 +496,14 @@ type m6User struct {
 
 func (m6User) TableName() string { return "users" }
 
+type m7ProcessedEvent struct {
+	ID          string    `gorm:"primaryKey;size:128"`
+	Type        string    `gorm:"size:64;not null"`
+	ProcessedAt time.Time `gorm:"not null;index"`
+}
+
+func (m7ProcessedEvent) TableName() string { return "processed_events" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -570,6 +578,13 @@ var Migrations = []*gormigrate.Migration{
 				}
 			}
 			return nil
+		},
+	},
+	{
+		// Events from DingTalk may arrive more than once; each is applied once.
+		ID: "202611230007_processed_events",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m7ProcessedEvent{})
 		},
 	},
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/dingerp/erpd/app/httpapi"
 	"github.com/dingerp/erpd/config"
 	"github.com/dingerp/erpd/dingtalk"
+	"github.com/dingerp/erpd/dingtalk/sandbox"
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/cache"
@@ -65,7 +66,10 @@ type Main struct {
 
 	ln      net.Listener
 	http    *http.Server
+	stream  *dingtalk.Stream
 	sandbox *http.Server
+	// Sandbox is the demo's in-process DingTalk stand-in.
+	Sandbox *sandbox.Sandbox
 	// SandboxURL is the in-process DingTalk sandbox of the demo.
 	SandboxURL string
 	closeRed   func() error
@@ -259,6 +263,11 @@ func (m *Main) Run(ctx context.Context) error {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
 	go m.workers(wctx)
+	if m.Config.DingTalk.Enabled {
+		m.stream = dingtalk.NewStream(dingtalk.StreamConfig{AppKey: m.Config.DingTalk.AppKey, AppSecret: m.Config.DingTalk.AppSecret,
+			APIHost: m.Config.DingTalk.APIHost, Logger: m.Log}, m.App.HandleDirectoryEvent)
+		go m.connectStream(wctx)
+	}
 	m.Log.Info("erpd ready", "addr", m.URL(), "driver", m.Config.Database.Driver, "cache", cacheKind(m.Config),
 		"startup_ms", time.Since(start).Milliseconds())
 	if m.Demo {
@@ -313,6 +322,27 @@ func (m *Main) workers(ctx context.Context) {
 	}
 }
 
+// connectStream opens the DingTalk stream, retrying until it succeeds: the
+// SDK reconnects by itself only once it has connected, and DingTalk being
+// unreachable at start must not keep erpd from serving.
+func (m *Main) connectStream(ctx context.Context) {
+	wait := time.Second
+	for {
+		err := m.stream.Start(ctx)
+		if err == nil {
+			m.Log.Info("dingtalk stream connected")
+			return
+		}
+		m.Log.Warn("dingtalk stream", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
 // URL is the base URL the server listens on.
 func (m *Main) URL() string {
 	if m.ln == nil {
@@ -343,6 +373,9 @@ func (m *Main) Close() error {
 	if m.cancel != nil {
 		m.cancel()
 		<-m.done
+	}
+	if m.stream != nil {
+		m.stream.Close()
 	}
 	if m.closeRed != nil {
 		errs = append(errs, m.closeRed())

@@ -11,7 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/dingerp/erpd/dingtalk/sandbox"
+	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
 )
@@ -154,6 +157,33 @@ func TestDemoData(t *testing.T) {
 	if resp.StatusCode != 200 || sess.User.Username != "caigou" || sess.Token == "" {
 		t.Fatalf("免登: %d %s", resp.StatusCode, raw)
 	}
+
+	// Contact events over the stream: someone joins in DingTalk and is an
+	// ERP user moments later; someone leaves and is disabled.
+	m.Sandbox.PutUser(sandbox.User{UserID: "ding_newhire", Name: "新员工", DeptIDs: []int64{3}, Active: true})
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor("the stream connection", func() bool { return m.Sandbox.Connections() == 1 })
+	if _, err := m.Sandbox.PushEvent("user_add_org", map[string]any{"timeStamp": "1", "userId": []string{"ding_newhire"}}); err != nil {
+		t.Fatal(err)
+	}
+	q := m.Store.Read(context.Background())
+	waitFor("the new hire", func() bool { _, err := store.Users.ByDingTalkUserID(q, "ding_newhire"); return err == nil })
+	if _, err := m.Sandbox.PushEvent("user_leave_org", map[string]any{"timeStamp": "2", "userId": []string{"ding_xiaoshou"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the leaver disabled", func() bool {
+		u, err := store.Users.ByDingTalkUserID(q, "ding_xiaoshou")
+		return err == nil && u.Status == domain.UserDisabled
+	})
 }
 
 func TestConfigErrorsNameTheKey(t *testing.T) {

@@ -40,6 +40,7 @@ func (m *Main) startSandbox() (string, error) {
 		Users: demoStaff,
 	}
 	sb := sandbox.New(sandbox.Options{AppKey: DemoAppKey, AppSecret: DemoAppSecret, QPSLimit: 20, Org: org})
+	m.Sandbox = sb
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
