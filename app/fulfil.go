@@ -130,26 +130,15 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 			}
 			ol.ReceivedQty = ol.ReceivedQty.Add(ml.Qty)
 		}
-		d.Sum()
-		if d.Number, err = tx.NextNumber(d.Type); err != nil {
-			return err
-		}
-		if err := tx.CreateStockDoc(d); err != nil {
-			return err
-		}
-		balances, err := tx.LockBalances(keys, expiry)
+		p, err := openStockDoc(tx, d, keys, expiry, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i, l := range d.Lines {
 			p.SetExpiry(keys[i], l.Expiry)
 			p.In(keys[i], l.ID, l.Qty, l.CostAmount)
 		}
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		return a.advanceOrder(ctx, tx, o, d)
@@ -232,18 +221,10 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 			ol := orderLine(o, d.Lines[i].OrderLineID)
 			d.Lines[i].PriceLine(ol.NetUnitPrice(), ol.TaxRate)
 		}
-		d.Sum()
-		if d.Number, err = tx.NextNumber(d.Type); err != nil {
-			return err
-		}
-		if err := tx.CreateStockDoc(d); err != nil {
-			return err
-		}
-		balances, err := tx.LockBalances(keys, nil)
+		p, err := openStockDoc(tx, d, keys, nil, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i := range d.Lines {
 			l := &d.Lines[i]
 			// The reservation this line consumes becomes the quantity it
@@ -256,10 +237,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 			l.CostAmount, l.UnitCost = cost, domain.RoundCost(cost.Div(l.Qty))
 		}
 		d.Sum()
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		if err := tx.SetStockDocCosts(d); err != nil {
@@ -343,18 +321,10 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err != nil {
 			return err
 		}
-		d.Sum()
-		if d.Number, err = tx.NextNumber(returnType); err != nil {
-			return err
-		}
-		if err := tx.CreateStockDoc(d); err != nil {
-			return err
-		}
-		balances, err := tx.LockBalances(keys, nil)
+		p, err := openStockDoc(tx, d, keys, nil, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i, l := range d.Lines {
 			if returnType == domain.DocPurchaseReturn {
 				if err := p.OutAt(keys[i], l.ID, l.Qty, l.CostAmount, fmt.Sprintf("lines[%d].qty", i)); err != nil {
@@ -364,10 +334,7 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 				p.In(keys[i], l.ID, l.Qty, l.CostAmount)
 			}
 		}
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {

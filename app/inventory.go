@@ -144,19 +144,15 @@ func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening
 		if err := tx.CreateOpening(o); err != nil {
 			return err
 		}
-		balances, err := tx.LockBalances(keys, expiry)
+		p, err := startPosting(tx, domain.DocRef{Type: domain.DocOpening, ID: o.ID, Number: o.Number}, keys, expiry, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: domain.DocOpening, ID: o.ID, Number: o.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i, l := range o.Lines {
 			p.SetExpiry(keys[i], l.Expiry)
 			p.In(keys[i], l.ID, l.Qty, l.Amount)
 		}
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "post", domain.DocOpening, o.ID, nil, o)
@@ -299,11 +295,10 @@ func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.
 			keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
 				domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
 		}
-		balances, err := tx.LockBalances(keys, nil)
+		p, err := startPosting(tx, domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, keys, nil, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i := range t.Lines {
 			l := &t.Lines[i]
 			from, to := keys[2*i], keys[2*i+1]
@@ -316,10 +311,7 @@ func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.
 			l.Amount = amount
 			l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
 		}
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		old := t.Version
@@ -519,11 +511,10 @@ func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain
 		for i, l := range s.Lines {
 			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: s.WarehouseID, Batch: l.Batch}
 		}
-		balances, err := tx.LockBalances(keys, nil)
+		p, err := startPosting(tx, domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, keys, nil, r, actor.ID)
 		if err != nil {
 			return err
 		}
-		p := domain.NewPosting(domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, tx.Now, actor.ID, balances, r.whs, r.prods)
 		for i := range s.Lines {
 			l := &s.Lines[i]
 			b := p.Balance(keys[i])
@@ -547,10 +538,7 @@ func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain
 				l.UnitCost = domain.RoundCost(l.Amount.Div(l.DiffQty))
 			}
 		}
-		if err := tx.WritePosting(p); err != nil {
-			return err
-		}
-		if err := reorderAfter(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
 			return err
 		}
 		old := s.Version

@@ -216,7 +216,7 @@ func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, e
 	if ok, err := a.canSee(ctx, q, o.CreatedBy); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, domain.NotFound(orderName(typ), id) // nothing of it, not even its number
+		return nil, domain.NotFound(domain.DocName(typ), id) // nothing of it, not even its number
 	}
 	hist, err := store.ApprovalHistory(q, typ, id)
 	if err != nil {
@@ -359,11 +359,10 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 		}
 		keys = append(keys, candidates[l.ProductID]...)
 	}
-	balances, err := tx.LockBalances(keys, nil)
+	p, err := startPosting(tx, domain.DocRef{Type: o.Type, ID: o.ID, Number: o.Number}, keys, nil, r, by)
 	if err != nil {
 		return err
 	}
-	p := domain.NewPosting(domain.DocRef{Type: o.Type, ID: o.ID, Number: o.Number}, tx.Now, by, balances, r.whs, r.prods)
 	var rs []store.Reservation
 	for i, l := range o.Lines {
 		need := l.OpenQty(o.Type)
@@ -391,10 +390,7 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 				r.prods[l.ProductID].SKU, r.whs[o.WarehouseID].Name, need.String())
 		}
 	}
-	if err := tx.WritePosting(p); err != nil {
-		return err
-	}
-	if err := reorderAfter(tx, p, r.prods, by); err != nil {
+	if err := finishPosting(tx, p, r.prods, by); err != nil {
 		return err
 	}
 	return tx.SaveReservations(rs)
@@ -487,16 +483,9 @@ func (a *App) scopedOrder(ctx context.Context, tx *store.Tx, typ string, id int6
 	if ok, err := a.canSee(ctx, tx, o.CreatedBy); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, domain.NotFound(orderName(typ), id) // nothing of it, not even its number
+		return nil, domain.NotFound(domain.DocName(typ), id) // nothing of it, not even its number
 	}
 	return o, nil
-}
-
-func orderName(typ string) string {
-	if typ == domain.DocPurchaseOrder {
-		return "采购订单"
-	}
-	return "销售订单"
 }
 
 // changeOrder runs fn on an order the actor may write, locked in one

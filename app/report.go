@@ -40,7 +40,6 @@ type ReportParams struct {
 	PartnerID   int64
 	GroupBy     string
 	Days        int
-	Export      bool // every row (up to MaxExportRows), for CSV and XLSX
 }
 
 // MaxExportRows bounds one export; a larger one is refused with advice to
@@ -126,11 +125,6 @@ var reports = map[string]reportDef{
 	},
 }
 
-// ReportNames lists the reports, for the transport and the OpenAPI document.
-func ReportNames() []string {
-	return []string{"inventory-balance", "stock-ledger", "purchase-summary", "sales-detail", "gross-profit", "slow-moving"}
-}
-
 // Report runs a named report.
 func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report, error) {
 	def, ok := reports[name]
@@ -140,7 +134,6 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if _, err := require(ctx, def.perm); err != nil {
 		return nil, err
 	}
-	rp.ListParams.Export = rp.Export
 	p, err := rp.page(def.sortable)
 	if err != nil {
 		return nil, err

@@ -157,14 +157,3 @@ func ErrorKind(err error) Kind {
 	}
 	return KindInternal
 }
-
-// ErrorCode returns the stable code of err, or "internal".
-func ErrorCode(err error) string {
-	if e := AsError(err); e != nil {
-		return e.Code
-	}
-	if err == nil {
-		return ""
-	}
-	return CodeInternal
-}

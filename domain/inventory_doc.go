@@ -227,6 +227,21 @@ func NumberPrefix(docType string) string {
 	panic("no number prefix for " + docType)
 }
 
+var docNames = map[string]string{
+	DocOpening: "期初单", DocTransfer: "调拨单", DocStocktake: "盘点单", DocRequisition: "请购单",
+	DocPurchaseOrder: "采购订单", DocSalesOrder: "销售订单", DocPurchaseReceipt: "采购入库单",
+	DocPurchaseReturn: "采购退货单", DocSalesShipment: "销售出库单", DocSalesReturn: "销售退货单",
+}
+
+// DocName is a document type's name for people (采购订单…); the one place
+// these names are written.
+func DocName(docType string) string {
+	if n, ok := docNames[docType]; ok {
+		return n
+	}
+	return "单据"
+}
+
 // FormatNumber builds a human document number from prefix, day and sequence.
 func FormatNumber(prefix string, day time.Time, seq int64) string {
 	return fmt.Sprintf("%s%s-%04d", prefix, day.In(Shanghai).Format("20060102"), seq)

@@ -168,12 +168,7 @@ func (o *Order) Validate() error {
 }
 
 // Label is the order's name for messages: 采购订单 PO20261123-0001.
-func (o Order) Label() string {
-	if o.Type == DocPurchaseOrder {
-		return "采购订单 " + o.Number
-	}
-	return "销售订单 " + o.Number
-}
+func (o Order) Label() string { return DocName(o.Type) + " " + o.Number }
 
 func (o Order) stateError(action string) error {
 	return ErrInvalidState.WithMessage("%s 状态为 %s，不能%s", o.Label(), StatusName(o.Status), action)

@@ -117,14 +117,11 @@ func (f DocFilter) apply(db *gorm.DB, whCols ...string) *gorm.DB {
 	return db
 }
 
-// GetOpening loads an opening document with its lines.
-func (tx *Tx) GetOpening(id int64) (*domain.Opening, error) { return getOpening(tx, id) }
-
 func getOpening(q Q, id int64) (*domain.Opening, error) {
 	var r openingRow
 	if err := q.DB().Where("id = ?", id).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound("期初单", id)
+			return nil, domain.NotFound(domain.DocName(domain.DocOpening), id)
 		}
 		return nil, translate(err)
 	}
@@ -220,7 +217,7 @@ func GetTransfer(q Q, id int64, lock bool) (*domain.Transfer, error) {
 	var r transferRow
 	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound("调拨单", id)
+			return nil, domain.NotFound(domain.DocName(domain.DocTransfer), id)
 		}
 		return nil, translate(err)
 	}
@@ -327,7 +324,7 @@ func GetStocktake(q Q, id int64, lock bool) (*domain.Stocktake, error) {
 	var r stocktakeRow
 	if err := db.Where("id = ?", id).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound("盘点单", id)
+			return nil, domain.NotFound(domain.DocName(domain.DocStocktake), id)
 		}
 		return nil, translate(err)
 	}

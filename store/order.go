@@ -130,11 +130,7 @@ func GetOrder(q Q, typ string, id int64, lock bool) (*domain.Order, error) {
 	var r orderRow
 	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
-			what := "销售订单"
-			if typ == domain.DocPurchaseOrder {
-				what = "采购订单"
-			}
-			return nil, domain.NotFound(what, id)
+			return nil, domain.NotFound(domain.DocName(typ), id)
 		}
 		return nil, translate(err)
 	}
@@ -309,7 +305,7 @@ func GetStockDoc(q Q, typ string, id int64, lock bool) (*domain.StockDoc, error)
 	var r stockDocRow
 	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound(docName(typ), id)
+			return nil, domain.NotFound(domain.DocName(typ), id)
 		}
 		return nil, translate(err)
 	}
@@ -322,20 +318,6 @@ func GetStockDoc(q Q, typ string, id int64, lock bool) (*domain.StockDoc, error)
 		d.Lines = append(d.Lines, l.StockDocLine)
 	}
 	return &d, nil
-}
-
-func docName(typ string) string {
-	switch typ {
-	case domain.DocPurchaseReceipt:
-		return "采购入库单"
-	case domain.DocPurchaseReturn:
-		return "采购退货单"
-	case domain.DocSalesShipment:
-		return "销售出库单"
-	case domain.DocSalesReturn:
-		return "销售退货单"
-	}
-	return "单据"
 }
 
 // StockDocFilter narrows lists of receipts, shipments and returns.

@@ -28,7 +28,8 @@ func (s *Server) report(c *gin.Context) {
 		writeError(c, domain.Invalid("format", "格式只能是 json、csv 或 xlsx"))
 		return
 	}
-	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by"), Export: format != "json"}
+	lp.Export = format != "json" // every row, for CSV and XLSX
+	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by")}
 	for name, dst := range map[string]*int64{"warehouse_id": &rp.WarehouseID, "category_id": &rp.CategoryID,
 		"product_id": &rp.ProductID, "partner_id": &rp.PartnerID} {
 		if *dst, err = queryID(c, name); err != nil {

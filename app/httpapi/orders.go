@@ -29,7 +29,7 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 			writeError(c, err)
 			return
 		}
-		listOrExport(c, lp, orderTitles[typ], orderExportCols, func(lp app.ListParams) (any, error) {
+		listOrExport(c, lp, domain.DocName(typ), orderExportCols, func(lp app.ListParams) (any, error) {
 			return a.ListOrders(c.Request.Context(), typ, f, lp)
 		})
 	})
@@ -67,10 +67,6 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 		respond(c, http.StatusOK)(a.CloseOrder(c.Request.Context(), typ, id))
 	}))
 }
-
-var orderTitles = map[string]string{domain.DocPurchaseOrder: "采购订单", domain.DocSalesOrder: "销售订单",
-	domain.DocPurchaseReceipt: "采购入库单", domain.DocPurchaseReturn: "采购退货单",
-	domain.DocSalesShipment: "销售出库单", domain.DocSalesReturn: "销售退货单"}
 
 // queryDates reads from/to as business dates (inclusive), validated.
 func queryDates(c *gin.Context) (from, to string, err error) {
@@ -149,7 +145,7 @@ func stockDocRoutes(g *gin.RouterGroup, path, typ string, a *app.App, post func(
 			writeError(c, err)
 			return
 		}
-		listOrExport(c, lp, orderTitles[typ], stockDocExportCols, func(lp app.ListParams) (any, error) {
+		listOrExport(c, lp, domain.DocName(typ), stockDocExportCols, func(lp app.ListParams) (any, error) {
 			return a.ListStockDocs(c.Request.Context(), typ, f, lp)
 		})
 	})

@@ -141,9 +141,6 @@ func New(a *app.App, log *slog.Logger) *Server {
 // Handler is the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.engine }
 
-// Routes lists every registered method and path, for the route coverage test.
-func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
-
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()

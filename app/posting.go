@@ -1,0 +1,39 @@
+package app
+
+import (
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+)
+
+// startPosting locks the balances a document moves (in key order) and starts
+// its posting over them.
+func startPosting(tx *store.Tx, doc domain.DocRef, keys []domain.BalanceKey, expiry map[domain.BalanceKey]string, r *refs, by int64) (*domain.Posting, error) {
+	balances, err := tx.LockBalances(keys, expiry)
+	if err != nil {
+		return nil, err
+	}
+	return domain.NewPosting(doc, tx.Now, by, balances, r.whs, r.prods), nil
+}
+
+// openStockDoc numbers and inserts a receipt, shipment or return (its lines
+// get their ids) and starts its posting.
+func openStockDoc(tx *store.Tx, d *domain.StockDoc, keys []domain.BalanceKey, expiry map[domain.BalanceKey]string, r *refs, by int64) (*domain.Posting, error) {
+	d.Sum()
+	var err error
+	if d.Number, err = tx.NextNumber(d.Type); err != nil {
+		return nil, err
+	}
+	if err := tx.CreateStockDoc(d); err != nil {
+		return nil, err
+	}
+	return startPosting(tx, domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, keys, expiry, r, by)
+}
+
+// finishPosting writes a posting and checks the reorder points of what it
+// touched. Every posting ends here, so none forgets the reorder check.
+func finishPosting(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Product, by int64) error {
+	if err := tx.WritePosting(p); err != nil {
+		return err
+	}
+	return reorderAfter(tx, p, prods, by)
+}
