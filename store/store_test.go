@@ -267,5 +267,13 @@ func TestIdempotencyClaim(t *testing.T) {
 		if !claimed || !claimed2 {
 			t.Fatal("an expired key must be claimable again")
 		}
+		// The hourly purge removes expired keys and keeps live ones.
+		s.IdemClaim(ctx, "k3", "h", -1)
+		if n, err := s.IdemPurge(ctx); err != nil || n != 1 {
+			t.Fatalf("purged %d (%v), want the one expired key", n, err)
+		}
+		if rec, claimed, _ := s.IdemClaim(ctx, "k1", "h1", 24*3600e9); claimed || rec.State != store.IdemDone {
+			t.Fatal("the purge removed a live key")
+		}
 	})
 }
