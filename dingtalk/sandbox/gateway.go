@@ -61,6 +61,26 @@ type gateway struct {
 	acks      map[string]Ack
 	ackCond   *sync.Cond
 	redeliver time.Duration
+	log       []Pushed
+}
+
+// Pushed is a frame the gateway pushed, for tests and the inspector.
+type Pushed struct {
+	MessageID string    `json:"message_id"`
+	Type      string    `json:"type"` // EVENT, CALLBACK
+	Topic     string    `json:"topic"`
+	EventType string    `json:"event_type,omitempty"`
+	EventID   string    `json:"event_id,omitempty"`
+	Data      string    `json:"data"`
+	At        time.Time `json:"at"`
+}
+
+// PushedFrames returns every frame pushed so far (redeliveries not
+// repeated).
+func (s *Sandbox) PushedFrames() []Pushed {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return append([]Pushed(nil), s.gw.log...)
 }
 
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
@@ -75,6 +95,7 @@ func (s *Sandbox) initGateway() {
 	s.mux.HandleFunc("POST /v1.0/gateway/connections/open", s.openConnection)
 	s.mux.HandleFunc("GET /connect", s.connect)
 	s.mux.HandleFunc("POST /sandbox/gateway/down", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(true); w.WriteHeader(204) })
+	s.mux.HandleFunc("GET /sandbox/events", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.PushedFrames()) })
 	s.mux.HandleFunc("POST /sandbox/gateway/up", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(false); w.WriteHeader(204) })
 }
 
@@ -197,6 +218,7 @@ func (s *Sandbox) push(typ, topic string, headers map[string]string, data any) (
 	f := frame{SpecVersion: "1.0", Type: typ, Time: now.UnixMilli(), Headers: h, Data: string(raw)}
 	g := s.gw
 	g.mu.Lock()
+	g.log = append(g.log, Pushed{MessageID: id, Type: typ, Topic: topic, EventType: h["eventType"], EventID: h["eventId"], Data: string(raw), At: now})
 	var conns []*streamConn
 	for c := range g.conns {
 		conns = append(conns, c)
@@ -219,7 +241,12 @@ func (s *Sandbox) push(typ, topic string, headers map[string]string, data any) (
 // DingTalk's gateway does: topic "*", the event metadata in headers. It is
 // pushed again until acked.
 func (s *Sandbox) PushEvent(eventType string, data any) (string, error) {
-	eventID := randomHex(12)
+	return s.PushEventID(randomHex(12), eventType, data)
+}
+
+// PushEventID pushes an event with a given event id: DingTalk may deliver
+// the same event twice, and a test can too.
+func (s *Sandbox) PushEventID(eventID, eventType string, data any) (string, error) {
 	ms := strconv.FormatInt(s.opts.Now().UnixMilli(), 10)
 	return s.push("EVENT", "*", map[string]string{"eventType": eventType, "eventId": eventID, "eventBornTime": ms,
 		"eventCorpId": "dingsandboxcorp", "eventUnifiedAppId": s.opts.AppKey}, data)

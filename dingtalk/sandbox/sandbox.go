@@ -27,6 +27,19 @@ type Options struct {
 	TokenTTL time.Duration
 	Org      Org
 	Now      func() time.Time
+	// AgentID and RobotCode are the app's; when set, calls naming another
+	// are refused as DingTalk would.
+	AgentID   int64
+	RobotCode string
+	// ProcessCodes are the OA process templates that exist; empty accepts
+	// any code starting with "PROC-".
+	ProcessCodes []string
+	// RevokeDelay is how soon after its start an instance may be revoked
+	// (DingTalk: 15 s); 0 allows it at once.
+	RevokeDelay time.Duration
+	// BaseURL is where the sandbox is reached (session webhooks point
+	// there); empty learns it from the first request.
+	BaseURL string
 	// Redeliver is how long an unacked event waits before it is pushed
 	// again (DingTalk: about a minute).
 	Redeliver time.Duration
@@ -34,26 +47,26 @@ type Options struct {
 
 // Department is a department of the sandbox org.
 type Department struct {
-	ID       int64
-	Name     string
-	ParentID int64
-	Managers []string
+	ID       int64    `json:"id"`
+	Name     string   `json:"name"`
+	ParentID int64    `json:"parent_id"`
+	Managers []string `json:"managers"`
 }
 
 // User is a user of the sandbox org. Leads lists the departments the user
 // leads (leader_in_dept).
 type User struct {
-	UserID    string
-	UnionID   string
-	Name      string
-	Title     string
-	JobNumber string
-	Mobile    string
-	Email     string
-	DeptIDs   []int64
-	Leads     []int64
-	Active    bool
-	Admin     bool
+	UserID    string  `json:"userid"`
+	UnionID   string  `json:"unionid"`
+	Name      string  `json:"name"`
+	Title     string  `json:"title"`
+	JobNumber string  `json:"job_number"`
+	Mobile    string  `json:"mobile"`
+	Email     string  `json:"email"`
+	DeptIDs   []int64 `json:"dept_ids"`
+	Leads     []int64 `json:"leads"`
+	Active    bool    `json:"active"`
+	Admin     bool    `json:"admin"`
 }
 
 // Org is the organisation the sandbox serves. Department 1 is the root.
@@ -89,6 +102,14 @@ type Sandbox struct {
 	calls    []Call
 	mux      *http.ServeMux
 	gw       *gateway
+	down     bool
+	baseURL  string
+
+	instances map[string]*Instance
+	messages  []Message
+	sessions  map[string]*session
+	cards     map[string]*CardInstance
+	cardOrder []string
 }
 
 // New returns a sandbox over opts.Org.
@@ -99,7 +120,8 @@ func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Sandbox{opts: opts, depts: map[int64]*Department{}, users: map[string]*User{}, codes: map[string]authCode{}, window: map[string]int{}}
+	s := &Sandbox{opts: opts, depts: map[int64]*Department{}, users: map[string]*User{}, codes: map[string]authCode{}, window: map[string]int{},
+		instances: map[string]*Instance{}, sessions: map[string]*session{}, cards: map[string]*CardInstance{}, baseURL: opts.BaseURL}
 	s.depts[1] = &Department{ID: 1, Name: "根部门"}
 	for i := range opts.Org.Departments {
 		d := opts.Org.Departments[i]
@@ -120,6 +142,9 @@ func New(opts Options) *Sandbox {
 	s.mux.HandleFunc("POST /sandbox/auth-codes", s.issueCode)
 	s.mux.HandleFunc("GET /sandbox/calls", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.Calls()) })
 	s.initGateway()
+	s.initWorkflow()
+	s.initMessaging()
+	s.initInspector()
 	return s
 }
 
@@ -129,7 +154,16 @@ func (s *Sandbox) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, At: s.opts.Now()})
+		if s.baseURL == "" {
+			s.baseURL = "http://" + r.Host
+		}
+		down := s.down
 		s.mu.Unlock()
+		if down && !strings.HasPrefix(r.URL.Path, "/sandbox") {
+			// An outage: DingTalk's front door answers 503 to everything.
+			apiError(w, http.StatusServiceUnavailable, "ServiceUnavailable", "DingTalk is unavailable (sandbox outage)")
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 	})
 }
@@ -296,7 +330,15 @@ func (s *Sandbox) oapi(h func(body map[string]any) (any, int, string)) http.Hand
 			oapiError(w, code, msg)
 			return
 		}
-		writeJSON(w, 200, map[string]any{"errcode": 0, "errmsg": "ok", "result": result, "request_id": randomHex(8)})
+		env := map[string]any{"errcode": 0, "errmsg": "ok", "request_id": randomHex(8)}
+		if top, ok := result.(topLevel); ok {
+			for k, v := range top {
+				env[k] = v
+			}
+		} else {
+			env["result"] = result
+		}
+		writeJSON(w, 200, env)
 	}
 }
 
@@ -500,4 +542,19 @@ func (s *Sandbox) User(userID string) (User, bool) {
 		return User{}, false
 	}
 	return *u, true
+}
+
+// SetRevokeDelay changes how soon an instance may be revoked.
+func (s *Sandbox) SetRevokeDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.RevokeDelay = d
+}
+
+// SetRedeliver changes how long an unacked event waits before it is pushed
+// again.
+func (s *Sandbox) SetRedeliver(d time.Duration) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	s.gw.redeliver = d
 }
