@@ -16,17 +16,33 @@ import (
 
 // App is the set of use cases over one store and cache.
 type App struct {
-	store    *store.Store
-	cache    domain.Cache
-	log      *slog.Logger
-	auth     AuthConfig
-	throttle Throttle
-	catalog  *Catalog
-	rules    *Master[domain.ApprovalRule, ApprovalRuleInput]
-	// approvals delivers approval requests (local inbox or DingTalk OA).
-	approvals    domain.ApprovalGateway
+	store        *store.Store
+	cache        domain.Cache
+	log          *slog.Logger
+	auth         AuthConfig
+	throttle     Throttle
+	catalog      *Catalog
+	rules        *Master[domain.ApprovalRule, ApprovalRuleInput]
 	creditPolicy string
 	directory    domain.Directory
+	dt           DingTalk
+	outboxKick   chan struct{}
+}
+
+// DingTalk is what the use cases reach DingTalk through; the zero value
+// means DingTalk is not used (approvals stay in the ERP inbox).
+type DingTalk struct {
+	// Workflow runs OA approvals; ProcessCodes maps a document type
+	// (purchase_order, sales_order) to its OA process template.
+	Workflow     domain.Workflow
+	ProcessCodes map[string]string
+	// Messenger sends work notifications and cards; CardTemplates holds
+	// the card template ids ("approval", "low_stock").
+	Messenger     domain.Messenger
+	CardTemplates map[string]string
+	// RetryBase and RetryMax bound the outbox's backoff (1 s and 5 min
+	// when zero).
+	RetryBase, RetryMax time.Duration
 }
 
 // Options configure the use cases.
@@ -36,8 +52,8 @@ type Options struct {
 	Logger   *slog.Logger
 	Auth     AuthConfig
 	Throttle Throttle
-	// Approvals is the approval gateway; nil means the local inbox.
-	Approvals domain.ApprovalGateway
+	// DingTalk connects approvals, notifications and cards to DingTalk.
+	DingTalk DingTalk
 	// CreditPolicy is CreditRefuse (default) or CreditApproval.
 	CreditPolicy string
 	// Directory resolves DingTalk 免登 codes; nil disables DingTalk login.
@@ -52,14 +68,17 @@ func New(o Options) *App {
 	if o.Throttle.MaxFailures == 0 {
 		o.Throttle = DefaultThrottle
 	}
-	if o.Approvals == nil {
-		o.Approvals = LocalApprovals{}
+	if o.DingTalk.RetryBase <= 0 {
+		o.DingTalk.RetryBase = time.Second
+	}
+	if o.DingTalk.RetryMax <= 0 {
+		o.DingTalk.RetryMax = 5 * time.Minute
 	}
 	if o.CreditPolicy == "" {
 		o.CreditPolicy = CreditRefuse
 	}
 	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
-		approvals: o.Approvals, creditPolicy: o.CreditPolicy, directory: o.Directory}
+		creditPolicy: o.CreditPolicy, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1)}
 	a.catalog = a.newCatalog()
 	a.rules = a.newApprovalRules()
 	return a

@@ -44,42 +44,59 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		if ap.Status != domain.ApprovalPending {
 			return domain.ErrInvalidState.WithMessage("审批 %s 已是 %s 状态", ap.DocNumber, ap.Status)
 		}
+		if ap.Channel == ChannelDingTalk {
+			return domain.ErrInvalidState.WithMessage("审批 %s 在钉钉审批中进行，请在钉钉中处理", ap.DocNumber)
+		}
 		if !ap.CanDecide(*actor) {
 			return domain.ErrForbidden.WithMessage("该审批需由 %s 审批，且不能审批自己提交的单据", ap.Role)
 		}
-		if o.Status != domain.OrderPending {
-			return domain.ErrInvalidState.WithMessage("%s 不在待审批状态", o.Label())
-		}
-		old := o.Version
-		o.Version++
-		if approve {
-			if err := a.approveOrder(tx, o, actor.ID, nil); err != nil {
-				return err
-			}
-			ap.Status = domain.ApprovalApproved
-		} else {
-			o.Status = domain.OrderRejected
-			ap.Status = domain.ApprovalRejected
-		}
-		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
-			return err
-		}
-		aold := ap.Version
-		ap.Version++
-		ap.DecidedBy, ap.DecidedAt, ap.Comment = &actor.ID, &tx.Now, comment
-		if err := store.SaveApproval(tx, ap, aold); err != nil {
-			return err
-		}
-		action := "approve"
-		if !approve {
-			action = "reject"
-		}
-		return audit(ctx, tx, action, ap.DocType, ap.DocID, nil, map[string]any{"approval_id": ap.ID, "comment": comment})
+		return a.decide(ctx, tx, ap, o, approve, comment, &actor.ID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return ap, nil
+}
+
+// decide applies a decision to a pending approval and its order, both
+// locked by the caller, and announces it (requester notified, cards
+// updated).
+func (a *App) decide(ctx context.Context, tx *store.Tx, ap *domain.Approval, o *domain.Order, approve bool, comment string, by *int64) error {
+	if o.Status != domain.OrderPending {
+		return domain.ErrInvalidState.WithMessage("%s 不在待审批状态", o.Label())
+	}
+	byID := int64(0)
+	if by != nil {
+		byID = *by
+	}
+	old := o.Version
+	o.Version++
+	if approve {
+		if err := a.approveOrder(tx, o, byID, nil); err != nil {
+			return err
+		}
+		ap.Status = domain.ApprovalApproved
+	} else {
+		o.Status = domain.OrderRejected
+		ap.Status = domain.ApprovalRejected
+	}
+	if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
+		return err
+	}
+	aold := ap.Version
+	ap.Version++
+	ap.DecidedBy, ap.DecidedAt, ap.Comment = by, &tx.Now, comment
+	if err := store.SaveApproval(tx, ap, aold); err != nil {
+		return err
+	}
+	action := "approve"
+	if !approve {
+		action = "reject"
+	}
+	if err := audit(ctx, tx, action, ap.DocType, ap.DocID, nil, map[string]any{"approval_id": ap.ID, "comment": comment}); err != nil {
+		return err
+	}
+	return a.approvalEnded(tx, *ap)
 }
 
 // ListApprovals is the inbox: approvals of a status routed to one of the

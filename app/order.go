@@ -37,19 +37,6 @@ const (
 	CreditApproval = "approval" // route to a manager's approval
 )
 
-// LocalApprovals is the approval gateway of the inbox: approvers decide in
-// the console or mini-app, so there is nothing to deliver.
-type LocalApprovals struct{}
-
-// Channel implements domain.ApprovalGateway.
-func (LocalApprovals) Channel() string { return "local" }
-
-// Requested implements domain.ApprovalGateway.
-func (LocalApprovals) Requested(context.Context, domain.Approval) error { return nil }
-
-// Cancelled implements domain.ApprovalGateway.
-func (LocalApprovals) Cancelled(context.Context, domain.Approval) error { return nil }
-
 func orderPerms(typ string) (read, write domain.Permission, err error) {
 	switch typ {
 	case domain.DocPurchaseOrder:
@@ -299,11 +286,11 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		} else {
 			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: role,
 				Amount: o.Total, PartnerName: refs.partner.Name, Reason: reason, RequestedBy: actor.ID,
-				Channel: a.approvals.Channel(), Version: 1}
+				Channel: a.approvalChannel(typ, actor), Version: 1}
 			if err := store.Approvals.Create(tx, &ap, "doc_id", o.Number); err != nil {
 				return err
 			}
-			if err := a.approvals.Requested(tx.Context(ctx), ap); err != nil {
+			if err := a.approvalRequested(tx, ap); err != nil {
 				return err
 			}
 			o.Status, o.ApprovalID = domain.OrderPending, &ap.ID
@@ -453,7 +440,7 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 				if err := store.SaveApproval(tx, ap, old); err != nil {
 					return err
 				}
-				if err := a.approvals.Cancelled(tx.Context(ctx), *ap); err != nil {
+				if err := a.approvalEnded(tx, *ap); err != nil {
 					return err
 				}
 			}

@@ -257,6 +257,7 @@ func reorderAfter(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Produc
 			return err
 		}
 		var req *domain.Requisition
+		var newlyLow []lowStockItem
 		for _, pid := range pids {
 			safety := prods[pid].SafetyStock
 			qty := domain.ReorderQty(avail[pid], safety)
@@ -272,7 +273,18 @@ func reorderAfter(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Produc
 					return err
 				}
 			}
+			if !req.HasProduct(pid) {
+				newlyLow = append(newlyLow, lowStockItem{ProductID: pid, SKU: prods[pid].SKU, Name: prods[pid].Name,
+					Available: avail[pid], SafetyStock: safety, Suggested: qty})
+			}
 			if err := tx.UpsertRequisitionLine(req.ID, domain.RequisitionLine{ProductID: pid, Qty: qty, Available: avail[pid], SafetyStock: safety}); err != nil {
+				return err
+			}
+		}
+		// A product that just fell below its safety stock is worth telling
+		// the purchasers about (once, not at every later move).
+		if len(newlyLow) > 0 {
+			if err := tx.Enqueue(kindLowStock, lowStockAlert{WarehouseID: wh, RequisitionID: req.ID, Items: newlyLow}); err != nil {
 				return err
 			}
 		}

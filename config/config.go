@@ -44,6 +44,30 @@ type DingTalk struct {
 	QPS       float64 `mapstructure:"qps" json:"qps"`
 	// SyncInterval is how often the org mirror is refreshed in full (0: never).
 	SyncInterval time.Duration `mapstructure:"sync_interval" json:"sync_interval"`
+	// ProcessCodes are the OA approval templates per document type; a type
+	// without one is approved in the ERP inbox (with approval cards).
+	ProcessCodes ProcessCodes `mapstructure:"process_codes" json:"process_codes"`
+	// CardTemplates are the interactive card templates; empty sends none.
+	CardTemplates CardTemplates `mapstructure:"card_templates" json:"card_templates"`
+}
+
+// ProcessCodes name a DingTalk OA process template (PROC-…) per document
+// type.
+type ProcessCodes struct {
+	PurchaseOrder string `mapstructure:"purchase_order" json:"purchase_order"`
+	SalesOrder    string `mapstructure:"sales_order" json:"sales_order"`
+}
+
+// ByDocType returns the codes keyed by document type.
+func (p ProcessCodes) ByDocType() map[string]string {
+	return map[string]string{"purchase_order": p.PurchaseOrder, "sales_order": p.SalesOrder}
+}
+
+// CardTemplates name the interactive card templates (from DingTalk's card
+// builder) erpd fills.
+type CardTemplates struct {
+	Approval string `mapstructure:"approval" json:"approval"`
+	LowStock string `mapstructure:"low_stock" json:"low_stock"`
 }
 
 // Sales configures order-to-cash rules.
@@ -122,6 +146,10 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("dingtalk.oapi_host", "https://oapi.dingtalk.com")
 	v.SetDefault("dingtalk.qps", 20)
 	v.SetDefault("dingtalk.sync_interval", "6h")
+	v.SetDefault("dingtalk.process_codes.purchase_order", "")
+	v.SetDefault("dingtalk.process_codes.sales_order", "")
+	v.SetDefault("dingtalk.card_templates.approval", "")
+	v.SetDefault("dingtalk.card_templates.low_stock", "")
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }

@@ -34,10 +34,14 @@ type Config struct {
 	OAPIHost  string // e.g. https://oapi.dingtalk.com
 	// QPS is the client-side limit per API; DingTalk allows 20 per app per
 	// API on the standard edition. Zero means 20.
-	QPS    float64
-	HTTP   *http.Client
-	Cache  domain.Cache // shares the access token between processes
-	Logger *slog.Logger
+	QPS float64
+	// AgentID is the app's agent id (work notifications, OA forms).
+	AgentID int64
+	// RobotCode is the app's robot (cards in the bot chat).
+	RobotCode string
+	HTTP      *http.Client
+	Cache     domain.Cache // shares the access token between processes
+	Logger    *slog.Logger
 }
 
 // Client calls DingTalk's OpenAPI with a cached access token, retries on
@@ -86,6 +90,13 @@ func (e *Error) Retryable() bool {
 		return true
 	}
 	return strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qps") || e.Status >= 500
+}
+
+// Permanent reports whether DingTalk refused the call for good (bad
+// parameters, unknown template or user): trying again cannot help.
+func (e *Error) Permanent() bool {
+	// Revoking within 15 s of the start is refused for now, not for good.
+	return !e.Retryable() && !e.TokenInvalid() && e.Code != "processInstanceTerminateFailed" && e.Code != "bad_response"
 }
 
 // QPSLimited reports whether a per-second call limit refused the call.
@@ -265,6 +276,11 @@ func (c *Client) call(ctx context.Context, method, host, path string, query url.
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
 		return fmt.Errorf("dingtalk %s: %w", path, err)
+	}
+	if envelope && resp.StatusCode >= 300 {
+		// oapi answers its errors with 200; anything else is the server or a
+		// proxy in front of it failing.
+		return &Error{Status: resp.StatusCode, Path: path, Code: strconv.Itoa(resp.StatusCode), Message: truncate(raw)}
 	}
 	if envelope {
 		var env struct {

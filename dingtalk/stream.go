@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/dingerp/erpd/domain"
+	"github.com/open-dingtalk/dingtalk-stream-sdk-go/card"
+	"github.com/open-dingtalk/dingtalk-stream-sdk-go/chatbot"
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/client"
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/event"
 )
@@ -20,34 +23,76 @@ type StreamConfig struct {
 	Logger    *slog.Logger
 }
 
+// BotMessage is a chat message to the app's robot.
+type BotMessage struct {
+	SenderStaffID  string
+	SenderNick     string
+	Text           string
+	SessionWebhook string
+	// ConversationType is "1" for a one-to-one chat, "2" for a group.
+	ConversationType string
+}
+
+// CardClick is a button pressed on an interactive card.
+type CardClick struct {
+	OutTrackID string
+	UserID     string
+	Action     string
+}
+
+// Handlers are what the stream delivers to. Nil handlers ignore their
+// traffic. An event handler's error acks LATER, so DingTalk pushes the
+// event again.
+type Handlers struct {
+	Directory func(context.Context, domain.DirectoryEvent) error
+	Approval  func(context.Context, domain.ApprovalEvent) error
+	// Bot answers a chat message; Reply sends the answer through the
+	// message's session webhook.
+	Bot   func(ctx context.Context, m BotMessage) (title, markdown string, err error)
+	Reply func(ctx context.Context, webhook, title, markdown string) error
+	// Card handles a click and returns the card parameters to change.
+	Card func(context.Context, CardClick) (map[string]string, error)
+}
+
 // Stream is erpd's stream connection, through the official SDK (which
-// reconnects by itself). Contact events become domain.DirectoryEvents.
+// reconnects by itself): contact and approval events, bot messages and card
+// clicks.
 type Stream struct {
 	cli *client.StreamClient
 	log *slog.Logger
+	h   Handlers
 }
 
-// NewStream prepares a connection; onDirectory handles contact events. A
-// handler error acks LATER, so DingTalk pushes the event again.
-func NewStream(cfg StreamConfig, onDirectory func(context.Context, domain.DirectoryEvent) error) *Stream {
+// NewStream prepares a connection.
+func NewStream(cfg StreamConfig, h Handlers) *Stream {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Stream{log: cfg.Logger, cli: client.NewStreamClient(
+	s := &Stream{log: cfg.Logger, h: h, cli: client.NewStreamClient(
 		client.WithAppCredential(client.NewAppCredentialConfig(cfg.AppKey, cfg.AppSecret)),
 		client.WithOpenApiHost(strings.TrimRight(cfg.APIHost, "/")), client.WithAutoReconnect(true))}
-	s.cli.RegisterAllEventRouter(event.NewDefaultEventFrameHandler(func(ctx context.Context, h *event.EventHeader, raw []byte) (event.EventProcessStatusType, error) {
-		ev, ok := directoryEvent(h.EventId, h.EventType, raw)
-		if !ok {
-			return event.EventProcessStatusKSuccess, nil // not ours: nothing to do
-		}
-		if err := onDirectory(ctx, ev); err != nil {
-			s.log.Warn("dingtalk event failed; DingTalk will push it again", "event", h.EventType, "id", h.EventId, "err", err)
-			return event.EventProcessStatusKLater, err
-		}
-		return event.EventProcessStatusKSuccess, nil
-	}).OnEventReceived)
+	s.cli.RegisterAllEventRouter(event.NewDefaultEventFrameHandler(s.onEvent).OnEventReceived)
+	if h.Bot != nil {
+		s.cli.RegisterChatBotCallbackRouter(s.onBot)
+	}
+	if h.Card != nil {
+		s.cli.RegisterCardCallbackRouter(s.onCard)
+	}
 	return s
+}
+
+func (s *Stream) onEvent(ctx context.Context, h *event.EventHeader, raw []byte) (event.EventProcessStatusType, error) {
+	var err error
+	if ev, ok := directoryEvent(h.EventId, h.EventType, raw); ok && s.h.Directory != nil {
+		err = s.h.Directory(ctx, ev)
+	} else if ev, ok := approvalEvent(h.EventId, h.EventType, raw); ok && s.h.Approval != nil {
+		err = s.h.Approval(ctx, ev)
+	}
+	if err != nil {
+		s.log.Warn("dingtalk event failed; DingTalk will push it again", "event", h.EventType, "id", h.EventId, "err", err)
+		return event.EventProcessStatusKLater, err
+	}
+	return event.EventProcessStatusKSuccess, nil
 }
 
 // directoryEvent decodes a contact event: {"userId": [...]} or
@@ -65,6 +110,64 @@ func directoryEvent(id, typ string, raw []byte) (domain.DirectoryEvent, bool) {
 	}
 	_ = json.Unmarshal(raw, &body)
 	return domain.DirectoryEvent{ID: id, Type: typ, UserIDs: body.UserID, DeptIDs: body.DeptID}, true
+}
+
+// approvalEvent decodes bpms_instance_change (times are epoch ms).
+func approvalEvent(id, typ string, raw []byte) (domain.ApprovalEvent, bool) {
+	if typ != "bpms_instance_change" {
+		return domain.ApprovalEvent{}, false
+	}
+	var body struct {
+		ProcessInstanceID string `json:"processInstanceId"`
+		ProcessCode       string `json:"processCode"`
+		Type              string `json:"type"`
+		Result            string `json:"result"`
+		CreateTime        int64  `json:"createTime"`
+		FinishTime        int64  `json:"finishTime"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil || body.ProcessInstanceID == "" {
+		return domain.ApprovalEvent{}, false
+	}
+	at := body.FinishTime
+	if at == 0 {
+		at = body.CreateTime
+	}
+	return domain.ApprovalEvent{ID: id, InstanceID: body.ProcessInstanceID, ProcessCode: body.ProcessCode, Type: body.Type,
+		Result: body.Result, At: time.UnixMilli(at).UTC()}, true
+}
+
+func (s *Stream) onBot(ctx context.Context, m *chatbot.BotCallbackDataModel) ([]byte, error) {
+	msg := BotMessage{SenderStaffID: m.SenderStaffId, SenderNick: m.SenderNick, Text: m.Text.Content,
+		SessionWebhook: m.SessionWebhook, ConversationType: m.ConversationType}
+	if m.Msgtype != "" && m.Msgtype != "text" {
+		msg.Text = "" // pictures, files, voice: answered with the help text
+	}
+	title, text, err := s.h.Bot(ctx, msg)
+	if err != nil {
+		s.log.Error("dingtalk bot", "sender", m.SenderStaffId, "err", err)
+	}
+	if title == "" && text == "" {
+		return nil, nil
+	}
+	if rerr := s.h.Reply(ctx, m.SessionWebhook, title, text); rerr != nil {
+		s.log.Warn("dingtalk bot reply failed", "sender", m.SenderStaffId, "err", rerr)
+		return nil, rerr
+	}
+	return nil, nil
+}
+
+func (s *Stream) onCard(ctx context.Context, r *card.CardRequest) (*card.CardResponse, error) {
+	action := r.GetActionString("action")
+	if action == "" && len(r.CardActionData.CardPrivateData.ActionIdList) > 0 {
+		action = r.CardActionData.CardPrivateData.ActionIdList[0]
+	}
+	params, err := s.h.Card(ctx, CardClick{OutTrackID: r.OutTrackId, UserID: r.UserId, Action: action})
+	if err != nil {
+		s.log.Error("dingtalk card callback", "card", r.OutTrackId, "user", r.UserId, "err", err)
+		params = map[string]string{"message": "系统暂时无法处理，请稍后再试"}
+	}
+	return &card.CardResponse{CardData: &card.CardDataDto{CardParamMap: params},
+		CardUpdateOptions: &card.CardUpdateOptions{UpdateCardDataByKey: true}}, nil
 }
 
 // Start opens the connection (one attempt; afterwards the SDK reconnects).

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -22,18 +23,112 @@ type Cache interface {
 	Ping(ctx context.Context) error
 }
 
-// ApprovalGateway delivers approval requests to where approvers decide: the
-// local inbox, or DingTalk OA. It is told inside the submitting transaction
-// (ctx carries it); an implementation that reaches outside the process must
-// go through an outbox written in that transaction, never call out directly,
-// so a rolled-back submit never reaches an approver.
-type ApprovalGateway interface {
-	// Channel names the gateway: "local" or "dingtalk".
-	Channel() string
-	// Requested announces a new pending approval.
-	Requested(ctx context.Context, a Approval) error
-	// Cancelled withdraws a pending approval (its document was cancelled).
-	Cancelled(ctx context.Context, a Approval) error
+// FormValue is one field of an OA approval form: Name is the label of the
+// form template's component.
+type FormValue struct {
+	Name  string
+	Value string
+}
+
+// ProcessStart asks the OA system (DingTalk 审批) to start an instance of a
+// process template for a document.
+type ProcessStart struct {
+	ProcessCode string
+	// OriginatorUserID is the requester's directory (DingTalk) user id.
+	OriginatorUserID string
+	Form             []FormValue
+}
+
+// Process instance states and results (DingTalk's words).
+const (
+	ProcessRunning    = "RUNNING"
+	ProcessCompleted  = "COMPLETED"
+	ProcessTerminated = "TERMINATED"
+	ProcessAgree      = "agree"
+	ProcessRefuse     = "refuse"
+)
+
+// ProcessRecord is one step of an instance's history.
+type ProcessRecord struct {
+	UserID string
+	Type   string // EXECUTE_TASK_NORMAL, START_PROCESS_INSTANCE, …
+	Result string // AGREE, REFUSE, NONE
+	Remark string
+	At     time.Time
+}
+
+// ProcessInstance is an OA approval instance as it stands.
+type ProcessInstance struct {
+	ID      string
+	Status  string
+	Result  string
+	Records []ProcessRecord
+}
+
+// Decider returns who decided a finished instance and their remark: the
+// last task executed.
+func (p ProcessInstance) Decider() (userID, remark string) {
+	for i := len(p.Records) - 1; i >= 0; i-- {
+		if r := p.Records[i]; r.Type == "EXECUTE_TASK_NORMAL" || r.Type == "EXECUTE_TASK_AGENT" {
+			return r.UserID, r.Remark
+		}
+	}
+	return "", ""
+}
+
+// Workflow is the OA approval system approvers use (DingTalk 审批).
+type Workflow interface {
+	// StartProcess starts an instance and returns its id.
+	StartProcess(ctx context.Context, p ProcessStart) (string, error)
+	// Process reads an instance.
+	Process(ctx context.Context, id string) (*ProcessInstance, error)
+	// TerminateProcess withdraws a running instance (its document was
+	// cancelled in the ERP).
+	TerminateProcess(ctx context.Context, id, remark string) error
+}
+
+// ApprovalEvent is a change of an OA instance, pushed as it happens
+// (bpms_instance_change). ID is the event id: it may arrive more than once.
+type ApprovalEvent struct {
+	ID          string
+	InstanceID  string
+	ProcessCode string
+	Type        string // start, finish, terminate
+	Result      string // agree, refuse (finish only)
+	At          time.Time
+}
+
+// Card is an interactive card for one directory user. OutTrackID is ours
+// and unique; Params fill the card template.
+type Card struct {
+	OutTrackID string
+	TemplateID string
+	UserID     string
+	Params     map[string]string
+}
+
+// Messenger reaches people where they work (DingTalk): work notifications
+// and interactive cards in the bot's chat.
+type Messenger interface {
+	// Notify sends a work notification (工作通知) in markdown.
+	Notify(ctx context.Context, userIDs []string, title, markdown string) error
+	// SendCard creates a card and delivers it to its user.
+	SendCard(ctx context.Context, c Card) error
+	// UpdateCard replaces the named parameters of a sent card.
+	UpdateCard(ctx context.Context, outTrackID string, params map[string]string) error
+}
+
+// ErrProcessEnded says an OA instance is no longer running (or gone), so
+// withdrawing it has nothing left to do.
+var ErrProcessEnded = errors.New("process instance no longer running")
+
+// ErrCardGone says a card to update no longer exists.
+var ErrCardGone = errors.New("card does not exist")
+
+// PermanentError is implemented by errors of a far side that refused a
+// call for good (bad parameters, unknown template): retrying cannot help.
+type PermanentError interface {
+	Permanent() bool
 }
 
 // DirectoryUser is a person as the company directory (DingTalk) knows them.

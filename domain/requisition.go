@@ -85,3 +85,13 @@ func ReorderQty(available, safety decimal.Decimal) decimal.Decimal {
 	}
 	return safety.Mul(decimal.NewFromInt(2)).Sub(available)
 }
+
+// HasProduct reports whether the requisition has a line for a product.
+func (r *Requisition) HasProduct(productID int64) bool {
+	for _, l := range r.Lines {
+		if l.ProductID == productID {
+			return true
+		}
+	}
+	return false
+}

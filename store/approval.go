@@ -50,7 +50,7 @@ func SaveApproval(tx *Tx, a *domain.Approval, oldVersion int) error {
 	a.UpdatedAt = tx.Now
 	res := tx.DB().Table("approvals").Where("id = ? AND version = ?", a.ID, oldVersion).Updates(map[string]any{
 		"status": a.Status, "decided_by": a.DecidedBy, "decided_at": a.DecidedAt, "comment": a.Comment,
-		"external_id": a.ExternalID, "version": a.Version, "updated_at": tx.Now})
+		"external_id": a.ExternalID, "channel": a.Channel, "reason": a.Reason, "version": a.Version, "updated_at": tx.Now})
 	if res.Error != nil {
 		return translate(res.Error)
 	}

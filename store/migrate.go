@@ -504,6 +504,31 @@ type m7ProcessedEvent struct {
 
 func (m7ProcessedEvent) TableName() string { return "processed_events" }
 
+type m8Outbox struct {
+	ID         int64     `gorm:"primaryKey;autoIncrement"`
+	Kind       string    `gorm:"size:32;not null"`
+	Payload    string    `gorm:"type:text;not null"`
+	Status     string    `gorm:"size:16;not null;index:idx_outbox_due,priority:1"`
+	NextAt     time.Time `gorm:"not null;index:idx_outbox_due,priority:2"`
+	LeaseUntil *time.Time
+	Attempts   int    `gorm:"not null"`
+	LastError  string `gorm:"size:500;not null"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (m8Outbox) TableName() string { return "outbox" }
+
+type m8Card struct {
+	OutTrackID string `gorm:"primaryKey;size:64"`
+	Kind       string `gorm:"size:16;not null;index:idx_card_ref,priority:1"`
+	RefID      int64  `gorm:"not null;index:idx_card_ref,priority:2"`
+	UserID     string `gorm:"size:64;not null"`
+	CreatedAt  time.Time
+}
+
+func (m8Card) TableName() string { return "dingtalk_cards" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -585,6 +610,14 @@ var Migrations = []*gormigrate.Migration{
 		ID: "202611230007_processed_events",
 		Migrate: func(db *gorm.DB) error {
 			return db.AutoMigrate(&m7ProcessedEvent{})
+		},
+	},
+	{
+		// Calls to DingTalk leave through an outbox written with the change
+		// that causes them; cards sent are remembered to update them later.
+		ID: "202611230008_outbox_and_cards",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m8Outbox{}, &m8Card{})
 		},
 	},
 }

@@ -266,3 +266,22 @@ func (tx *Tx) DropReorderLine(warehouseID, productID int64) error {
 	return translate(tx.DB().Model(&requisitionRow{}).Where("id = ?", row.ID).Updates(map[string]any{
 		"status": domain.RequisitionCancelled, "auto_open": nil, "version": gorm.Expr("version + 1"), "updated_at": tx.Now}).Error)
 }
+
+// ConfirmReorderRequisition takes the warehouse's open reorder requisition
+// out of automatic upkeep: it stays a draft for the purchaser to order, and
+// the next shortage starts a new one. Nil when there is none.
+func (tx *Tx) ConfirmReorderRequisition(warehouseID int64) (*domain.Requisition, error) {
+	var row requisitionRow
+	err := lockRow(tx.DB()).Where("warehouse_id = ? AND auto_open = ?", warehouseID, autoOpen).Take(&row).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if err := tx.DB().Model(&requisitionRow{}).Where("id = ?", row.ID).Updates(map[string]any{
+		"auto_open": nil, "version": gorm.Expr("version + 1"), "updated_at": tx.Now}).Error; err != nil {
+		return nil, translate(err)
+	}
+	return GetRequisition(tx, row.ID, false)
+}

@@ -64,10 +64,14 @@ type Main struct {
 	Cache domain.Cache
 	App   *app.App
 
-	ln      net.Listener
-	http    *http.Server
-	stream  *dingtalk.Stream
-	sandbox *http.Server
+	ln       net.Listener
+	http     *http.Server
+	stream   *dingtalk.Stream
+	dingtalk *dingtalk.Client
+	// OutboxRetryBase and OutboxRetryMax override the outbox backoff
+	// (tests make it quick).
+	OutboxRetryBase, OutboxRetryMax time.Duration
+	sandbox                         *http.Server
 	// Sandbox is the demo's in-process DingTalk stand-in.
 	Sandbox *sandbox.Sandbox
 	// SandboxURL is the in-process DingTalk sandbox of the demo.
@@ -110,8 +114,7 @@ func (m *Main) ParseFlags(args []string) error {
 			if err != nil {
 				return err
 			}
-			for k, v := range map[string]string{"ERP_DINGTALK_ENABLED": "true", "ERP_DINGTALK_APP_KEY": DemoAppKey,
-				"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url} {
+			for k, v := range demoDingTalkEnv(url) {
 				os.Setenv(k, v)
 			}
 		}
@@ -218,13 +221,19 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	var dir domain.Directory
+	var dt app.DingTalk
 	if c.DingTalk.Enabled {
-		dir = dingtalk.New(dingtalk.Config{AppKey: c.DingTalk.AppKey, AppSecret: c.DingTalk.AppSecret,
-			APIHost: c.DingTalk.APIHost, OAPIHost: c.DingTalk.OAPIHost, QPS: c.DingTalk.QPS, Cache: m.Cache, Logger: m.Log})
+		m.dingtalk = dingtalk.New(dingtalk.Config{AppKey: c.DingTalk.AppKey, AppSecret: c.DingTalk.AppSecret,
+			APIHost: c.DingTalk.APIHost, OAPIHost: c.DingTalk.OAPIHost, QPS: c.DingTalk.QPS, AgentID: c.DingTalk.AgentID,
+			RobotCode: c.DingTalk.RobotCode, Cache: m.Cache, Logger: m.Log})
+		dir = m.dingtalk
+		dt = app.DingTalk{Workflow: m.dingtalk, ProcessCodes: c.DingTalk.ProcessCodes.ByDocType(), Messenger: m.dingtalk,
+			CardTemplates: map[string]string{app.CardApproval: c.DingTalk.CardTemplates.Approval, app.CardLowStock: c.DingTalk.CardTemplates.LowStock},
+			RetryBase:     m.OutboxRetryBase, RetryMax: m.OutboxRetryMax}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
-		CreditPolicy: c.Sales.CreditPolicy, Directory: dir})
+		CreditPolicy: c.Sales.CreditPolicy, Directory: dir, DingTalk: dt})
 	return nil
 }
 
@@ -265,7 +274,18 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.workers(wctx)
 	if m.Config.DingTalk.Enabled {
 		m.stream = dingtalk.NewStream(dingtalk.StreamConfig{AppKey: m.Config.DingTalk.AppKey, AppSecret: m.Config.DingTalk.AppSecret,
-			APIHost: m.Config.DingTalk.APIHost, Logger: m.Log}, m.App.HandleDirectoryEvent)
+			APIHost: m.Config.DingTalk.APIHost, Logger: m.Log}, dingtalk.Handlers{
+			Directory: m.App.HandleDirectoryEvent,
+			Approval:  m.App.HandleApprovalEvent,
+			Bot: func(ctx context.Context, msg dingtalk.BotMessage) (string, string, error) {
+				a, err := m.App.BotReply(ctx, msg.SenderStaffID, msg.Text)
+				return a.Title, a.Text, err
+			},
+			Reply: m.dingtalk.Reply,
+			Card: func(ctx context.Context, c dingtalk.CardClick) (map[string]string, error) {
+				return m.App.HandleCardAction(ctx, app.CardAction{OutTrackID: c.OutTrackID, UserID: c.UserID, Action: c.Action})
+			},
+		})
 		go m.connectStream(wctx)
 	}
 	m.Log.Info("erpd ready", "addr", m.URL(), "driver", m.Config.Database.Driver, "cache", cacheKind(m.Config),
@@ -292,6 +312,9 @@ func (m *Main) workers(ctx context.Context) {
 	defer close(m.done)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
+	// Calls to DingTalk wait in the outbox; with DingTalk off the outbox
+	// still drains (low-stock alerts are written regardless).
+	go m.App.RunOutbox(ctx)
 	// The org mirror refreshes in full on a schedule; several erpd processes
 	// may each run it: the sync is idempotent and writes only differences.
 	var sync <-chan time.Time
@@ -313,6 +336,9 @@ func (m *Main) workers(ctx context.Context) {
 					"users_disabled", res.Users.Disabled, "directory_calls", res.DirectoryCalls)
 			}
 		case <-t.C:
+			if _, err := m.Store.PurgeOutbox(ctx, time.Now().UTC().Add(-7*24*time.Hour)); err != nil {
+				m.Log.Warn("purge outbox", "err", err)
+			}
 			if n, err := m.Store.IdemPurge(ctx); err != nil {
 				m.Log.Warn("purge idempotency keys", "err", err)
 			} else if n > 0 {

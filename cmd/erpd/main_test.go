@@ -39,8 +39,7 @@ func MustRunMain(tb testing.TB, driver string, demo bool) *Main {
 		tb.Setenv("ERP_ADMIN_PASSWORD", "")
 		// The demo points DingTalk at its sandbox through the environment;
 		// recording the variables here restores them when the test ends.
-		for _, k := range []string{"ERP_DINGTALK_ENABLED", "ERP_DINGTALK_APP_KEY", "ERP_DINGTALK_APP_SECRET",
-			"ERP_DINGTALK_API_HOST", "ERP_DINGTALK_OAPI_HOST"} {
+		for k := range demoDingTalkEnv("") {
 			tb.Setenv(k, "")
 		}
 	}

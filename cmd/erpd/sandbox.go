@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -13,7 +14,23 @@ import (
 const (
 	DemoAppKey    = "dingdemoappkey"
 	DemoAppSecret = "demo-app-secret-not-for-production"
+	DemoAgentID   = 3000001
+	DemoRobotCode = "dingdemorobot"
+	// The demo's OA process templates and card templates.
+	DemoProcessPurchase = "PROC-ERP-PURCHASE-ORDER"
+	DemoProcessSales    = "PROC-ERP-SALES-ORDER"
+	DemoCardApproval    = "erp.approval.v1"
+	DemoCardLowStock    = "erp.lowstock.v1"
 )
+
+// demoDingTalkEnv points erpd at the demo sandbox at url.
+func demoDingTalkEnv(url string) map[string]string {
+	return map[string]string{"ERP_DINGTALK_ENABLED": "true", "ERP_DINGTALK_APP_KEY": DemoAppKey,
+		"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url,
+		"ERP_DINGTALK_AGENT_ID": fmt.Sprint(DemoAgentID), "ERP_DINGTALK_ROBOT_CODE": DemoRobotCode,
+		"ERP_DINGTALK_PROCESS_CODES_PURCHASE_ORDER": DemoProcessPurchase, "ERP_DINGTALK_PROCESS_CODES_SALES_ORDER": DemoProcessSales,
+		"ERP_DINGTALK_CARD_TEMPLATES_APPROVAL": DemoCardApproval, "ERP_DINGTALK_CARD_TEMPLATES_LOW_STOCK": DemoCardLowStock}
+}
 
 // demoStaff are the demo company's DingTalk accounts; the ERP demo users
 // with the same names are linked to them.
@@ -39,7 +56,9 @@ func (m *Main) startSandbox() (string, error) {
 		},
 		Users: demoStaff,
 	}
-	sb := sandbox.New(sandbox.Options{AppKey: DemoAppKey, AppSecret: DemoAppSecret, QPSLimit: 20, Org: org})
+	sb := sandbox.New(sandbox.Options{AppKey: DemoAppKey, AppSecret: DemoAppSecret, QPSLimit: 20, Org: org,
+		AgentID: DemoAgentID, RobotCode: DemoRobotCode, ProcessCodes: []string{DemoProcessPurchase, DemoProcessSales},
+		RevokeDelay: 15 * time.Second})
 	m.Sandbox = sb
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,0 +1,708 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/dingtalk/sandbox"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
+)
+
+// The DingTalk flows end to end: erpd as production wires it, holding a
+// stream connection through the official SDK over a real websocket to a
+// sandbox that speaks DingTalk's protocol, with the demo company's data.
+
+type dtEnv struct {
+	m   *Main
+	sb  *sandbox.Sandbox
+	ctx context.Context
+}
+
+// runWithDingTalk starts a sandbox with the demo org (on a random port,
+// events redelivered quickly) and erpd pointed at it, seeds the demo
+// company, and waits for the stream connection.
+func runWithDingTalk(t *testing.T, driver string, opts sandbox.Options) *dtEnv {
+	t.Helper()
+	m0 := &Main{}
+	url, err := m0.startSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb := m0.Sandbox
+	t.Cleanup(func() { m0.sandbox.Close() })
+	sb.SetRevokeDelay(opts.RevokeDelay)
+	sb.SetRedeliver(300 * time.Millisecond)
+	env := map[string]string{
+		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026",
+		"ERP_LOG_LEVEL": "error", "ERP_DATABASE_DRIVER": driver, "ERP_DINGTALK_SYNC_INTERVAL": "0",
+	}
+	for k, v := range demoDingTalkEnv(url) {
+		env[k] = v
+	}
+	if driver == store.DriverMySQL {
+		env["ERP_DATABASE_DSN"] = storetest.DSN(t, driver).DSN
+		env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
+		env["ERP_REDIS_PREFIX"] = storetest.UniqueName("erpddt") + ":"
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	m := NewMain()
+	m.Out = &bytes.Buffer{}
+	m.OutboxRetryBase, m.OutboxRetryMax = 100*time.Millisecond, 400*time.Millisecond
+	if err := m.ParseFlags(nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := SeedDemo(ctx, m.App, m.Store); err != nil {
+		t.Fatal(err)
+	}
+	e := &dtEnv{m: m, sb: sb, ctx: ctx}
+	e.waitFor(t, "stream connection", func() bool { return sb.Connections() > 0 })
+	return e
+}
+
+// waitFor polls cond for up to 20 s.
+func (e *dtEnv) waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// as returns ctx acting as the ERP user with username.
+func (e *dtEnv) as(t *testing.T, username string) context.Context {
+	t.Helper()
+	u, err := store.Users.ByUsername(e.m.Store.Read(e.ctx), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.WithActor(e.ctx, u)
+}
+
+func (e *dtEnv) userID(t *testing.T, username string) int64 {
+	t.Helper()
+	return app.Actor(e.as(t, username)).ID
+}
+
+// product returns the id and SKU of the n-th demo product.
+func (e *dtEnv) product(t *testing.T, n int) domain.Product {
+	t.Helper()
+	l, err := e.m.App.Catalog().Products.List(e.as(t, "admin"), app.ListParams{PageSize: 50, Sort: "id"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Items[n]
+}
+
+func (e *dtEnv) partner(t *testing.T, code string) int64 {
+	t.Helper()
+	l, err := e.m.App.Catalog().Partners.List(e.as(t, "admin"), app.ListParams{PageSize: 50}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range l.Items {
+		if p.Code == code {
+			return p.ID
+		}
+	}
+	t.Fatalf("no partner %s", code)
+	return 0
+}
+
+func (e *dtEnv) warehouse(t *testing.T) int64 {
+	t.Helper()
+	l, err := e.m.App.Catalog().Warehouses.List(e.as(t, "admin"), app.ListParams{PageSize: 5, Sort: "id"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Items[0].ID
+}
+
+// submitPO creates and submits a purchase order as caigou large enough to
+// need the manager (the demo's rule: from ¥10,000).
+func (e *dtEnv) submitPO(t *testing.T, qty string) *domain.Order {
+	t.Helper()
+	ctx := e.as(t, "caigou")
+	wh := e.warehouse(t)
+	pid, sup := e.product(t, 2).ID, e.partner(t, "S001")
+	lines := []app.OrderLineInput{{ProductID: pid, Qty: decimal.RequireFromString(qty), UnitPrice: decimal.RequireFromString("2.00")}}
+	o, err := e.m.App.CreateOrder(ctx, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup, WarehouseID: &wh, Lines: &lines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err = e.m.App.SubmitOrder(ctx, domain.DocPurchaseOrder, o.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if o.Status != domain.OrderPending {
+		t.Fatalf("submitted PO is %s, want pending approval", o.Status)
+	}
+	return o
+}
+
+func (e *dtEnv) order(t *testing.T, typ string, id int64) *app.OrderView {
+	t.Helper()
+	v, err := e.m.App.GetOrder(e.as(t, "admin"), typ, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// instanceOf waits for the OA instance whose form carries number.
+func (e *dtEnv) instanceOf(t *testing.T, number string) sandbox.Instance {
+	t.Helper()
+	var found sandbox.Instance
+	e.waitFor(t, "OA instance of "+number, func() bool {
+		for _, in := range e.sb.Instances("") {
+			for _, f := range in.Form {
+				if f.Name == "单据编号" && f.Value == number {
+					found = in
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func (e *dtEnv) notices(userID, contains string) int {
+	n := 0
+	for _, m := range e.sb.Messages(userID, "work_notice") {
+		if strings.Contains(m.Title+m.Text, contains) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestOAApprovalRoundTrip(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		// Approve: PO submit → instance (originator 王采购, form summarising
+		// the order) → 陈经理 agrees in DingTalk → event → PO approved →
+		// the originator notified.
+		po := e.submitPO(t, "6000")
+		inst := e.instanceOf(t, po.Number)
+		if inst.Originator != "ding_caigou" || inst.ProcessCode != DemoProcessPurchase || inst.Status != "RUNNING" {
+			t.Fatalf("instance %+v", inst)
+		}
+		form := map[string]string{}
+		for _, f := range inst.Form {
+			form[f.Name] = f.Value
+		}
+		if form["金额"] != po.Total.StringFixed(2) || form["供应商"] == "" || !strings.Contains(form["明细"], "× 6000") {
+			t.Fatalf("form %+v, order total %s", form, po.Total)
+		}
+		if err := e.sb.Decide(inst.ID, "ding_jingli", true, "同意采购"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO approved", func() bool { return e.order(t, domain.DocPurchaseOrder, po.ID).Status == domain.OrderApproved })
+		ap := e.order(t, domain.DocPurchaseOrder, po.ID).Approvals[0]
+		if ap.Status != domain.ApprovalApproved || ap.Channel != app.ChannelDingTalk || ap.ExternalID != inst.ID ||
+			ap.DecidedBy == nil || *ap.DecidedBy != e.userID(t, "jingli") || ap.Comment != "同意采购" {
+			t.Fatalf("approval %+v", ap)
+		}
+		e.waitFor(t, "approval notice", func() bool { return e.notices("ding_caigou", po.Number+" 已通过审批") == 1 })
+
+		// Refuse: the PO goes back to its requester, who is told why.
+		po2 := e.submitPO(t, "7000")
+		inst2 := e.instanceOf(t, po2.Number)
+		if err := e.sb.Decide(inst2.ID, "ding_jingli", false, "价格太高"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO rejected", func() bool { return e.order(t, domain.DocPurchaseOrder, po2.ID).Status == domain.OrderRejected })
+		e.waitFor(t, "rejection notice", func() bool { return e.notices("ding_caigou", po2.Number+" 被驳回") == 1 })
+		if !strings.Contains(e.sb.Messages("ding_caigou", "work_notice")[1].Text, "价格太高") {
+			t.Fatalf("notice lacks the reason: %+v", e.sb.Messages("ding_caigou", "work_notice")[1])
+		}
+
+		// Withdrawn by the originator in DingTalk: back to draft.
+		po3 := e.submitPO(t, "8000")
+		inst3 := e.instanceOf(t, po3.Number)
+		if err := e.sb.Revoke(inst3.ID, "写错了"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO back to draft", func() bool { return e.order(t, domain.DocPurchaseOrder, po3.ID).Status == domain.OrderDraft })
+
+		// Cancelled in the ERP: the instance is withdrawn in DingTalk.
+		po4 := e.submitPO(t, "9000")
+		inst4 := e.instanceOf(t, po4.Number)
+		if _, err := e.m.App.CancelOrder(e.as(t, "caigou"), domain.DocPurchaseOrder, po4.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "instance terminated", func() bool {
+			for _, in := range e.sb.Instances("TERMINATED") {
+				if in.ID == inst4.ID {
+					return true
+				}
+			}
+			return false
+		})
+		// The decision is DingTalk's: the ERP inbox refuses to decide it.
+		po5 := e.submitPO(t, "5500")
+		ap5 := e.order(t, domain.DocPurchaseOrder, po5.ID).Approvals[0]
+		if _, err := e.m.App.Decide(e.as(t, "jingli"), ap5.ID, true, ""); !errorsIs(err, domain.ErrInvalidState) {
+			t.Fatalf("local decision on an OA approval: %v", err)
+		}
+	})
+}
+
+func errorsIs(err, target error) bool {
+	de := domain.AsError(err)
+	return de != nil && de.Code == domain.AsError(target).Code
+}
+
+// Duplicate and out-of-order events: an approval event that overtakes the
+// link between instance and approval is pushed again (acked LATER) and
+// applied when it can be; a duplicate of it, and a late contrary event,
+// change nothing.
+func TestOAEventsAppliedOnce(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		po := e.submitPO(t, "6000")
+		inst := e.instanceOf(t, po.Number)
+		e.waitFor(t, "instance linked", func() bool { return e.order(t, domain.DocPurchaseOrder, po.ID).Approvals[0].ExternalID == inst.ID })
+		ap := e.order(t, domain.DocPurchaseOrder, po.ID).Approvals[0]
+		// Unlink, as if the event had overtaken the commit that links them.
+		db := e.m.Store.DB()
+		if err := db.Exec("UPDATE approvals SET external_id = '' WHERE id = ?", ap.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.sb.Decide(inst.ID, "ding_jingli", true, "ok"); err != nil {
+			t.Fatal(err)
+		}
+		var finish sandbox.Pushed
+		e.waitFor(t, "finish event pushed", func() bool {
+			for _, p := range e.sb.PushedFrames() {
+				if p.EventType == "bpms_instance_change" && strings.Contains(p.Data, `"finish"`) && strings.Contains(p.Data, inst.ID) {
+					finish = p
+					return true
+				}
+			}
+			return false
+		})
+		time.Sleep(700 * time.Millisecond) // delivered and refused (LATER) at least once
+		if s := e.order(t, domain.DocPurchaseOrder, po.ID).Status; s != domain.OrderPending || e.sb.PendingEvents() == 0 {
+			t.Fatalf("event applied before the link: %s, pending %d", s, e.sb.PendingEvents())
+		}
+		if err := db.Exec("UPDATE approvals SET external_id = ? WHERE id = ?", inst.ID, ap.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO approved on redelivery", func() bool { return e.order(t, domain.DocPurchaseOrder, po.ID).Status == domain.OrderApproved })
+		e.waitFor(t, "events acked", func() bool { return e.sb.PendingEvents() == 0 })
+		// The same event again, and a contrary one with a new id.
+		var data map[string]any
+		if err := jsonUnmarshal(finish.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.sb.PushEventID(finish.EventID, "bpms_instance_change", data); err != nil {
+			t.Fatal(err)
+		}
+		data["result"] = "refuse"
+		if _, err := e.sb.PushEvent("bpms_instance_change", data); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "events acked", func() bool { return e.sb.PendingEvents() == 0 })
+		v := e.order(t, domain.DocPurchaseOrder, po.ID)
+		if v.Status != domain.OrderApproved || v.Approvals[0].Status != domain.ApprovalApproved || v.Approvals[0].Version != ap.Version+1 {
+			t.Fatalf("after duplicates: %s %+v", v.Status, v.Approvals[0])
+		}
+		var approvals int64
+		db.Table("audit_logs").Where("action = ? AND entity = ? AND entity_id = ?", "approve", domain.DocPurchaseOrder, po.ID).Count(&approvals)
+		if approvals != 1 {
+			t.Fatalf("%d approve entries", approvals)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if n := e.notices("ding_caigou", po.Number); n != 1 {
+			t.Fatalf("%d notices", n)
+		}
+	})
+}
+
+// An outage: DingTalk unreachable (API and stream) while 100 orders are
+// submitted; when it is back every one reaches DingTalk exactly once, and
+// approving them all in DingTalk approves them all in the ERP.
+func TestOAOutageLosesNothing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		e.sb.SetDown(true)
+		const n = 100
+		orders := make([]*domain.Order, n)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failed []error
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := w; i < n; i += 4 {
+					func() {
+						defer func() {
+							if r := recover(); r != nil {
+								mu.Lock()
+								failed = append(failed, fmt.Errorf("%v", r))
+								mu.Unlock()
+							}
+						}()
+						orders[i] = e.submitPOQuiet(fmt.Sprint(5001 + i))
+					}()
+				}
+			}(w)
+		}
+		wg.Wait()
+		if len(failed) > 0 || countNil(orders) > 0 {
+			t.Fatalf("submissions failed during the outage: %v", failed)
+		}
+		time.Sleep(500 * time.Millisecond)
+		if got := len(e.sb.Instances("")); got != 0 {
+			t.Fatalf("%d instances during the outage", got)
+		}
+		e.sb.SetDown(false)
+		want := map[string]bool{}
+		for _, o := range orders {
+			want[o.Number] = true
+		}
+		e.waitFor(t, "all instances", func() bool { return len(e.sb.Instances("")) >= n })
+		time.Sleep(500 * time.Millisecond) // no late duplicates either
+		seen := map[string]int{}
+		for _, in := range e.sb.Instances("") {
+			for _, f := range in.Form {
+				if f.Name == "单据编号" {
+					seen[f.Value]++
+				}
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("%d distinct documents in DingTalk, want %d", len(seen), n)
+		}
+		for num, c := range seen {
+			if c != 1 || !want[num] {
+				t.Fatalf("%s reached DingTalk %d times", num, c)
+			}
+		}
+		e.waitFor(t, "stream back", func() bool { return e.sb.Connections() > 0 })
+		for _, in := range e.sb.Instances("RUNNING") {
+			if err := e.sb.Decide(in.ID, "ding_jingli", true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.waitFor(t, "all approved", func() bool {
+			var pending int64
+			e.m.Store.DB().Table("orders").Where("status = ?", domain.OrderPending).Where("id IN ?", ids(orders)).Count(&pending)
+			return pending == 0
+		})
+		var approved int64
+		e.m.Store.DB().Table("orders").Where("status = ? AND id IN ?", domain.OrderApproved, ids(orders)).Count(&approved)
+		if approved != n {
+			t.Fatalf("%d approved, want %d", approved, n)
+		}
+	})
+}
+
+func (e *dtEnv) submitPOQuiet(qty string) *domain.Order {
+	ctx := app.WithActor(e.ctx, mustUser(e, "caigou"))
+	wh, pid, sup := e.cachedRefs()
+	lines := []app.OrderLineInput{{ProductID: pid, Qty: decimal.RequireFromString(qty), UnitPrice: decimal.RequireFromString("2.00")}}
+	o, err := e.m.App.CreateOrder(ctx, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup, WarehouseID: &wh, Lines: &lines})
+	if err != nil {
+		panic(err)
+	}
+	if o, err = e.m.App.SubmitOrder(ctx, domain.DocPurchaseOrder, o.ID, 0); err != nil {
+		panic(err)
+	}
+	return o
+}
+
+var refsOnce sync.Map
+
+func (e *dtEnv) cachedRefs() (wh, pid, sup int64) {
+	if v, ok := refsOnce.Load(e); ok {
+		r := v.([3]int64)
+		return r[0], r[1], r[2]
+	}
+	q := e.m.Store.Read(e.ctx)
+	var w, p, s struct{ ID int64 }
+	q.DB().Table("warehouses").Order("id").Take(&w)
+	q.DB().Table("products").Order("id").Offset(2).Take(&p)
+	q.DB().Table("partners").Where("code = ?", "S001").Take(&s)
+	refsOnce.Store(e, [3]int64{w.ID, p.ID, s.ID})
+	return w.ID, p.ID, s.ID
+}
+
+func mustUser(e *dtEnv, username string) *domain.User {
+	u, err := store.Users.ByUsername(e.m.Store.Read(e.ctx), username)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+func countNil(os []*domain.Order) int {
+	n := 0
+	for _, o := range os {
+		if o == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func ids(os []*domain.Order) []int64 {
+	out := make([]int64, len(os))
+	for i, o := range os {
+		out[i] = o.ID
+	}
+	return out
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func (e *dtEnv) chat(t *testing.T, userID, text string) string {
+	t.Helper()
+	m, err := e.sb.Chat(userID, text, 10*time.Second)
+	if err != nil {
+		t.Fatalf("chat %q as %s: %v", text, userID, err)
+	}
+	if m.MsgType != "markdown" {
+		t.Fatalf("reply type %s", m.MsgType)
+	}
+	return m.Text
+}
+
+func mustContain(t *testing.T, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Fatalf("%s: %q lacks %q", what, got, w)
+		}
+	}
+}
+
+// The chat bot over the stream: commands answered with the ledger's
+// numbers, as the sender's ERP user, inside their permissions and scope.
+func TestBotCommands(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		admin := e.as(t, "admin")
+		cat := e.m.App.Catalog()
+		// A product with known stock: 100 in the first warehouse, 30 in the
+		// second; an approved sales order reserves 12 of the first.
+		base := e.product(t, 0)
+		sku, name := "BOT-001", "机器人测试商品"
+		prod, err := cat.Products.Create(admin, app.ProductInput{SKU: &sku, Name: &name, UnitID: &base.UnitID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		whs, err := cat.Warehouses.List(admin, app.ListParams{PageSize: 5, Sort: "id"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, qty := range []string{"100", "30"} {
+			if _, err := e.m.App.PostOpening(e.as(t, "cangguan"), app.OpeningInput{WarehouseID: whs.Items[i].ID,
+				Lines: []app.OpeningLineInput{{ProductID: prod.ID, Qty: decimal.RequireFromString(qty), UnitCost: decimal.RequireFromString("3")}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sales := e.as(t, "xiaoshou")
+		cust, wh := e.partner(t, "C001"), whs.Items[0].ID
+		sell := func(ctx context.Context, qty, price string) *domain.Order {
+			lines := []app.OrderLineInput{{ProductID: prod.ID, Qty: decimal.RequireFromString(qty), UnitPrice: decimal.RequireFromString(price)}}
+			o, err := e.m.App.CreateOrder(ctx, domain.DocSalesOrder, app.OrderInput{PartnerID: &cust, WarehouseID: &wh, Lines: &lines})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o, err = e.m.App.SubmitOrder(ctx, domain.DocSalesOrder, o.ID, 0); err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		reserved := sell(sales, "12", "5.00")
+		if reserved.Status != domain.OrderApproved {
+			t.Fatalf("small sales order is %s", reserved.Status)
+		}
+		got := e.chat(t, "ding_cangguan", "库存 bot-001")
+		mustContain(t, "stock", got, "BOT-001", whs.Items[0].Name+"：在库 100，预留 12，可用 88", whs.Items[1].Name+"：在库 30，预留 0，可用 30")
+		mustContain(t, "stock by name", e.chat(t, "ding_cangguan", "stock 机器人测试"), "在库 100")
+		mustContain(t, "no such product", e.chat(t, "ding_cangguan", "库存 不存在的东西"), "没有找到商品")
+
+		// Today's sales: xiaoshou ships 10 × 5.00 (+13% = 56.50); another
+		// salesperson's sale is outside xiaoshou's scope (own).
+		shipped := sell(sales, "10", "5.00")
+		clerk := e.as(t, "cangguan")
+		if _, err := e.m.App.PostShipment(clerk, app.ShipmentInput{OrderID: shipped.ID,
+			Lines: []domain.MoveLine{{LineID: shipped.Lines[0].ID, Qty: decimal.RequireFromString("10")}}}); err != nil {
+			t.Fatal(err)
+		}
+		other := "xiaoshou2"
+		if _, err := e.m.App.CreateUser(admin, app.UserInput{Username: &other, Name: p("周销售"), Password: p("Other-pass-2026"),
+			Roles: &[]domain.Role{domain.RoleSales}, DataScope: p(domain.ScopeOwn), DingTalkUserID: p("ding_xiaoshou2")}); err != nil {
+			t.Fatal(err)
+		}
+		e.sb.PutUser(sandbox.User{UserID: "ding_xiaoshou2", Name: "周销售", DeptIDs: []int64{3}, Active: true})
+		theirs := sell(e.as(t, other), "4", "100.00")
+		if _, err := e.m.App.PostShipment(clerk, app.ShipmentInput{OrderID: theirs.ID,
+			Lines: []domain.MoveLine{{LineID: theirs.Lines[0].ID, Qty: decimal.RequireFromString("4")}}}); err != nil {
+			t.Fatal(err)
+		}
+		got = e.chat(t, "ding_xiaoshou", "今日销售")
+		mustContain(t, "own sales", got, "出库 1 单，含税金额 ¥56.50", "BOT-001 机器人测试商品：10，¥56.50", "仅含你的数据范围")
+		got = e.chat(t, "ding_xiaoshou2", "sales")
+		mustContain(t, "their sales", got, "出库 1 单，含税金额 ¥452.00")
+		// 陈经理 sees everyone's: the seeded shipments less the seeded return,
+		// plus these two.
+		var seeded struct{ Total decimal.Decimal }
+		e.m.Store.DB().Table("stock_docs").Select("SUM(CASE WHEN type = 'sales_shipment' THEN total ELSE -total END) AS total").
+			Where("type IN ?", []string{domain.DocSalesShipment, domain.DocSalesReturn}).Scan(&seeded)
+		mustContain(t, "all sales", e.chat(t, "ding_jingli", "今日销售"), "含税金额 ¥"+seeded.Total.StringFixed(2))
+
+		// Orders: the sender's scope and permissions apply.
+		mustContain(t, "own order", e.chat(t, "ding_xiaoshou", "订单 "+shipped.Number), "已出库", "BOT-001", "10 × ¥5.00 = ¥56.50，已发 10")
+		mustContain(t, "other's order", e.chat(t, "ding_xiaoshou", "订单 "+theirs.Number), "没有找到单据")
+		mustContain(t, "manager sees it", e.chat(t, "ding_jingli", "订单 "+strings.ToLower(theirs.Number)), theirs.Number, "已出库")
+		po := e.submitPO(t, "6000")
+		mustContain(t, "no purchase permission", e.chat(t, "ding_xiaoshou", "订单 "+po.Number), "没有权限")
+
+		// Pending approvals: the manager's inbox; the purchaser's own requests.
+		e.instanceOf(t, po.Number)
+		mustContain(t, "manager pending", e.chat(t, "ding_jingli", "待审批"), "等你审批", po.Number, "（钉钉审批）")
+		mustContain(t, "requester pending", e.chat(t, "ding_caigou", "pending"), "你提交、等待审批", po.Number)
+
+		// Low stock: the demo's milk is below its safety stock.
+		milk := e.product(t, 5)
+		mustContain(t, "low stock", e.chat(t, "ding_caigou", "低库存"), "低于安全库存", milk.SKU, "安全库存 85")
+
+		// Help, unknown commands, unknown people.
+		mustContain(t, "help", e.chat(t, "ding_caigou", "帮助"), "库存 <SKU或名称>", "今日销售")
+		mustContain(t, "unknown", e.chat(t, "ding_caigou", "天气怎么样"), "没听懂「天气怎么样」", "帮助")
+		e.sb.PutUser(sandbox.User{UserID: "ding_stranger", Name: "路人", DeptIDs: []int64{1}, Active: true})
+		mustContain(t, "stranger", e.chat(t, "ding_stranger", "库存 A"), "还没有对应的 ERP 用户")
+		if _, err := e.m.App.UpdateUser(admin, app.Actor(e.as(t, other)).ID, app.UserInput{Status: p(domain.UserDisabled)}); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "disabled", e.chat(t, "ding_xiaoshou2", "sales"), "已停用")
+	})
+}
+
+// Cards: an approval routed to the ERP inbox reaches the manager as a card
+// whose buttons decide it; a product falling below its safety stock
+// reaches the purchasers as a card that makes the requisition.
+func TestCards(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		// The demo's large purchase was submitted by the system (no DingTalk
+		// account): it stays in the ERP inbox, with a card to 陈经理.
+		var card sandbox.CardInstance
+		e.waitFor(t, "approval card", func() bool {
+			for _, c := range e.sb.Cards("ding_jingli") {
+				if c.TemplateID == DemoCardApproval {
+					card = c
+					return true
+				}
+			}
+			return false
+		})
+		if card.Params["status"] != domain.ApprovalPending || !strings.Contains(card.Params["content"], "金额：¥") {
+			t.Fatalf("card %+v", card)
+		}
+		apID := card.Params["approval_id"]
+		// Someone who may not approve is told so on the card.
+		other := e.sb.Cards("ding_admin")
+		if len(other) == 0 {
+			// the admin got no card (a manager holds the role); press the
+			// manager's card as the purchaser instead
+			c, err := e.sb.Click(card.OutTrackID, "ding_caigou", "approve", 10*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "refused click", c.Params["message"], "操作未完成")
+			if c.Params["status"] != domain.ApprovalPending {
+				t.Fatalf("card after a refused click: %+v", c.Params)
+			}
+		}
+		c, err := e.sb.Click(card.OutTrackID, "ding_jingli", "approve", 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Params["status"] != domain.ApprovalApproved || c.Params["status_text"] != "已同意（陈经理）" || c.Params["message"] != "" {
+			t.Fatalf("card after approve: %+v", c.Params)
+		}
+		var ap domain.Approval
+		e.m.Store.DB().Table("approvals").Where("id = ?", apID).Take(&ap)
+		if ap.Status != domain.ApprovalApproved || ap.DecidedBy == nil || *ap.DecidedBy != e.userID(t, "jingli") {
+			t.Fatalf("approval after the card: %+v", ap)
+		}
+		if v := e.order(t, ap.DocType, ap.DocID); v.Status != domain.OrderApproved {
+			t.Fatalf("order %s", v.Status)
+		}
+		// A second press finds it decided.
+		c, err = e.sb.Click(card.OutTrackID, "ding_jingli", "reject", 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "second press", c.Params["message"], "已是 approved")
+
+		// The demo's milk fell below its safety stock: 王采购 has a card.
+		milk := e.product(t, 5)
+		var low sandbox.CardInstance
+		e.waitFor(t, "low-stock card", func() bool {
+			for _, c := range e.sb.Cards("ding_caigou") {
+				if c.TemplateID == DemoCardLowStock && strings.Contains(c.Params["content"], milk.SKU) {
+					low = c
+					return true
+				}
+			}
+			return false
+		})
+		mustContain(t, "low-stock card", low.Params["content"], "安全库存 85", "建议采购")
+		c, err = e.sb.Click(low.OutTrackID, "ding_caigou", "requisition", 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "requisition made", c.Params["status_text"], "已生成请购单 RQ")
+		var rqID int64
+		fmt.Sscan(c.Params["requisition_id"], &rqID)
+		rq, err := e.m.App.GetRequisition(e.as(t, "caigou"), rqID)
+		if err != nil || rq.Status != domain.RequisitionDraft || !rq.HasProduct(milk.ID) {
+			t.Fatalf("requisition %+v %v", rq, err)
+		}
+		sugg, err := e.m.App.ReorderSuggestions(e.as(t, "caigou"), rq.WarehouseID, app.ListParams{PageSize: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sugg.Items {
+			if s.RequisitionID == rqID {
+				t.Fatalf("confirmed requisition still an automatic suggestion: %+v", s)
+			}
+		}
+		// It is no longer the automatic suggestion: pressing again says so.
+		c, err = e.sb.Click(low.OutTrackID, "ding_caigou", "requisition", 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "second requisition press", c.Params["status_text"], "已生成请购单")
+	})
+}
