@@ -3,6 +3,7 @@ package dingtalk
 import (
 	"context"
 	"errors"
+	"golang.org/x/sync/errgroup"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -142,7 +143,11 @@ func directoryError(err error) error {
 // Org implements domain.Directory: it walks the department tree from the
 // root (listsub per department) and pages through each department's direct
 // members (user/list, 100 at a time), merging people who belong to several
-// departments. The client's rate limit keeps it within DingTalk's QPS.
+// departments. The walk and the paging run side by side — the pager takes
+// departments as the walk finds them — because DingTalk limits each API
+// separately; the client's rate limit keeps each within DingTalk's QPS.
+// Departments are paged in the order found, so the snapshot is the same as
+// a sequential walk's.
 func (c *Client) Org(ctx context.Context) (*domain.OrgSnapshot, error) {
 	snap := &domain.OrgSnapshot{}
 	root, err := c.GetDepartment(ctx, 1)
@@ -150,50 +155,66 @@ func (c *Client) Org(ctx context.Context) (*domain.OrgSnapshot, error) {
 	if err != nil {
 		return nil, directoryError(err)
 	}
-	snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: 1, Name: root.Name})
-	queue := []int64{1}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		subs, err := c.ListSubDepartments(ctx, id)
-		snap.Calls++
-		if err != nil {
-			return nil, directoryError(err)
+	g, gctx := errgroup.WithContext(ctx)
+	found := make(chan int64, 1024)
+	var walkCalls, pageCalls int
+	g.Go(func() error {
+		defer close(found)
+		snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: 1, Name: root.Name})
+		found <- 1
+		for next := 0; next < len(snap.Departments); next++ {
+			subs, err := c.ListSubDepartments(gctx, snap.Departments[next].ID)
+			walkCalls++
+			if err != nil {
+				return directoryError(err)
+			}
+			for _, d := range subs {
+				snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: d.ID, ParentID: d.ParentID, Name: d.Name})
+				select {
+				case found <- d.ID:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
 		}
-		for _, d := range subs {
-			snap.Departments = append(snap.Departments, domain.DirectoryDepartment{ID: d.ID, ParentID: d.ParentID, Name: d.Name})
-			queue = append(queue, d.ID)
-		}
-	}
+		return nil
+	})
 	byID := map[string]*domain.DirectoryUser{}
 	var order []string
-	for _, d := range snap.Departments {
-		var cursor int64
-		for {
-			page, err := c.ListUsers(ctx, d.ID, cursor, 100)
-			snap.Calls++
-			if err != nil {
-				return nil, directoryError(err)
-			}
-			for _, u := range page.List {
-				du, ok := byID[u.UserID]
-				if !ok {
-					du = &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title,
-						JobNumber: u.JobNumber, Mobile: u.Mobile, Email: u.Email, Active: u.Active, Admin: u.Admin}
-					byID[u.UserID] = du
-					order = append(order, u.UserID)
+	g.Go(func() error {
+		for dept := range found {
+			var cursor int64
+			for {
+				page, err := c.ListUsers(gctx, dept, cursor, 100)
+				pageCalls++
+				if err != nil {
+					return directoryError(err)
 				}
-				du.DeptIDs = append(du.DeptIDs, d.ID)
-				if u.Leader {
-					du.LeaderIn = append(du.LeaderIn, d.ID)
+				for _, u := range page.List {
+					du, ok := byID[u.UserID]
+					if !ok {
+						du = &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title,
+							JobNumber: u.JobNumber, Mobile: u.Mobile, Email: u.Email, Active: u.Active, Admin: u.Admin}
+						byID[u.UserID] = du
+						order = append(order, u.UserID)
+					}
+					du.DeptIDs = append(du.DeptIDs, dept)
+					if u.Leader {
+						du.LeaderIn = append(du.LeaderIn, dept)
+					}
 				}
+				if !page.HasMore {
+					break
+				}
+				cursor = page.NextCursor
 			}
-			if !page.HasMore {
-				break
-			}
-			cursor = page.NextCursor
 		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
+	snap.Calls += walkCalls + pageCalls
 	for _, id := range order {
 		snap.Users = append(snap.Users, *byID[id])
 	}

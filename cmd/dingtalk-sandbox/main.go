@@ -30,9 +30,13 @@ func main() {
 	users := flag.Int("users", 500, "users to generate")
 	seed := flag.Uint64("seed", 1, "seed of the generated org")
 	qps := flag.Int("qps", 20, "per-API QPS limit (0: off), as DingTalk's standard edition")
+	agent := flag.Int64("agent-id", 0, "the app's agent id (0: any)")
+	robot := flag.String("robot-code", "", "the app's robot code (empty: any)")
+	revoke := flag.Duration("revoke-delay", 15*time.Second, "how soon after its start an OA instance may be revoked")
 	flag.Parse()
 
-	sb := sandbox.New(sandbox.Options{AppKey: *key, AppSecret: *secret, QPSLimit: *qps, Org: sandbox.Generate(*depts, *users, *seed)})
+	sb := sandbox.New(sandbox.Options{AppKey: *key, AppSecret: *secret, QPSLimit: *qps, Org: sandbox.Generate(*depts, *users, *seed),
+		AgentID: *agent, RobotCode: *robot, RevokeDelay: *revoke})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	go sb.Run(ctx)
@@ -44,6 +48,7 @@ func main() {
 		srv.Shutdown(shut)
 	}()
 	fmt.Fprintf(os.Stderr, "dingtalk sandbox on http://%s: %d departments, %d users (user00001…), app key %s\n", *addr, *depts, *users, *key)
+	fmt.Fprintf(os.Stderr, "training page: http://%s/sandbox/  (OA process codes: any PROC-…)\n", *addr)
 	fmt.Fprintf(os.Stderr, "免登 code: curl -XPOST http://%s/sandbox/auth-codes -d '{\"userid\":\"user00001\"}'\n", *addr)
 	if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)

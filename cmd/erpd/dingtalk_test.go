@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +32,7 @@ type dtEnv struct {
 // runWithDingTalk starts a sandbox with the demo org (on a random port,
 // events redelivered quickly) and erpd pointed at it, seeds the demo
 // company, and waits for the stream connection.
-func runWithDingTalk(t *testing.T, driver string, opts sandbox.Options) *dtEnv {
+func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options) *dtEnv {
 	t.Helper()
 	m0 := &Main{}
 	url, err := m0.startSandbox()
@@ -81,7 +82,7 @@ func runWithDingTalk(t *testing.T, driver string, opts sandbox.Options) *dtEnv {
 }
 
 // waitFor polls cond for up to 20 s.
-func (e *dtEnv) waitFor(t *testing.T, what string, cond func() bool) {
+func (e *dtEnv) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
@@ -93,7 +94,7 @@ func (e *dtEnv) waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // as returns ctx acting as the ERP user with username.
-func (e *dtEnv) as(t *testing.T, username string) context.Context {
+func (e *dtEnv) as(t testing.TB, username string) context.Context {
 	t.Helper()
 	u, err := store.Users.ByUsername(e.m.Store.Read(e.ctx), username)
 	if err != nil {
@@ -108,7 +109,7 @@ func (e *dtEnv) userID(t *testing.T, username string) int64 {
 }
 
 // product returns the id and SKU of the n-th demo product.
-func (e *dtEnv) product(t *testing.T, n int) domain.Product {
+func (e *dtEnv) product(t testing.TB, n int) domain.Product {
 	t.Helper()
 	l, err := e.m.App.Catalog().Products.List(e.as(t, "admin"), app.ListParams{PageSize: 50, Sort: "id"}, nil)
 	if err != nil {
@@ -704,5 +705,44 @@ func TestCards(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustContain(t, "second requisition press", c.Params["status_text"], "已生成请购单")
+	})
+}
+
+// BenchmarkBotRoundTrip times a bot question from the moment DingTalk
+// pushes it to the moment the answer reaches the session webhook: the
+// official SDK over the websocket, erpd's answer (库存 <SKU>: two queries on
+// MariaDB), the webhook call. "direct" is the same answer without DingTalk
+// in between, for the transport's share.
+func BenchmarkBotRoundTrip(b *testing.B) {
+	e := runWithDingTalk(b, store.DriverMySQL, sandbox.Options{})
+	sku := e.product(b, 0).SKU
+	report := func(b *testing.B, d []time.Duration) {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "p99-ms")
+	}
+	b.Run("stream", func(b *testing.B) {
+		d := make([]time.Duration, 0, b.N)
+		for i := 0; i < b.N; i++ {
+			start := time.Now()
+			m, err := e.sb.Chat("ding_cangguan", "库存 "+sku, 10*time.Second)
+			if err != nil || !strings.Contains(m.Text, "在库") {
+				b.Fatalf("%v %q", err, m.Text)
+			}
+			d = append(d, time.Since(start))
+		}
+		report(b, d)
+	})
+	b.Run("direct", func(b *testing.B) {
+		d := make([]time.Duration, 0, b.N)
+		for i := 0; i < b.N; i++ {
+			start := time.Now()
+			a, err := e.m.App.BotReply(e.ctx, "ding_cangguan", "库存 "+sku)
+			if err != nil || !strings.Contains(a.Text, "在库") {
+				b.Fatalf("%v %q", err, a.Text)
+			}
+			d = append(d, time.Since(start))
+		}
+		report(b, d)
 	})
 }
