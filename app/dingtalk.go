@@ -715,3 +715,44 @@ func (a *App) ConfirmReorder(ctx context.Context, warehouseID int64) (*domain.Re
 	})
 	return r, err
 }
+
+// ListOutbox shows the calls waiting for DingTalk, delivered or refused
+// (status pending, done or failed), for an administrator watching the
+// integration.
+func (a *App) ListOutbox(ctx context.Context, status string, lp ListParams) (*List[store.OutboxMessage], error) {
+	if _, err := require(ctx, domain.PermUserManage); err != nil {
+		return nil, err
+	}
+	switch status {
+	case "", store.OutboxPending, store.OutboxDone, store.OutboxFailed:
+	default:
+		return nil, domain.Invalid("status", "状态只能是 pending、done 或 failed")
+	}
+	p, err := lp.page(nil)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListOutbox(a.store.Read(ctx), status, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// RetryOutbox puts a message DingTalk refused back in line (after the
+// cause, say a wrong process code, was fixed in the configuration).
+func (a *App) RetryOutbox(ctx context.Context, id int64) (*store.OutboxMessage, error) {
+	if _, err := require(ctx, domain.PermUserManage); err != nil {
+		return nil, err
+	}
+	var m *store.OutboxMessage
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if m, err = tx.RequeueOutbox(id); err != nil {
+			return err
+		}
+		tx.OnCommit(a.kickOutbox)
+		return audit(ctx, tx, "retry", "outbox", id, nil, map[string]any{"kind": m.Kind})
+	})
+	return m, err
+}

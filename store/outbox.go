@@ -212,3 +212,24 @@ func (s UserStore) LinkedWithRole(q Q, role domain.Role) ([]*domain.User, error)
 	}
 	return out, nil
 }
+
+// RequeueOutbox makes a failed message pending again, due now.
+func (tx *Tx) RequeueOutbox(id int64) (*OutboxMessage, error) {
+	var m OutboxMessage
+	err := lockRow(tx.DB()).Where("id = ?", id).Take(&m).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, domain.NotFound("待发消息", id)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	if m.Status != OutboxFailed {
+		return nil, domain.ErrInvalidState.WithMessage("只有发送失败的消息可以重试（当前 %s）", m.Status)
+	}
+	m.Status, m.NextAt, m.Attempts, m.UpdatedAt = OutboxPending, tx.Now, 0, tx.Now
+	if err := tx.DB().Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"status": m.Status, "next_at": m.NextAt, "attempts": 0, "updated_at": tx.Now}).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &m, nil
+}

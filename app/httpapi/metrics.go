@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -33,7 +34,7 @@ func newMetrics(s *store.Store) *metrics {
 	pool := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "erpd_db_pool_" + name, Help: help}, f)
 	}
-	m.reg.MustRegister(m.requests, m.latency,
+	m.reg.MustRegister(m.requests, m.latency, outboxCollector{s},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		pool("open_connections", "Open database connections.", func() float64 { o, _, _, _, _ := s.PoolStats(); return float64(o) }),
 		pool("in_use", "Database connections in use.", func() float64 { _, u, _, _, _ := s.PoolStats(); return float64(u) }),
@@ -60,4 +61,23 @@ func (m *metrics) middleware() gin.HandlerFunc {
 func (m *metrics) handler() gin.HandlerFunc {
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+}
+
+var outboxDesc = prometheus.NewDesc("erpd_outbox_messages", "Calls to DingTalk in the outbox by status (pending: waiting or retrying; failed: refused for good).", []string{"status"}, nil)
+
+// outboxCollector counts the outbox at scrape time, in one query: a growing
+// pending count means DingTalk is unreachable, failed ones need a look.
+type outboxCollector struct{ s *store.Store }
+
+func (outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	counts, err := store.OutboxCounts(c.s.Read(context.Background()))
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(outboxDesc, err)
+		return
+	}
+	for status, n := range counts {
+		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(n), status)
+	}
 }

@@ -54,6 +54,17 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api.PUT("/users/:id", s.updateUser)
 	api.GET("/audit-logs", s.auditLog)
 	api.POST("/org/sync", func(c *gin.Context) { respond(c, http.StatusOK)(a.SyncOrg(c.Request.Context())) })
+	api.GET("/dingtalk/outbox", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListOutbox(c.Request.Context(), c.Query("status"), lp))
+	})
+	api.POST("/dingtalk/outbox/:id/retry", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.RetryOutbox(c.Request.Context(), id))
+	}))
 	api.GET("/departments", func(c *gin.Context) {
 		lp, err := listParams(c)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -32,7 +34,7 @@ type dtEnv struct {
 // runWithDingTalk starts a sandbox with the demo org (on a random port,
 // events redelivered quickly) and erpd pointed at it, seeds the demo
 // company, and waits for the stream connection.
-func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options) *dtEnv {
+func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options, extraEnv ...string) *dtEnv {
 	t.Helper()
 	m0 := &Main{}
 	url, err := m0.startSandbox()
@@ -54,6 +56,9 @@ func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options) *dtEnv {
 		env["ERP_DATABASE_DSN"] = storetest.DSN(t, driver).DSN
 		env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
 		env["ERP_REDIS_PREFIX"] = storetest.UniqueName("erpddt") + ":"
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
 	}
 	for k, v := range env {
 		t.Setenv(k, v)
@@ -744,5 +749,85 @@ func BenchmarkBotRoundTrip(b *testing.B) {
 			d = append(d, time.Since(start))
 		}
 		report(b, d)
+	})
+}
+
+// DingTalk refusing an OA instance for good (a wrong process code) sends
+// the approval to the ERP inbox instead, with cards; the refused call is
+// visible to the administrator and can be retried once fixed.
+func TestOARefusedFallsBackToInbox(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{}, "ERP_DINGTALK_PROCESS_CODES_PURCHASE_ORDER", "PROC-NO-SUCH-TEMPLATE")
+		po := e.submitPO(t, "6000")
+		e.waitFor(t, "fallback", func() bool {
+			return e.order(t, domain.DocPurchaseOrder, po.ID).Approvals[0].Channel == app.ChannelLocal
+		})
+		ap := e.order(t, domain.DocPurchaseOrder, po.ID).Approvals[0]
+		if ap.Status != domain.ApprovalPending || !strings.Contains(ap.Reason, "钉钉审批未能发起") || ap.ExternalID != "" {
+			t.Fatalf("approval %+v", ap)
+		}
+		e.waitFor(t, "card to the manager", func() bool {
+			for _, c := range e.sb.Cards("ding_jingli") {
+				if c.Params["approval_id"] == fmt.Sprint(ap.ID) {
+					return true
+				}
+			}
+			return false
+		})
+		// The inbox decides it now.
+		if _, err := e.m.App.Decide(e.as(t, "jingli"), ap.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		tok := login(t, e.m.URL(), "admin", "Start-pass-2026")
+		var failed struct {
+			Items []struct {
+				ID        int64
+				Kind      string
+				LastError string `json:"last_error"`
+			}
+			Total int
+		}
+		if code := getJSON(t, e.m.URL()+"/api/v1/dingtalk/outbox?status=failed", tok, &failed); code != 200 || failed.Total != 1 ||
+			failed.Items[0].Kind != "oa.start" || !strings.Contains(failed.Items[0].LastError, "processCodeError") {
+			t.Fatalf("failed outbox: %d %+v", code, failed)
+		}
+		if code := getJSON(t, e.m.URL()+"/api/v1/dingtalk/outbox?status=nonsense", tok, nil); code != 422 && code != 400 {
+			t.Fatalf("bad status filter: %d", code)
+		}
+		if code := getJSON(t, e.m.URL()+"/api/v1/dingtalk/outbox", login(t, e.m.URL(), "caigou", DemoPassword), nil); code != 403 {
+			t.Fatalf("outbox as a purchaser: %d", code)
+		}
+		resp, err := http.Get(e.m.URL() + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		mustContain(t, "metrics", string(metrics), `erpd_outbox_messages{status="failed"} 1`)
+		retry := func(id int64) int {
+			req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/dingtalk/outbox/%d/retry", e.m.URL(), id), nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if code := retry(failed.Items[0].ID); code != 200 {
+			t.Fatalf("retry: %d", code)
+		}
+		// Retried, it finds the approval decided in the inbox: nothing to send.
+		e.waitFor(t, "retried message done", func() bool {
+			var st string
+			e.m.Store.DB().Table("outbox").Select("status").Where("id = ?", failed.Items[0].ID).Scan(&st)
+			return st == "done"
+		})
+		if len(e.sb.Instances("")) != 0 {
+			t.Fatalf("an instance was started: %+v", e.sb.Instances(""))
+		}
+		if code := retry(failed.Items[0].ID); code != 409 {
+			t.Fatalf("retry of a delivered message: %d", code)
+		}
 	})
 }
