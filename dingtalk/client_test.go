@@ -170,3 +170,55 @@ func TestTokenSharedBetweenProcesses(t *testing.T) {
 		}
 	})
 }
+
+// The sandbox's messaging doors as DingTalk shapes them: robot messages
+// take msgParam as a JSON string, work notifications a comma-separated
+// userid_list, and the errors are DingTalk's codes.
+func TestSandboxMessagingShapes(t *testing.T) {
+	org := sandbox.Generate(1, 3, 2)
+	sb := sandbox.New(sandbox.Options{AppKey: "k", AppSecret: "s", Org: org})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	c := dingtalk.New(dingtalk.Config{AppKey: "k", AppSecret: "s", APIHost: srv.URL, OAPIHost: srv.URL, Cache: storetest.Cache(t, "sqlite")})
+	ctx := context.Background()
+	u1, u2 := org.Users[0].UserID, org.Users[1].UserID
+	var out struct {
+		InvalidStaffIDList []string `json:"invalidStaffIdList"`
+	}
+	err := c.API(ctx, "POST", "/v1.0/robot/oToMessages/batchSend", nil, map[string]any{"robotCode": "r",
+		"userIds": []string{u1, "nobody"}, "msgKey": "sampleMarkdown", "msgParam": `{"title":"库存","text":"**A001** 12"}`}, &out)
+	if err != nil || len(out.InvalidStaffIDList) != 1 || out.InvalidStaffIDList[0] != "nobody" {
+		t.Fatalf("batchSend: %v %+v", err, out)
+	}
+	if m := sb.Messages(u1, "robot"); len(m) != 1 || m[0].Title != "库存" || m[0].Text != "**A001** 12" {
+		t.Fatalf("robot messages %+v", m)
+	}
+	var de *dingtalk.Error
+	err = c.API(ctx, "POST", "/v1.0/robot/oToMessages/batchSend", nil, map[string]any{"robotCode": "r",
+		"userIds": []string{u1}, "msgKey": "sampleMarkdown", "msgParam": map[string]string{"title": "x"}}, nil)
+	if !errors.As(err, &de) || de.Status != 400 {
+		t.Fatalf("msgParam as an object: %v", err)
+	}
+	err = c.API(ctx, "POST", "/v1.0/robot/groupMessages/send", nil, map[string]any{"robotCode": "r",
+		"openConversationId": "cid1", "msgKey": "sampleNope", "msgParam": `{}`}, nil)
+	if !errors.As(err, &de) || de.Code != "invalidParameter.msgKey.invalid" {
+		t.Fatalf("bad msgKey: %v", err)
+	}
+	if err := c.API(ctx, "POST", "/v1.0/robot/groupMessages/send", nil, map[string]any{"robotCode": "r",
+		"openConversationId": "cid1", "msgKey": "sampleText", "msgParam": `{"content":"今日销售 ¥1,130.00"}`}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if m := sb.Messages("", "group"); len(m) != 1 || m[0].Conversation != "cid1" || m[0].Text != "今日销售 ¥1,130.00" {
+		t.Fatalf("group messages %+v", m)
+	}
+	if err := c.Notify(ctx, []string{u1, u2}, "审批结果", "PO 已通过"); err != nil {
+		t.Fatal(err)
+	}
+	if m := sb.Messages(u2, "work_notice"); len(m) != 1 || m[0].Text != "PO 已通过" || len(m[0].To) != 2 {
+		t.Fatalf("work notices %+v", m)
+	}
+	// Replies through an unknown or expired session are refused.
+	if err := c.Reply(ctx, srv.URL+"/robot/sendBySession?session=nope", "t", "x"); err == nil {
+		t.Fatal("reply through an unknown session accepted")
+	}
+}

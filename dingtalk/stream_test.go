@@ -110,3 +110,35 @@ func TestStreamGatewayDownAndUp(t *testing.T) {
 		t.Fatalf("after the gateway came back: %d delivered, %d pending", len(got), sb.PendingEvents())
 	}
 }
+
+// SYSTEM frames: the SDK echoes a ping's opaque value, and on a disconnect
+// request it acks, leaves, and comes back on a new connection (new ticket).
+func TestStreamSystemPingAndDisconnect(t *testing.T) {
+	sb := sandbox.New(sandbox.Options{AppKey: "k", AppSecret: "s", Org: sandbox.Generate(1, 2, 1)})
+	srv := httptest.NewServer(sb.Handler())
+	defer srv.Close()
+	cli := client.NewStreamClient(client.WithAppCredential(client.NewAppCredentialConfig("k", "s")),
+		client.WithOpenApiHost(srv.URL), client.WithAutoReconnect(true))
+	if err := cli.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if n := sb.Ping(5 * time.Second); n != 1 {
+		t.Fatalf("%d connections answered the ping", n)
+	}
+	opens := sb.CountCalls("/v1.0/gateway/connections/open")
+	sb.Disconnect("connection is expired", 10*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) && sb.CountCalls("/v1.0/gateway/connections/open") == opens {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for time.Now().Before(deadline) && sb.Connections() != 1 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if sb.CountCalls("/v1.0/gateway/connections/open") != opens+1 || sb.Connections() != 1 {
+		t.Fatalf("after disconnect: %d opens (was %d), %d connections", sb.CountCalls("/v1.0/gateway/connections/open"), opens, sb.Connections())
+	}
+	if n := sb.Ping(5 * time.Second); n != 1 {
+		t.Fatalf("%d connections answered the ping after reconnecting", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,6 +76,56 @@ type Pushed struct {
 	At        time.Time `json:"at"`
 }
 
+// system sends a SYSTEM frame (ping, disconnect) to one connection and
+// returns its messageId.
+func (s *Sandbox) system(c *streamConn, topic string, data any) (string, error) {
+	raw, _ := json.Marshal(data)
+	now := s.opts.Now()
+	ms := strconv.FormatInt(now.UnixMilli(), 10)
+	id := fmt.Sprintf("%s_%s", randomHex(6), ms)
+	f := frame{SpecVersion: "1.0", Type: "SYSTEM", Time: now.UnixMilli(),
+		Headers: map[string]string{"topic": topic, "messageId": id, "contentType": "application/json", "time": ms}, Data: string(raw)}
+	return id, c.send(f)
+}
+
+func (s *Sandbox) connections() []*streamConn {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	out := make([]*streamConn, 0, len(s.gw.conns))
+	for c := range s.gw.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// Ping sends a SYSTEM ping to every connection and reports how many echoed
+// its opaque value back within timeout.
+func (s *Sandbox) Ping(timeout time.Duration) int {
+	ok := 0
+	for _, c := range s.connections() {
+		opaque := randomHex(8)
+		id, err := s.system(c, "ping", map[string]string{"opaque": opaque})
+		if err != nil {
+			continue
+		}
+		if a, acked := s.WaitAck(id, timeout); acked && a.Code == 200 && strings.Contains(a.Data, opaque) {
+			ok++
+		}
+	}
+	return ok
+}
+
+// Disconnect asks every connection to go away (SYSTEM disconnect, as
+// DingTalk does before maintenance), and closes those still open after
+// grace; well-behaved clients reconnect with a new ticket.
+func (s *Sandbox) Disconnect(reason string, grace time.Duration) {
+	for _, c := range s.connections() {
+		_, _ = s.system(c, "disconnect", map[string]string{"reason": reason})
+		c := c
+		time.AfterFunc(grace, func() { _ = c.ws.Close() })
+	}
+}
+
 // PushedFrames returns every frame pushed so far (redeliveries not
 // repeated).
 func (s *Sandbox) PushedFrames() []Pushed {
@@ -95,6 +146,13 @@ func (s *Sandbox) initGateway() {
 	s.mux.HandleFunc("POST /v1.0/gateway/connections/open", s.openConnection)
 	s.mux.HandleFunc("GET /connect", s.connect)
 	s.mux.HandleFunc("POST /sandbox/gateway/down", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(true); w.WriteHeader(204) })
+	s.mux.HandleFunc("POST /sandbox/gateway/disconnect", func(w http.ResponseWriter, r *http.Request) {
+		s.Disconnect("connection is expired", 10*time.Second)
+		w.WriteHeader(204)
+	})
+	s.mux.HandleFunc("POST /sandbox/gateway/ping", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]int{"connections": s.Connections(), "answered": s.Ping(5 * time.Second)})
+	})
 	s.mux.HandleFunc("GET /sandbox/events", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.PushedFrames()) })
 	s.mux.HandleFunc("POST /sandbox/gateway/up", func(w http.ResponseWriter, r *http.Request) { s.SetGatewayDown(false); w.WriteHeader(204) })
 }
@@ -309,17 +367,21 @@ func (s *Sandbox) PendingEvents() int {
 	return len(s.gw.pending)
 }
 
-// Run pushes unacked events again every second until ctx ends; a sandbox
-// serving real clients runs it in the background.
+// Run pushes unacked events again every second, and SYSTEM pings every
+// 30 s, until ctx ends; a sandbox serving real clients runs it in the
+// background.
 func (s *Sandbox) Run(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			s.Redeliver()
+			if n%30 == 0 {
+				go s.Ping(5 * time.Second)
+			}
 		}
 	}
 }
