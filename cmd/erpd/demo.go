@@ -236,12 +236,23 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) er
 	line := func(pid int64, qty, price string) app.OrderLineInput {
 		return app.OrderLineInput{ProductID: pid, Qty: *dec(qty), UnitPrice: *dec(price)}
 	}
+	// Sales orders are 李销售's, so her bot answers (今日销售) and her data
+	// scope have something to show; the rest is entered by the system.
+	sellers, err := a.ListUsers(ctx, app.ListParams{Q: "xiaoshou"}, "")
+	if err != nil || len(sellers.Items) != 1 {
+		return fmt.Errorf("demo salesperson: %v", err)
+	}
+	seller := app.WithActor(ctx, sellers.Items[0])
 	order := func(typ, partner string, lines ...app.OrderLineInput) (*domain.Order, error) {
-		o, err := a.CreateOrder(ctx, typ, app.OrderInput{PartnerID: p(code[partner]), WarehouseID: &wh, Lines: &lines})
+		octx := ctx
+		if typ == domain.DocSalesOrder {
+			octx = seller
+		}
+		o, err := a.CreateOrder(octx, typ, app.OrderInput{PartnerID: p(code[partner]), WarehouseID: &wh, Lines: &lines})
 		if err != nil {
 			return nil, err
 		}
-		return a.SubmitOrder(ctx, typ, o.ID, 0)
+		return a.SubmitOrder(octx, typ, o.ID, 0)
 	}
 	// Bought: water received in full, tea in part.
 	po, err := order(domain.DocPurchaseOrder, "S001", line(prods[0], "480", "1.00"), line(prods[1], "240", "3.10"))

@@ -533,7 +533,15 @@ func TestBotCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sales := e.as(t, "xiaoshou")
+		// Two salespeople who see only their own documents.
+		for _, u := range []string{"s1", "s2"} {
+			if _, err := e.m.App.CreateUser(admin, app.UserInput{Username: p(u), Name: p("销售" + u), Password: p("Sales-pass-2026"),
+				Roles: &[]domain.Role{domain.RoleSales}, DataScope: p(domain.ScopeOwn), DingTalkUserID: p("ding_" + u)}); err != nil {
+				t.Fatal(err)
+			}
+			e.sb.PutUser(sandbox.User{UserID: "ding_" + u, Name: "销售" + u, DeptIDs: []int64{3}, Active: true})
+		}
+		sales := e.as(t, "s1")
 		cust, wh := e.partner(t, "C001"), whs.Items[0].ID
 		sell := func(ctx context.Context, qty, price string) *domain.Order {
 			lines := []app.OrderLineInput{{ProductID: prod.ID, Qty: decimal.RequireFromString(qty), UnitPrice: decimal.RequireFromString(price)}}
@@ -555,28 +563,23 @@ func TestBotCommands(t *testing.T) {
 		mustContain(t, "stock by name", e.chat(t, "ding_cangguan", "stock 机器人测试"), "在库 100")
 		mustContain(t, "no such product", e.chat(t, "ding_cangguan", "库存 不存在的东西"), "没有找到商品")
 
-		// Today's sales: xiaoshou ships 10 × 5.00 (+13% = 56.50); another
-		// salesperson's sale is outside xiaoshou's scope (own).
+		// Today's sales: s1 sells 10 × 5.00 (+13% = 56.50); s2's sale is
+		// outside s1's scope (own).
 		shipped := sell(sales, "10", "5.00")
 		clerk := e.as(t, "cangguan")
 		if _, err := e.m.App.PostShipment(clerk, app.ShipmentInput{OrderID: shipped.ID,
 			Lines: []domain.MoveLine{{LineID: shipped.Lines[0].ID, Qty: decimal.RequireFromString("10")}}}); err != nil {
 			t.Fatal(err)
 		}
-		other := "xiaoshou2"
-		if _, err := e.m.App.CreateUser(admin, app.UserInput{Username: &other, Name: p("周销售"), Password: p("Other-pass-2026"),
-			Roles: &[]domain.Role{domain.RoleSales}, DataScope: p(domain.ScopeOwn), DingTalkUserID: p("ding_xiaoshou2")}); err != nil {
-			t.Fatal(err)
-		}
-		e.sb.PutUser(sandbox.User{UserID: "ding_xiaoshou2", Name: "周销售", DeptIDs: []int64{3}, Active: true})
+		other := "s2"
 		theirs := sell(e.as(t, other), "4", "100.00")
 		if _, err := e.m.App.PostShipment(clerk, app.ShipmentInput{OrderID: theirs.ID,
 			Lines: []domain.MoveLine{{LineID: theirs.Lines[0].ID, Qty: decimal.RequireFromString("4")}}}); err != nil {
 			t.Fatal(err)
 		}
-		got = e.chat(t, "ding_xiaoshou", "今日销售")
+		got = e.chat(t, "ding_s1", "今日销售")
 		mustContain(t, "own sales", got, "出库 1 单，含税金额 ¥56.50", "BOT-001 机器人测试商品：10，¥56.50", "仅含你的数据范围")
-		got = e.chat(t, "ding_xiaoshou2", "sales")
+		got = e.chat(t, "ding_s2", "sales")
 		mustContain(t, "their sales", got, "出库 1 单，含税金额 ¥452.00")
 		// 陈经理 sees everyone's: the seeded shipments less the seeded return,
 		// plus these two.
@@ -586,11 +589,11 @@ func TestBotCommands(t *testing.T) {
 		mustContain(t, "all sales", e.chat(t, "ding_jingli", "今日销售"), "含税金额 ¥"+seeded.Total.StringFixed(2))
 
 		// Orders: the sender's scope and permissions apply.
-		mustContain(t, "own order", e.chat(t, "ding_xiaoshou", "订单 "+shipped.Number), "已出库", "BOT-001", "10 × ¥5.00 = ¥56.50，已发 10")
-		mustContain(t, "other's order", e.chat(t, "ding_xiaoshou", "订单 "+theirs.Number), "没有找到单据")
+		mustContain(t, "own order", e.chat(t, "ding_s1", "订单 "+shipped.Number), "已出库", "BOT-001", "10 × ¥5.00 = ¥56.50，已发 10")
+		mustContain(t, "other's order", e.chat(t, "ding_s1", "订单 "+theirs.Number), "没有找到单据")
 		mustContain(t, "manager sees it", e.chat(t, "ding_jingli", "订单 "+strings.ToLower(theirs.Number)), theirs.Number, "已出库")
 		po := e.submitPO(t, "6000")
-		mustContain(t, "no purchase permission", e.chat(t, "ding_xiaoshou", "订单 "+po.Number), "没有权限")
+		mustContain(t, "no purchase permission", e.chat(t, "ding_s1", "订单 "+po.Number), "没有权限")
 
 		// Pending approvals: the manager's inbox; the purchaser's own requests.
 		e.instanceOf(t, po.Number)
@@ -609,7 +612,7 @@ func TestBotCommands(t *testing.T) {
 		if _, err := e.m.App.UpdateUser(admin, app.Actor(e.as(t, other)).ID, app.UserInput{Status: p(domain.UserDisabled)}); err != nil {
 			t.Fatal(err)
 		}
-		mustContain(t, "disabled", e.chat(t, "ding_xiaoshou2", "sales"), "已停用")
+		mustContain(t, "disabled", e.chat(t, "ding_s2", "sales"), "已停用")
 	})
 }
 
