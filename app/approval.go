@@ -44,7 +44,7 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		if ap.Status != domain.ApprovalPending {
 			return domain.ErrInvalidState.WithMessage("审批 %s 已是 %s 状态", ap.DocNumber, ap.Status)
 		}
-		if ap.Channel == ChannelDingTalk {
+		if ap.Channel == ChannelDingTalk && a.dt.Workflow != nil {
 			return domain.ErrInvalidState.WithMessage("审批 %s 在钉钉审批中进行，请在钉钉中处理", ap.DocNumber)
 		}
 		if !ap.CanDecide(*actor) {

@@ -30,7 +30,11 @@ const botHelp = `**我能回答：**
 // linked to them: their permissions and data scope apply, exactly as in the
 // console. It always has an answer; the error is only for the log (the
 // answer then says something went wrong).
-func (a *App) BotReply(ctx context.Context, dingUserID, text string) (BotAnswer, error) {
+//
+// In a group chat the answer is seen by the whole group, not only by the
+// sender whose permissions produced it: there the bot answers help and
+// points to a one-to-one chat instead of showing business data.
+func (a *App) BotReply(ctx context.Context, dingUserID, text string, group bool) (BotAnswer, error) {
 	q := a.store.Read(ctx)
 	u, err := store.Users.ByDingTalkUserID(q, dingUserID)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -44,6 +48,9 @@ func (a *App) BotReply(ctx context.Context, dingUserID, text string) (BotAnswer,
 	}
 	ctx = WithActor(ctx, u)
 	cmd := ParseBotCommand(text)
+	if group && cmd.Cmd != BotHelp && cmd.Cmd != "" {
+		return BotAnswer{"请单聊查询", "群聊里所有人都能看到回复，为保护业务数据，请单聊我发送「" + md(ParseBotCommandText(text)) + "」。"}, nil
+	}
 	var ans BotAnswer
 	switch cmd.Cmd {
 	case BotHelp:
@@ -139,8 +146,10 @@ func (a *App) botOrder(ctx context.Context, arg string) (BotAnswer, error) {
 		return BotAnswer{}, err
 	}
 	v, err := a.GetOrder(ctx, typ, id)
-	if errors.Is(err, domain.ErrNotFound) {
-		return notFound, nil // outside the sender's data scope it does not exist for them
+	if errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrForbidden) {
+		// Outside the sender's scope or permissions an order does not
+		// exist for them: the answer must not tell which numbers exist.
+		return notFound, nil
 	}
 	if err != nil {
 		return BotAnswer{}, err

@@ -84,3 +84,15 @@ func clipArg(s string) string {
 	}
 	return strings.TrimSpace(string([]rune(s)[:maxBotArg]))
 }
+
+// ParseBotCommandText returns the message as the parser reads it (spaces
+// normalised, mention and slash dropped), for echoing it back.
+func ParseBotCommandText(text string) string {
+	c := ParseBotCommand(text)
+	for _, w := range botWords {
+		if w.cmd == c.Cmd && !w.english {
+			return strings.TrimSpace(w.word + " " + c.Arg)
+		}
+	}
+	return c.Arg
+}

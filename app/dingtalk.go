@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -98,7 +99,7 @@ func (a *App) approvalRequested(tx *store.Tx, ap domain.Approval) error {
 // approvalEnded follows a decision or a cancellation: an OA instance of a
 // cancelled document is withdrawn, the requester told, the cards updated.
 func (a *App) approvalEnded(tx *store.Tx, ap domain.Approval) error {
-	if ap.Channel == ChannelDingTalk && ap.Status == domain.ApprovalCancelled {
+	if ap.Channel == ChannelDingTalk && ap.Status == domain.ApprovalCancelled && a.dt.Workflow != nil {
 		if err := a.enqueue(tx, kindOATerminate, approvalRef{ap.ID}); err != nil {
 			return err
 		}
@@ -163,14 +164,17 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 	err = a.store.InTx(actx, func(tx *store.Tx) error {
 		return a.applyApprovalEvent(actx, tx, ev, ap.ID, approve, remark, decider)
 	})
-	if !errors.Is(err, domain.ErrInsufficientStock) {
+	de := domain.AsError(err)
+	if err == nil || !approve || de == nil || de.Kind == domain.KindInternal || de.Kind == domain.KindUnavailable {
 		return err
 	}
-	// DingTalk approved a sales order whose stock has gone meanwhile: the
-	// ERP cannot reserve it, so the order goes back to its requester.
-	msg := domain.AsError(err).Message
+	// DingTalk approved an order the ERP can no longer approve (its stock
+	// has gone, a product was disabled meanwhile): it goes back to its
+	// requester with the reason, rather than stay pending with nobody able
+	// to decide it.
+	msg := de.Message
 	return a.store.InTx(actx, func(tx *store.Tx) error {
-		return a.applyApprovalEvent(actx, tx, ev, ap.ID, false, "钉钉审批已同意，但"+msg+"；请调整后重新提交", decider)
+		return a.applyApprovalEvent(actx, tx, ev, ap.ID, false, clipRunes("钉钉审批已同意，但 ERP 无法通过："+msg+"；请调整后重新提交", 500), decider)
 	})
 }
 
@@ -230,14 +234,23 @@ func (a *App) ownsProcess(code string) bool {
 }
 
 // RunOutbox delivers outbox messages until ctx ends: right after a commit
-// that wrote one, and every second for retries that came due.
+// that wrote one, and every second for retries that came due. A panic in a
+// delivery is logged and the loop goes on: one bad message must not take
+// the process (and, redelivered after a restart, take it again).
 func (a *App) RunOutbox(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		if _, err := a.DeliverOutbox(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("outbox", "err", err)
-		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					a.log.Error("outbox delivery panicked", "panic", r)
+				}
+			}()
+			if _, err := a.DeliverOutbox(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("outbox", "err", err)
+			}
+		}()
 		select {
 		case <-ctx.Done():
 			return
@@ -247,58 +260,86 @@ func (a *App) RunOutbox(ctx context.Context) {
 	}
 }
 
-// DeliverOutbox delivers the messages due now, oldest first, and returns how
-// many were delivered. A transient failure (DingTalk down, throttled) ends
-// the pass and puts the message and the rest back with backoff; a
-// permanent refusal is recorded as failed, after any fallback (an OA
-// instance DingTalk refuses to start goes to the ERP inbox instead).
+// maxAttempts bounds retries of a message that fails for reasons other than
+// DingTalk being unreachable (which never gives up: an outage only delays).
+const outboxMaxAttempts = 12
+
+// outage reports whether err means DingTalk (or the way to it) is down or
+// throttling, rather than something wrong with this one message.
+func outage(err error) bool {
+	var o interface{ Outage() bool }
+	if errors.As(err, &o) {
+		return o.Outage()
+	}
+	var de *domain.Error
+	return !errors.As(err, &de) && !errors.Is(err, context.Canceled)
+}
+
+// DeliverOutbox delivers the messages due now, oldest first, one lease at a
+// time, and returns how many were delivered. An outage (DingTalk down or
+// throttling) ends the pass and puts the message back with backoff; another
+// transient failure backs off that message only, and gives it up after
+// outboxMaxAttempts; a refusal for good is recorded as failed, after any
+// fallback (an OA instance DingTalk refuses to start goes to the ERP inbox
+// instead). What follows a delivered call does not depend on ctx: a
+// shutdown must not lose the record of a call that was made.
 func (a *App) DeliverOutbox(ctx context.Context) (int, error) {
 	delivered := 0
-	for {
-		msgs, err := a.store.ClaimOutbox(ctx, now(), 2*time.Minute, 20)
+	for ctx.Err() == nil {
+		msgs, err := a.store.ClaimOutbox(ctx, now(), 2*time.Minute, 1)
 		if err != nil || len(msgs) == 0 {
 			return delivered, err
 		}
-		for i, m := range msgs {
-			apply, err := a.deliver(ctx, m)
-			if err == nil {
-				err = a.store.InTx(ctx, func(tx *store.Tx) error {
-					if apply != nil {
-						if err := apply(tx); err != nil {
-							return err
-						}
-					}
-					return tx.FinishOutbox(m.ID)
-				})
-				if err == nil {
-					delivered++
-					continue
-				}
-			}
-			var perm domain.PermanentError
-			if errors.As(err, &perm) && perm.Permanent() {
-				a.log.Warn("outbox message refused for good", "id", m.ID, "kind", m.Kind, "err", err)
-				if ferr := a.store.InTx(ctx, func(tx *store.Tx) error {
-					if err := a.fallback(ctx, tx, m, err); err != nil {
+		m := msgs[0]
+		keep := context.WithoutCancel(ctx)
+		apply, err := a.deliver(ctx, m)
+		if err == nil {
+			err = a.store.InTx(keep, func(tx *store.Tx) error {
+				if apply != nil {
+					if err := apply(tx); err != nil {
 						return err
 					}
-					return tx.FailOutbox(m.ID, err.Error())
-				}); ferr != nil {
-					return delivered, ferr
 				}
+				return tx.FinishOutbox(m.ID)
+			})
+			if err == nil {
+				delivered++
 				continue
 			}
-			wait := a.backoff(m.Attempts)
-			a.log.Warn("outbox delivery failed; will retry", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "retry_in", wait, "err", err)
-			next := now().Add(wait)
-			for _, rest := range msgs[i:] {
-				if rerr := a.store.RetryOutbox(ctx, rest.ID, next, err.Error()); rerr != nil {
-					return delivered, rerr
+		}
+		if a.permanent(err) || (!outage(err) && m.Attempts >= outboxMaxAttempts) {
+			a.log.Warn("outbox message given up", "id", m.ID, "kind", m.Kind, "attempts", m.Attempts, "err", err)
+			if ferr := a.store.InTx(keep, func(tx *store.Tx) error {
+				if err := a.fallback(keep, tx, m, err); err != nil {
+					return err
 				}
+				return tx.FailOutbox(m.ID, err.Error())
+			}); ferr != nil {
+				return delivered, ferr
 			}
-			return delivered, nil
+			continue
+		}
+		wait := a.backoff(m.Attempts)
+		a.log.Warn("outbox delivery failed; will retry", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "retry_in", wait, "err", err)
+		if rerr := a.store.RetryOutbox(keep, m.ID, now().Add(wait), err.Error()); rerr != nil {
+			return delivered, rerr
+		}
+		if outage(err) {
+			return delivered, nil // the rest would fail the same way
 		}
 	}
+	return delivered, ctx.Err()
+}
+
+// permanent reports whether a delivery failed for good: the far side refused
+// it, or the ERP's own data rules it out (a record gone, a rule broken).
+func (a *App) permanent(err error) bool {
+	var perm domain.PermanentError
+	if errors.As(err, &perm) {
+		return perm.Permanent()
+	}
+	var de *domain.Error
+	return errors.As(err, &de) && de.Kind != domain.KindInternal && de.Kind != domain.KindUnavailable && de.Kind != domain.KindConflict
 }
 
 func (a *App) backoff(attempts int) time.Duration {
@@ -313,6 +354,12 @@ func (a *App) backoff(attempts int) time.Duration {
 // transaction that marks the message done.
 func (a *App) deliver(ctx context.Context, m store.OutboxMessage) (func(*store.Tx) error, error) {
 	ctx = WithActor(ctx, System)
+	// Messages written while DingTalk was on, delivered after it was
+	// turned off, have nowhere to go.
+	if a.dt.Workflow == nil && (m.Kind == kindOAStart || m.Kind == kindOATerminate) ||
+		a.dt.Messenger == nil && m.Kind != kindOAStart && m.Kind != kindOATerminate {
+		return nil, nil
+	}
 	switch m.Kind {
 	case kindOAStart:
 		return a.deliverOAStart(ctx, m)
@@ -423,7 +470,7 @@ func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*
 // approvalForm summarises a document for the OA form: the labels are the
 // components the process template must have (see README).
 func (a *App) approvalForm(q store.Q, ap *domain.Approval, o *domain.Order) ([]domain.FormValue, error) {
-	lines, err := a.lineSummary(q, o, 50)
+	lines, err := a.lineSummary(q, o, 50, func(s string) string { return s })
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +489,7 @@ func (a *App) approvalForm(q store.Q, ap *domain.Approval, o *domain.Order) ([]d
 }
 
 // lineSummary renders up to max order lines as text, one per line.
-func (a *App) lineSummary(q store.Q, o *domain.Order, max int) (string, error) {
+func (a *App) lineSummary(q store.Q, o *domain.Order, max int, esc func(string) string) (string, error) {
 	ids := make([]int64, 0, len(o.Lines))
 	for _, l := range o.Lines {
 		ids = append(ids, l.ProductID)
@@ -458,7 +505,7 @@ func (a *App) lineSummary(q store.Q, o *domain.Order, max int) (string, error) {
 			break
 		}
 		p := prods[l.ProductID]
-		fmt.Fprintf(&b, "%s %s × %s @ %s = %s\n", p.SKU, p.Name, l.Qty.String(), l.UnitPrice.StringFixed(2), l.Total.StringFixed(2))
+		fmt.Fprintf(&b, "%s %s × %s @ %s = %s\n", esc(p.SKU), esc(p.Name), l.Qty.String(), l.UnitPrice.StringFixed(2), l.Total.StringFixed(2))
 	}
 	return strings.TrimRight(b.String(), "\n"), nil
 }
@@ -508,12 +555,13 @@ func (a *App) deliverApprovalCards(ctx context.Context, m store.OutboxMessage) e
 	if err != nil {
 		return err
 	}
-	lines, err := a.lineSummary(q, o, 5)
+	lines, err := a.lineSummary(q, o, 5, md)
 	if err != nil {
 		return err
 	}
-	content := fmt.Sprintf("**%s** %s\n\n%s：%s\n\n金额：¥%s\n\n原因：%s\n\n%s", domain.DocName(ap.DocType), ap.DocNumber,
-		partnerLabel(ap.DocType), ap.PartnerName, ap.Amount.StringFixed(2), ap.Reason, lines)
+	// A card parameter holds 1 KB.
+	content := clipBytes(fmt.Sprintf("**%s** %s\n\n%s：%s\n\n金额：¥%s\n\n原因：%s\n\n%s", domain.DocName(ap.DocType), ap.DocNumber,
+		partnerLabel(ap.DocType), md(ap.PartnerName), ap.Amount.StringFixed(2), md(ap.Reason), lines), 1000)
 	for _, u := range to {
 		if u.ID == ap.RequestedBy {
 			continue
@@ -523,7 +571,10 @@ func (a *App) deliverApprovalCards(ctx context.Context, m store.OutboxMessage) e
 		card := domain.Card{OutTrackID: fmt.Sprintf("appr-%d-%d", ap.ID, u.ID), TemplateID: a.dt.CardTemplates[CardApproval],
 			UserID: u.DingTalkUserID, Params: params}
 		if err := a.sendCard(ctx, card, CardApproval, ap.ID); err != nil {
-			return err
+			if !a.permanent(err) {
+				return err // retried; cards already sent are sent again harmlessly
+			}
+			a.log.Warn("approval card refused", "approval", ap.ID, "user", u.DingTalkUserID, "err", err)
 		}
 	}
 	return nil
@@ -582,6 +633,17 @@ func (a *App) deliverApprovalEnded(ctx context.Context, m store.OutboxMessage) e
 		return err
 	}
 	who := a.deciderName(q, ap)
+	// Cards first: a notification refused for good must not leave them
+	// showing 待审批.
+	cards, err := store.CardsFor(q, CardApproval, ap.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cards {
+		if err := a.dt.Messenger.UpdateCard(ctx, c.OutTrackID, approvalStatus(ap, who)); err != nil && !errors.Is(err, domain.ErrCardGone) && !a.permanent(err) {
+			return err
+		}
+	}
 	if ap.Status == domain.ApprovalApproved || ap.Status == domain.ApprovalRejected {
 		requester, err := store.Users.Get(q, ap.RequestedBy)
 		if err != nil {
@@ -590,26 +652,30 @@ func (a *App) deliverApprovalEnded(ctx context.Context, m store.OutboxMessage) e
 		if requester.DingTalkUserID != "" {
 			verb := map[string]string{domain.ApprovalApproved: "已通过审批", domain.ApprovalRejected: "被驳回"}[ap.Status]
 			title := fmt.Sprintf("%s %s %s", domain.DocName(ap.DocType), ap.DocNumber, verb)
-			text := fmt.Sprintf("#### %s\n\n%s：%s\n\n金额：¥%s\n\n审批人：%s", title, partnerLabel(ap.DocType), ap.PartnerName,
-				ap.Amount.StringFixed(2), who)
+			text := fmt.Sprintf("#### %s\n\n%s：%s\n\n金额：¥%s\n\n审批人：%s", title, partnerLabel(ap.DocType), md(ap.PartnerName),
+				ap.Amount.StringFixed(2), md(who))
 			if ap.Comment != "" {
-				text += "\n\n意见：" + ap.Comment
+				text += "\n\n意见：" + md(ap.Comment)
 			}
-			if err := a.dt.Messenger.Notify(ctx, []string{requester.DingTalkUserID}, title, text); err != nil {
+			// DingTalk takes 2,048 bytes of message; the comment gives way.
+			if err := a.dt.Messenger.Notify(ctx, []string{requester.DingTalkUserID}, title, clipBytes(text, 1800)); err != nil && !a.permanent(err) {
 				return err
 			}
 		}
 	}
-	cards, err := store.CardsFor(q, CardApproval, ap.ID)
-	if err != nil {
-		return err
-	}
-	for _, c := range cards {
-		if err := a.dt.Messenger.UpdateCard(ctx, c.OutTrackID, approvalStatus(ap, who)); err != nil && !errors.Is(err, domain.ErrCardGone) {
-			return err
-		}
-	}
 	return nil
+}
+
+// clipBytes cuts s to at most n bytes, between whole characters.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("……")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "……"
 }
 
 func (a *App) deliverLowStock(ctx context.Context, m store.OutboxMessage) error {
@@ -631,16 +697,20 @@ func (a *App) deliverLowStock(ctx context.Context, m store.OutboxMessage) error 
 	}
 	var b strings.Builder
 	for _, it := range alert.Items {
-		fmt.Fprintf(&b, "- %s %s：可用 %s，安全库存 %s，建议采购 %s\n", it.SKU, it.Name, it.Available.String(),
+		fmt.Fprintf(&b, "- %s %s：可用 %s，安全库存 %s，建议采购 %s\n", md(it.SKU), md(it.Name), it.Available.String(),
 			it.SafetyStock.String(), it.Suggested.String())
 	}
+	content := clipBytes(b.String(), 1000)
 	for _, u := range to {
-		params := map[string]string{"title": "低库存提醒：" + wh.Name, "content": b.String(), "warehouse_id": fmt.Sprint(wh.ID),
+		params := map[string]string{"title": "低库存提醒：" + wh.Name, "content": content, "warehouse_id": fmt.Sprint(wh.ID),
 			"status": "open", "status_text": "低于安全库存", "message": ""}
 		card := domain.Card{OutTrackID: fmt.Sprintf("low-%d-%d", m.ID, u.ID), TemplateID: a.dt.CardTemplates[CardLowStock],
 			UserID: u.DingTalkUserID, Params: params}
 		if err := a.sendCard(ctx, card, CardLowStock, wh.ID); err != nil {
-			return err
+			if !a.permanent(err) {
+				return err
+			}
+			a.log.Warn("low-stock card refused", "warehouse", wh.ID, "user", u.DingTalkUserID, "err", err)
 		}
 	}
 	return nil

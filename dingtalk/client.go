@@ -89,7 +89,16 @@ func (e *Error) Retryable() bool {
 	case "-1", "90018", "90002", "systemError":
 		return true
 	}
-	return strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qps") || e.Status >= 500
+	return strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qps") || e.Status >= 500 ||
+		e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout
+}
+
+// Outage reports whether DingTalk (or the way to it) is down or throttling,
+// as opposed to this call being wrong: callers with a queue stop sending
+// for a while.
+func (e *Error) Outage() bool {
+	return e.Code == "-1" || e.QPSLimited() || e.Status >= 500 || e.Status == http.StatusTooManyRequests ||
+		e.Status == http.StatusRequestTimeout
 }
 
 // Permanent reports whether DingTalk refused the call for good (bad

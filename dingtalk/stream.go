@@ -3,6 +3,7 @@ package dingtalk
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -85,8 +86,11 @@ func (s *Stream) onEvent(ctx context.Context, h *event.EventHeader, raw []byte) 
 	var err error
 	if ev, ok := directoryEvent(h.EventId, h.EventType, raw); ok && s.h.Directory != nil {
 		err = s.h.Directory(ctx, ev)
-	} else if ev, ok := approvalEvent(h.EventId, h.EventType, raw); ok && s.h.Approval != nil {
-		err = s.h.Approval(ctx, ev)
+	} else if h.EventType == "bpms_instance_change" && s.h.Approval != nil {
+		var ev domain.ApprovalEvent
+		if ev, err = approvalEvent(h.EventId, raw); err == nil {
+			err = s.h.Approval(ctx, ev)
+		}
 	}
 	if err != nil {
 		s.log.Warn("dingtalk event failed; DingTalk will push it again", "event", h.EventType, "id", h.EventId, "err", err)
@@ -112,28 +116,34 @@ func directoryEvent(id, typ string, raw []byte) (domain.DirectoryEvent, bool) {
 	return domain.DirectoryEvent{ID: id, Type: typ, UserIDs: body.UserID, DeptIDs: body.DeptID}, true
 }
 
-// approvalEvent decodes bpms_instance_change (times are epoch ms).
-func approvalEvent(id, typ string, raw []byte) (domain.ApprovalEvent, bool) {
-	if typ != "bpms_instance_change" {
-		return domain.ApprovalEvent{}, false
-	}
+// approvalEvent decodes bpms_instance_change. Times are epoch ms, as
+// numbers or strings (DingTalk's contact events send strings); an event
+// that cannot be read is refused (pushed again, and logged) rather than
+// taken for someone else's and lost.
+func approvalEvent(id string, raw []byte) (domain.ApprovalEvent, error) {
 	var body struct {
-		ProcessInstanceID string `json:"processInstanceId"`
-		ProcessCode       string `json:"processCode"`
-		Type              string `json:"type"`
-		Result            string `json:"result"`
-		CreateTime        int64  `json:"createTime"`
-		FinishTime        int64  `json:"finishTime"`
+		ProcessInstanceID string      `json:"processInstanceId"`
+		ProcessCode       string      `json:"processCode"`
+		Type              string      `json:"type"`
+		Result            string      `json:"result"`
+		CreateTime        json.Number `json:"createTime"`
+		FinishTime        json.Number `json:"finishTime"`
 	}
-	if err := json.Unmarshal(raw, &body); err != nil || body.ProcessInstanceID == "" {
-		return domain.ApprovalEvent{}, false
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil || body.ProcessInstanceID == "" {
+		return domain.ApprovalEvent{}, fmt.Errorf("dingtalk: unreadable bpms_instance_change %s: %v", id, err)
 	}
-	at := body.FinishTime
+	at, _ := body.FinishTime.Int64()
 	if at == 0 {
-		at = body.CreateTime
+		at, _ = body.CreateTime.Int64()
+	}
+	if id == "" {
+		// Without an event id, the event's content identifies it.
+		id = "bpms:" + body.ProcessInstanceID + ":" + body.Type + ":" + body.Result
 	}
 	return domain.ApprovalEvent{ID: id, InstanceID: body.ProcessInstanceID, ProcessCode: body.ProcessCode, Type: body.Type,
-		Result: body.Result, At: time.UnixMilli(at).UTC()}, true
+		Result: body.Result, At: time.UnixMilli(at).UTC()}, nil
 }
 
 func (s *Stream) onBot(ctx context.Context, m *chatbot.BotCallbackDataModel) ([]byte, error) {

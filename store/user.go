@@ -120,6 +120,12 @@ func (s UserStore) ByUsername(q Q, username string) (*domain.User, error) {
 
 // ByDingTalkUserID loads the user linked to a DingTalk userid.
 func (s UserStore) ByDingTalkUserID(q Q, dingID string) (*domain.User, error) {
+	if strings.TrimSpace(dingID) == "" {
+		// Unlinked users have an empty id: an empty (or, under MySQL's
+		// PAD SPACE collations, blank) id is nobody, never the first
+		// unlinked user.
+		return nil, domain.NotFound("钉钉用户", "")
+	}
 	var r userRow
 	if err := s.scope(q).Where("dingtalk_user_id = ?", dingID).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {

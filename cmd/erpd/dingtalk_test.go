@@ -593,7 +593,9 @@ func TestBotCommands(t *testing.T) {
 		mustContain(t, "other's order", e.chat(t, "ding_s1", "订单 "+theirs.Number), "没有找到单据")
 		mustContain(t, "manager sees it", e.chat(t, "ding_jingli", "订单 "+strings.ToLower(theirs.Number)), theirs.Number, "已出库")
 		po := e.submitPO(t, "6000")
-		mustContain(t, "no purchase permission", e.chat(t, "ding_s1", "订单 "+po.Number), "没有权限")
+		// Without the purchase permission a PO does not exist for them
+		// either: the answer does not tell which numbers exist.
+		mustContain(t, "no purchase permission", e.chat(t, "ding_s1", "订单 "+po.Number), "没有找到单据")
 
 		// Pending approvals: the manager's inbox; the purchaser's own requests.
 		e.instanceOf(t, po.Number)
@@ -603,6 +605,15 @@ func TestBotCommands(t *testing.T) {
 		// Low stock: the demo's milk is below its safety stock.
 		milk := e.product(t, 5)
 		mustContain(t, "low stock", e.chat(t, "ding_caigou", "低库存"), "低于安全库存", milk.SKU, "安全库存 85")
+
+		// In a group everyone sees the answer: no business data there.
+		m, err := e.sb.ChatInGroup("ding_jingli", "今日销售", 10*time.Second)
+		if err != nil || strings.Contains(m.Text, "¥") || !strings.Contains(m.Text, "请单聊我发送「今日销售」") {
+			t.Fatalf("group answer: %+v %v", m, err)
+		}
+		if m, err := e.sb.ChatInGroup("ding_jingli", "帮助", 10*time.Second); err != nil || !strings.Contains(m.Text, "库存 <SKU或名称>") {
+			t.Fatalf("group help: %+v %v", m, err)
+		}
 
 		// Help, unknown commands, unknown people.
 		mustContain(t, "help", e.chat(t, "ding_caigou", "帮助"), "库存 <SKU或名称>", "今日销售")
@@ -745,7 +756,7 @@ func BenchmarkBotRoundTrip(b *testing.B) {
 		d := make([]time.Duration, 0, b.N)
 		for i := 0; i < b.N; i++ {
 			start := time.Now()
-			a, err := e.m.App.BotReply(e.ctx, "ding_cangguan", "库存 "+sku)
+			a, err := e.m.App.BotReply(e.ctx, "ding_cangguan", "库存 "+sku, false)
 			if err != nil || !strings.Contains(a.Text, "在库") {
 				b.Fatalf("%v %q", err, a.Text)
 			}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on images without zoneinfo
@@ -278,7 +279,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Directory: m.App.HandleDirectoryEvent,
 			Approval:  m.App.HandleApprovalEvent,
 			Bot: func(ctx context.Context, msg dingtalk.BotMessage) (string, string, error) {
-				a, err := m.App.BotReply(ctx, msg.SenderStaffID, msg.Text)
+				a, err := m.App.BotReply(ctx, msg.SenderStaffID, msg.Text, msg.ConversationType == "2")
 				return a.Title, a.Text, err
 			},
 			Reply: m.dingtalk.Reply,
@@ -313,8 +314,15 @@ func (m *Main) workers(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	// Calls to DingTalk wait in the outbox; with DingTalk off the outbox
-	// still drains (low-stock alerts are written regardless).
-	go m.App.RunOutbox(ctx)
+	// still drains (low-stock alerts are written regardless). Close waits
+	// for the deliverer, so a call made is recorded before the store closes.
+	var outbox sync.WaitGroup
+	outbox.Add(1)
+	go func() {
+		defer outbox.Done()
+		m.App.RunOutbox(ctx)
+	}()
+	defer outbox.Wait()
 	// The org mirror refreshes in full on a schedule; several erpd processes
 	// may each run it: the sync is idempotent and writes only differences.
 	var sync <-chan time.Time

@@ -275,6 +275,16 @@ func (s *Sandbox) sessionReply(w http.ResponseWriter, r *http.Request) {
 // Chat sends text to the bot as a user, as a one-to-one message would
 // arrive in the app, and waits up to timeout for the bot's reply.
 func (s *Sandbox) Chat(userID, text string, timeout time.Duration) (Message, error) {
+	return s.chat(userID, text, false, timeout)
+}
+
+// ChatInGroup sends text to the bot in a group chat (conversationType 2),
+// where the reply is seen by every member.
+func (s *Sandbox) ChatInGroup(userID, text string, timeout time.Duration) (Message, error) {
+	return s.chat(userID, text, true, timeout)
+}
+
+func (s *Sandbox) chat(userID, text string, group bool, timeout time.Duration) (Message, error) {
 	s.mu.Lock()
 	u, ok := s.users[userID]
 	base := s.baseURL
@@ -291,8 +301,12 @@ func (s *Sandbox) Chat(userID, text string, timeout time.Duration) (Message, err
 	s.mu.Lock()
 	s.sessions[sid] = sess
 	s.mu.Unlock()
+	conv, convType, title := "cid"+userID, "1", ""
+	if group {
+		conv, convType, title = "cidgroupsandbox", "2", "沙盒工作群"
+	}
 	data := map[string]any{
-		"conversationId": "cid" + userID, "conversationType": "1", "conversationTitle": "",
+		"conversationId": conv, "conversationType": convType, "conversationTitle": title,
 		"chatbotCorpId": "dingsandboxcorp", "chatbotUserId": "$:LWCP_v1:$robot", "robotCode": s.opts.RobotCode,
 		"msgId": "msg" + randomHex(10), "senderNick": u.Name, "isAdmin": u.Admin, "senderStaffId": u.UserID,
 		"senderId": "$:LWCP_v1:$" + u.UserID, "senderCorpId": "dingsandboxcorp", "senderPlatform": "Mac",
