@@ -138,7 +138,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 			p.SetExpiry(keys[i], l.Expiry)
 			p.In(keys[i], l.ID, l.Qty, l.CostAmount)
 		}
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
 		return a.advanceOrder(ctx, tx, o, d)
@@ -237,7 +237,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 			l.CostAmount, l.UnitCost = cost, domain.RoundCost(cost.Div(l.Qty))
 		}
 		d.Sum()
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
 		if err := tx.SetStockDocCosts(d); err != nil {
@@ -334,7 +334,7 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 				p.In(keys[i], l.ID, l.Qty, l.CostAmount)
 			}
 		}
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
 		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {

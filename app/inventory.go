@@ -152,7 +152,7 @@ func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening
 			p.SetExpiry(keys[i], l.Expiry)
 			p.In(keys[i], l.ID, l.Qty, l.Amount)
 		}
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, &glEntry{Event: domain.EventOpening}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "post", domain.DocOpening, o.ID, nil, o)
@@ -311,7 +311,7 @@ func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.
 			l.Amount = amount
 			l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
 		}
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, &glEntry{Event: domain.EventTransfer}); err != nil {
 			return err
 		}
 		old := t.Version
@@ -538,7 +538,7 @@ func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain
 				l.UnitCost = domain.RoundCost(l.Amount.Div(l.DiffQty))
 			}
 		}
-		if err := finishPosting(tx, p, r.prods, actor.ID); err != nil {
+		if err := finishPosting(tx, p, r.prods, actor.ID, &glEntry{Event: domain.EventStocktake}); err != nil {
 			return err
 		}
 		old := s.Version

@@ -377,7 +377,7 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 				r.prods[l.ProductID].SKU, r.whs[o.WarehouseID].Name, need.String())
 		}
 	}
-	if err := finishPosting(tx, p, r.prods, by); err != nil {
+	if err := finishPosting(tx, p, r.prods, by, nil); err != nil {
 		return err
 	}
 	return tx.SaveReservations(rs)

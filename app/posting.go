@@ -29,11 +29,15 @@ func openStockDoc(tx *store.Tx, d *domain.StockDoc, keys []domain.BalanceKey, ex
 	return startPosting(tx, domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, keys, expiry, r, by)
 }
 
-// finishPosting writes a posting and checks the reorder points of what it
-// touched. Every posting ends here, so none forgets the reorder check.
-func finishPosting(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Product, by int64) error {
+// finishPosting writes a posting, checks the reorder points of what it
+// touched, and books its voucher (gl nil: the posting moves no value, as a
+// reservation). Every posting ends here, so none forgets either.
+func finishPosting(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Product, by int64, gl *glEntry) error {
 	if err := tx.WritePosting(p); err != nil {
 		return err
 	}
-	return reorderAfter(tx, p, prods, by)
+	if err := reorderAfter(tx, p, prods, by); err != nil {
+		return err
+	}
+	return bookPosting(tx, p, gl, by)
 }

@@ -40,6 +40,9 @@ type ReportParams struct {
 	PartnerID   int64
 	GroupBy     string
 	Days        int
+	// Period is the accounting month (yyyy-mm) of ledger reports; empty
+	// means the current one.
+	Period string
 }
 
 // MaxExportRows bounds one export; a larger one is refused with advice to
@@ -55,6 +58,20 @@ type reportDef struct {
 }
 
 var reports = map[string]reportDef{
+	"trial-balance": {
+		title: "科目余额表", perm: domain.PermLedgerRead,
+		columns: []ReportColumn{{"code", "科目编码", "text"}, {"name", "科目名称", "text"},
+			{"opening_debit", "期初借方", "money"}, {"opening_credit", "期初贷方", "money"},
+			{"period_debit", "本期借方", "money"}, {"period_credit", "本期贷方", "money"},
+			{"closing_debit", "期末借方", "money"}, {"closing_credit", "期末贷方", "money"}},
+		run: func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+			rows, total, err := trialBalance(q, f.Period)
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			return rows, int64(len(rows)), map[string]any{"period": f.Period, "total": total, "balanced": total.Balanced()}, nil
+		},
+	},
 	"inventory-balance": {
 		title: "库存余额表", perm: domain.PermStockRead,
 		columns: []ReportColumn{{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"spec", "规格", "text"},
@@ -167,6 +184,15 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		since := now().AddDate(0, 0, -days)
 		f.IdleSince = &since
 	}
+	if def.perm == domain.PermLedgerRead {
+		if rp.Period == "" {
+			rp.Period = domain.PeriodOf(domain.LocalDate(now()))
+		}
+		if !validPeriod(rp.Period) {
+			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
+		}
+		f.Period = rp.Period
+	}
 	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
 	if err != nil {
 		return nil, err
@@ -179,4 +205,32 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		r.PageSize = int(total)
 	}
 	return r, nil
+}
+
+// trialBalance computes the 科目余额表 of a period.
+func trialBalance(q store.Q, period string) ([]domain.TrialBalanceRow, domain.TrialBalanceRow, error) {
+	accounts, err := store.AllAccounts(q)
+	if err != nil {
+		return nil, domain.TrialBalanceRow{}, err
+	}
+	next := nextPeriod(period)
+	before, err := store.AccountTotals(q, "", period)
+	if err != nil {
+		return nil, domain.TrialBalanceRow{}, err
+	}
+	during, err := store.AccountTotals(q, period, next)
+	if err != nil {
+		return nil, domain.TrialBalanceRow{}, err
+	}
+	rows, total := domain.TrialBalance(accounts, before, during, false)
+	return rows, total, nil
+}
+
+// nextPeriod returns the month after period (yyyy-mm).
+func nextPeriod(period string) string {
+	t, err := time.Parse("2006-01", period)
+	if err != nil {
+		return period
+	}
+	return t.AddDate(0, 1, 0).Format("2006-01")
 }

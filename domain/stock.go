@@ -286,6 +286,23 @@ func (p *Posting) Balance(k BalanceKey) Balance { return *p.balance(k) }
 // Moves returns the moves written so far, in order.
 func (p *Posting) Moves() []Move { return p.moves }
 
+// Doc is the document being posted.
+func (p *Posting) Doc() DocRef { return p.doc }
+
+// ValueChange sums the value of the posting's moves: what the stock is
+// worth more (or less) after it, and the gains and losses apart.
+func (p *Posting) ValueChange() (net, gains, losses decimal.Decimal) {
+	for _, m := range p.moves {
+		net = net.Add(m.Amount)
+		if m.Amount.IsPositive() {
+			gains = gains.Add(m.Amount)
+		} else {
+			losses = losses.Sub(m.Amount)
+		}
+	}
+	return net, gains, losses
+}
+
 // Changed returns the balances the posting touched, in key order.
 func (p *Posting) Changed() []*Balance {
 	keys := make([]BalanceKey, 0, len(p.changed))

@@ -42,6 +42,13 @@ const (
 	PermSalesWrite    Permission = "sales:write"
 	PermApprove       Permission = "approval:decide"
 	PermApprovalAdmin Permission = "approval:admin" // approval rules
+	// The books: reading them, manual vouchers and reversals, the chart,
+	// templates and month-end closing; reopening a closed month is an
+	// administrator's alone.
+	PermLedgerRead   Permission = "ledger:read"
+	PermLedgerWrite  Permission = "ledger:write"
+	PermLedgerAdmin  Permission = "ledger:admin"
+	PermLedgerReopen Permission = "ledger:reopen"
 )
 
 // RoleInfo describes a role for the /roles listing.
@@ -53,12 +60,15 @@ type RoleInfo struct {
 
 var roles = []RoleInfo{
 	{RoleAdmin, "管理员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage, PermAuditRead,
-		PermDictWrite, PermPurchaseRead, PermPurchaseWrite, PermSalesRead, PermSalesWrite, PermApprove, PermApprovalAdmin}},
+		PermDictWrite, PermPurchaseRead, PermPurchaseWrite, PermSalesRead, PermSalesWrite, PermApprove, PermApprovalAdmin,
+		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermLedgerReopen}},
 	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermPurchaseRead, PermPurchaseWrite}},
 	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead, PermSalesRead, PermSalesWrite}},
 	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite, PermPurchaseRead, PermSalesRead}},
-	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead}},
-	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove}},
+	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead,
+		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin}},
+	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove,
+		PermLedgerRead}},
 	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead, PermPurchaseRead, PermSalesRead}},
 }
 

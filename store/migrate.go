@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"github.com/dingerp/erpd/domain"
 	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
@@ -529,6 +531,80 @@ type m8Card struct {
 
 func (m8Card) TableName() string { return "dingtalk_cards" }
 
+type m9Account struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Code      string `gorm:"size:32;not null;uniqueIndex"`
+	Name      string `gorm:"size:64;not null"`
+	Category  string `gorm:"size:16;not null"`
+	Normal    string `gorm:"size:8;not null"`
+	ParentID  *int64 `gorm:"index"`
+	Level     int    `gorm:"not null"`
+	System    bool   `gorm:"not null"`
+	Status    string `gorm:"size:16;not null"`
+	Version   int    `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (m9Account) TableName() string { return "accounts" }
+
+type m9Voucher struct {
+	ID          int64  `gorm:"primaryKey;autoIncrement"`
+	Period      string `gorm:"size:7;not null;uniqueIndex:idx_voucher_seq,priority:1"`
+	Seq         int    `gorm:"not null;uniqueIndex:idx_voucher_seq,priority:2"`
+	Number      string `gorm:"size:16;not null"`
+	Date        string `gorm:"size:10;not null;index"`
+	Source      string `gorm:"size:32;not null;index:idx_voucher_source,priority:1"`
+	SourceID    int64  `gorm:"not null;index:idx_voucher_source,priority:2"`
+	SourceNo    string `gorm:"column:source_no;size:32;not null"`
+	ReversalOf  *int64 `gorm:"index"`
+	ReversedBy  *int64
+	Remark      string          `gorm:"size:255;not null"`
+	Attachments int             `gorm:"not null"`
+	Debit       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Credit      decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	CreatedBy   int64           `gorm:"not null"`
+	CreatedAt   time.Time
+}
+
+func (m9Voucher) TableName() string { return "vouchers" }
+
+type m9VoucherLine struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	VoucherID int64           `gorm:"not null;index"`
+	AccountID int64           `gorm:"not null;index:idx_vline_account,priority:1"`
+	Period    string          `gorm:"size:7;not null;index:idx_vline_account,priority:2;index"`
+	Summary   string          `gorm:"size:255;not null"`
+	Debit     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Credit    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	PartnerID *int64          `gorm:"index"`
+	ProductID *int64
+}
+
+func (m9VoucherLine) TableName() string { return "voucher_lines" }
+
+type m9VoucherTemplate struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	Event     string `gorm:"size:32;not null;uniqueIndex"`
+	Name      string `gorm:"size:64;not null"`
+	Lines     string `gorm:"type:text;not null"`
+	Version   int    `gorm:"not null"`
+	UpdatedAt time.Time
+}
+
+func (m9VoucherTemplate) TableName() string { return "voucher_templates" }
+
+type m9Period struct {
+	Period    string `gorm:"primaryKey;size:7"`
+	Status    string `gorm:"size:16;not null"`
+	ClosedAt  *time.Time
+	ClosedBy  *int64
+	Version   int `gorm:"not null"`
+	UpdatedAt time.Time
+}
+
+func (m9Period) TableName() string { return "periods" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -618,6 +694,43 @@ var Migrations = []*gormigrate.Migration{
 		ID: "202611230008_outbox_and_cards",
 		Migrate: func(db *gorm.DB) error {
 			return db.AutoMigrate(&m8Outbox{}, &m8Card{})
+		},
+	},
+	{
+		// The general ledger: the 小企业会计准则 chart (66 first-level accounts
+		// and a trading company's sub-accounts), vouchers, the templates that
+		// turn postings into vouchers, and accounting periods. The seed is the
+		// chart as of this migration; later additions need their own.
+		ID: "202611230009_ledger",
+		Migrate: func(db *gorm.DB) error {
+			if err := db.AutoMigrate(&m9Account{}, &m9Voucher{}, &m9VoucherLine{}, &m9VoucherTemplate{}, &m9Period{}); err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			ids := map[string]int64{}
+			for _, e := range domain.StandardChart {
+				a := m9Account{Code: e.Code, Name: e.Name, Category: e.Category, Normal: e.Normal, Level: (len(e.Code)-4)/2 + 1,
+					System: true, Status: domain.StatusActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+				if len(e.Code) > 4 {
+					pid := ids[e.Code[:len(e.Code)-2]]
+					a.ParentID = &pid
+				}
+				if err := db.Where("code = ?", e.Code).FirstOrCreate(&a).Error; err != nil {
+					return err
+				}
+				ids[e.Code] = a.ID
+			}
+			for _, t := range domain.StandardTemplates() {
+				b, err := json.Marshal(t.Lines)
+				if err != nil {
+					return err
+				}
+				row := m9VoucherTemplate{Event: t.Event, Name: t.Name, Lines: string(b), Version: 1, UpdatedAt: now}
+				if err := db.Where("event = ?", t.Event).FirstOrCreate(&row).Error; err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	},
 }

@@ -61,27 +61,35 @@ func RandomSecret(n int) string {
 // SQLite's RETURNING; callers draw the number as late as they can.
 func (tx *Tx) NextNumber(docType string) (string, error) {
 	prefix := domain.NumberPrefix(docType)
-	name := prefix + tx.Now.In(domain.Shanghai).Format("20060102")
+	seq, err := tx.nextSeq(prefix + tx.Now.In(domain.Shanghai).Format("20060102"))
+	if err != nil {
+		return "", err
+	}
+	return domain.FormatNumber(prefix, tx.Now, seq), nil
+}
+
+// nextSeq draws the next value of a named sequence in tx.
+func (tx *Tx) nextSeq(name string) (int64, error) {
 	var seq int64
 	if tx.Driver() == DriverMySQL {
 		res, err := tx.DB().Statement.ConnPool.ExecContext(tx.DB().Statement.Context,
 			"INSERT INTO sequences (name, value) VALUES (?, LAST_INSERT_ID(1)) ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)", name)
 		if err != nil {
-			return "", translate(err)
+			return 0, translate(err)
 		}
 		if seq, err = res.LastInsertId(); err != nil {
-			return "", translate(err)
+			return 0, translate(err)
 		}
 	} else {
 		err := tx.DB().Raw("INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value", name).Scan(&seq).Error
 		if err != nil {
-			return "", translate(err)
+			return 0, translate(err)
 		}
 	}
 	if seq <= 0 {
-		return "", fmt.Errorf("store: sequence %s returned %d", name, seq)
+		return 0, fmt.Errorf("store: sequence %s returned %d", name, seq)
 	}
-	return domain.FormatNumber(prefix, tx.Now, seq), nil
+	return seq, nil
 }
 
 type auditRow struct {

@@ -23,6 +23,7 @@ type ReportFilter struct {
 	PartnerID   int64
 	GroupBy     string
 	IdleSince   *time.Time // slow-moving: no outbound movement since
+	Period      string     // accounting period (yyyy-mm) of ledger reports
 }
 
 // InventoryRow is one line of the inventory balance report.

@@ -29,7 +29,7 @@ func (s *Server) report(c *gin.Context) {
 		return
 	}
 	lp.Export = format != "json" // every row, for CSV and XLSX
-	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by")}
+	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by"), Period: c.Query("period")}
 	for name, dst := range map[string]*int64{"warehouse_id": &rp.WarehouseID, "category_id": &rp.CategoryID,
 		"product_id": &rp.ProductID, "partner_id": &rp.PartnerID} {
 		if *dst, err = queryID(c, name); err != nil {

@@ -146,6 +146,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 		},
 	})
 	s.purchaseRoutes(api)
+	s.ledgerRoutes(api)
 	return s
 }
 

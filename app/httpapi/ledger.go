@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/store"
+	"github.com/gin-gonic/gin"
+)
+
+// ledgerRoutes are the books: the chart, vouchers and their templates. The
+// statements are reports (/reports/trial-balance?period=…).
+func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
+	a := s.app
+	g.GET("/accounts", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListAccounts(c.Request.Context(), lp))
+	})
+	g.POST("/accounts", func(c *gin.Context) {
+		var in app.AccountInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateAccount(c.Request.Context(), in))
+	})
+	g.PUT("/accounts/:id", withID(func(c *gin.Context, id int64) {
+		var in app.AccountInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateAccount(c.Request.Context(), id, in))
+	}))
+	g.DELETE("/accounts/:id", withID(func(c *gin.Context, id int64) {
+		if err := a.DeleteAccount(c.Request.Context(), id); err != nil {
+			writeError(c, err)
+			return
+		}
+		c.Status(http.StatusNoContent)
+	}))
+
+	g.GET("/vouchers", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		f := store.VoucherFilter{Period: c.Query("period"), Source: c.Query("source")}
+		if f.SourceID, err = queryID(c, "source_id"); err == nil {
+			f.AccountID, err = queryID(c, "account_id")
+		}
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListVouchers(c.Request.Context(), f, lp))
+	})
+	g.GET("/vouchers/:id", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.GetVoucher(c.Request.Context(), id))
+	}))
+	g.POST("/vouchers", func(c *gin.Context) {
+		var in app.VoucherInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateVoucher(c.Request.Context(), in))
+	})
+	g.POST("/vouchers/:id/reverse", withID(func(c *gin.Context, id int64) {
+		var in struct {
+			Date string `json:"date"`
+		}
+		if err := bindOptional(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.ReverseVoucher(c.Request.Context(), id, in.Date))
+	}))
+	g.GET("/voucher-templates", func(c *gin.Context) {
+		items, err := a.ListTemplates(c.Request.Context())
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"items": items})
+	})
+	g.PUT("/voucher-templates/:event", func(c *gin.Context) {
+		var in app.TemplateInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateTemplate(c.Request.Context(), c.Param("event"), in))
+	})
+}

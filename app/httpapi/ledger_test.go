@@ -1,0 +1,105 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dingerp/erpd/store/storetest"
+	"github.com/xuri/excelize/v2"
+)
+
+// The books over HTTP: the chart, a manual voucher refused unbalanced
+// (422 unbalanced_voucher on lines), booked, reversed, and the trial
+// balance as JSON, CSV and XLSX; none of it for a viewer.
+func TestLedgerAPI(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newAPI(t, driver)
+		e.do("viewer", "GET", "/api/v1/accounts", "", nil, 403)
+		var chart struct {
+			Items []struct {
+				ID   int64
+				Code string
+				Name string
+			}
+			Total int
+		}
+		if err := json.Unmarshal([]byte(e.do("admin", "GET", "/api/v1/accounts", "", nil, 200)), &chart); err != nil {
+			t.Fatal(err)
+		}
+		id := map[string]int64{}
+		for _, a := range chart.Items {
+			id[a.Code] = a.ID
+		}
+		if chart.Total != len(chart.Items) || id["3103"] == 0 || id["22210107"] == 0 || id["4103"] != 0 {
+			t.Fatalf("chart: %d accounts, 3103=%d", chart.Total, id["3103"])
+		}
+		body := func(dr, cr string) string {
+			return fmt.Sprintf(`{"date":"2026-11-20","remark":"提现","lines":[{"account_id":%d,"debit":%q},{"account_id":%d,"credit":%q}]}`,
+				id["1001"], dr, id["1002"], cr)
+		}
+		got := e.do("admin", "POST", "/api/v1/vouchers", body("500", "499.99"), nil, 422)
+		if !strings.Contains(got, `"code":"unbalanced_voucher"`) || !strings.Contains(got, `"field":"lines"`) {
+			t.Fatal(got)
+		}
+		var v struct {
+			ID     int64
+			Number string
+			Period string
+		}
+		if err := json.Unmarshal([]byte(e.do("admin", "POST", "/api/v1/vouchers", body("500", "500"), nil, 201)), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Number != "记-0001" || v.Period != "2026-11" {
+			t.Fatalf("voucher %+v", v)
+		}
+		e.do("viewer", "POST", "/api/v1/vouchers", body("1", "1"), nil, 403)
+		rev := e.do("admin", "POST", fmt.Sprintf("/api/v1/vouchers/%d/reverse", v.ID), `{"date":"2026-11-21"}`, nil, 201)
+		if !strings.Contains(rev, `"number":"记-0002"`) || !strings.Contains(rev, `"debit":"-500"`) {
+			t.Fatal(rev)
+		}
+		e.do("admin", "POST", fmt.Sprintf("/api/v1/vouchers/%d/reverse", v.ID), "", nil, 409)
+		e.do("admin", "GET", "/api/v1/vouchers/999999", "", nil, 404)
+		list := e.do("admin", "GET", "/api/v1/vouchers?period=2026-11", "", nil, 200)
+		if !strings.Contains(list, `"total":2`) || !strings.Contains(list, `"number":"记-0002"`) {
+			t.Fatal(list)
+		}
+		e.do("admin", "GET", "/api/v1/vouchers?period=2026-1", "", nil, 422)
+
+		// Reversed in the same month, the two net to nothing (red-letter
+		// keeps 发生额 net); one more voucher gives the balance something.
+		e.do("admin", "POST", "/api/v1/vouchers", body("200", "200"), nil, 201)
+		tb := e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11", "", nil, 200)
+		var r struct {
+			Summary struct {
+				Balanced bool
+				Period   string
+			}
+			Items []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(tb), &r); err != nil || !r.Summary.Balanced || r.Summary.Period != "2026-11" || len(r.Items) != 2 ||
+			!strings.Contains(tb, `"period_debit":"200"`) {
+			t.Fatalf("trial balance %s", tb)
+		}
+		e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-13", "", nil, 422)
+		e.do("viewer", "GET", "/api/v1/reports/trial-balance", "", nil, 403)
+		csv := e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11&format=csv", "", nil, 200)
+		if !strings.HasPrefix(csv, "\uFEFF科目编码,科目名称,期初借方") || !strings.Contains(csv, "1001,库存现金,0.00,0.00,200.00,0.00,200.00,0.00") {
+			t.Fatalf("csv %q", csv)
+		}
+		status, xlsx, _ := e.raw("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11&format=xlsx", "", nil)
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(xlsx)))
+		if status != 200 || err != nil {
+			t.Fatalf("xlsx %d %v", status, err)
+		}
+		if rows, err := f.GetRows("科目余额表"); err != nil || len(rows) != 3 || rows[1][0] != "1001" {
+			t.Fatalf("xlsx rows %v %v", rows, err)
+		}
+		tpl := e.do("admin", "GET", "/api/v1/voucher-templates", "", nil, 200)
+		if !strings.Contains(tpl, `"event":"sales_shipment"`) || !strings.Contains(tpl, `"account":"22210107"`) {
+			t.Fatal(tpl)
+		}
+	})
+}

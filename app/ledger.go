@@ -1,0 +1,472 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// glEntry is what a posting tells the books: the template event, the
+// document's money (negative for returns: red-letter) and its partner.
+type glEntry struct {
+	Event     string
+	Amount    decimal.Decimal
+	Tax       decimal.Decimal
+	PartnerID *int64
+}
+
+// stockDocEntry is the books' view of a receipt, shipment or return.
+func stockDocEntry(d *domain.StockDoc) *glEntry {
+	e := &glEntry{Event: d.Type, Amount: d.Amount, Tax: d.TaxAmount, PartnerID: &d.PartnerID}
+	if d.Type == domain.DocPurchaseReturn || d.Type == domain.DocSalesReturn {
+		e.Amount, e.Tax = e.Amount.Neg(), e.Tax.Neg()
+	}
+	return e
+}
+
+// bookPosting writes the voucher of a posting through its template, in the
+// posting's transaction (drawn last, see store.InsertVoucher): the stock
+// value the moves carry goes to 1405, so the books' stock always equals the
+// ledger's. A stocktake also settles its gains and losses through 1901 at
+// once (盘盈 to 5301, 盘亏 to 5711).
+func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
+	if gl == nil {
+		return nil
+	}
+	net, gains, losses := p.ValueChange()
+	if gl.Event == domain.EventTransfer {
+		if !net.IsZero() {
+			return fmt.Errorf("app: transfer %s changed the stock value by %s", p.Doc().Number, net)
+		}
+		return nil
+	}
+	amounts := domain.DocAmounts{Amount: gl.Amount, Tax: gl.Tax, Stock: net, Gain: gains, Loss: losses}
+	events := []string{gl.Event}
+	if gl.Event == domain.EventStocktake {
+		events = append(events, domain.EventStocktakeSettle)
+	}
+	templates, err := store.Templates(tx)
+	if err != nil {
+		return err
+	}
+	codes, err := store.AccountsByCode(tx)
+	if err != nil {
+		return err
+	}
+	doc := p.Doc()
+	for _, ev := range events {
+		t, ok := templates[ev]
+		if !ok {
+			return fmt.Errorf("app: no voucher template for %s", ev)
+		}
+		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
+			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
+		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, gl.PartnerID)
+		if allZero(v.Lines) {
+			continue // a document worth nothing books nothing
+		}
+		if err := v.Check(domain.AmountScale); err != nil {
+			return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, ev, err)
+		}
+		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+	}
+	return nil
+}
+
+func allZero(lines []domain.VoucherLine) bool {
+	for _, l := range lines {
+		if !l.Debit.IsZero() || !l.Credit.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// AccountInput adds a sub-account or renames / disables one.
+type AccountInput struct {
+	ParentID *int64  `json:"parent_id"`
+	Code     *string `json:"code"`
+	Name     *string `json:"name"`
+	Status   *string `json:"status"`
+	Version  int     `json:"version"`
+}
+
+// ListAccounts returns the chart, by code.
+func (a *App) ListAccounts(ctx context.Context, lp ListParams) (*List[domain.Account], error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(map[string]string{"code": "code"})
+	if err != nil {
+		return nil, err
+	}
+	p.Page, p.PageSize = 1, 2000 // the whole chart, one page: a few hundred accounts at most
+	items, total, err := store.Accounts.List(a.store.Read(ctx), p, "code", store.Match{Text: lp.Q})
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// CreateAccount adds a sub-account (明细科目) under an account that has no
+// postings of its own yet (its postings would otherwise sit on a
+// non-leaf account).
+func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Account, error) {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return nil, err
+	}
+	acc := &domain.Account{Status: domain.StatusActive, Version: 1}
+	if in.Code != nil {
+		acc.Code = *in.Code
+	}
+	if in.Name != nil {
+		acc.Name = *in.Name
+	}
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var parent *domain.Account
+		if in.ParentID != nil {
+			p, err := store.Accounts.Get(tx, *in.ParentID)
+			if err != nil {
+				return domain.Invalid("parent_id", "上级科目 %d 不存在", *in.ParentID)
+			}
+			parent = p
+		}
+		if err := acc.ValidateSub(parent); err != nil {
+			return err
+		}
+		used, err := store.AccountHasPostings(tx, parent.ID)
+		if err != nil {
+			return err
+		}
+		if used {
+			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 已有发生额，不能再增加下级科目", parent.Code, parent.Name)
+		}
+		if err := store.Accounts.Create(tx, acc, "code", acc.Code); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", "account", acc.ID, nil, acc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// UpdateAccount renames an account or enables/disables it; codes, sides
+// and categories never change once accounts exist.
+func (a *App) UpdateAccount(ctx context.Context, id int64, in AccountInput) (*domain.Account, error) {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return nil, err
+	}
+	if in.Code != nil || in.ParentID != nil {
+		return nil, domain.Invalid("code", "科目编码和上级科目不能修改")
+	}
+	var acc *domain.Account
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if acc, err = store.Accounts.Get(tx, id); err != nil {
+			return err
+		}
+		before := *acc
+		if in.Name != nil {
+			name := strings.TrimSpace(*in.Name)
+			if name == "" || len([]rune(name)) > 64 {
+				return domain.Invalid("name", "科目名称必填，最长 64 字")
+			}
+			acc.Name = name
+		}
+		if in.Status != nil {
+			if *in.Status != domain.StatusActive && *in.Status != domain.StatusInactive {
+				return domain.Invalid("status", "状态只能是 active 或 inactive")
+			}
+			acc.Status = *in.Status
+		}
+		if in.Version != acc.Version {
+			return domain.ErrVersionConflict.WithMessage("科目已被他人修改，请刷新后重试")
+		}
+		acc.Version++
+		if err := store.Accounts.Update(tx, id, in.Version, acc, "code", acc.Code); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", "account", id, before, acc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// DeleteAccount removes a sub-account nobody posted to; the standard chart
+// stays.
+func (a *App) DeleteAccount(ctx context.Context, id int64) error {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return err
+	}
+	return a.store.InTx(ctx, func(tx *store.Tx) error {
+		acc, err := store.Accounts.Get(tx, id)
+		if err != nil {
+			return err
+		}
+		if acc.System {
+			return domain.ErrInvalidState.WithMessage("科目 %s %s 属于准则科目表，不能删除（可停用）", acc.Code, acc.Name)
+		}
+		used, err := store.AccountHasPostings(tx, id)
+		if err != nil {
+			return err
+		}
+		children, err := store.Accounts.Exists(tx, "parent_id = ?", id)
+		if err != nil {
+			return err
+		}
+		if used || children {
+			return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced,
+				Message: fmt.Sprintf("科目 %s %s 已有发生额或下级科目，不能删除", acc.Code, acc.Name)})
+		}
+		if err := store.Accounts.Delete(tx, id, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "delete", "account", id, acc, nil)
+	})
+}
+
+// VoucherLineInput is one line of a manual voucher.
+type VoucherLineInput struct {
+	AccountID int64           `json:"account_id"`
+	Summary   string          `json:"summary"`
+	Debit     decimal.Decimal `json:"debit"`
+	Credit    decimal.Decimal `json:"credit"`
+	PartnerID *int64          `json:"partner_id"`
+	ProductID *int64          `json:"product_id"`
+}
+
+// VoucherInput is a manual voucher (手工凭证).
+type VoucherInput struct {
+	Date        string             `json:"date"`
+	Remark      string             `json:"remark"`
+	Attachments int                `json:"attachments"`
+	Lines       []VoucherLineInput `json:"lines"`
+}
+
+// CreateVoucher books a manual voucher: leaf, active accounts; partners and
+// products that exist; debits equal to credits; an open period.
+func (a *App) CreateVoucher(ctx context.Context, in VoucherInput) (*domain.Voucher, error) {
+	actor, err := require(ctx, domain.PermLedgerWrite)
+	if err != nil {
+		return nil, err
+	}
+	if in.Date == "" {
+		in.Date = domain.LocalDate(now())
+	}
+	if in.Attachments < 0 || in.Attachments > 999 {
+		return nil, domain.Invalid("attachments", "附单据数应在 0–999 之间")
+	}
+	v := &domain.Voucher{Date: in.Date, Source: domain.VoucherManual, Remark: strings.TrimSpace(in.Remark),
+		Attachments: in.Attachments, CreatedBy: actor.ID}
+	for _, l := range in.Lines {
+		v.Lines = append(v.Lines, domain.VoucherLine{AccountID: l.AccountID, Summary: strings.TrimSpace(l.Summary),
+			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
+	}
+	if err := v.Check(2); err != nil {
+		return nil, err
+	}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := checkVoucherRefs(tx, v); err != nil {
+			return err
+		}
+		if err := tx.InsertVoucher(v); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "create", "voucher", v.ID, nil, map[string]any{"number": v.Number, "period": v.Period})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func checkVoucherRefs(q store.Q, v *domain.Voucher) error {
+	leaves, err := store.LeafAccounts(q)
+	if err != nil {
+		return err
+	}
+	var partners, products []int64
+	for i, l := range v.Lines {
+		if _, ok := leaves[l.AccountID]; !ok {
+			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %d 不存在、已停用或有下级科目（请用明细科目）", l.AccountID)
+		}
+		if l.PartnerID != nil {
+			partners = append(partners, *l.PartnerID)
+		}
+		if l.ProductID != nil {
+			products = append(products, *l.ProductID)
+		}
+	}
+	ps, err := store.Partners.GetMany(q, partners, func(p *domain.Partner) int64 { return p.ID })
+	if err != nil {
+		return err
+	}
+	prs, err := store.Products.GetMany(q, products, func(p *domain.Product) int64 { return p.ID })
+	if err != nil {
+		return err
+	}
+	for i, l := range v.Lines {
+		if l.PartnerID != nil {
+			if _, ok := ps[*l.PartnerID]; !ok {
+				return domain.Invalid(fmt.Sprintf("lines[%d].partner_id", i), "往来单位 %d 不存在", *l.PartnerID)
+			}
+		}
+		if l.ProductID != nil {
+			if _, ok := prs[*l.ProductID]; !ok {
+				return domain.Invalid(fmt.Sprintf("lines[%d].product_id", i), "商品 %d 不存在", *l.ProductID)
+			}
+		}
+	}
+	return nil
+}
+
+// ReverseVoucher corrects a posted voucher by a red-letter reversal (红字冲
+// 销) dated date (today when empty): same accounts and sides, negative
+// amounts. A voucher is reversed once; a reversal is not reversed again.
+func (a *App) ReverseVoucher(ctx context.Context, id int64, date string) (*domain.Voucher, error) {
+	actor, err := require(ctx, domain.PermLedgerWrite)
+	if err != nil {
+		return nil, err
+	}
+	if date == "" {
+		date = domain.LocalDate(now())
+	}
+	var r *domain.Voucher
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		v, err := store.GetVoucher(tx, id)
+		if err != nil {
+			return err
+		}
+		if v.ReversalOf != nil {
+			return domain.ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
+		}
+		if v.Source == domain.VoucherClosing {
+			return domain.ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
+		}
+		r = v.Reversal(date)
+		r.CreatedBy = actor.ID
+		if err := r.Check(domain.AmountScale); err != nil {
+			return err
+		}
+		if err := tx.InsertVoucher(r); err != nil {
+			return err
+		}
+		if err := tx.MarkReversed(v.ID, r.ID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "reverse", "voucher", v.ID, nil, map[string]any{"reversal": r.Number, "period": r.Period})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// GetVoucher returns a voucher with its lines.
+func (a *App) GetVoucher(ctx context.Context, id int64) (*domain.Voucher, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	return store.GetVoucher(a.store.Read(ctx), id)
+}
+
+// ListVouchers lists vouchers in number order.
+func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListParams) (*List[domain.Voucher], error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	if f.Period != "" && !validPeriod(f.Period) {
+		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
+	}
+	p, err := lp.page(nil)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListVouchers(a.store.Read(ctx), f, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+func validPeriod(s string) bool {
+	_, err := domain.ParseLocalDate("period", s+"-01")
+	return err == nil && len(s) == 7
+}
+
+// ListTemplates returns the voucher templates.
+func (a *App) ListTemplates(ctx context.Context) ([]domain.VoucherTemplate, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	ts, err := store.Templates(a.store.Read(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.VoucherTemplate, 0, len(ts))
+	for _, t := range domain.StandardTemplates() {
+		if cur, ok := ts[t.Event]; ok {
+			out = append(out, cur)
+		}
+	}
+	return out, nil
+}
+
+// TemplateInput changes a template's lines.
+type TemplateInput struct {
+	Lines   []domain.TemplateLine `json:"lines"`
+	Version int                   `json:"version"`
+}
+
+// UpdateTemplate changes how an event is booked from now on; the new lines
+// must balance for any amounts and name leaf accounts.
+func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput) (*domain.VoucherTemplate, error) {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return nil, err
+	}
+	var t domain.VoucherTemplate
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		ts, err := store.Templates(tx)
+		if err != nil {
+			return err
+		}
+		cur, ok := ts[event]
+		if !ok {
+			return domain.NotFound("凭证模板", event)
+		}
+		leaves, err := store.LeafAccounts(tx)
+		if err != nil {
+			return err
+		}
+		byCode := map[string]bool{}
+		for _, l := range leaves {
+			byCode[l.Code] = true
+		}
+		before := cur
+		t = cur
+		t.Lines = in.Lines
+		if err := t.Validate(func(code string) bool { return byCode[code] }); err != nil {
+			return err
+		}
+		if in.Version != cur.Version {
+			return domain.ErrVersionConflict.WithMessage("模板已被他人修改，请刷新后重试")
+		}
+		t.Version++
+		if err := tx.SaveTemplate(&t, in.Version); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", "voucher_template", t.ID, before, t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}

@@ -1,0 +1,338 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
+)
+
+// books returns each account's closing balance on its normal side, by code,
+// from the trial balance of the current period.
+func (e *env) books() (map[string]decimal.Decimal, domain.TrialBalanceRow) {
+	e.t.Helper()
+	r, err := e.app.Report(e.admin, "trial-balance", app.ReportParams{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	accounts, err := store.AccountsByCode(e.store.Read(context.Background()))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]decimal.Decimal{}
+	for _, row := range r.Items.([]domain.TrialBalanceRow) {
+		net := row.ClosingDebit.Sub(row.ClosingCredit)
+		if accounts[row.Code].Normal == domain.Credit {
+			net = net.Neg()
+		}
+		out[row.Code] = net
+	}
+	return out, r.Summary["total"].(domain.TrialBalanceRow)
+}
+
+// checkBooks asserts the ledger invariants: every voucher balances (header
+// and lines), the trial balance balances, and 1405 equals the stock
+// valuation.
+func (e *env) checkBooks() {
+	e.t.Helper()
+	q := e.store.Read(context.Background())
+	// Summed here in decimals: SQLite would sum floats.
+	var lines []struct {
+		VoucherID     int64
+		Debit, Credit decimal.Decimal
+	}
+	var heads []struct {
+		ID            int64
+		Debit, Credit decimal.Decimal
+	}
+	if err := q.DB().Table("voucher_lines").Select("voucher_id, debit, credit").Scan(&lines).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	if err := q.DB().Table("vouchers").Select("id, debit, credit").Scan(&heads).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	sums := map[int64][2]decimal.Decimal{}
+	for _, l := range lines {
+		s := sums[l.VoucherID]
+		sums[l.VoucherID] = [2]decimal.Decimal{s[0].Add(l.Debit), s[1].Add(l.Credit)}
+	}
+	for _, h := range heads {
+		s := sums[h.ID]
+		if !s[0].Equal(s[1]) || !s[0].Equal(h.Debit) || !h.Debit.Equal(h.Credit) {
+			e.t.Fatalf("voucher %d: lines %s / %s, header %s / %s", h.ID, s[0], s[1], h.Debit, h.Credit)
+		}
+	}
+	bal, total := e.books()
+	if !total.Balanced() {
+		e.t.Fatalf("trial balance does not balance: %+v", total)
+	}
+	val, err := store.StockValuation(q)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if !bal["1405"].Equal(val) {
+		e.t.Fatalf("1405 = %s, stock valuation = %s", bal["1405"], val)
+	}
+}
+
+func wantBooks(t *testing.T, got map[string]decimal.Decimal, want map[string]string) {
+	t.Helper()
+	for code, w := range want {
+		if !got[code].Equal(d(w)) {
+			t.Errorf("account %s = %s, want %s", code, got[code], w)
+		}
+	}
+}
+
+// The hand-computed books: receive 100 @ 10 with 13% VAT, ship 50 @ 20,
+// take 10 back; every account's balance by hand.
+func TestBooksFromPostings(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		wh := e.warehouse("W1", false)
+		p := e.product("A", e.unit("个").ID, false)
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		po := e.submit(e.order(domain.DocPurchaseOrder, sup.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}))
+		e.receive(po, domain.MoveLine{LineID: po.Lines[0].ID, Qty: d("100")})
+		bal, _ := e.books()
+		wantBooks(t, bal, map[string]string{"1405": "1000", "22210101": "130", "2202": "1130"})
+
+		so := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("50"), UnitPrice: d("20")}))
+		gi := must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID,
+			Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: d("50")}}}))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"1405": "500", "22210101": "130", "2202": "1130", "1122": "1130",
+			"5001": "1000", "22210107": "130", "5401": "500"})
+		e.checkBooks()
+
+		// A sales return books red-letter: the same accounts, negative.
+		must[*domain.StockDoc](t)(e.app.PostSalesReturn(e.admin, app.ReturnInput{SourceID: gi.ID,
+			Lines: []domain.MoveLine{{LineID: gi.Lines[0].ID, Qty: d("10")}}}))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"1405": "600", "1122": "904", "5001": "800", "22210107": "104", "5401": "400"})
+		e.checkBooks()
+		vs := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{Source: domain.DocSalesReturn}, app.ListParams{}))
+		if vs.Total != 1 {
+			t.Fatalf("return vouchers %+v", vs)
+		}
+		rv := must[*domain.Voucher](t)(e.app.GetVoucher(e.admin, vs.Items[0].ID))
+		for _, l := range rv.Lines {
+			if l.Debit.IsPositive() || l.Credit.IsPositive() {
+				t.Fatalf("a return's voucher line is not red: %+v", l)
+			}
+		}
+		// Numbers are continuous within the period: receipt, shipment, return.
+		all := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{}, app.ListParams{}))
+		for i, v := range all.Items {
+			if v.Number != domain.VoucherNumber(i+1) {
+				t.Fatalf("voucher %d is %s", i, v.Number)
+			}
+		}
+	})
+}
+
+func TestManualVouchers(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		acct := func(code string) int64 {
+			m, err := store.AccountsByCode(e.store.Read(context.Background()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m[code].ID
+		}
+		line := func(code, dr, cr string) app.VoucherLineInput {
+			return app.VoucherLineInput{AccountID: acct(code), Debit: d(dr), Credit: d(cr), Summary: "银行手续费"}
+		}
+		// Bank charges: Dr 5603 / Cr 1002.
+		v := must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Remark: "手续费",
+			Lines: []app.VoucherLineInput{line("5603", "12.50", "0"), line("1002", "0", "12.50")}}))
+		if v.Number != "记-0001" || !v.Debit.Equal(d("12.5")) {
+			t.Fatalf("voucher %+v", v)
+		}
+		_, err := e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{line("5603", "10", "0"), line("1002", "0", "9.99")}})
+		wantCode(t, err, domain.CodeUnbalancedVoucher)
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{line("2221", "10", "0"), line("1002", "0", "10")}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "lines[0].account_id" {
+			t.Fatalf("field %s", de.Field)
+		}
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{line("5603", "10.001", "0"), line("1002", "0", "10.001")}})
+		wantCode(t, err, domain.CodeValidation)
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{line("5603", "10", "10"), line("1002", "0", "0")}})
+		wantCode(t, err, domain.CodeValidation)
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-13-01", Lines: []app.VoucherLineInput{line("5603", "1", "0"), line("1002", "0", "1")}})
+		wantCode(t, err, domain.CodeValidation)
+
+		// Corrected by a red-letter reversal, once.
+		r := must[*domain.Voucher](t)(e.app.ReverseVoucher(e.admin, v.ID, ""))
+		if r.Number != "记-0002" || !r.Lines[0].Debit.Equal(d("-12.5")) || !r.Lines[1].Credit.Equal(d("-12.5")) || *r.ReversalOf != v.ID {
+			t.Fatalf("reversal %+v", r)
+		}
+		_, err = e.app.ReverseVoucher(e.admin, v.ID, "")
+		wantCode(t, err, domain.CodeInvalidState)
+		_, err = e.app.ReverseVoucher(e.admin, r.ID, "")
+		wantCode(t, err, domain.CodeInvalidState)
+		bal, total := e.books()
+		if !bal["5603"].IsZero() || !bal["1002"].IsZero() || !total.Balanced() || !total.PeriodDebit.IsZero() {
+			t.Fatalf("after reversal: %v %+v", bal, total)
+		}
+
+		// Sub-accounts: under an account without postings, coded parent + 2.
+		sub := must[*domain.Account](t)(e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1012")), Code: ptr("101201"), Name: ptr("支付宝")}))
+		if sub.Level != 2 || sub.Normal != domain.Debit || sub.Category != domain.AccountAsset {
+			t.Fatalf("sub-account %+v", sub)
+		}
+		_, err = e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1002")), Code: ptr("100201"), Name: ptr("工商银行")})
+		wantCode(t, err, domain.CodeInvalidState) // 1002 has postings
+		_, err = e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1012")), Code: ptr("10139"), Name: ptr("x")})
+		wantCode(t, err, domain.CodeValidation)
+		_, err = e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1012")), Code: ptr("101201"), Name: ptr("重复")})
+		wantCode(t, err, domain.CodeDuplicate)
+		wantCode(t, e.app.DeleteAccount(e.admin, acct("1001")), domain.CodeInvalidState)
+		wantCode(t, e.app.DeleteAccount(e.admin, acct("1012")), domain.CodeInvalidState) // system
+		if err := e.app.DeleteAccount(e.admin, sub.ID); err != nil {
+			t.Fatal(err)
+		}
+		// The parent with postings is no longer a leaf once it has a child, so
+		// vouchers must use the child: 1012 → 101202.
+		sub2 := must[*domain.Account](t)(e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1012")), Code: ptr("101202"), Name: ptr("微信")}))
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{line("1012", "5", "0"), line("1001", "0", "5")}})
+		wantCode(t, err, domain.CodeValidation)
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{
+			{AccountID: sub2.ID, Debit: d("5")}, line("1001", "0", "5")}}))
+
+		// Templates: balanced for any amounts, on leaf accounts.
+		ts := must[[]domain.VoucherTemplate](t)(e.app.ListTemplates(e.admin))
+		var receipt domain.VoucherTemplate
+		for _, tt := range ts {
+			if tt.Event == domain.EventPurchaseReceipt {
+				receipt = tt
+			}
+		}
+		bad := append([]domain.TemplateLine{}, receipt.Lines...)
+		bad[1].Side = domain.Credit // the variance on the wrong side
+		_, err = e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: bad, Version: receipt.Version})
+		wantCode(t, err, domain.CodeUnbalancedVoucher)
+		bad = append([]domain.TemplateLine{}, receipt.Lines...)
+		bad[3].Account = "2221"
+		_, err = e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: bad, Version: receipt.Version})
+		wantCode(t, err, domain.CodeValidation)
+		good := append([]domain.TemplateLine{}, receipt.Lines...)
+		good[0].Summary = "商品入库"
+		up := must[*domain.VoucherTemplate](t)(e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: good, Version: receipt.Version}))
+		if up.Version != receipt.Version+1 {
+			t.Fatalf("template version %d", up.Version)
+		}
+		_, err = e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: good, Version: receipt.Version})
+		wantCode(t, err, domain.CodeVersionConflict)
+		e.checkBooks()
+	})
+}
+
+// A randomized run of documents (receipts, shipments, returns, transfers,
+// stocktakes, openings) keeps the books' invariants after every hundred and
+// at the end.
+func TestBooksInvariantsRandomized(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		rng := rand.New(rand.NewPCG(7, uint64(len(driver))))
+		unit := e.unit("个")
+		whs := []*domain.Warehouse{e.warehouse("W1", false), e.warehouse("W2", false)}
+		var prods []*domain.Product
+		for i := 0; i < 6; i++ {
+			prods = append(prods, e.product(fmt.Sprintf("P%d", i), unit.ID, false))
+		}
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		var receipts, shipments []*domain.StockDoc
+		money := func() decimal.Decimal { return decimal.New(int64(rng.IntN(5000)+1), -2) }
+		qty := func() decimal.Decimal { return decimal.NewFromInt(int64(rng.IntN(20) + 1)) }
+		ops := 600
+		if testing.Short() {
+			ops = 150
+		}
+		done := 0
+		for i := 0; i < ops; i++ {
+			p, wh := prods[rng.IntN(len(prods))], whs[rng.IntN(len(whs))]
+			var err error
+			switch rng.IntN(7) {
+			case 0, 1:
+				var po *domain.Order
+				po, err = e.app.CreateOrder(e.admin, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup.ID, WarehouseID: &wh.ID,
+					Lines: &[]app.OrderLineInput{{ProductID: p.ID, Qty: qty(), UnitPrice: money()}}})
+				if err == nil {
+					if po, err = e.app.SubmitOrder(e.admin, po.Type, po.ID, 0); err == nil {
+						var r *domain.StockDoc
+						if r, err = e.app.PostReceipt(e.admin, app.ReceiptInput{OrderID: po.ID, Lines: []domain.MoveLine{{LineID: po.Lines[0].ID, Qty: po.Lines[0].Qty}}}); err == nil {
+							receipts = append(receipts, r)
+						}
+					}
+				}
+			case 2, 3:
+				var so *domain.Order
+				so, err = e.app.CreateOrder(e.admin, domain.DocSalesOrder, app.OrderInput{PartnerID: &cus.ID, WarehouseID: &wh.ID,
+					Lines: &[]app.OrderLineInput{{ProductID: p.ID, Qty: qty(), UnitPrice: money()}}})
+				if err == nil {
+					if so, err = e.app.SubmitOrder(e.admin, so.Type, so.ID, 0); err == nil {
+						var s *domain.StockDoc
+						if s, err = e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: so.Lines[0].Qty}}}); err == nil {
+							shipments = append(shipments, s)
+						}
+					}
+				}
+			case 4:
+				if len(receipts) > 0 && rng.IntN(2) == 0 {
+					r := receipts[rng.IntN(len(receipts))]
+					_, err = e.app.PostPurchaseReturn(e.admin, app.ReturnInput{SourceID: r.ID, Lines: []domain.MoveLine{{LineID: r.Lines[0].ID, Qty: decimal.NewFromInt(1)}}})
+				} else if len(shipments) > 0 {
+					s := shipments[rng.IntN(len(shipments))]
+					_, err = e.app.PostSalesReturn(e.admin, app.ReturnInput{SourceID: s.ID, Lines: []domain.MoveLine{{LineID: s.Lines[0].ID, Qty: decimal.NewFromInt(1)}}})
+				}
+			case 5:
+				to := whs[(rng.IntN(len(whs)-1)+1+indexOf(whs, wh))%len(whs)]
+				var tr *domain.Transfer
+				tr, err = e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &to.ID,
+					Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: qty()}}})
+				if err == nil {
+					_, err = e.app.PostTransfer(e.admin, tr.ID, tr.Version)
+				}
+			case 6:
+				cost := money()
+				var st *domain.Stocktake
+				st, err = e.app.CreateStocktake(e.admin, app.StocktakeInput{WarehouseID: &wh.ID,
+					Lines: &[]app.StocktakeLineInput{{ProductID: p.ID, CountedQty: decimal.NewFromInt(int64(rng.IntN(30))), UnitCost: &cost}}})
+				if err == nil {
+					_, err = e.app.PostStocktake(e.admin, st.ID, st.Version)
+				}
+			}
+			if de := domain.AsError(err); err != nil && (de == nil || de.Kind == domain.KindInternal) {
+				t.Fatalf("op %d: %v", i, err)
+			}
+			if err == nil {
+				done++
+			}
+			if i%100 == 99 {
+				e.checkBooks()
+			}
+		}
+		e.checkBooks()
+		e.checkLedger()
+		if done < ops/3 {
+			t.Fatalf("only %d of %d random documents went through", done, ops)
+		}
+	})
+}
+
+func indexOf(whs []*domain.Warehouse, w *domain.Warehouse) int {
+	for i, x := range whs {
+		if x == w {
+			return i
+		}
+	}
+	return 0
+}

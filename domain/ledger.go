@@ -1,0 +1,484 @@
+package domain
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// The general ledger (总账) of 小企业会计准则 (财会[2011]17号): a chart of
+// accounts, and vouchers (记账凭证) whose lines debit and credit them.
+
+// Account categories (科目类别).
+const (
+	AccountAsset     = "asset"     // 资产
+	AccountLiability = "liability" // 负债
+	AccountEquity    = "equity"    // 所有者权益
+	AccountCost      = "cost"      // 成本
+	AccountPL        = "pl"        // 损益
+)
+
+// Balance sides.
+const (
+	Debit  = "debit"  // 借
+	Credit = "credit" // 贷
+)
+
+// CodeUnbalancedVoucher is the error code of a voucher whose debits and
+// credits differ.
+const CodeUnbalancedVoucher = "unbalanced_voucher"
+
+// CodePeriodClosed is the error code of a posting dated in a closed period.
+const CodePeriodClosed = "period_closed"
+
+// Account is one account of the chart (会计科目). Codes are hierarchical
+// (1405, 222101, 22210101): a sub-account's code starts with its parent's.
+// Only accounts without sub-accounts take postings.
+type Account struct {
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	// Normal is the side its balance normally lies on (正常余额方向).
+	Normal   string `json:"normal"`
+	ParentID *int64 `json:"parent_id"`
+	Level    int    `json:"level"`
+	// System accounts come with the chart; they are renamed at most, never
+	// deleted.
+	System    bool      `json:"system"`
+	Status    string    `json:"status"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ValidateSub checks an account being added under parent: its code extends
+// the parent's by two digits, and it inherits category and side.
+func (a *Account) ValidateSub(parent *Account) error {
+	a.Code = strings.TrimSpace(a.Code)
+	a.Name = strings.TrimSpace(a.Name)
+	if a.Name == "" || len([]rune(a.Name)) > 64 {
+		return Invalid("name", "科目名称必填，最长 64 字")
+	}
+	if parent == nil {
+		return Invalid("parent_id", "只能在已有科目下增加明细科目（一级科目由准则规定）")
+	}
+	if len(a.Code) != len(parent.Code)+2 || !strings.HasPrefix(a.Code, parent.Code) || !allDigits(a.Code) {
+		return Invalid("code", "明细科目编码应为上级编码 %s 加两位数字，如 %s01", parent.Code, parent.Code)
+	}
+	a.Category, a.Normal, a.Level, a.ParentID = parent.Category, parent.Normal, parent.Level+1, &parent.ID
+	return nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// VoucherLine is one line of a voucher: an amount on one side of one
+// account, with the partner and product it concerns when it does. A
+// red-letter (红字) line has a negative amount on its usual side.
+type VoucherLine struct {
+	ID        int64           `json:"id"`
+	AccountID int64           `json:"account_id"`
+	Summary   string          `json:"summary"`
+	Debit     decimal.Decimal `json:"debit"`
+	Credit    decimal.Decimal `json:"credit"`
+	PartnerID *int64          `json:"partner_id"`
+	ProductID *int64          `json:"product_id"`
+}
+
+// Voucher sources: manual, or the document type that generated it.
+const (
+	VoucherManual   = "manual"
+	VoucherReversal = "reversal" // 红字冲销
+	VoucherClosing  = "closing"  // 期末结转
+)
+
+// Voucher is a 记账凭证. It is posted when it is saved and never changes
+// afterwards: a mistake is corrected by a red-letter reversal.
+type Voucher struct {
+	ID     int64  `json:"id"`
+	Period string `json:"period"` // 2026-11
+	Seq    int    `json:"seq"`
+	Number string `json:"number"` // 记-0001
+	// Date is the business date (Shanghai) it is booked on.
+	Date        string          `json:"date"`
+	Source      string          `json:"source"`
+	SourceID    int64           `json:"source_id"`
+	SourceNo    string          `json:"source_number"`
+	ReversalOf  *int64          `json:"reversal_of"`
+	ReversedBy  *int64          `json:"reversed_by"`
+	Remark      string          `json:"remark"`
+	Attachments int             `json:"attachments"`
+	Lines       []VoucherLine   `json:"lines"`
+	Debit       decimal.Decimal `json:"debit"`
+	Credit      decimal.Decimal `json:"credit"`
+	CreatedBy   int64           `json:"created_by"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// PeriodOf returns the accounting period (yyyy-mm) of a business date.
+func PeriodOf(date string) string {
+	if len(date) >= 7 {
+		return date[:7]
+	}
+	return date
+}
+
+// VoucherNumber formats a voucher's number within its period: 记-0001.
+func VoucherNumber(seq int) string { return fmt.Sprintf("记-%04d", seq) }
+
+// Check validates a voucher's lines and sums them: each line has one side
+// (not both, not neither) with at most scale decimals, and debits equal
+// credits (unbalanced_voucher otherwise). Lines with a zero amount are
+// dropped first, so generated vouchers can list optional lines. People
+// enter cents (scale 2); generated vouchers carry the stock ledger's four
+// places, so account 1405 equals the stock valuation exactly, and are shown
+// rounded.
+func (v *Voucher) Check(scale int32) error {
+	if _, err := time.Parse("2006-01-02", v.Date); err != nil {
+		return Invalid("date", "日期格式应为 YYYY-MM-DD")
+	}
+	v.Period = PeriodOf(v.Date)
+	if len([]rune(v.Remark)) > 255 {
+		return Invalid("remark", "摘要最长 255 字")
+	}
+	kept := v.Lines[:0]
+	for _, l := range v.Lines {
+		if !l.Debit.IsZero() || !l.Credit.IsZero() {
+			kept = append(kept, l)
+		}
+	}
+	v.Lines = kept
+	if len(v.Lines) < 2 {
+		return Invalid("lines", "凭证至少需要两行（有借有贷）")
+	}
+	if len(v.Lines) > 500 {
+		return Invalid("lines", "一张凭证最多 500 行")
+	}
+	v.Debit, v.Credit = decimal.Zero, decimal.Zero
+	for i, l := range v.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		if l.AccountID == 0 {
+			return Invalid(f+".account_id", "请选择科目")
+		}
+		if !l.Debit.IsZero() && !l.Credit.IsZero() {
+			return Invalid(f, "一行只能填借方或贷方")
+		}
+		if err := CheckScale(f+".debit", l.Debit, scale); err != nil {
+			return err
+		}
+		if err := CheckScale(f+".credit", l.Credit, scale); err != nil {
+			return err
+		}
+		if len([]rune(l.Summary)) > 255 {
+			return Invalid(f+".summary", "摘要最长 255 字")
+		}
+		v.Debit, v.Credit = v.Debit.Add(l.Debit), v.Credit.Add(l.Credit)
+	}
+	if !v.Debit.Equal(v.Credit) {
+		return (&Error{Kind: KindInvalid, Code: CodeUnbalancedVoucher, Field: "lines",
+			Message: fmt.Sprintf("借贷不平衡：借方合计 %s，贷方合计 %s", v.Debit.StringFixed(2), v.Credit.StringFixed(2))}).
+			WithDetails(map[string]any{"debit": v.Debit.StringFixed(2), "credit": v.Credit.StringFixed(2)})
+	}
+	if v.Debit.IsZero() {
+		return Invalid("lines", "凭证金额不能全为零")
+	}
+	return nil
+}
+
+// Reversal returns the red-letter voucher that cancels v (红字冲销): the same
+// accounts on the same sides with the amounts negated, dated date.
+func (v *Voucher) Reversal(date string) *Voucher {
+	r := &Voucher{Date: date, Source: VoucherReversal, SourceID: v.ID, SourceNo: v.Number, ReversalOf: &v.ID,
+		Remark: fmt.Sprintf("冲销 %s %s", v.Period, v.Number)}
+	for _, l := range v.Lines {
+		l.ID = 0
+		l.Debit, l.Credit = l.Debit.Neg(), l.Credit.Neg()
+		r.Lines = append(r.Lines, l)
+	}
+	return r
+}
+
+// Voucher template events: what a generated voucher is for.
+const (
+	EventPurchaseReceipt = "purchase_receipt" // 采购入库
+	EventPurchaseReturn  = "purchase_return"  // 采购退货（红字）
+	EventSalesShipment   = "sales_shipment"   // 销售出库
+	EventSalesReturn     = "sales_return"     // 销售退货（红字）
+	EventOpening         = "opening"          // 期初库存
+	EventStocktake       = "stocktake"        // 盘点：盘盈/盘亏入待处理
+	EventStocktakeSettle = "stocktake_settle" // 盘盈/盘亏处理
+	// EventTransfer moves stock between warehouses at cost: 1405 does not
+	// change, so it books nothing.
+	EventTransfer = "transfer"
+)
+
+// Template amount keys: what a template line's amount is.
+const (
+	AmtAmount   = "amount"   // goods amount without tax
+	AmtTax      = "tax"      // VAT
+	AmtTotal    = "total"    // with tax
+	AmtStock    = "stock"    // change in stock value (Σ move values)
+	AmtCost     = "cost"     // stock value that left (−stock)
+	AmtVariance = "variance" // amount − stock: what the stock value did not absorb
+	AmtGain     = "gain"     // stocktake surplus value
+	AmtLoss     = "loss"     // stocktake shortage value
+)
+
+// TemplateLine is one line of a voucher template: an account (by code), a
+// side and which amount of the document it carries.
+type TemplateLine struct {
+	Account string `json:"account"`
+	Side    string `json:"side"`
+	Amount  string `json:"amount"`
+	Summary string `json:"summary"`
+}
+
+// VoucherTemplate says how a document event becomes a voucher.
+type VoucherTemplate struct {
+	ID        int64          `json:"id"`
+	Event     string         `json:"event"`
+	Name      string         `json:"name"`
+	Lines     []TemplateLine `json:"lines"`
+	Version   int            `json:"version"`
+	UpdatedAt time.Time      `json:"updated_at"`
+}
+
+// Validate checks a template: known amounts and sides, accounts that exist
+// and take postings (leaf), and that it balances for any amounts — each
+// amount key's debits equal its credits, counting amount = stock +
+// variance, total = amount + tax and cost = −stock.
+func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
+	if len(t.Lines) < 2 || len(t.Lines) > 20 {
+		return Invalid("lines", "模板需要 2–20 行")
+	}
+	// Express every key in the independent amounts stock, variance, tax,
+	// gain, loss; a balanced template nets each of them to zero.
+	basis := map[string]map[string]int{
+		AmtAmount: {AmtStock: 1, AmtVariance: 1}, AmtTax: {AmtTax: 1},
+		AmtTotal: {AmtStock: 1, AmtVariance: 1, AmtTax: 1}, AmtStock: {AmtStock: 1},
+		AmtCost: {AmtStock: -1}, AmtVariance: {AmtVariance: 1}, AmtGain: {AmtGain: 1}, AmtLoss: {AmtLoss: 1},
+	}
+	net := map[string]int{}
+	for i, l := range t.Lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		b, ok := basis[l.Amount]
+		if !ok {
+			return Invalid(f+".amount", "未知金额 %q（amount, tax, total, stock, cost, variance, gain, loss）", l.Amount)
+		}
+		sign := 1
+		switch l.Side {
+		case Debit:
+		case Credit:
+			sign = -1
+		default:
+			return Invalid(f+".side", "方向只能是 debit 或 credit")
+		}
+		if !leaf(l.Account) {
+			return Invalid(f+".account", "科目 %s 不存在、已停用或不是末级科目", l.Account)
+		}
+		for k, n := range b {
+			net[k] += sign * n
+		}
+	}
+	for k, n := range net {
+		if n != 0 {
+			return Errorf(KindInvalid, CodeUnbalancedVoucher, "模板借贷不平衡（%s 未对冲）", k).WithField("lines")
+		}
+	}
+	return nil
+}
+
+// DocAmounts are a posted document's figures a template draws on. Returns
+// carry negative amounts (red-letter).
+type DocAmounts struct {
+	Amount, Tax, Stock, Gain, Loss decimal.Decimal
+}
+
+func (d DocAmounts) get(key string) decimal.Decimal {
+	switch key {
+	case AmtAmount:
+		return d.Amount
+	case AmtTax:
+		return d.Tax
+	case AmtTotal:
+		return d.Amount.Add(d.Tax)
+	case AmtStock:
+		return d.Stock
+	case AmtCost:
+		return d.Stock.Neg()
+	case AmtVariance:
+		return d.Amount.Sub(d.Stock)
+	case AmtGain:
+		return d.Gain
+	case AmtLoss:
+		return d.Loss
+	}
+	return decimal.Zero
+}
+
+// Apply fills a template with a document's amounts: one line per template
+// line (zero ones dropped by Check), accounts resolved by code. Lines on
+// partner amounts carry the partner, for the sub-ledgers.
+func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, summary string, partnerID *int64) []VoucherLine {
+	lines := make([]VoucherLine, 0, len(t.Lines))
+	for _, tl := range t.Lines {
+		amt := d.get(tl.Amount)
+		l := VoucherLine{AccountID: account(tl.Account), Summary: summary}
+		if tl.Summary != "" {
+			l.Summary = summary + " " + tl.Summary
+		}
+		if tl.Side == Debit {
+			l.Debit = amt
+		} else {
+			l.Credit = amt
+		}
+		if tl.Amount != AmtStock && tl.Amount != AmtCost && tl.Amount != AmtGain && tl.Amount != AmtLoss {
+			l.PartnerID = partnerID
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// StandardTemplates are the voucher templates a new ledger starts with, per
+// 小企业会计准则 and common practice for a trading company (one that books
+// stock at actual cost and general-taxpayer VAT). Returns use the same
+// template with negative amounts: red-letter, same sides.
+func StandardTemplates() []VoucherTemplate {
+	l := func(acct, side, amt, sum string) TemplateLine {
+		return TemplateLine{Account: acct, Side: side, Amount: amt, Summary: sum}
+	}
+	receipt := []TemplateLine{
+		l("1405", Debit, AmtStock, "库存商品"), l("5401", Debit, AmtVariance, "入库成本差异"),
+		l("22210101", Debit, AmtTax, "进项税额"), l("2202", Credit, AmtTotal, "应付账款")}
+	sale := []TemplateLine{
+		l("1122", Debit, AmtTotal, "应收账款"), l("5001", Credit, AmtAmount, "主营业务收入"),
+		l("22210107", Credit, AmtTax, "销项税额"), l("5401", Debit, AmtCost, "结转成本"), l("1405", Credit, AmtCost, "结转成本")}
+	return []VoucherTemplate{
+		{Event: EventPurchaseReceipt, Name: "采购入库", Lines: receipt},
+		{Event: EventPurchaseReturn, Name: "采购退货（红字）", Lines: receipt},
+		{Event: EventSalesShipment, Name: "销售出库", Lines: sale},
+		{Event: EventSalesReturn, Name: "销售退货（红字）", Lines: sale},
+		{Event: EventOpening, Name: "期初库存", Lines: []TemplateLine{
+			l("1405", Debit, AmtStock, "期初库存"), l("3001", Credit, AmtStock, "期初库存投入")}},
+		{Event: EventStocktake, Name: "盘点盈亏", Lines: []TemplateLine{
+			l("1405", Debit, AmtGain, "盘盈"), l("1901", Credit, AmtGain, "盘盈"),
+			l("1901", Debit, AmtLoss, "盘亏"), l("1405", Credit, AmtLoss, "盘亏")}},
+		{Event: EventStocktakeSettle, Name: "盘点盈亏处理", Lines: []TemplateLine{
+			l("1901", Debit, AmtGain, "盘盈转营业外收入"), l("5301", Credit, AmtGain, "盘盈"),
+			l("5711", Debit, AmtLoss, "盘亏转营业外支出"), l("1901", Credit, AmtLoss, "盘亏")}},
+	}
+}
+
+// ChartEntry is an account of the standard chart.
+type ChartEntry struct {
+	Code, Name, Category, Normal string
+}
+
+// SortAccounts orders accounts by code.
+func SortAccounts(as []Account) {
+	sort.Slice(as, func(i, j int) bool { return as[i].Code < as[j].Code })
+}
+
+// Totals are an account's debits and credits over some periods.
+type Totals struct {
+	Debit, Credit decimal.Decimal
+}
+
+// TrialBalanceRow is one account of the 科目余额表: balances on the side they
+// lie (借/贷 columns), period movements, and whether it is a first-level
+// account (totals add only those).
+type TrialBalanceRow struct {
+	AccountID     int64           `json:"account_id"`
+	Code          string          `json:"code"`
+	Name          string          `json:"name"`
+	Level         int             `json:"level"`
+	OpeningDebit  decimal.Decimal `json:"opening_debit"`
+	OpeningCredit decimal.Decimal `json:"opening_credit"`
+	PeriodDebit   decimal.Decimal `json:"period_debit"`
+	PeriodCredit  decimal.Decimal `json:"period_credit"`
+	ClosingDebit  decimal.Decimal `json:"closing_debit"`
+	ClosingCredit decimal.Decimal `json:"closing_credit"`
+}
+
+// TrialBalance builds the 科目余额表 from each leaf account's totals before
+// the period and in it; parents sum their sub-accounts. Accounts that never
+// moved are left out unless all is set. The totals (first-level accounts)
+// balance when the books do.
+func TrialBalance(accounts []Account, before, during map[int64]Totals, all bool) (rows []TrialBalanceRow, total TrialBalanceRow) {
+	SortAccounts(accounts)
+	byCode := map[string]*TrialBalanceRow{}
+	type sums struct{ open, pd, pc decimal.Decimal }
+	acc := map[string]*sums{}
+	for _, a := range accounts {
+		acc[a.Code] = &sums{}
+	}
+	for _, a := range accounts {
+		b, d := before[a.ID], during[a.ID]
+		if b.Debit.IsZero() && b.Credit.IsZero() && d.Debit.IsZero() && d.Credit.IsZero() {
+			continue
+		}
+		// Add to the account and every ancestor (codes are prefixes).
+		for code := a.Code; len(code) >= 4; code = code[:len(code)-2] {
+			s, ok := acc[code]
+			if !ok {
+				continue
+			}
+			s.open = s.open.Add(b.Debit).Sub(b.Credit)
+			s.pd, s.pc = s.pd.Add(d.Debit), s.pc.Add(d.Credit)
+			if len(code) == 4 {
+				break
+			}
+		}
+	}
+	side := func(net decimal.Decimal) (dr, cr decimal.Decimal) {
+		if net.IsNegative() {
+			return decimal.Zero, net.Neg()
+		}
+		return net, decimal.Zero
+	}
+	for _, a := range accounts {
+		s := acc[a.Code]
+		if !all && s.open.IsZero() && s.pd.IsZero() && s.pc.IsZero() {
+			continue
+		}
+		r := TrialBalanceRow{AccountID: a.ID, Code: a.Code, Name: a.Name, Level: a.Level, PeriodDebit: s.pd, PeriodCredit: s.pc}
+		r.OpeningDebit, r.OpeningCredit = side(s.open)
+		r.ClosingDebit, r.ClosingCredit = side(s.open.Add(s.pd).Sub(s.pc))
+		rows = append(rows, r)
+		byCode[a.Code] = &rows[len(rows)-1]
+		if a.Level == 1 {
+			total.OpeningDebit, total.OpeningCredit = total.OpeningDebit.Add(r.OpeningDebit), total.OpeningCredit.Add(r.OpeningCredit)
+			total.PeriodDebit, total.PeriodCredit = total.PeriodDebit.Add(r.PeriodDebit), total.PeriodCredit.Add(r.PeriodCredit)
+			total.ClosingDebit, total.ClosingCredit = total.ClosingDebit.Add(r.ClosingDebit), total.ClosingCredit.Add(r.ClosingCredit)
+		}
+	}
+	total.Name = "合计"
+	if rows == nil {
+		rows = []TrialBalanceRow{}
+	}
+	return rows, total
+}
+
+// Balanced reports whether a trial balance's totals agree on both sides.
+func (t TrialBalanceRow) Balanced() bool {
+	return t.OpeningDebit.Equal(t.OpeningCredit) && t.PeriodDebit.Equal(t.PeriodCredit) && t.ClosingDebit.Equal(t.ClosingCredit)
+}
+
+// NetBalance is an account's balance on its normal side after totals t.
+func (a Account) NetBalance(t Totals) decimal.Decimal {
+	if a.Normal == Credit {
+		return t.Credit.Sub(t.Debit)
+	}
+	return t.Debit.Sub(t.Credit)
+}

@@ -1,0 +1,310 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+)
+
+// Accounts is the chart of accounts.
+var Accounts = Table[domain.Account]{Name: "accounts", What: "科目", Text: []string{"code", "name"}}
+
+// AccountsByCode returns every account keyed by code.
+func AccountsByCode(q Q) (map[string]domain.Account, error) {
+	var as []domain.Account
+	if err := q.DB().Table("accounts").Find(&as).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]domain.Account, len(as))
+	for _, a := range as {
+		out[a.Code] = a
+	}
+	return out, nil
+}
+
+// LeafAccounts returns the active accounts without sub-accounts (the ones
+// that take postings), keyed by id.
+func LeafAccounts(q Q) (map[int64]domain.Account, error) {
+	var as []domain.Account
+	err := q.DB().Table("accounts a").Where("a.status = ? AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent_id = a.id)",
+		domain.StatusActive).Find(&as).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]domain.Account, len(as))
+	for _, a := range as {
+		out[a.ID] = a
+	}
+	return out, nil
+}
+
+// AccountHasPostings reports whether any voucher line uses the account.
+func AccountHasPostings(q Q, id int64) (bool, error) {
+	return exists(q.DB().Table("voucher_lines").Where("account_id = ?", id))
+}
+
+type voucherRow struct {
+	ID          int64
+	Period      string
+	Seq         int
+	Number      string
+	Date        string
+	Source      string
+	SourceID    int64
+	SourceNo    string
+	ReversalOf  *int64
+	ReversedBy  *int64
+	Remark      string
+	Attachments int
+	Debit       decimal.Decimal
+	Credit      decimal.Decimal
+	CreatedBy   int64
+	CreatedAt   time.Time
+}
+
+func (voucherRow) TableName() string { return "vouchers" }
+
+func (r voucherRow) toDomain() domain.Voucher {
+	return domain.Voucher{ID: r.ID, Period: r.Period, Seq: r.Seq, Number: r.Number, Date: r.Date, Source: r.Source,
+		SourceID: r.SourceID, SourceNo: r.SourceNo, ReversalOf: r.ReversalOf, ReversedBy: r.ReversedBy, Remark: r.Remark,
+		Attachments: r.Attachments, Debit: r.Debit, Credit: r.Credit, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
+		Lines: []domain.VoucherLine{}}
+}
+
+type voucherLineRow struct {
+	ID        int64
+	VoucherID int64
+	AccountID int64
+	Period    string
+	Summary   string
+	Debit     decimal.Decimal
+	Credit    decimal.Decimal
+	PartnerID *int64
+	ProductID *int64
+}
+
+func (voucherLineRow) TableName() string { return "voucher_lines" }
+
+// InsertVoucher numbers a checked voucher in its period (记-0001, gapless:
+// the number is drawn in tx, so a rollback gives it back) and saves it with
+// its lines. A closed period refuses it (period_closed); the period row is
+// locked, so a closing in progress and a posting never cross. Call it last
+// in a transaction (BeforeCommit): the period's rows are the hottest locks
+// of every posting.
+func (tx *Tx) InsertVoucher(v *domain.Voucher) error {
+	if err := tx.lockOpenPeriod(v.Period); err != nil {
+		return err
+	}
+	seq, err := tx.nextSeq("voucher:" + v.Period)
+	if err != nil {
+		return err
+	}
+	v.Seq, v.Number, v.CreatedAt = int(seq), domain.VoucherNumber(int(seq)), tx.Now
+	row := voucherRow{Period: v.Period, Seq: v.Seq, Number: v.Number, Date: v.Date, Source: v.Source, SourceID: v.SourceID,
+		SourceNo: v.SourceNo, ReversalOf: v.ReversalOf, Remark: v.Remark, Attachments: v.Attachments, Debit: v.Debit,
+		Credit: v.Credit, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
+	if err := tx.DB().Create(&row).Error; err != nil {
+		return translate(err)
+	}
+	v.ID = row.ID
+	rows := make([]voucherLineRow, len(v.Lines))
+	for i, l := range v.Lines {
+		rows[i] = voucherLineRow{VoucherID: v.ID, AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
+			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID}
+	}
+	if err := tx.DB().CreateInBatches(rows, 200).Error; err != nil {
+		return translate(err)
+	}
+	for i := range rows {
+		v.Lines[i].ID = rows[i].ID
+	}
+	return nil
+}
+
+// Period states.
+const (
+	PeriodOpen   = "open"
+	PeriodClosed = "closed"
+)
+
+// lockOpenPeriod locks a period's row (creating it open) and refuses a
+// closed one.
+func (tx *Tx) lockOpenPeriod(period string) error {
+	var p struct{ Status string }
+	err := lockRow(tx.DB()).Table("periods").Select("status").Where("period = ?", period).Take(&p).Error
+	if err == gorm.ErrRecordNotFound {
+		if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
+			onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
+			return translate(err)
+		}
+		err = lockRow(tx.DB()).Table("periods").Select("status").Where("period = ?", period).Take(&p).Error
+	}
+	if err != nil {
+		return translate(err)
+	}
+	if p.Status == PeriodClosed {
+		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
+	}
+	return nil
+}
+
+func onConflictNothing(tx *Tx, key string) string {
+	if tx.Driver() == DriverMySQL {
+		return " ON DUPLICATE KEY UPDATE " + key + " = " + key
+	}
+	return " ON CONFLICT (" + key + ") DO NOTHING"
+}
+
+// GetVoucher loads a voucher with its lines.
+func GetVoucher(q Q, id int64) (*domain.Voucher, error) {
+	var row voucherRow
+	err := q.DB().Where("id = ?", id).Take(&row).Error
+	if err == gorm.ErrRecordNotFound {
+		return nil, domain.NotFound("凭证", id)
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	v := row.toDomain()
+	var lines []voucherLineRow
+	if err := q.DB().Where("voucher_id = ?", id).Order("id").Find(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, l := range lines {
+		v.Lines = append(v.Lines, domain.VoucherLine{ID: l.ID, AccountID: l.AccountID, Summary: l.Summary, Debit: l.Debit,
+			Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
+	}
+	return &v, nil
+}
+
+// VoucherFilter narrows a voucher list.
+type VoucherFilter struct {
+	Period    string
+	Source    string
+	SourceID  int64
+	AccountID int64
+}
+
+// ListVouchers lists vouchers (without lines), in number order.
+func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error) {
+	db := q.DB().Model(&voucherRow{})
+	if f.Period != "" {
+		db = db.Where("period = ?", f.Period)
+	}
+	if f.Source != "" {
+		db = db.Where("source = ?", f.Source)
+	}
+	if f.SourceID != 0 {
+		db = db.Where("source_id = ?", f.SourceID)
+	}
+	if f.AccountID != 0 {
+		db = db.Where("id IN (?)", q.DB().Table("voucher_lines").Select("voucher_id").Where("account_id = ?", f.AccountID))
+	}
+	var total int64
+	if err := db.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []voucherRow
+	err := db.Order("period, seq").Offset((p.Page - 1) * p.PageSize).Limit(p.PageSize).Find(&rows).Error
+	out := make([]domain.Voucher, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, translate(err)
+}
+
+// MarkReversed records the voucher that reverses id; a voucher is reversed
+// once.
+func (tx *Tx) MarkReversed(id, by int64) error {
+	res := tx.DB().Table("vouchers").Where("id = ? AND reversed_by IS NULL", id).Update("reversed_by", by)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.ErrInvalidState.WithMessage("凭证已被冲销")
+	}
+	return nil
+}
+
+// Templates returns the voucher templates keyed by event.
+func Templates(q Q) (map[string]domain.VoucherTemplate, error) {
+	var rows []struct {
+		ID      int64
+		Event   string
+		Name    string
+		Lines   string
+		Version int
+	}
+	if err := q.DB().Table("voucher_templates").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := map[string]domain.VoucherTemplate{}
+	for _, r := range rows {
+		t := domain.VoucherTemplate{ID: r.ID, Event: r.Event, Name: r.Name, Version: r.Version}
+		if err := json.Unmarshal([]byte(r.Lines), &t.Lines); err != nil {
+			return nil, fmt.Errorf("store: template %s: %w", r.Event, err)
+		}
+		out[r.Event] = t
+	}
+	return out, nil
+}
+
+// SaveTemplate writes a template's lines where its version is oldVersion.
+func (tx *Tx) SaveTemplate(t *domain.VoucherTemplate, oldVersion int) error {
+	b, err := json.Marshal(t.Lines)
+	if err != nil {
+		return err
+	}
+	res := tx.DB().Table("voucher_templates").Where("event = ? AND version = ?", t.Event, oldVersion).
+		Updates(map[string]any{"lines": string(b), "version": t.Version, "updated_at": tx.Now})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return errStale
+	}
+	return nil
+}
+
+// AccountTotals sums voucher lines per account for periods from (yyyy-mm,
+// inclusive; empty: the beginning) up to before (exclusive).
+func AccountTotals(q Q, from, before string) (map[int64]domain.Totals, error) {
+	db := q.DB().Table("voucher_lines").Select("account_id, SUM(debit) AS debit, SUM(credit) AS credit").Where("period < ?", before)
+	if from != "" {
+		db = db.Where("period >= ?", from)
+	}
+	var rows []struct {
+		AccountID     int64
+		Debit, Credit decimal.Decimal
+	}
+	if err := db.Group("account_id").Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64]domain.Totals, len(rows))
+	for _, r := range rows {
+		// SQLite sums DECIMAL columns as floats: rounding to the stored scale
+		// gives the exact sum back (13 significant digits are far inside
+		// float64's).
+		out[r.AccountID] = domain.Totals{Debit: domain.RoundAmount(r.Debit), Credit: domain.RoundAmount(r.Credit)}
+	}
+	return out, nil
+}
+
+// AllAccounts returns the chart by code.
+func AllAccounts(q Q) ([]domain.Account, error) {
+	var as []domain.Account
+	err := q.DB().Table("accounts").Order("code").Find(&as).Error
+	return as, translate(err)
+}
+
+// StockValuation is the value of every stock balance (what account 1405
+// must equal).
+func StockValuation(q Q) (decimal.Decimal, error) {
+	var v struct{ Value decimal.Decimal }
+	err := q.DB().Table("stock_balances").Select("COALESCE(SUM(value), 0) AS value").Scan(&v).Error
+	return domain.RoundAmount(v.Value), translate(err)
+}
