@@ -336,3 +336,60 @@ func indexOf(whs []*domain.Warehouse, w *domain.Warehouse) int {
 	}
 	return 0
 }
+
+// A database upgraded from before the ledger gets its earlier postings
+// booked by the migration: the same books as if the ledger had been there.
+func TestLedgerMigrationBooksEarlierPostings(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		wh, wh2 := e.warehouse("W1", false), e.warehouse("W2", false)
+		p := e.product("A", e.unit("个").ID, false)
+		e.opening(wh.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("10"), UnitCost: d("3.3333")})
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		po := e.submit(e.order(domain.DocPurchaseOrder, sup.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("7"), UnitPrice: d("4.1")}))
+		gr := e.receive(po, domain.MoveLine{LineID: po.Lines[0].ID, Qty: d("7")})
+		must[*domain.StockDoc](t)(e.app.PostPurchaseReturn(e.admin, app.ReturnInput{SourceID: gr.ID, Lines: []domain.MoveLine{{LineID: gr.Lines[0].ID, Qty: d("2")}}}))
+		so := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("6"), UnitPrice: d("9.99")}))
+		must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: d("6")}}}))
+		tr := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &wh2.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("3")}}}))
+		must[*domain.Transfer](t)(e.app.PostTransfer(e.admin, tr.ID, tr.Version))
+		st := must[*domain.Stocktake](t)(e.app.CreateStocktake(e.admin, app.StocktakeInput{WarehouseID: &wh2.ID,
+			Lines: &[]app.StocktakeLineInput{{ProductID: p.ID, CountedQty: d("2")}}}))
+		must[*domain.Stocktake](t)(e.app.PostStocktake(e.admin, st.ID, st.Version))
+		live, liveTotal := e.books()
+		e.checkBooks()
+		var n int64
+		db := e.store.DB()
+		db.Table("vouchers").Count(&n)
+
+		// As the database was before the ledger: postings, no vouchers.
+		for _, stmt := range []string{"DELETE FROM voucher_lines", "DELETE FROM vouchers", "DELETE FROM sequences WHERE name LIKE 'voucher:%'",
+			"DELETE FROM schema_migrations WHERE id = '202611230009_ledger'"} {
+			if err := db.Exec(stmt).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.store.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var m int64
+		db.Table("vouchers").Count(&m)
+		back, backTotal := e.books()
+		if m != n || !backTotal.ClosingDebit.Equal(liveTotal.ClosingDebit) {
+			t.Fatalf("backfilled %d vouchers (live %d), totals %+v vs %+v", m, n, backTotal, liveTotal)
+		}
+		for code, v := range live {
+			if !back[code].Equal(v) {
+				t.Errorf("account %s: backfilled %s, live %s", code, back[code], v)
+			}
+		}
+		e.checkBooks()
+		// Numbering goes on after the backfilled ones.
+		first := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{}, app.ListParams{PageSize: 1}))
+		v := must[*domain.Voucher](t)(e.app.ReverseVoucher(e.admin, first.Items[0].ID, ""))
+		if v.Seq != int(n)+1 {
+			t.Fatalf("next voucher is %s after %d backfilled", v.Number, n)
+		}
+	})
+}

@@ -730,7 +730,7 @@ var Migrations = []*gormigrate.Migration{
 					return err
 				}
 			}
-			return nil
+			return db.Transaction(func(tx *gorm.DB) error { return backfillVouchers(tx, ids) })
 		},
 	},
 }
