@@ -58,6 +58,9 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		return err
 	}
 	doc := p.Doc()
+	if err := raiseOpenItem(tx, doc, gl); err != nil {
+		return err
+	}
 	for _, ev := range events {
 		t, ok := templates[ev]
 		if !ok {
@@ -75,6 +78,31 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
 	}
 	return nil
+}
+
+// raiseOpenItem enters a receipt, shipment or return in its partner's
+// receivables or payables (with tax, due by the partner's terms) and
+// settles it against the partner's open credits or debits, oldest first.
+func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry) error {
+	if gl.PartnerID == nil {
+		return nil
+	}
+	kind, amount := store.OpenItemOf(doc.Type, gl.Amount.Add(gl.Tax).Abs())
+	if kind == "" || amount.IsZero() {
+		return nil
+	}
+	partner, err := store.Partners.Get(tx, *gl.PartnerID)
+	if err != nil {
+		return err
+	}
+	date := domain.LocalDate(tx.Now)
+	it := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: doc.Type, DocID: doc.ID, DocNumber: doc.Number,
+		Date: date, DueDate: domain.DueDate(date, partner.PaymentTermsDays), Amount: amount}
+	if err := tx.AddOpenItem(it); err != nil {
+		return err
+	}
+	_, err = tx.AutoAllocate(partner.ID, kind)
+	return err
 }
 
 func allZero(lines []domain.VoucherLine) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 )
@@ -57,7 +59,38 @@ type reportDef struct {
 	run      func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error)
 }
 
+var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}, {"partner_name", "往来单位", "text"},
+	{"not_due", "未到期", "money"}, {"d1_30", "逾期1-30天", "money"}, {"d31_60", "逾期31-60天", "money"},
+	{"d61_90", "逾期61-90天", "money"}, {"d90_plus", "逾期90天以上", "money"}, {"unallocated", "未核销预收/预付", "money"},
+	{"total", "合计", "money"}}
+
+func agingReport(kind string) func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+	return func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+		asOf := domain.LocalDate(now())
+		if f.AsOf != nil {
+			asOf = domain.LocalDate(*f.AsOf)
+		}
+		rows, err := aging(q, kind, asOf)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		sum := decimal.Zero
+		for _, r := range rows {
+			sum = sum.Add(r.Total)
+		}
+		return rows, int64(len(rows)), map[string]any{"as_of": asOf, "total": sum}, nil
+	}
+}
+
 var reports = map[string]reportDef{
+	"ar-aging": {title: "应收账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAR)},
+	"ap-aging": {title: "应付账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAP)},
+	"partner-statement": {
+		title: "往来对账单", perm: domain.PermLedgerRead,
+		columns: []ReportColumn{{"kind", "类别", "text"}, {"date", "日期", "date"}, {"doc_name", "单据", "text"},
+			{"doc_number", "单号", "text"}, {"debit", "增加", "money"}, {"credit", "减少", "money"}, {"balance", "余额", "money"}},
+		run: partnerStatement,
+	},
 	"trial-balance": {
 		title: "科目余额表", perm: domain.PermLedgerRead,
 		columns: []ReportColumn{{"code", "科目编码", "text"}, {"name", "科目名称", "text"},
@@ -233,4 +266,72 @@ func nextPeriod(period string) string {
 		return period
 	}
 	return t.AddDate(0, 1, 0).Format("2006-01")
+}
+
+// StatementRow is one line of a partner statement (对账单).
+type StatementRow struct {
+	Kind      string          `json:"kind"`
+	Date      string          `json:"date"`
+	DocName   string          `json:"doc_name"`
+	DocNumber string          `json:"doc_number"`
+	Debit     decimal.Decimal `json:"debit"`
+	Credit    decimal.Decimal `json:"credit"`
+	Balance   decimal.Decimal `json:"balance"`
+}
+
+// partnerStatement lists a partner's receivables (customers) and payables
+// (suppliers) in a date range: the balance brought forward, every document,
+// the running balance.
+func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+	if f.PartnerID == 0 {
+		return nil, 0, nil, domain.Invalid("partner_id", "请选择往来单位")
+	}
+	partner, err := store.Partners.Get(q, f.PartnerID)
+	if err != nil {
+		return nil, 0, nil, domain.Invalid("partner_id", "往来单位 %d 不存在", f.PartnerID)
+	}
+	from, to := "", ""
+	if f.From != nil {
+		from = domain.LocalDate(*f.From)
+	}
+	if f.To != nil {
+		to = domain.LocalDate(f.To.Add(-time.Millisecond))
+	}
+	kinds := []string{domain.ItemAR}
+	switch partner.Type {
+	case domain.PartnerSupplier:
+		kinds = []string{domain.ItemAP}
+	case domain.PartnerBoth:
+		kinds = []string{domain.ItemAR, domain.ItemAP}
+	}
+	names := map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}
+	rows := []StatementRow{}
+	summary := map[string]any{"partner": partner.Name, "from": from, "to": to}
+	for _, k := range kinds {
+		bal, err := store.PartnerBalance(q, partner.ID, k, from)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if from == "" {
+			bal = decimal.Zero
+		}
+		rows = append(rows, StatementRow{Kind: names[k], Date: from, DocName: "期初余额", Balance: bal})
+		items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: k, PartnerID: partner.ID, From: from, To: to})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		for _, it := range items {
+			r := StatementRow{Kind: names[k], Date: it.Date, DocName: domain.DocName(it.DocType), DocNumber: it.DocNumber}
+			if it.Amount.IsPositive() {
+				r.Debit = it.Amount
+			} else {
+				r.Credit = it.Amount.Neg()
+			}
+			bal = bal.Add(it.Amount)
+			r.Balance = bal
+			rows = append(rows, r)
+		}
+		summary["closing_"+k] = bal
+	}
+	return rows, int64(len(rows)), summary, nil
 }

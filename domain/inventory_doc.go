@@ -223,6 +223,10 @@ func NumberPrefix(docType string) string {
 		return "SR"
 	case DocRequisition:
 		return "RQ"
+	case DocMoneyReceipt:
+		return "SK"
+	case DocMoneyPayment:
+		return "FK"
 	}
 	panic("no number prefix for " + docType)
 }
@@ -231,6 +235,7 @@ var docNames = map[string]string{
 	DocOpening: "期初单", DocTransfer: "调拨单", DocStocktake: "盘点单", DocRequisition: "请购单",
 	DocPurchaseOrder: "采购订单", DocSalesOrder: "销售订单", DocPurchaseReceipt: "采购入库单",
 	DocPurchaseReturn: "采购退货单", DocSalesShipment: "销售出库单", DocSalesReturn: "销售退货单",
+	DocMoneyReceipt: "收款单", DocMoneyPayment: "付款单",
 }
 
 // DocName is a document type's name for people (采购订单…); the one place

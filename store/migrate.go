@@ -605,6 +605,48 @@ type m9Period struct {
 
 func (m9Period) TableName() string { return "periods" }
 
+type m10OpenItem struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	PartnerID int64           `gorm:"not null;index:idx_item_partner,priority:1"`
+	Kind      string          `gorm:"size:2;not null;index:idx_item_partner,priority:2"`
+	DocType   string          `gorm:"size:32;not null;index:idx_item_doc,priority:1"`
+	DocID     int64           `gorm:"not null;index:idx_item_doc,priority:2"`
+	DocNumber string          `gorm:"size:32;not null"`
+	Date      string          `gorm:"size:10;not null"`
+	DueDate   string          `gorm:"size:10;not null"`
+	Amount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Open      decimal.Decimal `gorm:"column:open_amount;type:decimal(20,4);not null"`
+	CreatedAt time.Time
+}
+
+func (m10OpenItem) TableName() string { return "open_items" }
+
+type m10Allocation struct {
+	ID           int64           `gorm:"primaryKey;autoIncrement"`
+	DebitItemID  int64           `gorm:"not null;index"`
+	CreditItemID int64           `gorm:"not null;index"`
+	Amount       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	CreatedAt    time.Time
+}
+
+func (m10Allocation) TableName() string { return "allocations" }
+
+type m10MoneyDoc struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	Type      string          `gorm:"size:32;not null;index"`
+	Number    string          `gorm:"size:32;not null;uniqueIndex"`
+	PartnerID int64           `gorm:"not null;index"`
+	AccountID int64           `gorm:"not null"`
+	Amount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Date      string          `gorm:"size:10;not null;index"`
+	Remark    string          `gorm:"size:255;not null"`
+	ItemID    int64           `gorm:"not null"`
+	CreatedBy int64           `gorm:"not null"`
+	CreatedAt time.Time
+}
+
+func (m10MoneyDoc) TableName() string { return "money_docs" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -731,6 +773,19 @@ var Migrations = []*gormigrate.Migration{
 				}
 			}
 			return db.Transaction(func(tx *gorm.DB) error { return backfillVouchers(tx, ids) })
+		},
+	},
+	{
+		// Receivables and payables: open items per partner, their
+		// allocations, and money documents. Earlier receipts, shipments and
+		// returns become open items (due by the partner's terms), settled
+		// against each other oldest first.
+		ID: "202611230010_receivables",
+		Migrate: func(db *gorm.DB) error {
+			if err := db.AutoMigrate(&m10OpenItem{}, &m10Allocation{}, &m10MoneyDoc{}); err != nil {
+				return err
+			}
+			return db.Transaction(backfillOpenItems)
 		},
 	},
 }

@@ -377,17 +377,11 @@ func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListIte
 	return out, total, nil
 }
 
-// OpenReceivables is what a customer owes: shipped minus returned, at price
-// with VAT. (Money receipts and open items arrive with the finance core.)
+// OpenReceivables is what a customer owes, with VAT: shipped less returned
+// less what they paid (an unallocated prepayment lowers it).
 func OpenReceivables(q Q, partnerID int64) (decimal.Decimal, error) {
-	var row struct{ Shipped, Returned decimal.Decimal }
-	err := q.DB().Model(&stockDocRow{}).Where("partner_id = ?", partnerID).
-		Select("COALESCE(SUM(CASE WHEN type = ? THEN total ELSE 0 END), 0) AS shipped, COALESCE(SUM(CASE WHEN type = ? THEN total ELSE 0 END), 0) AS returned",
-			domain.DocSalesShipment, domain.DocSalesReturn).Scan(&row).Error
-	if err != nil {
-		return domain.Zero, translate(err)
-	}
-	return domain.RoundMoney(row.Shipped.Sub(row.Returned)), nil
+	// The receivables sub-ledger: shipped less returned less received.
+	return PartnerBalance(q, partnerID, domain.ItemAR, "")
 }
 
 // Reservation is stock set aside for one sales order line in one batch.

@@ -98,3 +98,32 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		respond(c, http.StatusOK)(a.UpdateTemplate(c.Request.Context(), c.Param("event"), in))
 	})
 }
+
+// moneyRoutes are receipts (收款) and payments (付款).
+func (s *Server) moneyRoutes(g *gin.RouterGroup, path, typ string) {
+	a := s.app
+	g.GET(path, func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		pid, err := queryID(c, "partner_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListMoneyDocs(c.Request.Context(), typ, pid, lp))
+	})
+	g.GET(path+"/:id", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.GetMoneyDoc(c.Request.Context(), typ, id))
+	}))
+	g.POST(path, func(c *gin.Context) {
+		var in app.MoneyInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateMoneyDoc(c.Request.Context(), typ, in))
+	})
+}

@@ -97,6 +97,31 @@ func TestLedgerAPI(t *testing.T) {
 		if rows, err := f.GetRows("科目余额表"); err != nil || len(rows) != 3 || rows[1][0] != "1001" {
 			t.Fatalf("xlsx rows %v %v", rows, err)
 		}
+		// Money: a customer's receipt, refused for a supplier-only partner
+		// or a bad amount, then listed and read with its allocation state.
+		cus := e.do("admin", "POST", "/api/v1/partners", `{"code":"C9","name":"客户九","type":"customer"}`, nil, 201)
+		var c struct{ ID int64 }
+		if err := json.Unmarshal([]byte(cus), &c); err != nil {
+			t.Fatal(err)
+		}
+		got = e.do("admin", "POST", "/api/v1/payments", fmt.Sprintf(`{"partner_id":%d,"amount":"10"}`, c.ID), nil, 422)
+		if !strings.Contains(got, `"field":"partner_id"`) {
+			t.Fatal(got)
+		}
+		e.do("admin", "POST", "/api/v1/receipts", fmt.Sprintf(`{"partner_id":%d,"amount":"-1"}`, c.ID), nil, 422)
+		e.do("viewer", "POST", "/api/v1/receipts", fmt.Sprintf(`{"partner_id":%d,"amount":"1"}`, c.ID), nil, 403)
+		rc := e.do("admin", "POST", "/api/v1/receipts", fmt.Sprintf(`{"partner_id":%d,"amount":"88.80","remark":"预收货款"}`, c.ID), nil, 201)
+		if !strings.Contains(rc, `"number":"SK`) || !strings.Contains(rc, `"unallocated":"88.8"`) {
+			t.Fatal(rc)
+		}
+		if got := e.do("admin", "GET", "/api/v1/receipts", "", nil, 200); !strings.Contains(got, `"total":1`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "GET", "/api/v1/reports/ar-aging", "", nil, 200); !strings.Contains(got, `"unallocated":"-88.8"`) {
+			t.Fatal(got)
+		}
+		e.do("admin", "GET", fmt.Sprintf("/api/v1/reports/partner-statement?partner_id=%d&format=csv", c.ID), "", nil, 200)
+		e.do("admin", "GET", "/api/v1/reports/partner-statement", "", nil, 422)
 		tpl := e.do("admin", "GET", "/api/v1/voucher-templates", "", nil, 200)
 		if !strings.Contains(tpl, `"event":"sales_shipment"`) || !strings.Contains(tpl, `"account":"22210107"`) {
 			t.Fatal(tpl)

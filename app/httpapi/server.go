@@ -147,6 +147,8 @@ func New(a *app.App, log *slog.Logger) *Server {
 	})
 	s.purchaseRoutes(api)
 	s.ledgerRoutes(api)
+	s.moneyRoutes(api, "/receipts", domain.DocMoneyReceipt)
+	s.moneyRoutes(api, "/payments", domain.DocMoneyPayment)
 	return s
 }
 

@@ -1,0 +1,258 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// AllocationInput settles one open item by part of a money document.
+type AllocationInput struct {
+	OpenItemID int64           `json:"open_item_id"`
+	Amount     decimal.Decimal `json:"amount"`
+}
+
+// MoneyInput is a receipt (收款) or payment (付款).
+type MoneyInput struct {
+	PartnerID int64           `json:"partner_id"`
+	AccountID *int64          `json:"account_id"` // cash or bank; 1002 银行存款 when empty
+	Amount    decimal.Decimal `json:"amount"`
+	Date      string          `json:"date"`
+	Remark    string          `json:"remark"`
+	// Allocations name the open items it settles (核销); without them it
+	// settles the partner's oldest due items, and what is left stays as a
+	// prepayment.
+	Allocations []AllocationInput `json:"allocations"`
+}
+
+// moneyKind maps a money document type to its sub-ledger and the partner
+// type it deals with.
+func moneyKind(typ string) (kind string, partnerOK func(string) bool, err error) {
+	switch typ {
+	case domain.DocMoneyReceipt:
+		return domain.ItemAR, func(t string) bool { return t == domain.PartnerCustomer || t == domain.PartnerBoth }, nil
+	case domain.DocMoneyPayment:
+		return domain.ItemAP, func(t string) bool { return t == domain.PartnerSupplier || t == domain.PartnerBoth }, nil
+	}
+	return "", nil, domain.Invalid("type", "未知收付款类型 %s", typ)
+}
+
+// CreateMoneyDoc books a receipt from a customer or a payment to a
+// supplier: the money document, its credit in the partner's sub-ledger with
+// its allocations, and its voucher (收款 Dr bank / Cr 1122; 付款 Dr 2202 / Cr
+// bank), in one transaction.
+func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*domain.MoneyDoc, error) {
+	actor, err := require(ctx, domain.PermLedgerWrite)
+	if err != nil {
+		return nil, err
+	}
+	kind, partnerOK, err := moneyKind(typ)
+	if err != nil {
+		return nil, err
+	}
+	if in.Date == "" {
+		in.Date = domain.LocalDate(now())
+	}
+	if _, err := domain.ParseLocalDate("date", in.Date); err != nil {
+		return nil, err
+	}
+	if !in.Amount.IsPositive() {
+		return nil, domain.Invalid("amount", "金额必须大于零")
+	}
+	if err := domain.CheckScale("amount", in.Amount, 2); err != nil {
+		return nil, err
+	}
+	in.Remark = strings.TrimSpace(in.Remark)
+	if len([]rune(in.Remark)) > 255 {
+		return nil, domain.Invalid("remark", "备注最长 255 字")
+	}
+	allocated := decimal.Zero
+	for i, al := range in.Allocations {
+		if !al.Amount.IsPositive() {
+			return nil, domain.Invalid(fmt.Sprintf("allocations[%d].amount", i), "核销金额必须大于零")
+		}
+		if err := domain.CheckScale(fmt.Sprintf("allocations[%d].amount", i), al.Amount, 2); err != nil {
+			return nil, err
+		}
+		allocated = allocated.Add(al.Amount)
+	}
+	if allocated.GreaterThan(in.Amount) {
+		return nil, domain.Invalid("allocations", "核销合计 %s 超过金额 %s", allocated.StringFixed(2), in.Amount.StringFixed(2))
+	}
+	m := &domain.MoneyDoc{Type: typ, PartnerID: in.PartnerID, Amount: in.Amount, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		partner, err := store.Partners.Get(tx, in.PartnerID)
+		if err != nil {
+			return domain.Invalid("partner_id", "往来单位 %d 不存在", in.PartnerID)
+		}
+		if !partnerOK(partner.Type) {
+			return domain.Invalid("partner_id", "%s 不是%s", partner.Name, map[string]string{domain.ItemAR: "客户", domain.ItemAP: "供应商"}[kind])
+		}
+		codes, err := store.AccountsByCode(tx)
+		if err != nil {
+			return err
+		}
+		leaves, err := store.LeafAccounts(tx)
+		if err != nil {
+			return err
+		}
+		acct := codes[domain.AcctBank].ID
+		if in.AccountID != nil {
+			acct = *in.AccountID
+		}
+		if la, ok := leaves[acct]; !ok || !(strings.HasPrefix(la.Code, "1001") || strings.HasPrefix(la.Code, "1002") || strings.HasPrefix(la.Code, "1012")) {
+			return domain.Invalid("account_id", "请选择库存现金、银行存款或其他货币资金下的末级科目")
+		}
+		m.AccountID = acct
+		if m.Number, err = tx.NextNumber(typ); err != nil {
+			return err
+		}
+		if err := tx.CreateMoneyDoc(m); err != nil {
+			return err
+		}
+		item := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: typ, DocID: m.ID, DocNumber: m.Number, Date: m.Date,
+			DueDate: m.Date, Amount: m.Amount.Neg()}
+		if err := tx.AddOpenItem(item); err != nil {
+			return err
+		}
+		m.ItemID = item.ID
+		if err := tx.SetMoneyDocItem(m.ID, item.ID); err != nil {
+			return err
+		}
+		if len(in.Allocations) > 0 {
+			ids := make([]int64, len(in.Allocations))
+			for i, al := range in.Allocations {
+				ids[i] = al.OpenItemID
+			}
+			items, err := store.OpenItemsLocked(tx, ids)
+			if err != nil {
+				return err
+			}
+			for i, al := range in.Allocations {
+				f := fmt.Sprintf("allocations[%d]", i)
+				it, ok := items[al.OpenItemID]
+				if !ok || it.PartnerID != partner.ID || it.Kind != kind {
+					return domain.Invalid(f+".open_item_id", "待核销项 %d 不是 %s 的%s", al.OpenItemID, partner.Name,
+						map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}[kind])
+				}
+				if al.Amount.GreaterThan(it.Open) {
+					return domain.Invalid(f+".amount", "%s 未核销余额只有 %s", it.DocNumber, it.Open.StringFixed(2))
+				}
+				if err := tx.Allocate(&it, item, al.Amount); err != nil {
+					return err
+				}
+				items[it.ID] = it
+			}
+		} else if _, err := tx.AutoAllocate(partner.ID, kind); err != nil {
+			return err
+		}
+		// The voucher, dated the document's day.
+		ledger := codes[domain.AcctReceivable].ID
+		summary := domain.DocName(typ) + " " + m.Number + " " + partner.Name
+		v := &domain.Voucher{Date: m.Date, Source: typ, SourceID: m.ID, SourceNo: m.Number, Remark: summary, CreatedBy: actor.ID, Attachments: 1}
+		pid := &partner.ID
+		if kind == domain.ItemAR {
+			v.Lines = []domain.VoucherLine{{AccountID: acct, Summary: summary, Debit: m.Amount},
+				{AccountID: ledger, Summary: summary, Credit: m.Amount, PartnerID: pid}}
+		} else {
+			ledger = codes[domain.AcctPayable].ID
+			v.Lines = []domain.VoucherLine{{AccountID: ledger, Summary: summary, Debit: m.Amount, PartnerID: pid},
+				{AccountID: acct, Summary: summary, Credit: m.Amount}}
+		}
+		if err := v.Check(2); err != nil {
+			return err
+		}
+		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+		return audit(ctx, tx, "create", typ, m.ID, nil, map[string]any{"number": m.Number, "amount": m.Amount, "partner_id": partner.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.GetMoneyDoc(a.store.Read(ctx), typ, m.ID)
+}
+
+// GetMoneyDoc returns a receipt or payment with its allocations.
+func (a *App) GetMoneyDoc(ctx context.Context, typ string, id int64) (*domain.MoneyDoc, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	if _, _, err := moneyKind(typ); err != nil {
+		return nil, err
+	}
+	return store.GetMoneyDoc(a.store.Read(ctx), typ, id)
+}
+
+// ListMoneyDocs lists receipts or payments, newest first.
+func (a *App) ListMoneyDocs(ctx context.Context, typ string, partnerID int64, lp ListParams) (*List[domain.MoneyDoc], error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	p, err := lp.page(nil)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListMoneyDocs(a.store.Read(ctx), typ, partnerID, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
+}
+
+// AgingRow is one partner's open receivables or payables by age.
+type AgingRow struct {
+	PartnerID   int64             `json:"partner_id"`
+	Code        string            `json:"partner_code"`
+	Name        string            `json:"partner_name"`
+	Buckets     []decimal.Decimal `json:"-"`
+	NotDue      decimal.Decimal   `json:"not_due"`
+	D1to30      decimal.Decimal   `json:"d1_30"`
+	D31to60     decimal.Decimal   `json:"d31_60"`
+	D61to90     decimal.Decimal   `json:"d61_90"`
+	D90Plus     decimal.Decimal   `json:"d90_plus"`
+	Unallocated decimal.Decimal   `json:"unallocated"`
+	Total       decimal.Decimal   `json:"total"`
+}
+
+// aging computes the aging of a kind as of a date: each open item in the
+// column its due date puts it in; unallocated credits apart.
+func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
+	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: true})
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	by := map[int64]*AgingRow{}
+	var order []int64
+	for _, it := range items {
+		r, ok := by[it.PartnerID]
+		if !ok {
+			r = &AgingRow{PartnerID: it.PartnerID, Buckets: make([]decimal.Decimal, len(domain.AgingBuckets))}
+			by[it.PartnerID] = r
+			order = append(order, it.PartnerID)
+			ids = append(ids, it.PartnerID)
+		}
+		if it.Open.IsNegative() {
+			r.Unallocated = r.Unallocated.Add(it.Open)
+		} else {
+			b := domain.AgingBucket(it.DueDate, asOf)
+			r.Buckets[b] = r.Buckets[b].Add(it.Open)
+		}
+		r.Total = r.Total.Add(it.Open)
+	}
+	partners, err := store.Partners.GetMany(q, ids, func(p *domain.Partner) int64 { return p.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AgingRow, 0, len(order))
+	for _, id := range order {
+		r := by[id]
+		r.Code, r.Name = partners[id].Code, partners[id].Name
+		r.NotDue, r.D1to30, r.D31to60, r.D61to90, r.D90Plus = r.Buckets[0], r.Buckets[1], r.Buckets[2], r.Buckets[3], r.Buckets[4]
+		out = append(out, *r)
+	}
+	return out, nil
+}
