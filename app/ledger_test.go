@@ -490,3 +490,106 @@ func TestBooksHandComputed(t *testing.T) {
 		e.checkBooks()
 	})
 }
+
+func stmt(t *testing.T, e *env, name string) (map[int]app.StatementLine, map[string]any) {
+	t.Helper()
+	r := must[*app.Report](t)(e.app.Report(e.admin, name, app.ReportParams{}))
+	out := map[int]app.StatementLine{}
+	for _, l := range r.Items.([]app.StatementLine) {
+		out[l.Line] = l
+	}
+	return out, r.Summary
+}
+
+// Statements and month-end: the 利润表 and 资产负债表 of the hand-computed
+// books, closing the month (profit to 3103, nothing dated in it afterwards),
+// and reopening it.
+func TestStatementsAndClosing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		wh := e.warehouse("W1", false)
+		p := e.product("A", e.unit("个").ID, false)
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		po := e.submit(e.order(domain.DocPurchaseOrder, sup.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}))
+		e.receive(po, domain.MoveLine{LineID: po.Lines[0].ID, Qty: d("100")})
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyPayment, app.MoneyInput{PartnerID: sup.ID, Amount: d("500")}))
+		so := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("50"), UnitPrice: d("20")}))
+		must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: d("50")}}}))
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1230")}))
+
+		check := func(when string) {
+			t.Helper()
+			is, _ := stmt(t, e, "income-statement")
+			for line, want := range map[int]string{1: "1000", 2: "500", 21: "500", 30: "500", 32: "500"} {
+				if !is[line].Col2.Equal(d(want)) || !is[line].Col1.Equal(d(want)) {
+					t.Fatalf("%s: 利润表 line %d = %s / %s, want %s", when, line, is[line].Col1, is[line].Col2, want)
+				}
+			}
+			bs, sum := stmt(t, e, "balance-sheet")
+			// The customer paid 100 ahead: 预收 100; cash 630 + 100.
+			for line, want := range map[int]string{1: "730", 4: "0", 9: "500", 30: "1230", 33: "630", 34: "100", 36: "0",
+				47: "730", 51: "500", 53: "1230"} {
+				if !bs[line].Col1.Equal(d(want)) {
+					t.Fatalf("%s: 资产负债表 line %d = %s, want %s", when, line, bs[line].Col1, want)
+				}
+			}
+			if sum["balanced"] != true {
+				t.Fatalf("%s: balance sheet does not balance", when)
+			}
+		}
+		check("open")
+		bank := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))["1002"]
+		det := must[*app.Report](t)(e.app.Report(e.admin, "account-detail", app.ReportParams{AccountID: bank.ID})).Items.([]app.LedgerRow)
+		if len(det) != 4 || !det[1].Credit.Equal(d("500")) || det[1].Side != "贷" || !det[3].Balance.Equal(d("730")) || det[3].Side != "借" {
+			t.Fatalf("明细账 %+v", det)
+		}
+		gl := must[*app.Report](t)(e.app.Report(e.admin, "general-ledger", app.ReportParams{AccountID: bank.ID})).Items.([]app.LedgerRow)
+		if last := gl[len(gl)-1]; !last.Debit.Equal(d("1230")) || !last.Credit.Equal(d("500")) || !last.Balance.Equal(d("730")) {
+			t.Fatalf("总账 %+v", gl)
+		}
+		_, err := e.app.Report(e.admin, "account-detail", app.ReportParams{})
+		wantCode(t, err, domain.CodeValidation)
+
+		period := domain.PeriodOf(domain.LocalDate(time.Now()))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period))
+		if !res.Profit.Equal(d("500")) || !res.VATDue.IsZero() || len(res.Vouchers) != 1 {
+			t.Fatalf("close %+v", res)
+		}
+		bal, _ := e.books()
+		wantBooks(t, bal, map[string]string{"3103": "500", "5001": "0", "5401": "0"})
+		check("closed") // the closing voucher is not activity
+		e.checkBooks()
+		_, err = e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1")})
+		wantCode(t, err, domain.CodePeriodClosed)
+		so2 := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("1"), UnitPrice: d("20")}))
+		_, err = e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: d("1")}}})
+		wantCode(t, err, domain.CodePeriodClosed)
+		e.checkLedger() // the refused shipment left no trace
+		_, err = e.app.ClosePeriod(e.admin, period)
+		wantCode(t, err, domain.CodeInvalidState)
+		_, err = e.app.ClosePeriod(e.admin, "2999-01")
+		wantCode(t, err, domain.CodeValidation)
+		var snap int64
+		e.store.DB().Table("period_stock").Where("period = ?", period).Count(&snap)
+		if snap != 1 {
+			t.Fatalf("stock snapshot rows %d", snap)
+		}
+
+		// Reopened (an administrator's act), the month takes postings again
+		// and the closing voucher is gone, its number given back.
+		must[*store.PeriodInfo](t)(e.app.ReopenPeriod(e.admin, period))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"3103": "0", "5001": "1000"})
+		m := must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1")}))
+		vs := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{Source: domain.DocMoneyReceipt, SourceID: m.ID}, app.ListParams{}))
+		if vs.Total != 1 || vs.Items[0].Seq != res.Vouchers[0].Seq {
+			t.Fatalf("after reopening, the next voucher is %+v (closing was %s)", vs.Items, res.Vouchers[0].Number)
+		}
+		_, err = e.app.ReopenPeriod(e.admin, period)
+		wantCode(t, err, domain.CodeInvalidState)
+		fin := app.WithActor(context.Background(), &domain.User{ID: 99, Name: "会计", Roles: []domain.Role{domain.RoleFinance},
+			Status: domain.UserActive, DataScope: domain.ScopeAll})
+		_, err = e.app.ReopenPeriod(fin, period)
+		wantCode(t, err, domain.CodeForbidden)
+	})
+}

@@ -44,7 +44,8 @@ type ReportParams struct {
 	Days        int
 	// Period is the accounting month (yyyy-mm) of ledger reports; empty
 	// means the current one.
-	Period string
+	Period    string
+	AccountID int64
 }
 
 // MaxExportRows bounds one export; a larger one is refused with advice to
@@ -82,7 +83,37 @@ func agingReport(kind string) func(q store.Q, _ string, f store.ReportFilter, _ 
 	}
 }
 
+func statementColumns(c1, c2 string) []ReportColumn {
+	return []ReportColumn{{"line", "行次", "text"}, {"item", "项目", "text"}, {"col1", c1, "money"}, {"col2", c2, "money"}}
+}
+
 var reports = map[string]reportDef{
+	"account-detail": {
+		title: "明细账", perm: domain.PermLedgerRead,
+		columns: []ReportColumn{{"date", "日期", "date"}, {"voucher_number", "凭证号", "text"}, {"summary", "摘要", "text"},
+			{"debit", "借方", "money"}, {"credit", "贷方", "money"}, {"side", "方向", "text"}, {"balance", "余额", "money"}},
+		run: accountDetail,
+	},
+	"general-ledger": {
+		title: "总账", perm: domain.PermLedgerRead,
+		columns: []ReportColumn{{"period", "期间", "text"}, {"summary", "摘要", "text"}, {"debit", "借方", "money"},
+			{"credit", "贷方", "money"}, {"side", "方向", "text"}, {"balance", "余额", "money"}},
+		run: generalLedger,
+	},
+	"income-statement": {
+		title: "利润表", perm: domain.PermLedgerRead, columns: statementColumns("本年累计金额", "本月金额"),
+		run: func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+			rows, err := incomeStatement(q, f.Period)
+			return rows, int64(len(rows)), map[string]any{"period": f.Period, "form": "会小企02表"}, err
+		},
+	},
+	"balance-sheet": {
+		title: "资产负债表", perm: domain.PermLedgerRead, columns: statementColumns("期末余额", "年初余额"),
+		run: func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+			rows, balanced, err := balanceSheet(q, f.Period)
+			return rows, int64(len(rows)), map[string]any{"period": f.Period, "form": "会小企01表", "balanced": balanced}, err
+		},
+	},
 	"ar-aging": {title: "应收账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAR)},
 	"ap-aging": {title: "应付账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAP)},
 	"partner-statement": {
@@ -224,7 +255,7 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		if !validPeriod(rp.Period) {
 			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 		}
-		f.Period = rp.Period
+		f.Period, f.AccountID = rp.Period, rp.AccountID
 	}
 	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
 	if err != nil {
@@ -334,4 +365,127 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 		summary["closing_"+k] = bal
 	}
 	return rows, int64(len(rows)), summary, nil
+}
+
+// LedgerRow is a line of the detail ledger or the general ledger: the
+// balance after it on the side it lies (借/贷/平).
+type LedgerRow struct {
+	Date      string          `json:"date,omitempty"`
+	Period    string          `json:"period"`
+	VoucherID int64           `json:"voucher_id,omitempty"`
+	Number    string          `json:"voucher_number,omitempty"`
+	Summary   string          `json:"summary"`
+	Debit     decimal.Decimal `json:"debit"`
+	Credit    decimal.Decimal `json:"credit"`
+	Side      string          `json:"side"`
+	Balance   decimal.Decimal `json:"balance"`
+}
+
+func ledgerAccount(q store.Q, id int64) (domain.Account, []domain.Account, []int64, error) {
+	if id == 0 {
+		return domain.Account{}, nil, nil, domain.Invalid("account_id", "请选择科目")
+	}
+	accounts, err := store.AllAccounts(q)
+	if err != nil {
+		return domain.Account{}, nil, nil, err
+	}
+	var acc domain.Account
+	for _, a := range accounts {
+		if a.ID == id {
+			acc = a
+		}
+	}
+	if acc.ID == 0 {
+		return acc, nil, nil, domain.Invalid("account_id", "科目 %d 不存在", id)
+	}
+	var ids []int64
+	for _, a := range accounts {
+		if len(a.Code) >= len(acc.Code) && a.Code[:len(acc.Code)] == acc.Code {
+			ids = append(ids, a.ID)
+		}
+	}
+	return acc, accounts, ids, nil
+}
+
+// sideOf shows a debit-minus-credit balance the way ledgers do.
+func sideOf(net decimal.Decimal) (string, decimal.Decimal) {
+	switch {
+	case net.IsPositive():
+		return "借", net
+	case net.IsNegative():
+		return "贷", net.Neg()
+	}
+	return "平", decimal.Zero
+}
+
+func ledgerRow(r LedgerRow, net decimal.Decimal) LedgerRow {
+	r.Side, r.Balance = sideOf(net)
+	return r
+}
+
+// accountDetail is the 明细账 of an account (with its sub-accounts) for a
+// month: brought forward, every voucher line, the running balance.
+func accountDetail(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+	acc, _, ids, err := ledgerAccount(q, f.AccountID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	before, err := store.AccountTotals(q, "", f.Period)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	net := decimal.Zero
+	for _, id := range ids {
+		net = net.Add(before[id].Debit).Sub(before[id].Credit)
+	}
+	rows := []LedgerRow{ledgerRow(LedgerRow{Period: f.Period, Summary: "期初余额"}, net)}
+	lines, err := store.AccountLines(q, ids, f.Period)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	dr, cr := decimal.Zero, decimal.Zero
+	for _, l := range lines {
+		net = net.Add(l.Debit).Sub(l.Credit)
+		dr, cr = dr.Add(l.Debit), cr.Add(l.Credit)
+		rows = append(rows, ledgerRow(LedgerRow{Date: l.Date, Period: l.Period, VoucherID: l.VoucherID, Number: l.Number,
+			Summary: l.Summary, Debit: l.Debit, Credit: l.Credit}, net))
+	}
+	rows = append(rows, ledgerRow(LedgerRow{Period: f.Period, Summary: "本月合计", Debit: dr, Credit: cr}, net))
+	return rows, int64(len(rows)), map[string]any{"account": acc.Code + " " + acc.Name, "period": f.Period}, nil
+}
+
+// generalLedger is the 总账 of an account for the year up to a month: the
+// year's opening balance, then each month's totals and balance.
+func generalLedger(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+	acc, _, ids, err := ledgerAccount(q, f.AccountID)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	sum := func(t map[int64]domain.Totals) (dr, cr decimal.Decimal) {
+		for _, id := range ids {
+			dr, cr = dr.Add(t[id].Debit), cr.Add(t[id].Credit)
+		}
+		return dr, cr
+	}
+	yearStart := f.Period[:4] + "-01"
+	opening, err := store.AccountTotals(q, "", yearStart)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	odr, ocr := sum(opening)
+	net := odr.Sub(ocr)
+	rows := []LedgerRow{ledgerRow(LedgerRow{Period: yearStart, Summary: "年初余额"}, net)}
+	ydr, ycr := decimal.Zero, decimal.Zero
+	for p := yearStart; p <= f.Period; p = nextPeriod(p) {
+		month, err := store.AccountTotals(q, p, nextPeriod(p))
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		dr, cr := sum(month)
+		ydr, ycr = ydr.Add(dr), ycr.Add(cr)
+		net = net.Add(dr).Sub(cr)
+		rows = append(rows, ledgerRow(LedgerRow{Period: p, Summary: "本月合计", Debit: dr, Credit: cr}, net),
+			ledgerRow(LedgerRow{Period: p, Summary: "本年累计", Debit: ydr, Credit: ycr}, net))
+	}
+	return rows, int64(len(rows)), map[string]any{"account": acc.Code + " " + acc.Name, "period": f.Period}, nil
 }

@@ -273,7 +273,20 @@ func (tx *Tx) SaveTemplate(t *domain.VoucherTemplate, oldVersion int) error {
 // AccountTotals sums voucher lines per account for periods from (yyyy-mm,
 // inclusive; empty: the beginning) up to before (exclusive).
 func AccountTotals(q Q, from, before string) (map[int64]domain.Totals, error) {
+	return accountTotals(q, from, before, false)
+}
+
+// AccountTotalsBeforeClosing is AccountTotals without the month-end closing
+// vouchers: the activity the income statement reports.
+func AccountTotalsBeforeClosing(q Q, from, before string) (map[int64]domain.Totals, error) {
+	return accountTotals(q, from, before, true)
+}
+
+func accountTotals(q Q, from, before string, noClosing bool) (map[int64]domain.Totals, error) {
 	db := q.DB().Table("voucher_lines").Select("account_id, SUM(debit) AS debit, SUM(credit) AS credit").Where("period < ?", before)
+	if noClosing {
+		db = db.Where("voucher_id NOT IN (?)", q.DB().Table("vouchers").Select("id").Where("source = ? AND period < ?", domain.VoucherClosing, before))
+	}
 	if from != "" {
 		db = db.Where("period >= ?", from)
 	}
@@ -307,4 +320,28 @@ func StockValuation(q Q) (decimal.Decimal, error) {
 	var v struct{ Value decimal.Decimal }
 	err := q.DB().Table("stock_balances").Select("COALESCE(SUM(value), 0) AS value").Scan(&v).Error
 	return domain.RoundAmount(v.Value), translate(err)
+}
+
+// LedgerLine is one voucher line of an account's detail ledger.
+type LedgerLine struct {
+	Date      string          `json:"date"`
+	Period    string          `json:"period"`
+	VoucherID int64           `json:"voucher_id"`
+	Number    string          `json:"voucher_number"`
+	Summary   string          `json:"summary"`
+	Debit     decimal.Decimal `json:"debit"`
+	Credit    decimal.Decimal `json:"credit"`
+}
+
+// AccountLines lists the voucher lines of account ids in a period, in
+// voucher order.
+func AccountLines(q Q, ids []int64, period string) ([]LedgerLine, error) {
+	var out []LedgerLine
+	err := q.DB().Table("voucher_lines l").Select("v.date, v.period, v.id AS voucher_id, v.number, l.summary, l.debit, l.credit").
+		Joins("JOIN vouchers v ON v.id = l.voucher_id").Where("l.account_id IN ? AND l.period = ?", ids, period).
+		Order("v.seq, l.id").Scan(&out).Error
+	for i := range out {
+		out[i].Debit, out[i].Credit = domain.RoundAmount(out[i].Debit), domain.RoundAmount(out[i].Credit)
+	}
+	return out, translate(err)
 }

@@ -647,6 +647,17 @@ type m10MoneyDoc struct {
 
 func (m10MoneyDoc) TableName() string { return "money_docs" }
 
+type m11PeriodStock struct {
+	Period      string          `gorm:"primaryKey;size:7"`
+	ProductID   int64           `gorm:"primaryKey"`
+	WarehouseID int64           `gorm:"primaryKey"`
+	Batch       string          `gorm:"primaryKey;size:64"`
+	Qty         decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Value       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m11PeriodStock) TableName() string { return "period_stock" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -786,6 +797,14 @@ var Migrations = []*gormigrate.Migration{
 				return err
 			}
 			return db.Transaction(backfillOpenItems)
+		},
+	},
+	{
+		// Month-end closing keeps each closed month's stock (so reports on
+		// closed months need not scan the moves).
+		ID: "202611230011_period_stock",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m11PeriodStock{})
 		},
 	},
 }

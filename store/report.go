@@ -24,6 +24,7 @@ type ReportFilter struct {
 	GroupBy     string
 	IdleSince   *time.Time // slow-moving: no outbound movement since
 	Period      string     // accounting period (yyyy-mm) of ledger reports
+	AccountID   int64      // the account of ledger reports
 }
 
 // InventoryRow is one line of the inventory balance report.

@@ -31,7 +31,7 @@ func (s *Server) report(c *gin.Context) {
 	lp.Export = format != "json" // every row, for CSV and XLSX
 	rp := app.ReportParams{ListParams: lp, GroupBy: c.Query("group_by"), Period: c.Query("period")}
 	for name, dst := range map[string]*int64{"warehouse_id": &rp.WarehouseID, "category_id": &rp.CategoryID,
-		"product_id": &rp.ProductID, "partner_id": &rp.PartnerID} {
+		"product_id": &rp.ProductID, "partner_id": &rp.PartnerID, "account_id": &rp.AccountID} {
 		if *dst, err = queryID(c, name); err != nil {
 			writeError(c, err)
 			return

@@ -81,6 +81,20 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		}
 		respond(c, http.StatusCreated)(a.ReverseVoucher(c.Request.Context(), id, in.Date))
 	}))
+	g.GET("/periods", func(c *gin.Context) {
+		items, err := a.ListPeriods(c.Request.Context())
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"items": items})
+	})
+	g.POST("/periods/:period/close", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.ClosePeriod(c.Request.Context(), c.Param("period")))
+	})
+	g.POST("/periods/:period/reopen", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.ReopenPeriod(c.Request.Context(), c.Param("period")))
+	})
 	g.GET("/voucher-templates", func(c *gin.Context) {
 		items, err := a.ListTemplates(c.Request.Context())
 		if err != nil {

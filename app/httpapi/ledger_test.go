@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
 
 	"github.com/dingerp/erpd/store/storetest"
 	"github.com/xuri/excelize/v2"
@@ -36,8 +39,10 @@ func TestLedgerAPI(t *testing.T) {
 		if chart.Total != len(chart.Items) || id["3103"] == 0 || id["22210107"] == 0 || id["4103"] != 0 {
 			t.Fatalf("chart: %d accounts, 3103=%d", chart.Total, id["3103"])
 		}
+		today := time.Now().In(domain.Shanghai)
+		period := today.Format("2006-01")
 		body := func(dr, cr string) string {
-			return fmt.Sprintf(`{"date":"2026-11-20","remark":"提现","lines":[{"account_id":%d,"debit":%q},{"account_id":%d,"credit":%q}]}`,
+			return fmt.Sprintf(`{"date":"`+today.Format("2006-01-02")+`","remark":"提现","lines":[{"account_id":%d,"debit":%q},{"account_id":%d,"credit":%q}]}`,
 				id["1001"], dr, id["1002"], cr)
 		}
 		got := e.do("admin", "POST", "/api/v1/vouchers", body("500", "499.99"), nil, 422)
@@ -52,17 +57,17 @@ func TestLedgerAPI(t *testing.T) {
 		if err := json.Unmarshal([]byte(e.do("admin", "POST", "/api/v1/vouchers", body("500", "500"), nil, 201)), &v); err != nil {
 			t.Fatal(err)
 		}
-		if v.Number != "记-0001" || v.Period != "2026-11" {
+		if v.Number != "记-0001" || v.Period != period {
 			t.Fatalf("voucher %+v", v)
 		}
 		e.do("viewer", "POST", "/api/v1/vouchers", body("1", "1"), nil, 403)
-		rev := e.do("admin", "POST", fmt.Sprintf("/api/v1/vouchers/%d/reverse", v.ID), `{"date":"2026-11-21"}`, nil, 201)
+		rev := e.do("admin", "POST", fmt.Sprintf("/api/v1/vouchers/%d/reverse", v.ID), "", nil, 201)
 		if !strings.Contains(rev, `"number":"记-0002"`) || !strings.Contains(rev, `"debit":"-500"`) {
 			t.Fatal(rev)
 		}
 		e.do("admin", "POST", fmt.Sprintf("/api/v1/vouchers/%d/reverse", v.ID), "", nil, 409)
 		e.do("admin", "GET", "/api/v1/vouchers/999999", "", nil, 404)
-		list := e.do("admin", "GET", "/api/v1/vouchers?period=2026-11", "", nil, 200)
+		list := e.do("admin", "GET", "/api/v1/vouchers?period="+period, "", nil, 200)
 		if !strings.Contains(list, `"total":2`) || !strings.Contains(list, `"number":"记-0002"`) {
 			t.Fatal(list)
 		}
@@ -71,7 +76,7 @@ func TestLedgerAPI(t *testing.T) {
 		// Reversed in the same month, the two net to nothing (red-letter
 		// keeps 发生额 net); one more voucher gives the balance something.
 		e.do("admin", "POST", "/api/v1/vouchers", body("200", "200"), nil, 201)
-		tb := e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11", "", nil, 200)
+		tb := e.do("admin", "GET", "/api/v1/reports/trial-balance?period="+period, "", nil, 200)
 		var r struct {
 			Summary struct {
 				Balanced bool
@@ -79,17 +84,17 @@ func TestLedgerAPI(t *testing.T) {
 			}
 			Items []json.RawMessage
 		}
-		if err := json.Unmarshal([]byte(tb), &r); err != nil || !r.Summary.Balanced || r.Summary.Period != "2026-11" || len(r.Items) != 2 ||
+		if err := json.Unmarshal([]byte(tb), &r); err != nil || !r.Summary.Balanced || r.Summary.Period != period || len(r.Items) != 2 ||
 			!strings.Contains(tb, `"period_debit":"200"`) {
 			t.Fatalf("trial balance %s", tb)
 		}
 		e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-13", "", nil, 422)
 		e.do("viewer", "GET", "/api/v1/reports/trial-balance", "", nil, 403)
-		csv := e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11&format=csv", "", nil, 200)
+		csv := e.do("admin", "GET", "/api/v1/reports/trial-balance?format=csv&period="+period, "", nil, 200)
 		if !strings.HasPrefix(csv, "\uFEFF科目编码,科目名称,期初借方") || !strings.Contains(csv, "1001,库存现金,0.00,0.00,200.00,0.00,200.00,0.00") {
 			t.Fatalf("csv %q", csv)
 		}
-		status, xlsx, _ := e.raw("admin", "GET", "/api/v1/reports/trial-balance?period=2026-11&format=xlsx", "", nil)
+		status, xlsx, _ := e.raw("admin", "GET", "/api/v1/reports/trial-balance?format=xlsx&period="+period, "", nil)
 		f, err := excelize.OpenReader(bytes.NewReader([]byte(xlsx)))
 		if status != 200 || err != nil {
 			t.Fatalf("xlsx %d %v", status, err)
@@ -122,6 +127,24 @@ func TestLedgerAPI(t *testing.T) {
 		}
 		e.do("admin", "GET", fmt.Sprintf("/api/v1/reports/partner-statement?partner_id=%d&format=csv", c.ID), "", nil, 200)
 		e.do("admin", "GET", "/api/v1/reports/partner-statement", "", nil, 422)
+		// Month-end: closed, the month refuses vouchers (409 period_closed);
+		// reopened, it takes them again.
+		e.do("admin", "POST", "/api/v1/periods/2026-13/close", "", nil, 422)
+		e.do("viewer", "POST", "/api/v1/periods/"+period+"/close", "", nil, 403)
+		if got := e.do("admin", "POST", "/api/v1/periods/"+period+"/close", "", nil, 200); !strings.Contains(got, `"status":"closed"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "POST", "/api/v1/vouchers", body("1", "1"), nil, 409); !strings.Contains(got, `"code":"period_closed"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "GET", "/api/v1/periods", "", nil, 200); !strings.Contains(got, `"status":"closed"`) {
+			t.Fatal(got)
+		}
+		e.do("admin", "POST", "/api/v1/periods/"+period+"/reopen", "", nil, 200)
+		e.do("admin", "GET", "/api/v1/reports/balance-sheet?format=xlsx", "", nil, 200)
+		if got := e.do("admin", "GET", "/api/v1/reports/income-statement", "", nil, 200); !strings.Contains(got, `"item":"四、净利润"`) {
+			t.Fatal(got)
+		}
 		tpl := e.do("admin", "GET", "/api/v1/voucher-templates", "", nil, 200)
 		if !strings.Contains(tpl, `"event":"sales_shipment"`) || !strings.Contains(tpl, `"account":"22210107"`) {
 			t.Fatal(tpl)

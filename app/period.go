@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/shopspring/decimal"
+)
+
+// CodeLedgerCheckFailed is refused closing: the books disagree with the
+// business (a bug or a hand-made voucher on a controlled account).
+const CodeLedgerCheckFailed = "ledger_check_failed"
+
+// PeriodClose is what closing a month did.
+type PeriodClose struct {
+	Period   string           `json:"period"`
+	Status   string           `json:"status"`
+	Vouchers []domain.Voucher `json:"vouchers"` // the closing vouchers
+	Profit   decimal.Decimal  `json:"profit"`   // the month's 净利润
+	VATDue   decimal.Decimal  `json:"vat_due"`  // 转出未交增值税
+}
+
+// periodEnd is the first instant after a month (Shanghai) in UTC, and its
+// last day.
+func periodEnd(period string) (time.Time, string) {
+	start, _ := time.ParseInLocation("2006-01", period, domain.Shanghai)
+	next := start.AddDate(0, 1, 0)
+	return next.UTC(), next.AddDate(0, 0, -1).Format("2006-01-02")
+}
+
+// ClosePeriod closes a month (月末结账) in one transaction: it refuses while
+// an earlier month with vouchers is open or when the books disagree with
+// the business at the month's end (trial balance, 1405 against the stock,
+// 1122/2202 against the open items); carries a VAT balance payable to 未交
+// 增值税; transfers the month's profit and loss to 3103 本年利润 (and in
+// December the year's profit to 3104 未分配利润); keeps the month's stock;
+// and from then on refuses anything dated in it (period_closed).
+func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, error) {
+	actor, err := require(ctx, domain.PermLedgerAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if !validPeriod(period) {
+		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
+	}
+	if period > domain.PeriodOf(domain.LocalDate(now())) {
+		return nil, domain.Invalid("period", "%s 尚未开始，不能结账", period)
+	}
+	end, lastDay := periodEnd(period)
+	res := &PeriodClose{Period: period, Vouchers: []domain.Voucher{}}
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.LockPeriod(period)
+		if err != nil {
+			return err
+		}
+		if p.Status == store.PeriodClosed {
+			return domain.ErrInvalidState.WithMessage("%s 已结账", period)
+		}
+		open, err := store.OpenPeriodsWithVouchers(tx, period)
+		if err != nil {
+			return err
+		}
+		if len(open) > 0 {
+			return domain.ErrInvalidState.WithMessage("请先结账 %s", open[0])
+		}
+		if err := checkBooksAt(tx, period, end, lastDay); err != nil {
+			return err
+		}
+		codes, err := store.AccountsByCode(tx)
+		if err != nil {
+			return err
+		}
+		accounts, err := store.AllAccounts(tx)
+		if err != nil {
+			return err
+		}
+		next := nextPeriod(period)
+		through, err := store.AccountTotals(tx, "", next)
+		if err != nil {
+			return err
+		}
+		closing := func(remark string, lines []domain.VoucherLine) error {
+			v := &domain.Voucher{Date: lastDay, Source: domain.VoucherClosing, Remark: remark, CreatedBy: actor.ID, Lines: lines}
+			if err := v.Check(domain.AmountScale); err != nil {
+				if allZero(v.Lines) || len(v.Lines) < 2 {
+					return nil
+				}
+				return err
+			}
+			if err := tx.InsertVoucher(v); err != nil {
+				return err
+			}
+			res.Vouchers = append(res.Vouchers, *v)
+			return nil
+		}
+		// VAT: a balance payable on 应交增值税 moves to 未交增值税 through 转出
+		// 未交增值税; a credit carried forward (留抵) stays.
+		vat := subtreeNet(accounts, through, domain.AcctVATIn[:6]) // credit − debit of 222101
+		if vat.IsPositive() {
+			res.VATDue = vat
+			if err := closing("结转本月未交增值税", []domain.VoucherLine{
+				{AccountID: codes[domain.AcctVATOutPaid].ID, Summary: "转出未交增值税", Debit: vat},
+				{AccountID: codes[domain.AcctVATUnpaid].ID, Summary: "转出未交增值税", Credit: vat}}); err != nil {
+				return err
+			}
+		}
+		// Profit and loss: every 损益 account's balance to 3103.
+		var lines []domain.VoucherLine
+		profit := decimal.Zero
+		for _, acc := range accounts {
+			if acc.Category != domain.AccountPL || !isLeaf(accounts, acc) {
+				continue
+			}
+			t := through[acc.ID]
+			net := t.Credit.Sub(t.Debit) // revenue positive, expense negative
+			if net.IsZero() {
+				continue
+			}
+			profit = profit.Add(net)
+			l := domain.VoucherLine{AccountID: acc.ID, Summary: "结转损益"}
+			if acc.Normal == domain.Credit {
+				l.Debit = net
+			} else {
+				l.Credit = net.Neg()
+			}
+			lines = append(lines, l)
+		}
+		res.Profit = profit
+		if len(lines) > 0 {
+			l := domain.VoucherLine{AccountID: codes[domain.AcctProfit].ID, Summary: "结转损益", Credit: profit}
+			if err := closing("结转本月损益", append(lines, l)); err != nil {
+				return err
+			}
+		}
+		// December: the year's profit to 利润分配-未分配利润.
+		if period[5:] == "12" {
+			year, err := store.AccountTotals(tx, "", next)
+			if err != nil {
+				return err
+			}
+			// The totals now include this month's transfer, made above in tx.
+			t := year[codes[domain.AcctProfit].ID]
+			net := t.Credit.Sub(t.Debit)
+			if !net.IsZero() {
+				if err := closing("结转本年利润", []domain.VoucherLine{
+					{AccountID: codes[domain.AcctProfit].ID, Summary: "结转本年利润", Debit: net},
+					{AccountID: codes[domain.AcctRetained].ID, Summary: "结转本年利润", Credit: net}}); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.SnapshotStock(period, end); err != nil {
+			return err
+		}
+		if err := tx.SetPeriodStatus(period, store.PeriodClosed, &actor.ID); err != nil {
+			return err
+		}
+		res.Status = store.PeriodClosed
+		return audit(ctx, tx, "close", "period", 0, nil, map[string]any{"period": period, "profit": profit, "vat_due": res.VATDue})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkBooksAt verifies the books agree with the business at a month's end.
+func checkBooksAt(q store.Q, period string, end time.Time, lastDay string) error {
+	accounts, err := store.AllAccounts(q)
+	if err != nil {
+		return err
+	}
+	totals, err := store.AccountTotals(q, "", nextPeriod(period))
+	if err != nil {
+		return err
+	}
+	_, tb := domain.TrialBalance(accounts, totals, nil, false)
+	fail := func(format string, args ...any) error {
+		return domain.Errorf(domain.KindConflict, CodeLedgerCheckFailed, "结账检查未通过："+format, args...)
+	}
+	if !tb.Balanced() {
+		return fail("试算不平衡（借 %s，贷 %s）", tb.OpeningDebit.StringFixed(2), tb.OpeningCredit.StringFixed(2))
+	}
+	stock, err := store.StockValueBefore(q, end)
+	if err != nil {
+		return err
+	}
+	if books := subtreeNet(accounts, totals, domain.AcctStock).Neg(); !books.Equal(stock) {
+		return fail("库存商品 1405 余额 %s 与库存金额 %s 不符", books.StringFixed(2), stock.StringFixed(2))
+	}
+	for code, kind := range map[string]string{domain.AcctReceivable: domain.ItemAR, domain.AcctPayable: domain.ItemAP} {
+		items, err := store.KindTotalsThrough(q, kind, lastDay)
+		if err != nil {
+			return err
+		}
+		books := subtreeNet(accounts, totals, code)
+		if code == domain.AcctReceivable {
+			books = books.Neg()
+		}
+		if !books.Equal(items) {
+			return fail("%s 余额 %s 与往来明细 %s 不符", code, books.StringFixed(2), items.StringFixed(2))
+		}
+	}
+	return nil
+}
+
+// subtreeNet is credit − debit over an account and its sub-accounts.
+func subtreeNet(accounts []domain.Account, totals map[int64]domain.Totals, code string) decimal.Decimal {
+	net := decimal.Zero
+	for _, a := range accounts {
+		if len(a.Code) >= len(code) && a.Code[:len(code)] == code {
+			t := totals[a.ID]
+			net = net.Add(t.Credit).Sub(t.Debit)
+		}
+	}
+	return net
+}
+
+func isLeaf(accounts []domain.Account, a domain.Account) bool {
+	for _, c := range accounts {
+		if c.ParentID != nil && *c.ParentID == a.ID {
+			return false
+		}
+	}
+	return true
+}
+
+// ReopenPeriod undoes a month's closing (反结账), an administrator's act in
+// the audit log: its closing vouchers and stock snapshot go, and it takes
+// postings again. A month with a later closed month stays closed.
+func (a *App) ReopenPeriod(ctx context.Context, period string) (*store.PeriodInfo, error) {
+	actor, err := require(ctx, domain.PermLedgerReopen)
+	if err != nil {
+		return nil, err
+	}
+	if !validPeriod(period) {
+		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
+	}
+	var p *store.PeriodInfo
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if p, err = tx.LockPeriod(period); err != nil {
+			return err
+		}
+		if p.Status != store.PeriodClosed {
+			return domain.ErrInvalidState.WithMessage("%s 未结账", period)
+		}
+		later, err := store.ClosedAfter(tx, period)
+		if err != nil {
+			return err
+		}
+		if later {
+			return domain.ErrInvalidState.WithMessage("%s 之后还有已结账的月份，请先反结账那些月份", period)
+		}
+		if err := tx.DeleteClosingVouchers(period); err != nil {
+			return err
+		}
+		if err := tx.DeleteSnapshot(period); err != nil {
+			return err
+		}
+		if err := tx.SetPeriodStatus(period, store.PeriodOpen, nil); err != nil {
+			return err
+		}
+		p.Status = store.PeriodOpen
+		return audit(ctx, tx, "reopen", "period", 0, nil, map[string]any{"period": period, "by": actor.ID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ListPeriods lists the months the books have touched.
+func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	return store.ListPeriods(a.store.Read(ctx))
+}

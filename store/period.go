@@ -1,0 +1,134 @@
+package store
+
+import (
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+)
+
+// PeriodInfo is an accounting period's state.
+type PeriodInfo struct {
+	Period   string     `json:"period"`
+	Status   string     `json:"status"`
+	ClosedAt *time.Time `json:"closed_at"`
+	ClosedBy *int64     `json:"closed_by"`
+	Version  int        `json:"version"`
+}
+
+// LockPeriod locks a period's row, creating it open.
+func (tx *Tx) LockPeriod(period string) (*PeriodInfo, error) {
+	if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
+		onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
+		return nil, translate(err)
+	}
+	var p PeriodInfo
+	err := lockRow(tx.DB()).Table("periods").Where("period = ?", period).Take(&p).Error
+	return &p, translate(err)
+}
+
+// SetPeriodStatus closes or reopens a period.
+func (tx *Tx) SetPeriodStatus(period, status string, by *int64) error {
+	up := map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": tx.Now}
+	if status == PeriodClosed {
+		up["closed_at"], up["closed_by"] = tx.Now, by
+	} else {
+		up["closed_at"], up["closed_by"] = nil, nil
+	}
+	return translate(tx.DB().Table("periods").Where("period = ?", period).Updates(up).Error)
+}
+
+// ListPeriods lists the periods that have a row, newest first.
+func ListPeriods(q Q) ([]PeriodInfo, error) {
+	var out []PeriodInfo
+	err := q.DB().Table("periods").Order("period DESC").Find(&out).Error
+	if out == nil {
+		out = []PeriodInfo{}
+	}
+	return out, translate(err)
+}
+
+// OpenPeriodsWithVouchers lists open periods before period that hold
+// vouchers: they must be closed first.
+func OpenPeriodsWithVouchers(q Q, before string) ([]string, error) {
+	var out []string
+	err := q.DB().Table("vouchers").Distinct("period").Where("period < ? AND period NOT IN (?)", before,
+		q.DB().Table("periods").Select("period").Where("status = ?", PeriodClosed)).Order("period").Scan(&out).Error
+	return out, translate(err)
+}
+
+// ClosedAfter reports whether a period after period is closed.
+func ClosedAfter(q Q, period string) (bool, error) {
+	return exists(q.DB().Table("periods").Where("period > ? AND status = ?", period, PeriodClosed))
+}
+
+// DeleteClosingVouchers removes a period's closing vouchers (they are its
+// last numbers) and winds its sequence back to the last voucher left.
+func (tx *Tx) DeleteClosingVouchers(period string) error {
+	ids := tx.DB().Table("vouchers").Select("id").Where("period = ? AND source = ?", period, domain.VoucherClosing)
+	if err := tx.DB().Exec("DELETE FROM voucher_lines WHERE voucher_id IN (?)", ids).Error; err != nil {
+		return translate(err)
+	}
+	if err := tx.DB().Exec("DELETE FROM vouchers WHERE period = ? AND source = ?", period, domain.VoucherClosing).Error; err != nil {
+		return translate(err)
+	}
+	var last struct{ Seq int }
+	if err := tx.DB().Table("vouchers").Select("COALESCE(MAX(seq), 0) AS seq").Where("period = ?", period).Scan(&last).Error; err != nil {
+		return translate(err)
+	}
+	return translate(tx.DB().Exec("UPDATE sequences SET value = ? WHERE name = ?", last.Seq, "voucher:"+period).Error)
+}
+
+// StockValueBefore is the stock's value at an instant: the sum of the
+// moves posted before it.
+func StockValueBefore(q Q, at time.Time) (decimal.Decimal, error) {
+	var v struct{ Value decimal.Decimal }
+	err := q.DB().Table("stock_moves").Select("COALESCE(SUM(amount), 0) AS value").Where("posted_at < ?", at).Scan(&v).Error
+	return domain.RoundAmount(v.Value), translate(err)
+}
+
+// SnapshotStock keeps the stock of every (product, warehouse, batch) at
+// the end of a period.
+func (tx *Tx) SnapshotStock(period string, end time.Time) error {
+	if err := tx.DB().Exec("DELETE FROM period_stock WHERE period = ?", period).Error; err != nil {
+		return translate(err)
+	}
+	return translate(tx.DB().Exec(`INSERT INTO period_stock (period, product_id, warehouse_id, batch, qty, value)
+		SELECT ?, product_id, warehouse_id, batch, SUM(qty), SUM(amount) FROM stock_moves WHERE posted_at < ?
+		GROUP BY product_id, warehouse_id, batch`, period, end).Error)
+}
+
+// DeleteSnapshot drops a reopened period's stock snapshot.
+func (tx *Tx) DeleteSnapshot(period string) error {
+	return translate(tx.DB().Exec("DELETE FROM period_stock WHERE period = ?", period).Error)
+}
+
+// KindTotalsThrough sums a kind's open items dated up to date.
+func KindTotalsThrough(q Q, kind, date string) (decimal.Decimal, error) {
+	var r struct{ Total decimal.Decimal }
+	err := q.DB().Model(&openItemRow{}).Select("COALESCE(SUM(amount), 0) AS total").Where("kind = ? AND date <= ?", kind, date).Scan(&r).Error
+	return domain.RoundAmount(r.Total), translate(err)
+}
+
+// PartnerBalances sums voucher lines of an account subtree per partner up
+// to period (inclusive): the sub-ledger balances the balance sheet
+// reclassifies (a customer in credit is a 预收).
+func PartnerBalances(q Q, codePrefix, through string) (map[int64]decimal.Decimal, error) {
+	var rows []struct {
+		PartnerID     *int64
+		Debit, Credit decimal.Decimal
+	}
+	err := q.DB().Table("voucher_lines l").Select("l.partner_id, SUM(l.debit) AS debit, SUM(l.credit) AS credit").
+		Joins("JOIN accounts a ON a.id = l.account_id").Where("a.code LIKE ? AND l.period <= ?", codePrefix+"%", through).
+		Group("l.partner_id").Scan(&rows).Error
+	out := map[int64]decimal.Decimal{}
+	for _, r := range rows {
+		id := int64(0)
+		if r.PartnerID != nil {
+			id = *r.PartnerID
+		}
+		out[id] = domain.RoundAmount(r.Debit.Sub(r.Credit))
+	}
+	return out, translate(err)
+}
