@@ -69,6 +69,45 @@ func (e *env) checkBooks() {
 			e.t.Fatalf("voucher %d: lines %s / %s, header %s / %s", h.ID, s[0], s[1], h.Debit, h.Credit)
 		}
 	}
+	// The per-month totals statements read agree with the lines.
+	var lineRows []struct {
+		AccountID     int64
+		Period        string
+		Debit, Credit decimal.Decimal
+	}
+	if err := q.DB().Table("voucher_lines").Select("account_id, period, debit, credit").Scan(&lineRows).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	type ap struct {
+		a int64
+		p string
+	}
+	want := map[ap][2]decimal.Decimal{}
+	for _, l := range lineRows {
+		k := ap{l.AccountID, l.Period}
+		w := want[k]
+		want[k] = [2]decimal.Decimal{w[0].Add(l.Debit), w[1].Add(l.Credit)}
+	}
+	var totRows []struct {
+		AccountID     int64
+		Period        string
+		Debit, Credit decimal.Decimal
+	}
+	if err := q.DB().Table("account_period_totals").Select("account_id, period, debit, credit").Scan(&totRows).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	for _, r := range totRows {
+		w := want[ap{r.AccountID, r.Period}]
+		if !domain.RoundAmount(r.Debit).Equal(w[0]) || !domain.RoundAmount(r.Credit).Equal(w[1]) {
+			e.t.Fatalf("period totals of account %d %s: %s / %s, lines %s / %s", r.AccountID, r.Period, r.Debit, r.Credit, w[0], w[1])
+		}
+		delete(want, ap{r.AccountID, r.Period})
+	}
+	for k, w := range want {
+		if !w[0].IsZero() || !w[1].IsZero() {
+			e.t.Fatalf("no period totals for account %d %s (%s / %s)", k.a, k.p, w[0], w[1])
+		}
+	}
 	bal, total := e.books()
 	if !total.Balanced() {
 		e.t.Fatalf("trial balance does not balance: %+v", total)
@@ -387,8 +426,8 @@ func TestLedgerMigrationBooksEarlierPostings(t *testing.T) {
 
 		// As the database was before the ledger: postings, no vouchers.
 		for _, stmt := range []string{"DELETE FROM voucher_lines", "DELETE FROM vouchers", "DELETE FROM sequences WHERE name LIKE 'voucher:%'",
-			"DELETE FROM allocations", "DELETE FROM open_items",
-			"DELETE FROM schema_migrations WHERE id IN ('202611230009_ledger', '202611230010_receivables')"} {
+			"DELETE FROM allocations", "DELETE FROM open_items", "DELETE FROM account_period_totals", "DELETE FROM account_partner_totals",
+			"DELETE FROM schema_migrations WHERE id IN ('202611230009_ledger', '202611230010_receivables', '202611230012_account_period_totals')"} {
 			if err := db.Exec(stmt).Error; err != nil {
 				t.Fatal(err)
 			}

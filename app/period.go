@@ -279,3 +279,11 @@ func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
 	}
 	return store.ListPeriods(a.store.Read(ctx))
 }
+
+// CheckBooks verifies the books agree with the business now (what closing
+// checks at a month's end), for erpd check.
+func (a *App) CheckBooks(ctx context.Context) error {
+	period := domain.PeriodOf(domain.LocalDate(now()))
+	end, lastDay := periodEnd(period)
+	return checkBooksAt(a.store.Read(ctx), period, end, lastDay)
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -122,7 +123,83 @@ func (tx *Tx) InsertVoucher(v *domain.Voucher) error {
 	for i := range rows {
 		v.Lines[i].ID = rows[i].ID
 	}
+	return tx.addPeriodTotals(v, 1)
+}
+
+// addPeriodTotals adds (sign 1) or takes away (-1) a voucher's lines in
+// the per-month account totals. Every posting already holds its period's
+// row when it gets here, so these rows add no waiting of their own.
+func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
+	type sums struct{ dr, cr decimal.Decimal }
+	by := map[int64]*sums{}
+	var order []int64
+	for _, l := range v.Lines {
+		s, ok := by[l.AccountID]
+		if !ok {
+			s = &sums{}
+			by[l.AccountID] = s
+			order = append(order, l.AccountID)
+		}
+		s.dr, s.cr = s.dr.Add(l.Debit), s.cr.Add(l.Credit)
+	}
+	sort.Slice(order, func(i, j int) bool { return order[i] < order[j] }) // one lock order for every writer
+	closing := v.Source == domain.VoucherClosing
+	for _, id := range order {
+		dr, cr := by[id].dr.Mul(decimal.NewFromInt(sign)), by[id].cr.Mul(decimal.NewFromInt(sign))
+		cdr, ccr := decimal.Zero, decimal.Zero
+		if closing {
+			cdr, ccr = dr, cr
+		}
+		q := "INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES (?, ?, ?, ?, ?, ?) "
+		if tx.Driver() == DriverMySQL {
+			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit), " +
+				"closing_debit = closing_debit + VALUES(closing_debit), closing_credit = closing_credit + VALUES(closing_credit)"
+		} else {
+			q += "ON CONFLICT (account_id, period) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit, " +
+				"closing_debit = closing_debit + excluded.closing_debit, closing_credit = closing_credit + excluded.closing_credit"
+		}
+		if err := tx.DB().Exec(q, id, v.Period, dr, cr, cdr, ccr).Error; err != nil {
+			return translate(err)
+		}
+	}
+	// Lines about a partner also count per partner (the balance sheet's
+	// reclassification of 应收/预收, 应付/预付).
+	for _, l := range v.Lines {
+		if l.PartnerID == nil {
+			continue
+		}
+		dr, cr := l.Debit.Mul(decimal.NewFromInt(sign)), l.Credit.Mul(decimal.NewFromInt(sign))
+		q := "INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES (?, ?, ?, ?, ?) "
+		if tx.Driver() == DriverMySQL {
+			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)"
+		} else {
+			q += "ON CONFLICT (account_id, partner_id, period) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit"
+		}
+		if err := tx.DB().Exec(q, l.AccountID, *l.PartnerID, v.Period, dr, cr).Error; err != nil {
+			return translate(err)
+		}
+	}
 	return nil
+}
+
+// RebuildPeriodTotals recomputes the per-month account totals from the
+// voucher lines (a migration's and a bulk load's step).
+func RebuildPeriodTotals(db *gorm.DB) error {
+	for _, t := range []string{"account_period_totals", "account_partner_totals"} {
+		if err := db.Exec("DELETE FROM " + t).Error; err != nil {
+			return err
+		}
+	}
+	if err := db.Exec(`INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit)
+		SELECT account_id, partner_id, period, SUM(debit), SUM(credit) FROM voucher_lines WHERE partner_id IS NOT NULL
+		GROUP BY account_id, partner_id, period`).Error; err != nil {
+		return err
+	}
+	return db.Exec(`INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit)
+		SELECT l.account_id, l.period, SUM(l.debit), SUM(l.credit),
+			SUM(CASE WHEN v.source = ? THEN l.debit ELSE 0 END), SUM(CASE WHEN v.source = ? THEN l.credit ELSE 0 END)
+		FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id GROUP BY l.account_id, l.period`,
+		domain.VoucherClosing, domain.VoucherClosing).Error
 }
 
 // Period states.
@@ -283,10 +360,11 @@ func AccountTotalsBeforeClosing(q Q, from, before string) (map[int64]domain.Tota
 }
 
 func accountTotals(q Q, from, before string, noClosing bool) (map[int64]domain.Totals, error) {
-	db := q.DB().Table("voucher_lines").Select("account_id, SUM(debit) AS debit, SUM(credit) AS credit").Where("period < ?", before)
+	sel := "account_id, SUM(debit) AS debit, SUM(credit) AS credit"
 	if noClosing {
-		db = db.Where("voucher_id NOT IN (?)", q.DB().Table("vouchers").Select("id").Where("source = ? AND period < ?", domain.VoucherClosing, before))
+		sel = "account_id, SUM(debit - closing_debit) AS debit, SUM(credit - closing_credit) AS credit"
 	}
+	db := q.DB().Table("account_period_totals").Select(sel).Where("period < ?", before)
 	if from != "" {
 		db = db.Where("period >= ?", from)
 	}

@@ -658,6 +658,27 @@ type m11PeriodStock struct {
 
 func (m11PeriodStock) TableName() string { return "period_stock" }
 
+type m12PeriodTotal struct {
+	AccountID     int64           `gorm:"primaryKey"`
+	Period        string          `gorm:"primaryKey;size:7"`
+	Debit         decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+	Credit        decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+	ClosingDebit  decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+	ClosingCredit decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+}
+
+func (m12PeriodTotal) TableName() string { return "account_period_totals" }
+
+type m12PartnerTotal struct {
+	AccountID int64           `gorm:"primaryKey"`
+	PartnerID int64           `gorm:"primaryKey"`
+	Period    string          `gorm:"primaryKey;size:7"`
+	Debit     decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+	Credit    decimal.Decimal `gorm:"type:decimal(24,4);not null"`
+}
+
+func (m12PartnerTotal) TableName() string { return "account_partner_totals" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -805,6 +826,18 @@ var Migrations = []*gormigrate.Migration{
 		ID: "202611230011_period_stock",
 		Migrate: func(db *gorm.DB) error {
 			return db.AutoMigrate(&m11PeriodStock{})
+		},
+	},
+	{
+		// Each account's debits and credits per month, kept with every
+		// voucher, so statements read a few thousand totals instead of every
+		// voucher line in history.
+		ID: "202611230012_account_period_totals",
+		Migrate: func(db *gorm.DB) error {
+			if err := db.AutoMigrate(&m12PeriodTotal{}, &m12PartnerTotal{}); err != nil {
+				return err
+			}
+			return RebuildPeriodTotals(db)
 		},
 	},
 }

@@ -66,6 +66,19 @@ func ClosedAfter(q Q, period string) (bool, error) {
 // DeleteClosingVouchers removes a period's closing vouchers (they are its
 // last numbers) and winds its sequence back to the last voucher left.
 func (tx *Tx) DeleteClosingVouchers(period string) error {
+	var vids []int64
+	if err := tx.DB().Table("vouchers").Where("period = ? AND source = ?", period, domain.VoucherClosing).Pluck("id", &vids).Error; err != nil {
+		return translate(err)
+	}
+	for _, id := range vids {
+		v, err := GetVoucher(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.addPeriodTotals(v, -1); err != nil {
+			return err
+		}
+	}
 	ids := tx.DB().Table("vouchers").Select("id").Where("period = ? AND source = ?", period, domain.VoucherClosing)
 	if err := tx.DB().Exec("DELETE FROM voucher_lines WHERE voucher_id IN (?)", ids).Error; err != nil {
 		return translate(err)
@@ -111,24 +124,37 @@ func KindTotalsThrough(q Q, kind, date string) (decimal.Decimal, error) {
 	return domain.RoundAmount(r.Total), translate(err)
 }
 
-// PartnerBalances sums voucher lines of an account subtree per partner up
-// to period (inclusive): the sub-ledger balances the balance sheet
-// reclassifies (a customer in credit is a 预收).
+// PartnerBalances is each partner's debit − credit balance on an account
+// subtree through a period (inclusive), from the per-partner totals; lines
+// without a partner count as partner 0. The balance sheet reclassifies by
+// it (a customer in credit is a 预收).
 func PartnerBalances(q Q, codePrefix, through string) (map[int64]decimal.Decimal, error) {
+	var ids []int64
+	if err := q.DB().Table("accounts").Where("code LIKE ?", codePrefix+"%").Pluck("id", &ids).Error; err != nil {
+		return nil, translate(err)
+	}
 	var rows []struct {
-		PartnerID     *int64
+		PartnerID     int64
 		Debit, Credit decimal.Decimal
 	}
-	err := q.DB().Table("voucher_lines l").Select("l.partner_id, SUM(l.debit) AS debit, SUM(l.credit) AS credit").
-		Joins("JOIN accounts a ON a.id = l.account_id").Where("a.code LIKE ? AND l.period <= ?", codePrefix+"%", through).
-		Group("l.partner_id").Scan(&rows).Error
-	out := map[int64]decimal.Decimal{}
-	for _, r := range rows {
-		id := int64(0)
-		if r.PartnerID != nil {
-			id = *r.PartnerID
-		}
-		out[id] = domain.RoundAmount(r.Debit.Sub(r.Credit))
+	if err := q.DB().Table("account_partner_totals").Select("partner_id, SUM(debit) AS debit, SUM(credit) AS credit").
+		Where("account_id IN ? AND period <= ?", ids, through).Group("partner_id").Scan(&rows).Error; err != nil {
+		return nil, translate(err)
 	}
-	return out, translate(err)
+	var all struct{ Debit, Credit decimal.Decimal }
+	if err := q.DB().Table("account_period_totals").Select("COALESCE(SUM(debit), 0) AS debit, COALESCE(SUM(credit), 0) AS credit").
+		Where("account_id IN ? AND period <= ?", ids, through).Scan(&all).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := map[int64]decimal.Decimal{}
+	rest := domain.RoundAmount(all.Debit.Sub(all.Credit))
+	for _, r := range rows {
+		b := domain.RoundAmount(r.Debit.Sub(r.Credit))
+		out[r.PartnerID] = b
+		rest = rest.Sub(b)
+	}
+	if !rest.IsZero() {
+		out[0] = rest
+	}
+	return out, nil
 }

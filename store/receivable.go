@@ -92,6 +92,15 @@ func (tx *Tx) AutoAllocate(partnerID int64, kind string) ([]domain.Allocation, e
 }
 
 func autoAllocate(db *gorm.DB, now time.Time, partnerID int64, kind string) ([]domain.Allocation, error) {
+	// Most of the time a partner has open debits and no credit (or the
+	// other way round): then there is nothing to settle, and the many
+	// open debits of a busy customer are neither read nor locked.
+	for _, cond := range []string{"open_amount < 0", "open_amount > 0"} {
+		found, err := exists(db.Table("open_items").Where("partner_id = ? AND kind = ? AND "+cond, partnerID, kind))
+		if err != nil || !found {
+			return nil, err
+		}
+	}
 	rows, err := lockOpenItems(db, partnerID, kind)
 	if err != nil {
 		return nil, err
@@ -345,4 +354,20 @@ func OpenItemOf(docType string, total decimal.Decimal) (kind string, amount deci
 		return domain.ItemAP, total.Neg()
 	}
 	return "", decimal.Zero
+}
+
+// ItemBalances sums a kind's items per partner dated up to date: each
+// partner's sub-ledger balance (AR: what they owe; AP: what we owe).
+func ItemBalances(q Q, kind, through string) (map[int64]decimal.Decimal, error) {
+	var rows []struct {
+		PartnerID int64
+		Total     decimal.Decimal
+	}
+	err := q.DB().Model(&openItemRow{}).Select("partner_id, SUM(amount) AS total").Where("kind = ? AND date <= ?", kind, through).
+		Group("partner_id").Scan(&rows).Error
+	out := make(map[int64]decimal.Decimal, len(rows))
+	for _, r := range rows {
+		out[r.PartnerID] = domain.RoundAmount(r.Total)
+	}
+	return out, translate(err)
 }

@@ -293,6 +293,14 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) er
 	if err != nil {
 		return err
 	}
-	_, err = a.PostShipment(ctx, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: *dec("10")}}})
+	if _, err = a.PostShipment(ctx, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: *dec("10")}}}); err != nil {
+		return err
+	}
+	// Money: 联华 paid part of its bill, and the water supplier was paid in
+	// part, so the aging and the partner statements have something to show.
+	if _, err := a.CreateMoneyDoc(ctx, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: code["C001"], Amount: *dec("800"), Remark: "银行转账"}); err != nil {
+		return err
+	}
+	_, err = a.CreateMoneyDoc(ctx, domain.DocMoneyPayment, app.MoneyInput{PartnerID: code["S001"], Amount: *dec("500"), Remark: "银行转账"})
 	return err
 }

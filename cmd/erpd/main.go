@@ -160,6 +160,11 @@ func (m *Main) Exec(ctx context.Context) int {
 				return 1
 			}
 			fmt.Fprintln(m.Out, "stock ledger: every balance equals the sum of its moves")
+			if err := m.App.CheckBooks(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "books:", err)
+				return 1
+			}
+			fmt.Fprintln(m.Out, "books: the trial balance balances; 1405, 1122 and 2202 agree with the stock and the open items")
 		}
 		return 0
 	}
