@@ -123,6 +123,11 @@ func TestStreamSystemPingAndDisconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cli.Close()
+	// Start returns once the client dialled; the sandbox registers the
+	// connection in its own goroutine.
+	for deadline := time.Now().Add(5 * time.Second); sb.Connections() != 1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if n := sb.Ping(5 * time.Second); n != 1 {
 		t.Fatalf("%d connections answered the ping", n)
 	}

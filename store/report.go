@@ -79,7 +79,21 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 		}
 		return finishInventory(rows), agg.N, domain.RoundAmount(agg.Value), nil
 	}
-	since, err := movesSince(q, *f.AsOf)
+	// Two ways to the stock at AsOf: today's balances less the moves since,
+	// or the snapshot of the last month closed before it plus the moves
+	// after that month. The one that reads fewer days of moves wins, so a
+	// report on a closed month long ago does not scan everything since.
+	snap, snapEnd, err := lastSnapshot(q, *f.AsOf)
+	if err != nil {
+		return nil, 0, domain.Zero, err
+	}
+	useSnap := snap != nil && f.AsOf.Sub(snapEnd) < time.Since(*f.AsOf)
+	var since map[domain.BalanceKey][2]decimal.Decimal
+	if useSnap {
+		since, err = movesBetween(q, snapEnd, *f.AsOf)
+	} else {
+		since, err = movesSince(q, *f.AsOf)
+	}
 	if err != nil {
 		return nil, 0, domain.Zero, err
 	}
@@ -90,7 +104,11 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 	kept := all[:0]
 	total := domain.Zero
 	for _, r := range all {
-		if m, ok := since[domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}]; ok {
+		k := domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
+		if useSnap {
+			base, between := snap[k], since[k]
+			r.OnHand, r.Value = base[0].Add(between[0]), base[1].Add(between[1])
+		} else if m, ok := since[k]; ok {
 			r.OnHand, r.Value = r.OnHand.Sub(m[0]), r.Value.Sub(m[1])
 		}
 		if !r.OnHand.IsZero() || !r.Value.IsZero() {
@@ -102,6 +120,59 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 	from := min(p.Offset(), len(kept))
 	to := min(from+p.PageSize, len(kept))
 	return finishInventory(kept[from:to]), int64(len(kept)), domain.RoundAmount(total), nil
+}
+
+// lastSnapshot returns the stock kept by the last closed month that ended at
+// or before t, and that month's end; nil when there is none.
+func lastSnapshot(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, time.Time, error) {
+	var periods []string
+	if err := q.DB().Table("period_stock").Distinct("period").Order("period DESC").Pluck("period", &periods).Error; err != nil {
+		return nil, time.Time{}, translate(err)
+	}
+	for _, p := range periods {
+		start, err := time.ParseInLocation("2006-01", p, domain.Shanghai)
+		if err != nil {
+			continue
+		}
+		end := start.AddDate(0, 1, 0).UTC()
+		if end.After(t) {
+			continue
+		}
+		var rows []struct {
+			ProductID, WarehouseID int64
+			Batch                  string
+			Qty, Value             decimal.Decimal
+		}
+		if err := q.DB().Table("period_stock").Where("period = ?", p).Find(&rows).Error; err != nil {
+			return nil, time.Time{}, translate(err)
+		}
+		out := make(map[domain.BalanceKey][2]decimal.Decimal, len(rows))
+		for _, r := range rows {
+			out[domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}] =
+				[2]decimal.Decimal{domain.RoundQty(r.Qty), domain.RoundAmount(r.Value)}
+		}
+		return out, end, nil
+	}
+	return nil, time.Time{}, nil
+}
+
+// movesBetween sums the moves posted in [from, to) per balance key.
+func movesBetween(q Q, from, to time.Time) (map[domain.BalanceKey][2]decimal.Decimal, error) {
+	var rows []struct {
+		ProductID, WarehouseID int64
+		Batch                  string
+		Qty, Amount            decimal.Decimal
+	}
+	err := q.DB().Table("stock_moves").Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
+		Where("posted_at >= ? AND posted_at < ?", from, to).Group("product_id, warehouse_id, batch").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[domain.BalanceKey][2]decimal.Decimal, len(rows))
+	for _, r := range rows {
+		out[domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}] = [2]decimal.Decimal{r.Qty, r.Amount}
+	}
+	return out, nil
 }
 
 // movesSince sums the moves posted at or after t per balance key.
