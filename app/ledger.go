@@ -42,13 +42,17 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 	if gl == nil || booksOff.Load() {
 		return nil
 	}
+	period := domain.PeriodOf(domain.LocalDate(tx.Now))
 	net, gains, losses := p.ValueChange()
 	if gl.Event == domain.EventTransfer {
 		if !net.IsZero() {
 			return fmt.Errorf("app: transfer %s changed the stock value by %s", p.Doc().Number, net)
 		}
+		// Books nothing, but moves stock: a closed month refuses it too.
+		tx.BeforeCommit(func(tx *store.Tx) error { return tx.CheckPeriodOpen(period) })
 		return nil
 	}
+	tx.BeforeCommit(func(tx *store.Tx) error { return tx.CheckPeriodOpen(period) })
 	amounts := domain.DocAmounts{Amount: gl.Amount, Tax: gl.Tax, Stock: net, Gain: gains, Loss: losses}
 	events := []string{gl.Event}
 	if gl.Event == domain.EventStocktake {
@@ -171,6 +175,12 @@ func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Accou
 		if err := acc.ValidateSub(parent); err != nil {
 			return err
 		}
+		if named, err := accountNamed(tx, parent.Code); err != nil || named != "" {
+			if err != nil {
+				return err
+			}
+			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 由%s使用，不能再增加下级科目", parent.Code, parent.Name, named)
+		}
 		used, err := store.AccountHasPostings(tx, parent.ID)
 		if err != nil {
 			return err
@@ -216,6 +226,14 @@ func (a *App) UpdateAccount(ctx context.Context, id int64, in AccountInput) (*do
 			if *in.Status != domain.StatusActive && *in.Status != domain.StatusInactive {
 				return domain.Invalid("status", "状态只能是 active 或 inactive")
 			}
+			if *in.Status == domain.StatusInactive {
+				if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
+					if err != nil {
+						return err
+					}
+					return domain.ErrInvalidState.WithField("status").WithMessage("科目 %s 由%s使用，不能停用", acc.Code, named)
+				}
+			}
 			acc.Status = *in.Status
 		}
 		if in.Version != acc.Version {
@@ -246,6 +264,12 @@ func (a *App) DeleteAccount(ctx context.Context, id int64) error {
 		}
 		if acc.System {
 			return domain.ErrInvalidState.WithMessage("科目 %s %s 属于准则科目表，不能删除（可停用）", acc.Code, acc.Name)
+		}
+		if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
+			if err != nil {
+				return err
+			}
+			return domain.ErrInvalidState.WithMessage("科目 %s 由%s使用，不能删除", acc.Code, named)
 		}
 		used, err := store.AccountHasPostings(tx, id)
 		if err != nil {
@@ -381,8 +405,18 @@ func (a *App) ReverseVoucher(ctx context.Context, id int64, date string) (*domai
 		if v.ReversalOf != nil {
 			return domain.ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
 		}
-		if v.Source == domain.VoucherClosing {
+		switch v.Source {
+		case domain.VoucherManual:
+		case domain.VoucherClosing:
 			return domain.ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
+		default:
+			// The books of a document follow the document: correct it by a
+			// return or a new document, or the stock and the open items
+			// would disagree with the books.
+			return domain.ErrInvalidState.WithMessage("%s 由 %s 生成，请通过退货或新单据更正", v.Number, v.SourceNo)
+		}
+		if date < v.Date {
+			return domain.Invalid("date", "冲销日期不能早于原凭证日期 %s", v.Date)
 		}
 		r = v.Reversal(date)
 		r.CreatedBy = actor.ID
@@ -502,4 +536,32 @@ func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput
 		return nil, err
 	}
 	return &t, nil
+}
+
+// systemAccounts are the accounts erpd's own rules post to, besides the
+// templates': money documents, closing.
+var systemAccounts = []string{domain.AcctCash, domain.AcctBank, domain.AcctReceivable, domain.AcctPayable, domain.AcctStock,
+	domain.AcctVATOutPaid, domain.AcctVATUnpaid, domain.AcctProfit, domain.AcctRetained}
+
+// accountNamed says what posts to an account by its code (a template, or
+// erpd's own rules), or "" when nothing does: such an account must stay a
+// leaf and active, or generated vouchers would land on a parent or fail.
+func accountNamed(q store.Q, code string) (string, error) {
+	for _, c := range systemAccounts {
+		if c == code {
+			return "系统（收付款、结账）", nil
+		}
+	}
+	ts, err := store.Templates(q)
+	if err != nil {
+		return "", err
+	}
+	for _, t := range ts {
+		for _, l := range t.Lines {
+			if l.Account == code {
+				return "凭证模板「" + t.Name + "」", nil
+			}
+		}
+	}
+	return "", nil
 }

@@ -233,7 +233,9 @@ func TestManualVouchers(t *testing.T) {
 		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-13-01", Lines: []app.VoucherLineInput{line("5603", "1", "0"), line("1002", "0", "1")}})
 		wantCode(t, err, domain.CodeValidation)
 
-		// Corrected by a red-letter reversal, once.
+		// Corrected by a red-letter reversal, once, dated no earlier.
+		_, err = e.app.ReverseVoucher(e.admin, v.ID, "2000-01-01")
+		wantCode(t, err, domain.CodeValidation)
 		r := must[*domain.Voucher](t)(e.app.ReverseVoucher(e.admin, v.ID, ""))
 		if r.Number != "记-0002" || !r.Lines[0].Debit.Equal(d("-12.5")) || !r.Lines[1].Credit.Equal(d("-12.5")) || *r.ReversalOf != v.ID {
 			t.Fatalf("reversal %+v", r)
@@ -258,6 +260,13 @@ func TestManualVouchers(t *testing.T) {
 		wantCode(t, err, domain.CodeValidation)
 		_, err = e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("1012")), Code: ptr("101201"), Name: ptr("重复")})
 		wantCode(t, err, domain.CodeDuplicate)
+		// Accounts the templates or erpd itself post to stay leaves and stay
+		// active.
+		_, err = e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(acct("5401")), Code: ptr("540101"), Name: ptr("商品成本")})
+		wantCode(t, err, domain.CodeInvalidState)
+		stock := must[*app.List[domain.Account]](t)(e.app.ListAccounts(e.admin, app.ListParams{Q: "库存商品"})).Items[0]
+		_, err = e.app.UpdateAccount(e.admin, stock.ID, app.AccountInput{Status: ptr(domain.StatusInactive), Version: stock.Version})
+		wantCode(t, err, domain.CodeInvalidState)
 		wantCode(t, e.app.DeleteAccount(e.admin, acct("1001")), domain.CodeInvalidState)
 		wantCode(t, e.app.DeleteAccount(e.admin, acct("1012")), domain.CodeInvalidState) // system
 		if err := e.app.DeleteAccount(e.admin, sub.ID); err != nil {
@@ -461,7 +470,12 @@ func TestLedgerMigrationBooksEarlierPostings(t *testing.T) {
 		}
 		// Numbering goes on after the backfilled ones.
 		first := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{}, app.ListParams{PageSize: 1}))
-		v := must[*domain.Voucher](t)(e.app.ReverseVoucher(e.admin, first.Items[0].ID, ""))
+		// A generated voucher is corrected through its document, not reversed.
+		_, err := e.app.ReverseVoucher(e.admin, first.Items[0].ID, "")
+		wantCode(t, err, domain.CodeInvalidState)
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		v := must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{
+			{AccountID: codes["1001"].ID, Debit: d("1")}, {AccountID: codes["3001"].ID, Credit: d("1")}}}))
 		if v.Seq != int(n)+1 {
 			t.Fatalf("next voucher is %s after %d backfilled", v.Number, n)
 		}
@@ -615,6 +629,18 @@ func TestStatementsAndClosing(t *testing.T) {
 		e.checkLedger() // the refused shipment left no trace
 		_, err = e.app.ClosePeriod(e.admin, period)
 		wantCode(t, err, domain.CodeInvalidState)
+		// Nor can anything be dated before it, nor stock moved without a
+		// voucher (a transfer).
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		lastMonth := time.Now().In(domain.Shanghai).AddDate(0, -1, 0).Format("2006-01") + "-15"
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Date: lastMonth, Lines: []app.VoucherLineInput{
+			{AccountID: codes["1001"].ID, Debit: d("1")}, {AccountID: codes["3001"].ID, Credit: d("1")}}})
+		wantCode(t, err, domain.CodePeriodClosed)
+		wh2 := e.warehouse("W2", false)
+		tr := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &wh2.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("1")}}}))
+		_, err = e.app.PostTransfer(e.admin, tr.ID, tr.Version)
+		wantCode(t, err, domain.CodePeriodClosed)
 		_, err = e.app.ClosePeriod(e.admin, "2999-01")
 		wantCode(t, err, domain.CodeValidation)
 		var snap int64

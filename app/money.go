@@ -220,7 +220,9 @@ type AgingRow struct {
 // aging computes the aging of a kind as of a date: each open item in the
 // column its due date puts it in; unallocated credits apart.
 func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
-	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: true})
+	// Items dated after the day are not in it; open amounts are as they
+	// stand now (allocations made since are not undone).
+	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: true, To: asOf})
 	if err != nil {
 		return nil, err
 	}

@@ -58,12 +58,34 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		if p.Status == store.PeriodClosed {
 			return domain.ErrInvalidState.WithMessage("%s 已结账", period)
 		}
+		res.Vouchers = res.Vouchers[:0] // a retried transaction starts over
+		later, err := store.ClosedAfter(tx, period)
+		if err != nil {
+			return err
+		}
+		if later {
+			return domain.ErrInvalidState.WithMessage("%s 之后已有结账的月份", period)
+		}
+		// Months close in order once the books have begun, empty ones too:
+		// December's closing carries the year's profit to 3104.
 		open, err := store.OpenPeriodsWithVouchers(tx, period)
 		if err != nil {
 			return err
 		}
 		if len(open) > 0 {
 			return domain.ErrInvalidState.WithMessage("请先结账 %s", open[0])
+		}
+		prev := prevPeriod(period)
+		if begun, err := store.BooksBefore(tx, period); err != nil {
+			return err
+		} else if begun {
+			pp, err := tx.LockPeriod(prev)
+			if err != nil {
+				return err
+			}
+			if pp.Status != store.PeriodClosed {
+				return domain.ErrInvalidState.WithMessage("请先结账 %s", prev)
+			}
 		}
 		if err := checkBooksAt(tx, period, end, lastDay); err != nil {
 			return err

@@ -69,7 +69,7 @@ func agingReport(kind string) func(q store.Q, _ string, f store.ReportFilter, _ 
 	return func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
 		asOf := domain.LocalDate(now())
 		if f.AsOf != nil {
-			asOf = domain.LocalDate(*f.AsOf)
+			asOf = domain.LocalDate(f.AsOf.Add(-time.Millisecond)) // AsOf is the end of the day
 		}
 		rows, err := aging(q, kind, asOf)
 		if err != nil {

@@ -192,8 +192,14 @@ func (v *Voucher) Check(scale int32) error {
 	if v.Debit.IsZero() {
 		return Invalid("lines", "凭证金额不能全为零")
 	}
+	if v.Debit.Abs().GreaterThanOrEqual(maxVoucherTotal) {
+		return Invalid("lines", "凭证金额过大")
+	}
 	return nil
 }
+
+// maxVoucherTotal keeps a voucher's totals inside DECIMAL(20,4).
+var maxVoucherTotal = decimal.New(1, 15)
 
 // Reversal returns the red-letter voucher that cancels v (红字冲销): the same
 // accounts on the same sides with the amounts negated, dated date.
@@ -286,6 +292,9 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		if !leaf(l.Account) {
 			return Invalid(f+".account", "科目 %s 不存在、已停用或不是末级科目", l.Account)
 		}
+		if len([]rune(l.Summary)) > 60 {
+			return Invalid(f+".summary", "摘要最长 60 字")
+		}
 		for k, n := range b {
 			net[k] += sign * n
 		}
@@ -336,6 +345,9 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 		l := VoucherLine{AccountID: account(tl.Account), Summary: summary}
 		if tl.Summary != "" {
 			l.Summary = summary + " " + tl.Summary
+		}
+		if r := []rune(l.Summary); len(r) > 255 {
+			l.Summary = string(r[:255])
 		}
 		if tl.Side == Debit {
 			l.Debit = amt

@@ -226,8 +226,23 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if p.Status == PeriodClosed {
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
 	}
+	// A month before a closed one is closed too, even without a row of its
+	// own: anything dated there would change the closed month's balances.
+	later, err := exists(tx.DB().Table("periods").Where("period > ? AND status = ?", period, PeriodClosed))
+	if err != nil {
+		return err
+	}
+	if later {
+		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
+	}
 	return nil
 }
+
+// CheckPeriodOpen refuses a posting dated in a closed month (locking the
+// month's row like a voucher would, so a closing in progress and the
+// posting never cross). Postings that book no voucher (transfers, zero
+// value) go through it too.
+func (tx *Tx) CheckPeriodOpen(period string) error { return tx.lockOpenPeriod(period) }
 
 func onConflictNothing(tx *Tx, key string) string {
 	if tx.Driver() == DriverMySQL {

@@ -158,3 +158,8 @@ func PartnerBalances(q Q, codePrefix, through string) (map[int64]decimal.Decimal
 	}
 	return out, nil
 }
+
+// BooksBefore reports whether any voucher is dated before period.
+func BooksBefore(q Q, period string) (bool, error) {
+	return exists(q.DB().Table("vouchers").Where("period < ?", period))
+}
