@@ -728,3 +728,39 @@ func TestAsOfFromClosedMonthSnapshot(t *testing.T) {
 		}
 	})
 }
+
+// December's closing carries the year's profit to 未分配利润 and closes the
+// other 利润分配 sub-accounts into it.
+func TestYearEndClosing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		line := func(code, dr, cr string) app.VoucherLineInput {
+			return app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+		}
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-12-10", Remark: "服务收入",
+			Lines: []app.VoucherLineInput{line("1002", "1000", "0"), line("5001", "0", "1000")}}))
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-12-20", Remark: "提取盈余公积",
+			Lines: []app.VoucherLineInput{line("310401", "100", "0"), line("3101", "0", "100")}}))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12"))
+		if len(res.Vouchers) != 3 || !res.Profit.Equal(d("1000")) {
+			t.Fatalf("year-end close %+v", res)
+		}
+		r := must[*app.Report](t)(e.app.Report(e.admin, "trial-balance", app.ReportParams{Period: "2025-12"}))
+		got := map[string]domain.TrialBalanceRow{}
+		for _, row := range r.Items.([]domain.TrialBalanceRow) {
+			got[row.Code] = row
+		}
+		if !got["310409"].ClosingCredit.Equal(d("900")) || !got["3103"].ClosingCredit.IsZero() || !got["3103"].ClosingDebit.IsZero() ||
+			!got["310401"].ClosingDebit.IsZero() || !got["5001"].ClosingCredit.IsZero() || r.Summary["balanced"] != true {
+			t.Fatalf("after the year-end: %+v", got)
+		}
+		// A new year's month closes after it; the old year takes nothing more.
+		_, err := e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-11-30", Lines: []app.VoucherLineInput{line("1002", "1", "0"), line("5001", "0", "1")}})
+		wantCode(t, err, domain.CodePeriodClosed)
+		_, err = e.app.ClosePeriod(e.admin, "2026-02")
+		wantCode(t, err, domain.CodeInvalidState) // 2026-01 first
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-01"))
+		e.checkBooks()
+	})
+}

@@ -172,6 +172,28 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 					return err
 				}
 			}
+			// Then the year's other 利润分配 sub-accounts (提取盈余公积, 应付利润…)
+			// into 未分配利润.
+			var dist []domain.VoucherLine
+			total := decimal.Zero
+			for _, acc := range accounts {
+				if len(acc.Code) <= 4 || acc.Code[:4] != "3104" || acc.Code == domain.AcctRetained || !isLeaf(accounts, acc) {
+					continue
+				}
+				tt := year[acc.ID]
+				bal := tt.Debit.Sub(tt.Credit) // distributions sit on the debit side
+				if bal.IsZero() {
+					continue
+				}
+				total = total.Add(bal)
+				dist = append(dist, domain.VoucherLine{AccountID: acc.ID, Summary: "结转利润分配", Credit: bal})
+			}
+			if len(dist) > 0 {
+				dist = append(dist, domain.VoucherLine{AccountID: codes[domain.AcctRetained].ID, Summary: "结转利润分配", Debit: total})
+				if err := closing("结转利润分配明细", dist); err != nil {
+					return err
+				}
+			}
 		}
 		if err := tx.SnapshotStock(period, end); err != nil {
 			return err

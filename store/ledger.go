@@ -150,6 +150,16 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 		if closing {
 			cdr, ccr = dr, cr
 		}
+		if tx.Driver() == DriverSQLite {
+			// SQLite adds DECIMAL columns as floats: read, add in decimals,
+			// write the exact sum back (the writer lock is held anyway).
+			if err := tx.sqliteAddTotals("account_period_totals", "account_id = ? AND period = ?", []any{id, v.Period},
+				map[string]decimal.Decimal{"debit": dr, "credit": cr, "closing_debit": cdr, "closing_credit": ccr},
+				map[string]any{"account_id": id, "period": v.Period}); err != nil {
+				return err
+			}
+			continue
+		}
 		q := "INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES (?, ?, ?, ?, ?, ?) "
 		if tx.Driver() == DriverMySQL {
 			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit), " +
@@ -169,6 +179,14 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 			continue
 		}
 		dr, cr := l.Debit.Mul(decimal.NewFromInt(sign)), l.Credit.Mul(decimal.NewFromInt(sign))
+		if tx.Driver() == DriverSQLite {
+			if err := tx.sqliteAddTotals("account_partner_totals", "account_id = ? AND partner_id = ? AND period = ?",
+				[]any{l.AccountID, *l.PartnerID, v.Period}, map[string]decimal.Decimal{"debit": dr, "credit": cr},
+				map[string]any{"account_id": l.AccountID, "partner_id": *l.PartnerID, "period": v.Period}); err != nil {
+				return err
+			}
+			continue
+		}
 		q := "INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES (?, ?, ?, ?, ?) "
 		if tx.Driver() == DriverMySQL {
 			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)"
@@ -437,4 +455,33 @@ func AccountLines(q Q, ids []int64, period string) ([]LedgerLine, error) {
 		out[i].Debit, out[i].Credit = domain.RoundAmount(out[i].Debit), domain.RoundAmount(out[i].Credit)
 	}
 	return out, translate(err)
+}
+
+// sqliteAddTotals adds amounts to a totals row in decimals (creating it).
+func (tx *Tx) sqliteAddTotals(table, where string, args []any, add map[string]decimal.Decimal, key map[string]any) error {
+	cols := make([]string, 0, len(add))
+	for c := range add {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	cur := map[string]any{}
+	err := tx.DB().Table(table).Select(cols).Where(where, args...).Take(&cur).Error
+	if err != nil && err != gorm.ErrRecordNotFound {
+		return translate(err)
+	}
+	row := map[string]any{}
+	for _, c := range cols {
+		have := decimal.Zero
+		if v, ok := cur[c]; ok && v != nil {
+			have, _ = decimal.NewFromString(fmt.Sprint(v))
+		}
+		row[c] = domain.RoundAmount(have.Add(add[c])).String()
+	}
+	if err == gorm.ErrRecordNotFound {
+		for k, v := range key {
+			row[k] = v
+		}
+		return translate(tx.DB().Table(table).Create(row).Error)
+	}
+	return translate(tx.DB().Table(table).Where(where, args...).Updates(row).Error)
 }
