@@ -434,6 +434,17 @@ func (s *Sandbox) updateCard(_ *http.Request, body map[string]any) (any, *apiErr
 	return map[string]any{"success": true, "result": true}, nil
 }
 
+// copy is a card the caller may keep: its parameters are its own, not the
+// sandbox's map that later updates change.
+func (c *CardInstance) copy() CardInstance {
+	cp := *c
+	cp.Params = make(map[string]string, len(c.Params))
+	for k, v := range c.Params {
+		cp.Params[k] = v
+	}
+	return cp
+}
+
 func applyCardData(c *CardInstance, params map[string]string, byKey bool) {
 	if !byKey {
 		c.Params = map[string]string{}
@@ -453,12 +464,7 @@ func (s *Sandbox) Cards(userID string) []CardInstance {
 	for _, id := range s.cardOrder {
 		c := s.cards[id]
 		if userID == "" || c.UserID == userID {
-			cp := *c
-			cp.Params = map[string]string{}
-			for k, v := range c.Params {
-				cp.Params[k] = v
-			}
-			out = append(out, cp)
+			out = append(out, c.copy())
 		}
 	}
 	return out
@@ -504,8 +510,7 @@ func (s *Sandbox) Click(outTrackID, userID, action string, timeout time.Duration
 	if resp.Response != nil && resp.Response.CardData != nil {
 		applyCardData(c, resp.Response.CardData.CardParamMap, resp.Response.Options != nil && resp.Response.Options.ByKey)
 	}
-	cp := *c
-	return cp, nil
+	return c.copy(), nil
 }
 
 func (s *Sandbox) inspectClick(w http.ResponseWriter, r *http.Request) {
