@@ -517,6 +517,18 @@ func TestBooksHandComputed(t *testing.T) {
 			t.Fatalf("aging later ar %+v ap %+v", ar, ap)
 		}
 
+		// As of a day before the payment the whole bill was open: move the
+		// bill ten days back, and the allocation made today is undone.
+		tenDaysAgo := time.Now().In(domain.Shanghai).AddDate(0, 0, -10).Format("2006-01-02")
+		if err := e.store.DB().Exec("UPDATE open_items SET date = ?, due_date = ? WHERE doc_type = ?", tenDaysAgo, tenDaysAgo,
+			domain.DocPurchaseReceipt).Error; err != nil {
+			t.Fatal(err)
+		}
+		yesterday := app.EndOfDay(must[time.Time](t)(domain.ParseLocalDate("as_of", time.Now().In(domain.Shanghai).AddDate(0, 0, -1).Format("2006-01-02"))))
+		ap = must[*app.Report](t)(e.app.Report(e.admin, "ap-aging", app.ReportParams{AsOf: &yesterday})).Items.([]app.AgingRow)
+		if len(ap) != 1 || !ap[0].D1to30.Equal(d("1130")) || !ap[0].Total.Equal(d("1130")) {
+			t.Fatalf("aging as of yesterday %+v", ap)
+		}
 		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1130")}))
 		bal, _ := e.books()
 		wantBooks(t, bal, map[string]string{"1002": "630", "1122": "0", "1405": "500", "22210101": "130", "22210107": "130",

@@ -220,11 +220,35 @@ type AgingRow struct {
 // aging computes the aging of a kind as of a date: each open item in the
 // column its due date puts it in; unallocated credits apart.
 func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
-	// Items dated after the day are not in it; open amounts are as they
-	// stand now (allocations made since are not undone).
-	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: true, To: asOf})
+	// As the day ended: items dated after it are not in it, and allocations
+	// made after it are undone (an item settled since was still open then).
+	today := domain.LocalDate(now())
+	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: asOf >= today, To: asOf})
 	if err != nil {
 		return nil, err
+	}
+	if asOf < today {
+		day, err := domain.ParseLocalDate("as_of", asOf)
+		if err != nil {
+			return nil, err
+		}
+		later, err := store.AllocationsAfter(q, kind, day.AddDate(0, 0, 1).UTC())
+		if err != nil {
+			return nil, err
+		}
+		back := map[int64]decimal.Decimal{}
+		for _, al := range later {
+			back[al.DebitItemID] = back[al.DebitItemID].Add(al.Amount)
+			back[al.CreditItemID] = back[al.CreditItemID].Sub(al.Amount)
+		}
+		kept := items[:0]
+		for _, it := range items {
+			it.Open = it.Open.Add(back[it.ID])
+			if !it.Open.IsZero() {
+				kept = append(kept, it)
+			}
+		}
+		items = kept
 	}
 	var ids []int64
 	by := map[int64]*AgingRow{}

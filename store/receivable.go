@@ -371,3 +371,16 @@ func ItemBalances(q Q, kind, through string) (map[int64]decimal.Decimal, error) 
 	}
 	return out, translate(err)
 }
+
+// AllocationsAfter lists the allocations of a kind's items made at or after
+// t (to undo them for a view as of an earlier day).
+func AllocationsAfter(q Q, kind string, t time.Time) ([]domain.Allocation, error) {
+	var rows []allocationRow
+	err := q.DB().Table("allocations a").Select("a.*").Joins("JOIN open_items i ON i.id = a.debit_item_id").
+		Where("i.kind = ? AND a.created_at >= ?", kind, t).Find(&rows).Error
+	out := make([]domain.Allocation, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Allocation{ID: r.ID, DebitItemID: r.DebitItemID, CreditItemID: r.CreditItemID, Amount: domain.RoundAmount(r.Amount), CreatedAt: r.CreatedAt}
+	}
+	return out, translate(err)
+}
