@@ -2,6 +2,8 @@ package app
 
 import (
 	"strings"
+
+	"github.com/dingerp/erpd/domain"
 	"unicode"
 	"unicode/utf8"
 )
@@ -78,12 +80,7 @@ func ParseBotCommand(text string) BotCommand {
 	return BotCommand{Arg: clipArg(text)}
 }
 
-func clipArg(s string) string {
-	if utf8.RuneCountInString(s) <= maxBotArg {
-		return s
-	}
-	return strings.TrimSpace(string([]rune(s)[:maxBotArg]))
-}
+func clipArg(s string) string { return strings.TrimSpace(domain.ClipRunes(s, maxBotArg)) }
 
 // ParseBotCommandText returns the message as the parser reads it (spaces
 // normalised, mention and slash dropped), for echoing it back.

@@ -174,7 +174,7 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 	// to decide it.
 	msg := de.Message
 	return a.store.InTx(actx, func(tx *store.Tx) error {
-		return a.applyApprovalEvent(actx, tx, ev, ap.ID, false, clipRunes("钉钉审批已同意，但 ERP 无法通过："+msg+"；请调整后重新提交", 500), decider)
+		return a.applyApprovalEvent(actx, tx, ev, ap.ID, false, domain.ClipRunes("钉钉审批已同意，但 ERP 无法通过："+msg+"；请调整后重新提交", 500), decider)
 	})
 }
 
@@ -397,7 +397,7 @@ func (a *App) fallback(ctx context.Context, tx *store.Tx, m store.OutboxMessage,
 	}
 	old := ap.Version
 	ap.Channel, ap.Version = ChannelLocal, old+1
-	ap.Reason = clipRunes(ap.Reason+"（钉钉审批未能发起，改在 ERP 内审批）", 255)
+	ap.Reason = domain.ClipRunes(ap.Reason+"（钉钉审批未能发起，改在 ERP 内审批）", 255)
 	if err := store.SaveApproval(tx, ap, old); err != nil {
 		return err
 	}
@@ -406,14 +406,6 @@ func (a *App) fallback(ctx context.Context, tx *store.Tx, m store.OutboxMessage,
 		return err
 	}
 	return a.approvalRequested(tx, *ap)
-}
-
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*store.Tx) error, error) {

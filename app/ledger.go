@@ -78,7 +78,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
 		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, gl.PartnerID)
-		if allZero(v.Lines) {
+		if domain.ZeroLines(v.Lines) {
 			continue // a document worth nothing books nothing
 		}
 		if err := v.Check(domain.AmountScale); err != nil {
@@ -112,15 +112,6 @@ func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry) error {
 	}
 	_, err = tx.AutoAllocate(partner.ID, kind)
 	return err
-}
-
-func allZero(lines []domain.VoucherLine) bool {
-	for _, l := range lines {
-		if !l.Debit.IsZero() || !l.Credit.IsZero() {
-			return false
-		}
-	}
-	return true
 }
 
 // AccountInput adds a sub-account or renames / disables one.
@@ -450,7 +441,7 @@ func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListPa
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	if f.Period != "" && !validPeriod(f.Period) {
+	if f.Period != "" && !domain.ValidPeriod(f.Period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
 	p, err := lp.page(nil)
@@ -462,11 +453,6 @@ func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListPa
 		return nil, err
 	}
 	return newList(items, total, p), nil
-}
-
-func validPeriod(s string) bool {
-	_, err := domain.ParseLocalDate("period", s+"-01")
-	return err == nil && len(s) == 7
 }
 
 // ListTemplates returns the voucher templates.

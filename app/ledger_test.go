@@ -120,7 +120,7 @@ func (e *env) checkBooks() {
 		e.t.Fatalf("1405 = %s, stock valuation = %s", bal["1405"], val)
 	}
 	for code, kind := range map[string]string{"1122": domain.ItemAR, "2202": domain.ItemAP} {
-		items, err := store.KindTotals(q, kind)
+		items, err := store.KindTotals(q, kind, "")
 		if err != nil {
 			e.t.Fatal(err)
 		}

@@ -22,14 +22,6 @@ type PeriodClose struct {
 	VATDue   decimal.Decimal  `json:"vat_due"`  // 转出未交增值税
 }
 
-// periodEnd is the first instant after a month (Shanghai) in UTC, and its
-// last day.
-func periodEnd(period string) (time.Time, string) {
-	start, _ := time.ParseInLocation("2006-01", period, domain.Shanghai)
-	next := start.AddDate(0, 1, 0)
-	return next.UTC(), next.AddDate(0, 0, -1).Format("2006-01-02")
-}
-
 // ClosePeriod closes a month (月末结账) in one transaction: it refuses while
 // an earlier month with vouchers is open or when the books disagree with
 // the business at the month's end (trial balance, 1405 against the stock,
@@ -42,13 +34,13 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 	if err != nil {
 		return nil, err
 	}
-	if !validPeriod(period) {
+	if !domain.ValidPeriod(period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
 	if period > domain.PeriodOf(domain.LocalDate(now())) {
 		return nil, domain.Invalid("period", "%s 尚未开始，不能结账", period)
 	}
-	end, lastDay := periodEnd(period)
+	end, lastDay := domain.PeriodEnd(period)
 	res := &PeriodClose{Period: period, Vouchers: []domain.Voucher{}}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.LockPeriod(period)
@@ -75,7 +67,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		if len(open) > 0 {
 			return domain.ErrInvalidState.WithMessage("请先结账 %s", open[0])
 		}
-		prev := prevPeriod(period)
+		prev := domain.PrevPeriod(period)
 		if begun, err := store.BooksBefore(tx, period); err != nil {
 			return err
 		} else if begun {
@@ -98,7 +90,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		if err != nil {
 			return err
 		}
-		next := nextPeriod(period)
+		next := domain.NextPeriod(period)
 		through, err := store.AccountTotals(tx, "", next)
 		if err != nil {
 			return err
@@ -106,7 +98,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		closing := func(remark string, lines []domain.VoucherLine) error {
 			v := &domain.Voucher{Date: lastDay, Source: domain.VoucherClosing, Remark: remark, CreatedBy: actor.ID, Lines: lines}
 			if err := v.Check(domain.AmountScale); err != nil {
-				if allZero(v.Lines) || len(v.Lines) < 2 {
+				if domain.ZeroLines(v.Lines) || len(v.Lines) < 2 {
 					return nil
 				}
 				return err
@@ -119,7 +111,9 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		}
 		// VAT: a balance payable on 应交增值税 moves to 未交增值税 through 转出
 		// 未交增值税; a credit carried forward (留抵) stays.
-		vat := subtreeNet(accounts, through, domain.AcctVATIn[:6]) // credit − debit of 222101
+		net := netOf(accounts, through)
+		leaves := domain.Leaves(accounts)
+		vat := net(domain.AcctVATIn[:6]).Neg() // credit − debit of 222101
 		if vat.IsPositive() {
 			res.VATDue = vat
 			if err := closing("结转本月未交增值税", []domain.VoucherLine{
@@ -132,7 +126,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		var lines []domain.VoucherLine
 		profit := decimal.Zero
 		for _, acc := range accounts {
-			if acc.Category != domain.AccountPL || !isLeaf(accounts, acc) {
+			if acc.Category != domain.AccountPL || !leaves[acc.ID] {
 				continue
 			}
 			t := through[acc.ID]
@@ -177,7 +171,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 			var dist []domain.VoucherLine
 			total := decimal.Zero
 			for _, acc := range accounts {
-				if len(acc.Code) <= 4 || acc.Code[:4] != "3104" || acc.Code == domain.AcctRetained || !isLeaf(accounts, acc) {
+				if len(acc.Code) <= 4 || acc.Code[:4] != "3104" || acc.Code == domain.AcctRetained || !leaves[acc.ID] {
 					continue
 				}
 				tt := year[acc.ID]
@@ -216,7 +210,7 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string) error
 	if err != nil {
 		return err
 	}
-	totals, err := store.AccountTotals(q, "", nextPeriod(period))
+	totals, err := store.AccountTotals(q, "", domain.NextPeriod(period))
 	if err != nil {
 		return err
 	}
@@ -231,44 +225,24 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string) error
 	if err != nil {
 		return err
 	}
-	if books := subtreeNet(accounts, totals, domain.AcctStock).Neg(); !books.Equal(stock) {
+	net := netOf(accounts, totals) // debit − credit of an account and its sub-accounts
+	if books := net(domain.AcctStock); !books.Equal(stock) {
 		return fail("库存商品 1405 余额 %s 与库存金额 %s 不符", books.StringFixed(2), stock.StringFixed(2))
 	}
 	for code, kind := range map[string]string{domain.AcctReceivable: domain.ItemAR, domain.AcctPayable: domain.ItemAP} {
-		items, err := store.KindTotalsThrough(q, kind, lastDay)
+		items, err := store.KindTotals(q, kind, lastDay)
 		if err != nil {
 			return err
 		}
-		books := subtreeNet(accounts, totals, code)
-		if code == domain.AcctReceivable {
-			books = books.Neg()
+		books := net(code) // what customers owe
+		if code == domain.AcctPayable {
+			books = books.Neg() // what we owe
 		}
 		if !books.Equal(items) {
 			return fail("%s 余额 %s 与往来明细 %s 不符", code, books.StringFixed(2), items.StringFixed(2))
 		}
 	}
 	return nil
-}
-
-// subtreeNet is credit − debit over an account and its sub-accounts.
-func subtreeNet(accounts []domain.Account, totals map[int64]domain.Totals, code string) decimal.Decimal {
-	net := decimal.Zero
-	for _, a := range accounts {
-		if len(a.Code) >= len(code) && a.Code[:len(code)] == code {
-			t := totals[a.ID]
-			net = net.Add(t.Credit).Sub(t.Debit)
-		}
-	}
-	return net
-}
-
-func isLeaf(accounts []domain.Account, a domain.Account) bool {
-	for _, c := range accounts {
-		if c.ParentID != nil && *c.ParentID == a.ID {
-			return false
-		}
-	}
-	return true
 }
 
 // ReopenPeriod undoes a month's closing (反结账), an administrator's act in
@@ -279,7 +253,7 @@ func (a *App) ReopenPeriod(ctx context.Context, period string) (*store.PeriodInf
 	if err != nil {
 		return nil, err
 	}
-	if !validPeriod(period) {
+	if !domain.ValidPeriod(period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
 	var p *store.PeriodInfo
@@ -328,6 +302,6 @@ func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
 // checks at a month's end), for erpd check.
 func (a *App) CheckBooks(ctx context.Context) error {
 	period := domain.PeriodOf(domain.LocalDate(now()))
-	end, lastDay := periodEnd(period)
+	end, lastDay := domain.PeriodEnd(period)
 	return checkBooksAt(a.store.Read(ctx), period, end, lastDay)
 }

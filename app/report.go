@@ -252,7 +252,7 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		if rp.Period == "" {
 			rp.Period = domain.PeriodOf(domain.LocalDate(now()))
 		}
-		if !validPeriod(rp.Period) {
+		if !domain.ValidPeriod(rp.Period) {
 			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 		}
 		f.Period, f.AccountID = rp.Period, rp.AccountID
@@ -277,7 +277,7 @@ func trialBalance(q store.Q, period string) ([]domain.TrialBalanceRow, domain.Tr
 	if err != nil {
 		return nil, domain.TrialBalanceRow{}, err
 	}
-	next := nextPeriod(period)
+	next := domain.NextPeriod(period)
 	before, err := store.AccountTotals(q, "", period)
 	if err != nil {
 		return nil, domain.TrialBalanceRow{}, err
@@ -288,15 +288,6 @@ func trialBalance(q store.Q, period string) ([]domain.TrialBalanceRow, domain.Tr
 	}
 	rows, total := domain.TrialBalance(accounts, before, during, false)
 	return rows, total, nil
-}
-
-// nextPeriod returns the month after period (yyyy-mm).
-func nextPeriod(period string) string {
-	t, err := time.Parse("2006-01", period)
-	if err != nil {
-		return period
-	}
-	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
 // StatementRow is one line of a partner statement (对账单).
@@ -476,8 +467,8 @@ func generalLedger(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any
 	net := odr.Sub(ocr)
 	rows := []LedgerRow{ledgerRow(LedgerRow{Period: yearStart, Summary: "年初余额"}, net)}
 	ydr, ycr := decimal.Zero, decimal.Zero
-	for p := yearStart; p <= f.Period; p = nextPeriod(p) {
-		month, err := store.AccountTotals(q, p, nextPeriod(p))
+	for p := yearStart; p <= f.Period; p = domain.NextPeriod(p) {
+		month, err := store.AccountTotals(q, p, domain.NextPeriod(p))
 		if err != nil {
 			return nil, 0, nil, err
 		}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"strings"
-	"time"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -166,7 +165,7 @@ func incomeStatement(q store.Q, period string) ([]StatementLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	next := nextPeriod(period)
+	next := domain.NextPeriod(period)
 	month, err := store.AccountTotalsBeforeClosing(q, period, next)
 	if err != nil {
 		return nil, err
@@ -191,14 +190,14 @@ func balanceSheet(q store.Q, period string) ([]StatementLine, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	next := nextPeriod(period)
+	next := domain.NextPeriod(period)
 	yearStart := period[:4] + "-01"
 	at := func(before, through string) (map[int]decimal.Decimal, error) {
 		totals, err := store.AccountTotals(q, "", before)
 		if err != nil {
 			return nil, err
 		}
-		_, lastDay := periodEnd(through)
+		_, lastDay := domain.PeriodEnd(through)
 		parts := map[string]map[int64]decimal.Decimal{}
 		partners := func(code string) map[int64]decimal.Decimal {
 			if p, ok := parts[code]; ok {
@@ -232,7 +231,7 @@ func balanceSheet(q store.Q, period string) ([]StatementLine, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	startPeriod := prevPeriod(yearStart)
+	startPeriod := domain.PrevPeriod(yearStart)
 	begin, err := at(yearStart, startPeriod)
 	if err != nil {
 		return nil, false, err
@@ -242,12 +241,4 @@ func balanceSheet(q store.Q, period string) ([]StatementLine, bool, error) {
 		out[i] = StatementLine{Line: d.line, Item: d.item, Col1: end[d.line], Col2: begin[d.line], Total: d.sum != nil}
 	}
 	return out, end[30].Equal(end[53]) && begin[30].Equal(begin[53]), nil
-}
-
-func prevPeriod(period string) string {
-	t, err := time.Parse("2006-01", period)
-	if err != nil {
-		return period
-	}
-	return t.AddDate(0, -1, 0).Format("2006-01")
 }

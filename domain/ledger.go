@@ -494,3 +494,68 @@ func (a Account) NetBalance(t Totals) decimal.Decimal {
 	}
 	return t.Debit.Sub(t.Credit)
 }
+
+// ZeroLines reports whether every line is zero: a document worth nothing
+// books nothing.
+func ZeroLines(lines []VoucherLine) bool {
+	for _, l := range lines {
+		if !l.Debit.IsZero() || !l.Credit.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// Leaves returns the ids of the accounts without sub-accounts (the ones
+// that take postings).
+func Leaves(accounts []Account) map[int64]bool {
+	parents := map[int64]bool{}
+	for _, a := range accounts {
+		if a.ParentID != nil {
+			parents[*a.ParentID] = true
+		}
+	}
+	out := map[int64]bool{}
+	for _, a := range accounts {
+		if !parents[a.ID] {
+			out[a.ID] = true
+		}
+	}
+	return out
+}
+
+// ValidPeriod reports whether s is an accounting period (yyyy-mm).
+func ValidPeriod(s string) bool {
+	_, err := time.Parse("2006-01", s)
+	return err == nil && len(s) == 7
+}
+
+// NextPeriod returns the month after period (yyyy-mm).
+func NextPeriod(period string) string { return shiftPeriod(period, 1) }
+
+// PrevPeriod returns the month before period (yyyy-mm).
+func PrevPeriod(period string) string { return shiftPeriod(period, -1) }
+
+func shiftPeriod(period string, months int) string {
+	t, err := time.Parse("2006-01", period)
+	if err != nil {
+		return period
+	}
+	return t.AddDate(0, months, 0).Format("2006-01")
+}
+
+// PeriodEnd returns the first instant after a month (Shanghai) in UTC, and
+// the month's last business date.
+func PeriodEnd(period string) (time.Time, string) {
+	start, _ := time.ParseInLocation("2006-01", period, Shanghai)
+	next := start.AddDate(0, 1, 0)
+	return next.UTC(), next.AddDate(0, 0, -1).Format("2006-01-02")
+}
+
+// ClipRunes cuts s to at most n characters.
+func ClipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

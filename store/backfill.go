@@ -90,7 +90,7 @@ func backfillVouchers(db *gorm.DB, accountIDs map[string]int64) error {
 			v := &domain.Voucher{Date: date, Source: d.DocType, SourceID: d.DocID, SourceNo: d.DocNumber,
 				Remark: domain.DocName(d.DocType) + " " + d.DocNumber + "（启用总账前的单据补记）", CreatedBy: d.CreatedBy, Attachments: 1}
 			v.Lines = t.Apply(amt, func(code string) int64 { return accountIDs[code] }, v.Remark, partner)
-			if allLinesZero(v.Lines) {
+			if domain.ZeroLines(v.Lines) {
 				continue
 			}
 			if err := v.Check(domain.AmountScale); err != nil {
@@ -121,13 +121,4 @@ func backfillVouchers(db *gorm.DB, accountIDs map[string]int64) error {
 		}
 	}
 	return nil
-}
-
-func allLinesZero(lines []domain.VoucherLine) bool {
-	for _, l := range lines {
-		if !l.Debit.IsZero() || !l.Credit.IsZero() {
-			return false
-		}
-	}
-	return true
 }

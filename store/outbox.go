@@ -91,13 +91,13 @@ func (tx *Tx) FinishOutbox(id int64) error {
 // RetryOutbox releases a message whose delivery failed, to be tried at next.
 func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, reason string) error {
 	return translate(s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"next_at": next, "lease_until": nil, "last_error": clip(reason, 500), "updated_at": time.Now().UTC()}).Error)
+		Updates(map[string]any{"next_at": next, "lease_until": nil, "last_error": domain.ClipRunes(reason, 500), "updated_at": time.Now().UTC()}).Error)
 }
 
 // FailOutbox gives a message up: the far side refused it for good.
 func (tx *Tx) FailOutbox(id int64, reason string) error {
 	return translate(tx.DB().Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"status": OutboxFailed, "lease_until": nil, "last_error": clip(reason, 500), "updated_at": tx.Now}).Error)
+		Updates(map[string]any{"status": OutboxFailed, "lease_until": nil, "last_error": domain.ClipRunes(reason, 500), "updated_at": tx.Now}).Error)
 }
 
 // PurgeOutbox deletes delivered messages older than before.
@@ -133,14 +133,6 @@ func ListOutbox(q Q, status string, p Page) ([]OutboxMessage, int64, error) {
 	var out []OutboxMessage
 	err := db.Order("id DESC").Offset((p.Page - 1) * p.PageSize).Limit(p.PageSize).Find(&out).Error
 	return out, total, translate(err)
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // Card is an interactive card sent to one DingTalk user about one record.

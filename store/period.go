@@ -117,10 +117,15 @@ func (tx *Tx) DeleteSnapshot(period string) error {
 	return translate(tx.DB().Exec("DELETE FROM period_stock WHERE period = ?", period).Error)
 }
 
-// KindTotalsThrough sums a kind's open items dated up to date.
-func KindTotalsThrough(q Q, kind, date string) (decimal.Decimal, error) {
+// KindTotals sums a kind's open items dated up to date (every one when
+// empty): what 1122 or 2202 must equal.
+func KindTotals(q Q, kind, date string) (decimal.Decimal, error) {
 	var r struct{ Total decimal.Decimal }
-	err := q.DB().Model(&openItemRow{}).Select("COALESCE(SUM(amount), 0) AS total").Where("kind = ? AND date <= ?", kind, date).Scan(&r).Error
+	db := q.DB().Model(&openItemRow{}).Select("COALESCE(SUM(amount), 0) AS total").Where("kind = ?", kind)
+	if date != "" {
+		db = db.Where("date <= ?", date)
+	}
+	err := db.Scan(&r).Error
 	return domain.RoundAmount(r.Total), translate(err)
 }
 

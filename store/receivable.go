@@ -192,13 +192,6 @@ func PartnerBalance(q Q, partnerID int64, kind, before string) (decimal.Decimal,
 	return domain.RoundAmount(r.Total), translate(err)
 }
 
-// KindTotals sums every item of a kind (what 1122 or 2202 must equal).
-func KindTotals(q Q, kind string) (decimal.Decimal, error) {
-	var r struct{ Total decimal.Decimal }
-	err := q.DB().Model(&openItemRow{}).Select("COALESCE(SUM(amount), 0) AS total").Where("kind = ?", kind).Scan(&r).Error
-	return domain.RoundAmount(r.Total), translate(err)
-}
-
 // AllocationsOf lists the allocations an item took part in.
 func AllocationsOf(q Q, itemID int64) ([]domain.Allocation, error) {
 	var rows []allocationRow

@@ -130,11 +130,7 @@ func lastSnapshot(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, t
 		return nil, time.Time{}, translate(err)
 	}
 	for _, p := range periods {
-		start, err := time.ParseInLocation("2006-01", p, domain.Shanghai)
-		if err != nil {
-			continue
-		}
-		end := start.AddDate(0, 1, 0).UTC()
+		end, _ := domain.PeriodEnd(p)
 		if end.After(t) {
 			continue
 		}
