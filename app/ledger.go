@@ -67,9 +67,6 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		return err
 	}
 	doc := p.Doc()
-	if err := raiseOpenItem(tx, doc, gl); err != nil {
-		return err
-	}
 	for _, ev := range events {
 		t, ok := templates[ev]
 		if !ok {
@@ -77,7 +74,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		}
 		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
-		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, gl.PartnerID)
+		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, gl.PartnerID, 0)
 		if domain.ZeroLines(v.Lines) {
 			continue // a document worth nothing books nothing
 		}
@@ -86,13 +83,14 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		}
 		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
 	}
-	return nil
+	// After the document's own voucher: an advance it uses up books next.
+	return raiseOpenItem(tx, doc, gl, by)
 }
 
 // raiseOpenItem enters a receipt, shipment or return in its partner's
 // receivables or payables (with tax, due by the partner's terms) and
 // settles it against the partner's open credits or debits, oldest first.
-func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry) error {
+func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error {
 	if gl.PartnerID == nil {
 		return nil
 	}
@@ -110,8 +108,60 @@ func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry) error {
 	if err := tx.AddOpenItem(it); err != nil {
 		return err
 	}
-	_, err = tx.AutoAllocate(partner.ID, kind)
-	return err
+	allocs, err := tx.AutoAllocate(partner.ID, kind)
+	if err != nil {
+		return err
+	}
+	return bookAdvancesUsed(tx, kind, partner, doc, allocs, 0, by)
+}
+
+// bookAdvancesUsed books what advances (预收/预付, credits of money
+// documents other than skip) settled among allocs: the money sat in 2203 or
+// 1123 and now settles 1122 or 2202 (预收冲应收, 预付冲应付), dated today.
+// A return's credit settles within 1122 or 2202 and books nothing.
+func bookAdvancesUsed(tx *store.Tx, kind string, partner *domain.Partner, doc domain.DocRef, allocs []domain.Allocation, skip, by int64) error {
+	used := decimal.Zero
+	for _, al := range allocs {
+		if al.CreditItemID != skip && (al.CreditDocType == domain.DocMoneyReceipt || al.CreditDocType == domain.DocMoneyPayment) {
+			used = used.Add(al.Amount)
+		}
+	}
+	if used.IsZero() || booksOff.Load() {
+		return nil
+	}
+	event := domain.EventAdvanceApplied
+	if kind == domain.ItemAP {
+		event = domain.EventPrepaymentApplied
+	}
+	return bookTemplate(tx, event, domain.LocalDate(tx.Now), doc, partner, domain.DocAmounts{Settled: used}, 0, by)
+}
+
+// bookTemplate writes a money event's voucher through its template, at the
+// end of the transaction.
+func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *domain.Partner, amounts domain.DocAmounts, cash, by int64) error {
+	templates, err := store.Templates(tx)
+	if err != nil {
+		return err
+	}
+	codes, err := store.AccountsByCode(tx)
+	if err != nil {
+		return err
+	}
+	t, ok := templates[event]
+	if !ok {
+		return fmt.Errorf("app: no voucher template for %s", event)
+	}
+	v := &domain.Voucher{Date: date, Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
+		Remark: domain.ClipRunes(t.Name+" "+doc.Number+" "+partner.Name, 255), CreatedBy: by, Attachments: 1}
+	v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, &partner.ID, cash)
+	if domain.ZeroLines(v.Lines) {
+		return nil
+	}
+	if err := v.Check(domain.AmountScale); err != nil {
+		return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, event, err)
+	}
+	tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+	return nil
 }
 
 // AccountInput adds a sub-account or renames / disables one.
@@ -526,8 +576,11 @@ func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput
 
 // systemAccounts are the accounts erpd's own rules post to, besides the
 // templates': money documents, closing.
-var systemAccounts = []string{domain.AcctCash, domain.AcctBank, domain.AcctReceivable, domain.AcctPayable, domain.AcctStock,
-	domain.AcctVATOutPaid, domain.AcctVATUnpaid, domain.AcctProfit, domain.AcctRetained}
+// Cash and bank accounts are not among them: a money document books to the
+// account it names, so 1002 may have a sub-account per bank account.
+var systemAccounts = []string{domain.AcctReceivable, domain.AcctPayable, domain.AcctPrepaid, domain.AcctAdvanceReceived,
+	domain.AcctStock, domain.AcctVATPrepaid, domain.AcctVATOutPaid, domain.AcctVATOverpaid, domain.AcctVATUnpaid,
+	domain.AcctProfit, domain.AcctRetained}
 
 // accountNamed says what posts to an account by its code (a template, or
 // erpd's own rules), or "" when nothing does: such an account must stay a
@@ -544,7 +597,7 @@ func accountNamed(q store.Q, code string) (string, error) {
 	}
 	for _, t := range ts {
 		for _, l := range t.Lines {
-			if l.Account == code {
+			if l.Account == code && l.Amount != domain.AmtMoney {
 				return "凭证模板「" + t.Name + "」", nil
 			}
 		}

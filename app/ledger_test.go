@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,13 +120,16 @@ func (e *env) checkBooks() {
 	if !bal["1405"].Equal(val) {
 		e.t.Fatalf("1405 = %s, stock valuation = %s", bal["1405"], val)
 	}
-	for code, kind := range map[string]string{"1122": domain.ItemAR, "2202": domain.ItemAP} {
-		items, err := store.KindTotals(q, kind, "")
+	// 1122 and 2202 hold the documents' open amounts; 2203 and 1123 the
+	// money documents' advances not yet used.
+	for _, sd := range []struct{ ledger, advance, kind string }{{"1122", "2203", domain.ItemAR}, {"2202", "1123", domain.ItemAP}} {
+		docs, advances, err := store.OpenSplit(q, sd.kind)
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if !bal[code].Equal(items) {
-			e.t.Fatalf("%s = %s, open %s items = %s", code, bal[code], kind, items)
+		if !bal[sd.ledger].Equal(docs) || !bal[sd.advance].Equal(advances) {
+			e.t.Fatalf("%s = %s and %s = %s, open %s items = %s and advances %s", sd.ledger, bal[sd.ledger], sd.advance, bal[sd.advance],
+				sd.kind, docs, advances)
 		}
 	}
 	// The balance sheet balances, now and at the start of the year.
@@ -547,6 +551,22 @@ func TestBooksHandComputed(t *testing.T) {
 		if !owed[0].Unallocated.Equal(d("-100")) || !owed[0].Total.Equal(d("-100")) {
 			t.Fatalf("prepayment aging %+v", owed)
 		}
+		// The advance is 预收账款, not a credit on 1122 (收款 template: Dr
+		// 1002 / Cr 2203).
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"1002": "730", "1122": "0", "2203": "100"})
+		e.checkBooks()
+		// The next shipment (5 @ 20 + 13% = 113) uses it up: 预收冲应收 Dr
+		// 2203 100 / Cr 1122 100 beside the shipment's own voucher.
+		so2 := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("5"), UnitPrice: d("20")}))
+		sh := must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: d("5")}}}))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"1122": "13", "2203": "0", "5001": "1100"})
+		vs := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{Source: domain.DocSalesShipment, SourceID: sh.ID}, app.ListParams{}))
+		if len(vs.Items) != 2 || !vs.Items[1].Debit.Equal(d("100")) || !strings.HasPrefix(vs.Items[1].Remark, "预收冲应收") {
+			t.Fatalf("vouchers of the shipment %+v", vs.Items)
+		}
+		e.checkBooks()
 		// Explicit allocation: more than is open is refused on its field.
 		_, err := e.app.CreateMoneyDoc(e.admin, domain.DocMoneyPayment, app.MoneyInput{PartnerID: sup.ID, Amount: d("700"),
 			Allocations: []app.AllocationInput{{OpenItemID: pay.ItemID - 1, Amount: d("700")}}})
@@ -560,6 +580,16 @@ func TestBooksHandComputed(t *testing.T) {
 		st := must[*app.Report](t)(e.app.Report(e.admin, "partner-statement", app.ReportParams{PartnerID: sup.ID}))
 		if rows := st.Items.([]app.StatementRow); len(rows) != 3 || !rows[2].Balance.Equal(d("630")) {
 			t.Fatalf("statement %+v", rows)
+		}
+		// Paying a supplier ahead is 预付账款 (Dr 1123 / Cr 1002), and a
+		// money account that is not cash or bank is refused on its field.
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyPayment, app.MoneyInput{PartnerID: sup.ID, Amount: d("630.50")}))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"2202": "0", "1123": "0.5", "1002": "99.5"})
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		_, err = e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1"), AccountID: ptr(codes["1122"].ID)})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "account_id" {
+			t.Fatalf("field %s: %v", de.Field, err)
 		}
 		e.checkBooks()
 	})
@@ -773,6 +803,168 @@ func TestYearEndClosing(t *testing.T) {
 		_, err = e.app.ClosePeriod(e.admin, "2026-02")
 		wantCode(t, err, domain.CodeInvalidState) // 2026-01 first
 		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-01"))
+		e.checkBooks()
+	})
+}
+
+// Month-end VAT (财会[2016]22号): a balance payable moves to 未交增值税; VAT
+// paid in advance beyond the month's tax moves there as 多交; input VAT
+// carried forward (留抵) stays.
+func TestMonthEndVAT(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		line := func(code, dr, cr string) app.VoucherLineInput {
+			return app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+		}
+		voucher := func(date string, lines ...app.VoucherLineInput) {
+			t.Helper()
+			must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: date, Lines: lines}))
+		}
+		tb := func(period string) map[string]domain.TrialBalanceRow {
+			t.Helper()
+			r := must[*app.Report](t)(e.app.Report(e.admin, "trial-balance", app.ReportParams{Period: period}))
+			got := map[string]domain.TrialBalanceRow{}
+			for _, row := range r.Items.([]domain.TrialBalanceRow) {
+				got[row.Code] = row
+			}
+			return got
+		}
+		// October: 销项 130, 进项 50: 80 payable.
+		voucher("2025-10-10", line("1002", "1130", "0"), line("5001", "0", "1000"), line("22210107", "0", "130"))
+		voucher("2025-10-12", line("22210101", "50", "0"), line("1002", "0", "50"))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-10"))
+		if !res.VATDue.Equal(d("80")) || !res.VATOverpaid.IsZero() {
+			t.Fatalf("October %+v", res)
+		}
+		// November: 100 paid in advance (已交税金) on a month that owes 35
+		// (销项 65 − 进项 30): 65 overpaid moves to 未交增值税.
+		voucher("2025-11-05", line("22210103", "100", "0"), line("1002", "0", "100"))
+		voucher("2025-11-10", line("1002", "565", "0"), line("5001", "0", "500"), line("22210107", "0", "65"))
+		voucher("2025-11-12", line("22210101", "30", "0"), line("1002", "0", "30"))
+		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-11"))
+		if !res.VATDue.IsZero() || !res.VATOverpaid.Equal(d("65")) {
+			t.Fatalf("November %+v", res)
+		}
+		got := tb("2025-11")
+		if !got["222102"].ClosingCredit.Equal(d("15")) || !got["22210110"].PeriodCredit.Equal(d("65")) ||
+			!got["222101"].ClosingDebit.IsZero() || !got["222101"].ClosingCredit.IsZero() {
+			t.Fatalf("after November: 222102 %+v 22210110 %+v 222101 %+v", got["222102"], got["22210110"], got["222101"])
+		}
+		// December: only 进项 40, nothing paid: a 留抵 credit that stays.
+		voucher("2025-12-03", line("22210101", "40", "0"), line("1002", "0", "40"))
+		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12"))
+		if !res.VATDue.IsZero() || !res.VATOverpaid.IsZero() {
+			t.Fatalf("December %+v", res)
+		}
+		if got = tb("2025-12"); !got["222101"].ClosingDebit.Equal(d("40")) || !got["222102"].ClosingCredit.Equal(d("15")) {
+			t.Fatalf("after December: 222101 %+v 222102 %+v", got["222101"], got["222102"])
+		}
+		e.checkBooks()
+	})
+}
+
+// Receipts and payments booked before the money templates left their
+// advances in 1122 and 2202; the upgrade moves them to 2203 and 1123 with
+// one adjusting voucher, and the books agree with the sub-ledgers again.
+func TestMoneyTemplatesMigrationReclassifiesAdvances(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		wh := e.warehouse("W1", false)
+		p := e.product("A", e.unit("个").ID, false)
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		po := e.submit(e.order(domain.DocPurchaseOrder, sup.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("10"), UnitPrice: d("10")}))
+		e.receive(po, domain.MoveLine{LineID: po.Lines[0].ID, Qty: d("10")}) // AP 113
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyPayment, app.MoneyInput{PartnerID: sup.ID, Amount: d("200")}))
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("300")}))
+		live, _ := e.books()
+		wantBooks(t, live, map[string]string{"2202": "0", "1123": "87", "1122": "0", "2203": "300", "1002": "100"})
+
+		// As the books were before the templates: advances on 1122 and 2202.
+		db := e.store.DB()
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{"UPDATE voucher_lines SET account_id = ? WHERE account_id = ?", []any{codes["1122"].ID, codes["2203"].ID}},
+			{"UPDATE voucher_lines SET account_id = ? WHERE account_id = ?", []any{codes["2202"].ID, codes["1123"].ID}},
+			{"DELETE FROM voucher_templates WHERE event IN ?", []any{[]string{"money_receipt", "money_payment", "advance_applied", "prepayment_applied"}}},
+			{"DELETE FROM schema_migrations WHERE id = ?", []any{store.Migrations[len(store.Migrations)-1].ID}},
+		} {
+			if err := db.Exec(stmt.sql, stmt.args...).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := store.RebuildPeriodTotals(db); err != nil {
+			t.Fatal(err)
+		}
+		old, _ := e.books()
+		wantBooks(t, old, map[string]string{"2202": "-87", "1123": "0", "1122": "-300", "2203": "0"})
+		if err := e.store.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		back, _ := e.books()
+		for code, v := range live {
+			if !back[code].Equal(v) {
+				t.Errorf("account %s: after the upgrade %s, live %s", code, back[code], v)
+			}
+		}
+		adj := must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{Source: domain.VoucherAdjust}, app.ListParams{}))
+		if len(adj.Items) != 1 || !adj.Items[0].Debit.Equal(d("387")) {
+			t.Fatalf("adjusting vouchers %+v", adj.Items)
+		}
+		if len(must[map[string]domain.VoucherTemplate](t)(store.Templates(e.store.Read(context.Background())))) != 11 {
+			t.Fatal("the money templates were not seeded")
+		}
+		e.checkBooks()
+		// Migrating again changes nothing.
+		if err := e.store.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		adj = must[*app.List[domain.Voucher]](t)(e.app.ListVouchers(e.admin, store.VoucherFilter{Source: domain.VoucherAdjust}, app.ListParams{}))
+		if len(adj.Items) != 1 {
+			t.Fatalf("adjusting vouchers after a second migrate %+v", adj.Items)
+		}
+	})
+}
+
+// A firm with several bank accounts keeps one 1002 sub-account each: money
+// documents name theirs, the 收款 template's cash line is only the default,
+// and money templates take money amounts only.
+func TestMoneyTemplatesAndBankAccounts(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		cus := e.partner("C1", "customer", "0")
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		icbc := must[*domain.Account](t)(e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(codes["1002"].ID), Code: ptr("100201"), Name: ptr("工商银行")}))
+		_, err := e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("10")})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "account_id" {
+			t.Fatalf("a receipt into 1002 with sub-accounts: field %s: %v", de.Field, err)
+		}
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("10"), AccountID: &icbc.ID}))
+
+		ts := must[map[string]domain.VoucherTemplate](t)(store.Templates(e.store.Read(context.Background())))
+		rt := ts[domain.EventMoneyReceipt]
+		bad := append([]domain.TemplateLine{}, rt.Lines...)
+		bad[0].Account = "1122" // cash line off cash
+		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
+		wantCode(t, err, domain.CodeValidation)
+		bad = append([]domain.TemplateLine{}, rt.Lines...)
+		bad[2].Amount = domain.AmtTax // a posting's amount in a money template
+		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
+		wantCode(t, err, domain.CodeValidation)
+		bad = append([]domain.TemplateLine{}, rt.Lines...)
+		bad[2].Side = domain.Debit
+		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
+		wantCode(t, err, domain.CodeUnbalancedVoucher)
+		// Receipts default to the ICBC account once the template says so.
+		good := append([]domain.TemplateLine{}, rt.Lines...)
+		good[0].Account = "100201"
+		must[*domain.VoucherTemplate](t)(e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: good, Version: rt.Version}))
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("5")}))
+		bal, _ := e.books()
+		wantBooks(t, bal, map[string]string{"100201": "15", "2203": "15", "1002": "15"})
 		e.checkBooks()
 	})
 }

@@ -43,8 +43,8 @@ func moneyKind(typ string) (kind string, partnerOK func(string) bool, err error)
 
 // CreateMoneyDoc books a receipt from a customer or a payment to a
 // supplier: the money document, its credit in the partner's sub-ledger with
-// its allocations, and its voucher (收款 Dr bank / Cr 1122; 付款 Dr 2202 / Cr
-// bank), in one transaction.
+// its allocations, and its voucher (收款 Dr bank / Cr 1122, Cr 2203 for an
+// advance; 付款 Dr 2202, Dr 1123 / Cr bank), in one transaction.
 func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*domain.MoneyDoc, error) {
 	actor, err := require(ctx, domain.PermLedgerWrite)
 	if err != nil {
@@ -100,12 +100,22 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 		if err != nil {
 			return err
 		}
+		// The template's cash line names the default account.
+		templates, err := store.Templates(tx)
+		if err != nil {
+			return err
+		}
 		acct := codes[domain.AcctBank].ID
+		for _, l := range templates[typ].Lines {
+			if l.Amount == domain.AmtMoney {
+				acct = codes[l.Account].ID
+			}
+		}
 		if in.AccountID != nil {
 			acct = *in.AccountID
 		}
-		if la, ok := leaves[acct]; !ok || !(strings.HasPrefix(la.Code, "1001") || strings.HasPrefix(la.Code, "1002") || strings.HasPrefix(la.Code, "1012")) {
-			return domain.Invalid("account_id", "请选择库存现金、银行存款或其他货币资金下的末级科目")
+		if la, ok := leaves[acct]; !ok || !domain.CashAccount(la.Code) {
+			return domain.Invalid("account_id", "请选择收付款账户：库存现金、银行存款或其他货币资金下的末级科目")
 		}
 		m.AccountID = acct
 		if m.Number, err = tx.NextNumber(typ); err != nil {
@@ -123,6 +133,7 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 		if err := tx.SetMoneyDocItem(m.ID, item.ID); err != nil {
 			return err
 		}
+		var allocs []domain.Allocation
 		if len(in.Allocations) > 0 {
 			ids := make([]int64, len(in.Allocations))
 			for i, al := range in.Allocations {
@@ -135,7 +146,7 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 			for i, al := range in.Allocations {
 				f := fmt.Sprintf("allocations[%d]", i)
 				it, ok := items[al.OpenItemID]
-				if !ok || it.PartnerID != partner.ID || it.Kind != kind {
+				if !ok || it.PartnerID != partner.ID || it.Kind != kind || !it.Amount.IsPositive() {
 					return domain.Invalid(f+".open_item_id", "待核销项 %d 不是 %s 的%s", al.OpenItemID, partner.Name,
 						map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}[kind])
 				}
@@ -146,27 +157,28 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 					return err
 				}
 				items[it.ID] = it
+				allocs = append(allocs, domain.Allocation{DebitItemID: it.ID, CreditItemID: item.ID, Amount: al.Amount, CreditDocType: typ})
 			}
-		} else if _, err := tx.AutoAllocate(partner.ID, kind); err != nil {
+		} else if allocs, err = tx.AutoAllocate(partner.ID, kind); err != nil {
 			return err
 		}
-		// The voucher, dated the document's day.
-		ledger := codes[domain.AcctReceivable].ID
-		summary := domain.DocName(typ) + " " + m.Number + " " + partner.Name
-		v := &domain.Voucher{Date: m.Date, Source: typ, SourceID: m.ID, SourceNo: m.Number, Remark: summary, CreatedBy: actor.ID, Attachments: 1}
-		pid := &partner.ID
-		if kind == domain.ItemAR {
-			v.Lines = []domain.VoucherLine{{AccountID: acct, Summary: summary, Debit: m.Amount},
-				{AccountID: ledger, Summary: summary, Credit: m.Amount, PartnerID: pid}}
-		} else {
-			ledger = codes[domain.AcctPayable].ID
-			v.Lines = []domain.VoucherLine{{AccountID: ledger, Summary: summary, Debit: m.Amount, PartnerID: pid},
-				{AccountID: acct, Summary: summary, Credit: m.Amount}}
+		// The voucher, dated the document's day, through the 收款/付款
+		// template: what settled open items at once against 1122/2202, the
+		// rest an advance in 2203/1123. Older advances the automatic
+		// allocation used up move out of 2203/1123 too.
+		settled := decimal.Zero
+		for _, al := range allocs {
+			if al.CreditItemID == item.ID {
+				settled = settled.Add(al.Amount)
+			}
 		}
-		if err := v.Check(2); err != nil {
+		ref := domain.DocRef{Type: typ, ID: m.ID, Number: m.Number}
+		if err := bookTemplate(tx, typ, m.Date, ref, partner, domain.DocAmounts{Settled: settled, Advance: m.Amount.Sub(settled)}, acct, actor.ID); err != nil {
 			return err
 		}
-		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+		if err := bookAdvancesUsed(tx, kind, partner, ref, allocs, item.ID, actor.ID); err != nil {
+			return err
+		}
 		return audit(ctx, tx, "create", typ, m.ID, nil, map[string]any{"number": m.Number, "amount": m.Amount, "partner_id": partner.ID})
 	})
 	if err != nil {

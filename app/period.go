@@ -20,6 +20,9 @@ type PeriodClose struct {
 	Vouchers []domain.Voucher `json:"vouchers"` // the closing vouchers
 	Profit   decimal.Decimal  `json:"profit"`   // the month's 净利润
 	VATDue   decimal.Decimal  `json:"vat_due"`  // 转出未交增值税
+	// VATOverpaid is 转出多交增值税: VAT paid in advance this month beyond
+	// what the month owed.
+	VATOverpaid decimal.Decimal `json:"vat_overpaid"`
 }
 
 // ClosePeriod closes a month (月末结账) in one transaction: it refuses while
@@ -79,7 +82,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 				return domain.ErrInvalidState.WithMessage("请先结账 %s", prev)
 			}
 		}
-		if err := checkBooksAt(tx, period, end, lastDay); err != nil {
+		if err := checkBooksAt(tx, period, end, lastDay, false); err != nil {
 			return err
 		}
 		codes, err := store.AccountsByCode(tx)
@@ -120,6 +123,25 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 				{AccountID: codes[domain.AcctVATOutPaid].ID, Summary: "转出未交增值税", Debit: vat},
 				{AccountID: codes[domain.AcctVATUnpaid].ID, Summary: "转出未交增值税", Credit: vat}}); err != nil {
 				return err
+			}
+		} else if vat.IsNegative() {
+			// A debit balance is input VAT carried forward (留抵), which
+			// stays, except what was paid in advance this month (已交税金)
+			// beyond the month's tax: that overpayment moves to 未交增值税
+			// through 转出多交增值税, to be offset or refunded.
+			month, err := store.AccountTotals(tx, period, next)
+			if err != nil {
+				return err
+			}
+			paid := month[codes[domain.AcctVATPrepaid].ID]
+			over := decimal.Min(paid.Debit.Sub(paid.Credit), vat.Neg())
+			if over.IsPositive() {
+				res.VATOverpaid = over
+				if err := closing("结转本月多交增值税", []domain.VoucherLine{
+					{AccountID: codes[domain.AcctVATUnpaid].ID, Summary: "转出多交增值税", Debit: over},
+					{AccountID: codes[domain.AcctVATOverpaid].ID, Summary: "转出多交增值税", Credit: over}}); err != nil {
+					return err
+				}
 			}
 		}
 		// Profit and loss: every 损益 account's balance to 3103.
@@ -196,7 +218,8 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 			return err
 		}
 		res.Status = store.PeriodClosed
-		return audit(ctx, tx, "close", "period", 0, nil, map[string]any{"period": period, "profit": profit, "vat_due": res.VATDue})
+		return audit(ctx, tx, "close", "period", 0, nil, map[string]any{"period": period, "profit": profit, "vat_due": res.VATDue,
+			"vat_overpaid": res.VATOverpaid})
 	})
 	if err != nil {
 		return nil, err
@@ -205,7 +228,8 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 }
 
 // checkBooksAt verifies the books agree with the business at a month's end.
-func checkBooksAt(q store.Q, period string, end time.Time, lastDay string) error {
+// current checks what only today's open amounts tell: the advances unused.
+func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, current bool) error {
 	accounts, err := store.AllAccounts(q)
 	if err != nil {
 		return err
@@ -229,17 +253,40 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string) error
 	if books := net(domain.AcctStock); !books.Equal(stock) {
 		return fail("库存商品 1405 余额 %s 与库存金额 %s 不符", books.StringFixed(2), stock.StringFixed(2))
 	}
-	for code, kind := range map[string]string{domain.AcctReceivable: domain.ItemAR, domain.AcctPayable: domain.ItemAP} {
-		items, err := store.KindTotals(q, kind, lastDay)
+	// Receivables and payables: 1122 with 2203 (what customers owe, less
+	// their advances) against the AR items dated by the day; 2202 with 1123
+	// likewise against the AP items. Allocations move amounts between the
+	// items, never in or out of a kind.
+	sides := []struct{ ledger, advance, kind string }{
+		{domain.AcctReceivable, domain.AcctAdvanceReceived, domain.ItemAR},
+		{domain.AcctPayable, domain.AcctPrepaid, domain.ItemAP}}
+	for _, sd := range sides {
+		items, err := store.KindTotals(q, sd.kind, lastDay)
 		if err != nil {
 			return err
 		}
-		books := net(code) // what customers owe
-		if code == domain.AcctPayable {
+		books := net(sd.ledger).Add(net(sd.advance)) // what customers owe
+		if sd.kind == domain.ItemAP {
 			books = books.Neg() // what we owe
 		}
 		if !books.Equal(items) {
-			return fail("%s 余额 %s 与往来明细 %s 不符", code, books.StringFixed(2), items.StringFixed(2))
+			return fail("%s 与 %s 余额合计 %s 与往来明细 %s 不符", sd.ledger, sd.advance, books.StringFixed(2), items.StringFixed(2))
+		}
+		if !current {
+			continue
+		}
+		// Today the split is known too: the advances still unused are 2203
+		// and 1123, the rest 1122 and 2202.
+		_, advances, err := store.OpenSplit(q, sd.kind)
+		if err != nil {
+			return err
+		}
+		held := net(sd.advance).Neg() // 2203 is a credit; 1123 a debit
+		if sd.kind == domain.ItemAP {
+			held = held.Neg()
+		}
+		if !held.Equal(advances) {
+			return fail("%s 余额 %s 与未核销的预收/预付款 %s 不符", sd.advance, held.StringFixed(2), advances.StringFixed(2))
 		}
 	}
 	return nil
@@ -303,5 +350,5 @@ func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
 func (a *App) CheckBooks(ctx context.Context) error {
 	period := domain.PeriodOf(domain.LocalDate(now()))
 	end, lastDay := domain.PeriodEnd(period)
-	return checkBooksAt(a.store.Read(ctx), period, end, lastDay)
+	return checkBooksAt(a.store.Read(ctx), period, end, lastDay, true)
 }

@@ -197,27 +197,12 @@ func balanceSheet(q store.Q, period string) ([]StatementLine, bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, lastDay := domain.PeriodEnd(through)
 		parts := map[string]map[int64]decimal.Decimal{}
 		partners := func(code string) map[int64]decimal.Decimal {
 			if p, ok := parts[code]; ok {
 				return p
 			}
-			var p map[int64]decimal.Decimal
-			var perr error
-			switch code {
-			// 1122 and 2202 are kept per partner by the open items (they are
-			// equal: closing checks it); read there, not from every line.
-			case domain.AcctReceivable:
-				p, perr = store.ItemBalances(q, domain.ItemAR, lastDay)
-			case domain.AcctPayable:
-				p, perr = store.ItemBalances(q, domain.ItemAP, lastDay)
-				for k, v := range p {
-					p[k] = v.Neg() // debit-positive like every other term
-				}
-			default:
-				p, perr = store.PartnerBalances(q, code, through)
-			}
+			p, perr := store.PartnerBalances(q, code, through)
 			if perr != nil {
 				err = perr
 			}

@@ -95,18 +95,21 @@ var StandardChart = []ChartEntry{
 
 // Accounts the ledger's own rules name (templates aside).
 const (
-	AcctCash          = "1001"
-	AcctBank          = "1002"
-	AcctReceivable    = "1122"
-	AcctStock         = "1405"
-	AcctPendingLoss   = "1901"
-	AcctPayable       = "2202"
-	AcctVATIn         = "22210101"
-	AcctVATOutPaid    = "22210104" // 转出未交增值税
-	AcctVATOut        = "22210107"
-	AcctVATInReversed = "22210109"
-	AcctVATOverpaid   = "22210110" // 转出多交增值税
-	AcctVATUnpaid     = "222102"   // 未交增值税
-	AcctProfit        = "3103"     // 本年利润
-	AcctRetained      = "310409"   // 利润分配-未分配利润
+	AcctCash            = "1001"
+	AcctBank            = "1002"
+	AcctReceivable      = "1122"
+	AcctPrepaid         = "1123" // 预付账款
+	AcctAdvanceReceived = "2203" // 预收账款
+	AcctStock           = "1405"
+	AcctPendingLoss     = "1901"
+	AcctPayable         = "2202"
+	AcctVATIn           = "22210101"
+	AcctVATPrepaid      = "22210103" // 已交税金
+	AcctVATOutPaid      = "22210104" // 转出未交增值税
+	AcctVATOut          = "22210107"
+	AcctVATInReversed   = "22210109"
+	AcctVATOverpaid     = "22210110" // 转出多交增值税
+	AcctVATUnpaid       = "222102"   // 未交增值税
+	AcctProfit          = "3103"     // 本年利润
+	AcctRetained        = "310409"   // 利润分配-未分配利润
 )

@@ -100,6 +100,9 @@ const (
 	VoucherManual   = "manual"
 	VoucherReversal = "reversal" // 红字冲销
 	VoucherClosing  = "closing"  // 期末结转
+	// VoucherAdjust is an upgrade's adjustment (调整) the system made to
+	// keep the books agreeing with the sub-ledgers; not reversible.
+	VoucherAdjust = "adjust"
 )
 
 // Voucher is a 记账凭证. It is posted when it is saved and never changes
@@ -226,7 +229,28 @@ const (
 	// EventTransfer moves stock between warehouses at cost: 1405 does not
 	// change, so it books nothing.
 	EventTransfer = "transfer"
+
+	EventMoneyReceipt      = "money_receipt"      // 收款
+	EventMoneyPayment      = "money_payment"      // 付款
+	EventAdvanceApplied    = "advance_applied"    // 预收冲应收
+	EventPrepaymentApplied = "prepayment_applied" // 预付冲应付
 )
+
+// CashAccount tells the accounts money is received into or paid from:
+// 1001 库存现金, 1002 银行存款, 1012 其他货币资金 and their sub-accounts.
+func CashAccount(code string) bool {
+	return strings.HasPrefix(code, "1001") || strings.HasPrefix(code, "1002") || strings.HasPrefix(code, "1012")
+}
+
+// moneyEvent tells the money documents' events (amounts money, settled,
+// advance) from the postings' (amount, tax, stock…).
+func moneyEvent(event string) bool {
+	switch event {
+	case EventMoneyReceipt, EventMoneyPayment, EventAdvanceApplied, EventPrepaymentApplied:
+		return true
+	}
+	return false
+}
 
 // Template amount keys: what a template line's amount is.
 const (
@@ -238,6 +262,12 @@ const (
 	AmtVariance = "variance" // amount − stock: what the stock value did not absorb
 	AmtGain     = "gain"     // stocktake surplus value
 	AmtLoss     = "loss"     // stocktake shortage value
+	// A money document's: what came in or went out, the part of it that
+	// settled open items at once (核销) and the rest, an advance (预收/预付).
+	// For 预收冲应收 and 预付冲应付, settled is the advance used up.
+	AmtMoney   = "money"
+	AmtSettled = "settled"
+	AmtAdvance = "advance"
 )
 
 // TemplateLine is one line of a voucher template: an account (by code), a
@@ -274,12 +304,20 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		AmtTotal: {AmtStock: 1, AmtVariance: 1, AmtTax: 1}, AmtStock: {AmtStock: 1},
 		AmtCost: {AmtStock: -1}, AmtVariance: {AmtVariance: 1}, AmtGain: {AmtGain: 1}, AmtLoss: {AmtLoss: 1},
 	}
+	known := "amount, tax, total, stock, cost, variance, gain, loss"
+	if moneyEvent(t.Event) {
+		// Money documents: money = settled + advance.
+		basis = map[string]map[string]int{
+			AmtMoney: {AmtSettled: 1, AmtAdvance: 1}, AmtSettled: {AmtSettled: 1}, AmtAdvance: {AmtAdvance: 1},
+		}
+		known = "money, settled, advance"
+	}
 	net := map[string]int{}
 	for i, l := range t.Lines {
 		f := fmt.Sprintf("lines[%d]", i)
 		b, ok := basis[l.Amount]
 		if !ok {
-			return Invalid(f+".amount", "未知金额 %q（amount, tax, total, stock, cost, variance, gain, loss）", l.Amount)
+			return Invalid(f+".amount", "未知金额 %q（%s）", l.Amount, known)
 		}
 		sign := 1
 		switch l.Side {
@@ -289,7 +327,13 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		default:
 			return Invalid(f+".side", "方向只能是 debit 或 credit")
 		}
-		if !leaf(l.Account) {
+		if l.Amount == AmtMoney {
+			// The cash line is a default: each money document names its
+			// own cash or bank account, which may be a sub-account.
+			if !CashAccount(l.Account) {
+				return Invalid(f+".account", "收付款行的科目应是库存现金、银行存款或其他货币资金")
+			}
+		} else if !leaf(l.Account) {
 			return Invalid(f+".account", "科目 %s 不存在、已停用或不是末级科目", l.Account)
 		}
 		if len([]rune(l.Summary)) > 60 {
@@ -311,6 +355,8 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 // carry negative amounts (red-letter).
 type DocAmounts struct {
 	Amount, Tax, Stock, Gain, Loss decimal.Decimal
+	// Money documents.
+	Settled, Advance decimal.Decimal
 }
 
 func (d DocAmounts) get(key string) decimal.Decimal {
@@ -331,14 +377,23 @@ func (d DocAmounts) get(key string) decimal.Decimal {
 		return d.Gain
 	case AmtLoss:
 		return d.Loss
+	case AmtMoney:
+		return d.Settled.Add(d.Advance)
+	case AmtSettled:
+		return d.Settled
+	case AmtAdvance:
+		return d.Advance
 	}
 	return decimal.Zero
 }
 
 // Apply fills a template with a document's amounts: one line per template
 // line (zero ones dropped by Check), accounts resolved by code. Lines on
-// partner amounts carry the partner, for the sub-ledgers.
-func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, summary string, partnerID *int64) []VoucherLine {
+// partner amounts carry the partner, for the sub-ledgers (stock and cash
+// lines do not). A money document's cash line books to the cash or bank
+// account the document names (moneyAccount, when not zero) rather than the
+// template's.
+func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, summary string, partnerID *int64, moneyAccount int64) []VoucherLine {
 	lines := make([]VoucherLine, 0, len(t.Lines))
 	for _, tl := range t.Lines {
 		amt := d.get(tl.Amount)
@@ -354,7 +409,13 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 		} else {
 			l.Credit = amt
 		}
-		if tl.Amount != AmtStock && tl.Amount != AmtCost && tl.Amount != AmtGain && tl.Amount != AmtLoss {
+		switch tl.Amount {
+		case AmtStock, AmtCost, AmtGain, AmtLoss:
+		case AmtMoney:
+			if moneyAccount != 0 {
+				l.AccountID = moneyAccount
+			}
+		default:
 			l.PartnerID = partnerID
 		}
 		lines = append(lines, l)
@@ -389,6 +450,14 @@ func StandardTemplates() []VoucherTemplate {
 		{Event: EventStocktakeSettle, Name: "盘点盈亏处理", Lines: []TemplateLine{
 			l("1901", Debit, AmtGain, "盘盈转营业外收入"), l("5301", Credit, AmtGain, "盘盈"),
 			l("5711", Debit, AmtLoss, "盘亏转营业外支出"), l("1901", Credit, AmtLoss, "盘亏")}},
+		{Event: EventMoneyReceipt, Name: "收款", Lines: []TemplateLine{
+			l("1002", Debit, AmtMoney, "收款"), l("1122", Credit, AmtSettled, "核销应收"), l("2203", Credit, AmtAdvance, "预收款")}},
+		{Event: EventMoneyPayment, Name: "付款", Lines: []TemplateLine{
+			l("2202", Debit, AmtSettled, "核销应付"), l("1123", Debit, AmtAdvance, "预付款"), l("1002", Credit, AmtMoney, "付款")}},
+		{Event: EventAdvanceApplied, Name: "预收冲应收", Lines: []TemplateLine{
+			l("2203", Debit, AmtSettled, "预收冲应收"), l("1122", Credit, AmtSettled, "预收冲应收")}},
+		{Event: EventPrepaymentApplied, Name: "预付冲应付", Lines: []TemplateLine{
+			l("2202", Debit, AmtSettled, "预付冲应付"), l("1123", Credit, AmtSettled, "预付冲应付")}},
 	}
 }
 

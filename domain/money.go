@@ -44,6 +44,9 @@ type Allocation struct {
 	CreditItemID int64           `json:"credit_item_id"`
 	Amount       decimal.Decimal `json:"amount"`
 	CreatedAt    time.Time       `json:"created_at"`
+	// CreditDocType is the credit item's document type: a money document's
+	// advance used up (预收/预付冲销) books a voucher, a return's credit does not.
+	CreditDocType string `json:"-"`
 }
 
 // MoneyDoc is a receipt from a customer or a payment to a supplier through

@@ -89,7 +89,7 @@ func backfillVouchers(db *gorm.DB, accountIDs map[string]int64) error {
 			date := domain.LocalDate(d.PostedAt)
 			v := &domain.Voucher{Date: date, Source: d.DocType, SourceID: d.DocID, SourceNo: d.DocNumber,
 				Remark: domain.DocName(d.DocType) + " " + d.DocNumber + "（启用总账前的单据补记）", CreatedBy: d.CreatedBy, Attachments: 1}
-			v.Lines = t.Apply(amt, func(code string) int64 { return accountIDs[code] }, v.Remark, partner)
+			v.Lines = t.Apply(amt, func(code string) int64 { return accountIDs[code] }, v.Remark, partner, 0)
 			if domain.ZeroLines(v.Lines) {
 				continue
 			}
@@ -121,4 +121,67 @@ func backfillVouchers(db *gorm.DB, accountIDs map[string]int64) error {
 		}
 	}
 	return nil
+}
+
+// reclassAdvances moves the advances that money documents left unused out
+// of 1122 and 2202, where receipts and payments booked them before the
+// 收款/付款 templates, into 2203 预收账款 and 1123 预付账款: one adjusting
+// voucher, per partner, dated today (or the first open month after the last
+// closed one). Part of the money-templates migration; a no-op when no
+// advance is open.
+func reclassAdvances(db *gorm.DB) error {
+	driver := DriverMySQL
+	if db.Dialector.Name() == "sqlite" {
+		driver = DriverSQLite
+	}
+	tx := &Tx{db: db, store: &Store{driver: driver}, Now: time.Now().UTC().Truncate(time.Millisecond)}
+	codes := map[string]int64{}
+	var accts []struct {
+		ID   int64
+		Code string
+	}
+	if err := db.Table("accounts").Select("id, code").Where("code IN ?", []string{"1122", "1123", "2202", "2203"}).Scan(&accts).Error; err != nil {
+		return err
+	}
+	for _, a := range accts {
+		codes[a.Code] = a.ID
+	}
+	var lines []domain.VoucherLine
+	for _, side := range []struct{ kind, debit, credit, summary string }{
+		{domain.ItemAR, "1122", "2203", "未核销收款转预收账款"}, {domain.ItemAP, "1123", "2202", "未核销付款转预付账款"}} {
+		var rows []struct {
+			PartnerID int64
+			Total     decimal.Decimal
+		}
+		if err := db.Table("open_items").Select("partner_id, SUM(open_amount) AS total").
+			Where("kind = ? AND doc_type IN ? AND open_amount <> 0", side.kind, []string{domain.DocMoneyReceipt, domain.DocMoneyPayment}).
+			Group("partner_id").Order("partner_id").Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			x := domain.RoundAmount(r.Total).Neg()
+			if x.IsZero() {
+				continue
+			}
+			pid := r.PartnerID
+			lines = append(lines, domain.VoucherLine{AccountID: codes[side.debit], Summary: side.summary, Debit: x, PartnerID: &pid},
+				domain.VoucherLine{AccountID: codes[side.credit], Summary: side.summary, Credit: x, PartnerID: &pid})
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	date := domain.LocalDate(tx.Now)
+	var last struct{ Period *string }
+	if err := db.Table("periods").Select("MAX(period) AS period").Where("status = ?", PeriodClosed).Scan(&last).Error; err != nil {
+		return err
+	}
+	if last.Period != nil && *last.Period >= domain.PeriodOf(date) {
+		date = domain.NextPeriod(*last.Period) + "-01"
+	}
+	v := &domain.Voucher{Date: date, Source: domain.VoucherAdjust, Remark: "升级调整：未核销收付款转入预收/预付账款", Lines: lines}
+	if err := v.Check(domain.AmountScale); err != nil {
+		return fmt.Errorf("store: reclassifying advances: %w", err)
+	}
+	return tx.InsertVoucher(v)
 }

@@ -840,6 +840,37 @@ var Migrations = []*gormigrate.Migration{
 			return RebuildPeriodTotals(db)
 		},
 	},
+	{
+		// Receipts and payments book through templates (收款, 付款, 预收冲应收,
+		// 预付冲应付), their advances in 2203 预收账款 and 1123 预付账款; the
+		// advances booked to 1122 and 2202 before move there.
+		ID: "202611240013_money_templates",
+		Migrate: func(db *gorm.DB) error {
+			now := time.Now().UTC()
+			l := func(acct, side, amt, sum string) map[string]string {
+				return map[string]string{"account": acct, "side": side, "amount": amt, "summary": sum}
+			}
+			for _, t := range []struct {
+				event, name string
+				lines       []map[string]string
+			}{
+				{"money_receipt", "收款", []map[string]string{l("1002", "debit", "money", "收款"), l("1122", "credit", "settled", "核销应收"), l("2203", "credit", "advance", "预收款")}},
+				{"money_payment", "付款", []map[string]string{l("2202", "debit", "settled", "核销应付"), l("1123", "debit", "advance", "预付款"), l("1002", "credit", "money", "付款")}},
+				{"advance_applied", "预收冲应收", []map[string]string{l("2203", "debit", "settled", "预收冲应收"), l("1122", "credit", "settled", "预收冲应收")}},
+				{"prepayment_applied", "预付冲应付", []map[string]string{l("2202", "debit", "settled", "预付冲应付"), l("1123", "credit", "settled", "预付冲应付")}},
+			} {
+				b, err := json.Marshal(t.lines)
+				if err != nil {
+					return err
+				}
+				row := m9VoucherTemplate{Event: t.event, Name: t.name, Lines: string(b), Version: 1, UpdatedAt: now}
+				if err := db.Where("event = ?", t.event).FirstOrCreate(&row).Error; err != nil {
+					return err
+				}
+			}
+			return db.Transaction(reclassAdvances)
+		},
+	},
 }
 
 func migrator(db *gorm.DB) *gormigrate.Gormigrate {

@@ -129,6 +129,26 @@ func KindTotals(q Q, kind, date string) (decimal.Decimal, error) {
 	return domain.RoundAmount(r.Total), translate(err)
 }
 
+// OpenSplit sums a kind's open amounts now: the documents' (invoices and
+// credit notes: 1122 or 2202) and the money documents' advances unused
+// (2203 or 1123), the latter positive.
+func OpenSplit(q Q, kind string) (docs, advances decimal.Decimal, err error) {
+	var rows []struct {
+		Money bool
+		Total decimal.Decimal
+	}
+	err = q.DB().Model(&openItemRow{}).Select("doc_type IN ? AS money, COALESCE(SUM(open_amount), 0) AS total",
+		[]string{domain.DocMoneyReceipt, domain.DocMoneyPayment}).Where("kind = ?", kind).Group("money").Scan(&rows).Error
+	for _, r := range rows {
+		if r.Money {
+			advances = domain.RoundAmount(r.Total).Neg()
+		} else {
+			docs = domain.RoundAmount(r.Total)
+		}
+	}
+	return docs, advances, translate(err)
+}
+
 // PartnerBalances is each partner's debit − credit balance on an account
 // subtree through a period (inclusive), from the per-partner totals; lines
 // without a partner count as partner 0. The balance sheet reclassifies by

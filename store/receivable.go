@@ -127,7 +127,7 @@ func autoAllocate(db *gorm.DB, now time.Time, partnerID int64, kind string) ([]d
 			if err := allocate(db, now, d.ID, c.ID, d.Open, c.Open, amt); err != nil {
 				return nil, err
 			}
-			out = append(out, domain.Allocation{DebitItemID: d.ID, CreditItemID: c.ID, Amount: amt, CreatedAt: now})
+			out = append(out, domain.Allocation{DebitItemID: d.ID, CreditItemID: c.ID, Amount: amt, CreatedAt: now, CreditDocType: c.DocType})
 		}
 	}
 	return out, nil
