@@ -24,6 +24,7 @@ type App struct {
 	catalog      *Catalog
 	rules        *Master[domain.ApprovalRule, ApprovalRuleInput]
 	creditPolicy string
+	billAt       string // domain.BillAtShipment or BillAtInvoice
 	directory    domain.Directory
 	dt           DingTalk
 	outboxKick   chan struct{}
@@ -56,6 +57,9 @@ type Options struct {
 	DingTalk DingTalk
 	// CreditPolicy is CreditRefuse (default) or CreditApproval.
 	CreditPolicy string
+	// BillAt is when receivables and payables arise: domain.BillAtShipment
+	// (default) or domain.BillAtInvoice.
+	BillAt string
 	// Directory resolves DingTalk 免登 codes; nil disables DingTalk login.
 	Directory domain.Directory
 }
@@ -77,8 +81,11 @@ func New(o Options) *App {
 	if o.CreditPolicy == "" {
 		o.CreditPolicy = CreditRefuse
 	}
+	if o.BillAt == "" {
+		o.BillAt = domain.BillAtShipment
+	}
 	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
-		creditPolicy: o.CreditPolicy, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1)}
+		creditPolicy: o.CreditPolicy, billAt: o.BillAt, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1)}
 	a.catalog = a.newCatalog()
 	a.rules = a.newApprovalRules()
 	return a

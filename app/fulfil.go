@@ -111,7 +111,8 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 			return err
 		}
 		d = &domain.StockDoc{Type: domain.DocPurchaseReceipt, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
-			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID,
+			InvoiceStatus: a.billStatus(nil)}
 		keys := make([]domain.BalanceKey, len(in.Lines))
 		expiry := map[domain.BalanceKey]string{}
 		for i, ml := range in.Lines {
@@ -180,7 +181,8 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 			return err
 		}
 		d = &domain.StockDoc{Type: domain.DocSalesShipment, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
-			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID,
+			InvoiceStatus: a.billStatus(nil)}
 		// Split each requested line over its reservations: one shipment line
 		// per batch it takes from.
 		var keys []domain.BalanceKey
@@ -284,7 +286,7 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 			byID[src.Lines[i].ID] = &src.Lines[i]
 		}
 		d = &domain.StockDoc{Type: returnType, Status: domain.DocPosted, OrderID: o.ID, SourceID: &src.ID, PartnerID: src.PartnerID,
-			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID}
+			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src)}
 		pids := make([]int64, len(in.Lines))
 		keys := make([]domain.BalanceKey, len(in.Lines))
 		returned := map[int64]decimal.Decimal{}

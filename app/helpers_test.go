@@ -18,14 +18,22 @@ type env struct {
 	app   *app.App
 	store *store.Store
 	admin context.Context
+	opts  app.Options
 }
 
 func newEnv(t *testing.T, driver string) *env {
 	t.Helper()
 	s := storetest.Open(t, driver)
-	a := app.New(app.Options{Store: s, Cache: storetest.Cache(t, driver), Logger: nil,
-		Auth: app.AuthConfig{Secret: []byte("test-secret-test-secret-test-secret"), TokenTTL: time.Hour}})
-	return &env{t: t, app: a, store: s, admin: app.WithActor(context.Background(), app.System)}
+	o := app.Options{Store: s, Cache: storetest.Cache(t, driver), Logger: nil,
+		Auth: app.AuthConfig{Secret: []byte("test-secret-test-secret-test-secret"), TokenTTL: time.Hour}}
+	return &env{t: t, app: app.New(o), store: s, admin: app.WithActor(context.Background(), app.System), opts: o}
+}
+
+// billAt restarts the use cases on the same database with finance.bill_at
+// set to mode, as an administrator changing the setting would.
+func (e *env) billAt(mode string) {
+	e.opts.BillAt = mode
+	e.app = app.New(e.opts)
 }
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }

@@ -22,15 +22,37 @@ type glEntry struct {
 	Amount    decimal.Decimal
 	Tax       decimal.Decimal
 	PartnerID *int64
+	// Uninvoiced: the document waits for its invoice, which brings the VAT
+	// and the open item (finance.bill_at = invoice).
+	Uninvoiced bool
 }
 
-// stockDocEntry is the books' view of a receipt, shipment or return.
+// stockDocEntry is the books' view of a receipt, shipment or return. One
+// waiting for its invoice books without VAT: receipts and purchase returns
+// as 暂估, shipments and sales returns as revenue not yet invoiced.
 func stockDocEntry(d *domain.StockDoc) *glEntry {
 	e := &glEntry{Event: d.Type, Amount: d.Amount, Tax: d.TaxAmount, PartnerID: &d.PartnerID}
 	if d.Type == domain.DocPurchaseReturn || d.Type == domain.DocSalesReturn {
 		e.Amount, e.Tax = e.Amount.Neg(), e.Tax.Neg()
 	}
+	if d.InvoiceStatus == domain.InvoicePending {
+		e.Uninvoiced, e.Tax = true, decimal.Zero
+		e.Event = domain.EventSalesUninvoiced
+		if d.Type == domain.DocPurchaseReceipt || d.Type == domain.DocPurchaseReturn {
+			e.Event = domain.EventPurchaseEstimate
+		}
+	}
 	return e
+}
+
+// billStatus is the invoicing a new stock document starts with: a return
+// follows the document it returns (billed with it, or invoiced by a red
+// invoice), others finance.bill_at.
+func (a *App) billStatus(src *domain.StockDoc) string {
+	if (src != nil && src.InvoiceStatus != "") || (src == nil && a.billAt == domain.BillAtInvoice) {
+		return domain.InvoicePending
+	}
+	return ""
 }
 
 // bookPosting writes the voucher of a posting through its template, in the
@@ -91,7 +113,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 // receivables or payables (with tax, due by the partner's terms) and
 // settles it against the partner's open credits or debits, oldest first.
 func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error {
-	if gl.PartnerID == nil {
+	if gl.PartnerID == nil || gl.Uninvoiced {
 		return nil
 	}
 	kind, amount := store.OpenItemOf(doc.Type, gl.Amount.Add(gl.Tax).Abs())

@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -18,11 +20,13 @@ type AllocationInput struct {
 
 // MoneyInput is a receipt (收款) or payment (付款).
 type MoneyInput struct {
-	PartnerID int64           `json:"partner_id"`
-	AccountID *int64          `json:"account_id"` // cash or bank; 1002 银行存款 when empty
-	Amount    decimal.Decimal `json:"amount"`
-	Date      string          `json:"date"`
-	Remark    string          `json:"remark"`
+	PartnerID int64  `json:"partner_id"`
+	AccountID *int64 `json:"account_id"` // cash or bank; the template's (1002 银行存款) when empty
+	// AccountCode names the account by code instead (1001, 100201…).
+	AccountCode string          `json:"account_code"`
+	Amount      decimal.Decimal `json:"amount"`
+	Date        string          `json:"date"`
+	Remark      string          `json:"remark"`
 	// Allocations name the open items it settles (核销); without them it
 	// settles the partner's oldest due items, and what is left stays as a
 	// prepayment.
@@ -111,8 +115,17 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 				acct = codes[l.Account].ID
 			}
 		}
-		if in.AccountID != nil {
+		switch {
+		case in.AccountID != nil && in.AccountCode != "":
+			return domain.Invalid("account_code", "account_id 与 account_code 只填一个")
+		case in.AccountID != nil:
 			acct = *in.AccountID
+		case in.AccountCode != "":
+			a, ok := codes[in.AccountCode]
+			if !ok {
+				return domain.Invalid("account_code", "科目 %s 不存在", in.AccountCode)
+			}
+			acct = a.ID
 		}
 		if la, ok := leaves[acct]; !ok || !domain.CashAccount(la.Code) {
 			return domain.Invalid("account_id", "请选择收付款账户：库存现金、银行存款或其他货币资金下的末级科目")
@@ -187,6 +200,32 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	return store.GetMoneyDoc(a.store.Read(ctx), typ, m.ID)
 }
 
+// ListOpenItems lists a partner's receivable and payable items (kind ar
+// or ap narrows it), the unsettled ones unless all; across partners only
+// the unsettled ones.
+func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, all bool) ([]domain.OpenItem, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	kinds := []string{domain.ItemAR, domain.ItemAP}
+	switch kind {
+	case "":
+	case domain.ItemAR, domain.ItemAP:
+		kinds = []string{kind}
+	default:
+		return nil, domain.Invalid("kind", "kind 只能是 %s 或 %s", domain.ItemAR, domain.ItemAP)
+	}
+	out := []domain.OpenItem{}
+	for _, k := range kinds {
+		items, err := store.ListOpenItems(a.store.Read(ctx), store.OpenItemFilter{Kind: k, PartnerID: partnerID, OnlyOpen: !all || partnerID == 0})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
 // GetMoneyDoc returns a receipt or payment with its allocations.
 func (a *App) GetMoneyDoc(ctx context.Context, typ string, id int64) (*domain.MoneyDoc, error) {
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
@@ -226,7 +265,10 @@ type AgingRow struct {
 	D61to90     decimal.Decimal   `json:"d61_90"`
 	D90Plus     decimal.Decimal   `json:"d90_plus"`
 	Unallocated decimal.Decimal   `json:"unallocated"`
-	Total       decimal.Decimal   `json:"total"`
+	// Uninvoiced is what was shipped or received but not yet invoiced,
+	// with VAT: owed, but not yet billed (finance.bill_at = invoice).
+	Uninvoiced decimal.Decimal `json:"uninvoiced"`
+	Total      decimal.Decimal `json:"total"`
 }
 
 // aging computes the aging of a kind as of a date: each open item in the
@@ -262,17 +304,33 @@ func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
 		}
 		items = kept
 	}
+	var waiting map[int64]decimal.Decimal
+	if asOf >= today {
+		_, waiting, err = store.Uninvoiced(q, kind, 0, time.Time{}, "")
+	} else {
+		var day time.Time
+		if day, err = domain.ParseLocalDate("as_of", asOf); err == nil {
+			_, waiting, err = store.Uninvoiced(q, kind, 0, day.AddDate(0, 0, 1).UTC(), asOf)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
 	by := map[int64]*AgingRow{}
 	var order []int64
-	for _, it := range items {
-		r, ok := by[it.PartnerID]
+	row := func(pid int64) *AgingRow {
+		r, ok := by[pid]
 		if !ok {
-			r = &AgingRow{PartnerID: it.PartnerID, Buckets: make([]decimal.Decimal, len(domain.AgingBuckets))}
-			by[it.PartnerID] = r
-			order = append(order, it.PartnerID)
-			ids = append(ids, it.PartnerID)
+			r = &AgingRow{PartnerID: pid, Buckets: make([]decimal.Decimal, len(domain.AgingBuckets))}
+			by[pid] = r
+			order = append(order, pid)
+			ids = append(ids, pid)
 		}
+		return r
+	}
+	for _, it := range items {
+		r := row(it.PartnerID)
 		if it.Open.IsNegative() {
 			r.Unallocated = r.Unallocated.Add(it.Open)
 		} else {
@@ -280,6 +338,18 @@ func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
 			r.Buckets[b] = r.Buckets[b].Add(it.Open)
 		}
 		r.Total = r.Total.Add(it.Open)
+	}
+	pids := make([]int64, 0, len(waiting))
+	for pid := range waiting {
+		pids = append(pids, pid)
+	}
+	slices.Sort(pids)
+	for _, pid := range pids {
+		if w := waiting[pid]; !w.IsZero() {
+			r := row(pid)
+			r.Uninvoiced = r.Uninvoiced.Add(w)
+			r.Total = r.Total.Add(w)
+		}
 	}
 	partners, err := store.Partners.GetMany(q, ids, func(p *domain.Partner) int64 { return p.ID })
 	if err != nil {

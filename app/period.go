@@ -265,6 +265,13 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, curre
 		if err != nil {
 			return err
 		}
+		// Documents still waiting for their invoice then are in the books
+		// without VAT, and not yet in the items.
+		waiting, _, err := store.Uninvoiced(q, sd.kind, 0, end, lastDay)
+		if err != nil {
+			return err
+		}
+		items = items.Add(store.SumOf(waiting))
 		books := net(sd.ledger).Add(net(sd.advance)) // what customers owe
 		if sd.kind == domain.ItemAP {
 			books = books.Neg() // what we owe
@@ -277,9 +284,19 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, curre
 		}
 		// Today the split is known too: the advances still unused are 2203
 		// and 1123, the rest 1122 and 2202.
-		_, advances, err := store.OpenSplit(q, sd.kind)
+		docs, advances, err := store.OpenSplit(q, sd.kind)
 		if err != nil {
 			return err
+		}
+		if waiting, _, err = store.Uninvoiced(q, sd.kind, 0, time.Time{}, ""); err != nil {
+			return err
+		}
+		ledger := net(sd.ledger)
+		if sd.kind == domain.ItemAP {
+			ledger = ledger.Neg()
+		}
+		if docs = docs.Add(store.SumOf(waiting)); !ledger.Equal(docs) {
+			return fail("%s 余额 %s 与未核销单据及未开票金额 %s 不符", sd.ledger, ledger.StringFixed(2), docs.StringFixed(2))
 		}
 		held := net(sd.advance).Neg() // 2203 is a credit; 1123 a debit
 		if sd.kind == domain.ItemAP {

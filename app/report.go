@@ -63,7 +63,7 @@ type reportDef struct {
 var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}, {"partner_name", "往来单位", "text"},
 	{"not_due", "未到期", "money"}, {"d1_30", "逾期1-30天", "money"}, {"d31_60", "逾期31-60天", "money"},
 	{"d61_90", "逾期61-90天", "money"}, {"d90_plus", "逾期90天以上", "money"}, {"unallocated", "未核销预收/预付", "money"},
-	{"total", "合计", "money"}}
+	{"uninvoiced", "未开票/未到票（含税）", "money"}, {"total", "合计", "money"}}
 
 func agingReport(kind string) func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
 	return func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {

@@ -26,6 +26,7 @@ type Config struct {
 	Auth     Auth     `mapstructure:"auth" json:"auth"`
 	Log      Log      `mapstructure:"log" json:"log"`
 	Sales    Sales    `mapstructure:"sales" json:"sales"`
+	Finance  Finance  `mapstructure:"finance" json:"finance"`
 	DingTalk DingTalk `mapstructure:"dingtalk" json:"dingtalk"`
 }
 
@@ -75,6 +76,14 @@ type Sales struct {
 	// CreditPolicy is "refuse" (credit_limit_exceeded) or "approval" (route
 	// an order over the limit to a manager).
 	CreditPolicy string `mapstructure:"credit_policy" json:"credit_policy"`
+}
+
+// Finance configures the books.
+type Finance struct {
+	// BillAt is when receivables and payables arise: "shipment" (the goods
+	// move billed, with VAT) or "invoice" (they move without VAT and wait
+	// for a sales or purchase invoice, which raises the open item).
+	BillAt string `mapstructure:"bill_at" json:"bill_at"`
 }
 
 // HTTP is the listener.
@@ -136,6 +145,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
 	v.SetDefault("sales.credit_policy", "refuse")
+	v.SetDefault("finance.bill_at", "shipment")
 	v.SetDefault("dingtalk.enabled", false)
 	v.SetDefault("dingtalk.app_key", "")
 	v.SetDefault("dingtalk.app_secret", "")
@@ -226,6 +236,11 @@ func (c *Config) Validate() error {
 	case "refuse", "approval":
 	default:
 		return bad("sales.credit_policy", "%q: use refuse or approval", c.Sales.CreditPolicy)
+	}
+	switch c.Finance.BillAt {
+	case "shipment", "invoice":
+	default:
+		return bad("finance.bill_at", "%q: use shipment or invoice", c.Finance.BillAt)
 	}
 	if c.DingTalk.Enabled {
 		if c.DingTalk.AppKey == "" {

@@ -227,6 +227,10 @@ func NumberPrefix(docType string) string {
 		return "SK"
 	case DocMoneyPayment:
 		return "FK"
+	case DocSalesInvoice:
+		return "KP"
+	case DocPurchaseInvoice:
+		return "SP"
 	}
 	panic("no number prefix for " + docType)
 }
@@ -235,7 +239,7 @@ var docNames = map[string]string{
 	DocOpening: "期初单", DocTransfer: "调拨单", DocStocktake: "盘点单", DocRequisition: "请购单",
 	DocPurchaseOrder: "采购订单", DocSalesOrder: "销售订单", DocPurchaseReceipt: "采购入库单",
 	DocPurchaseReturn: "采购退货单", DocSalesShipment: "销售出库单", DocSalesReturn: "销售退货单",
-	DocMoneyReceipt: "收款单", DocMoneyPayment: "付款单",
+	DocMoneyReceipt: "收款单", DocMoneyPayment: "付款单", DocSalesInvoice: "销售发票", DocPurchaseInvoice: "采购发票",
 }
 
 // DocName is a document type's name for people (采购订单…); the one place

@@ -230,6 +230,12 @@ const (
 	// change, so it books nothing.
 	EventTransfer = "transfer"
 
+	// With finance.bill_at = invoice: goods move without VAT, the invoice
+	// brings it (and the open item).
+	EventPurchaseEstimate  = "purchase_estimate"  // 采购入库/退货（未到票，暂估）
+	EventSalesUninvoiced   = "sales_uninvoiced"   // 销售出库/退货（未开票）
+	EventPurchaseInvoice   = "purchase_invoice"   // 采购发票
+	EventSalesInvoice      = "sales_invoice"      // 销售发票
 	EventMoneyReceipt      = "money_receipt"      // 收款
 	EventMoneyPayment      = "money_payment"      // 付款
 	EventAdvanceApplied    = "advance_applied"    // 预收冲应收
@@ -450,6 +456,15 @@ func StandardTemplates() []VoucherTemplate {
 		{Event: EventStocktakeSettle, Name: "盘点盈亏处理", Lines: []TemplateLine{
 			l("1901", Debit, AmtGain, "盘盈转营业外收入"), l("5301", Credit, AmtGain, "盘盈"),
 			l("5711", Debit, AmtLoss, "盘亏转营业外支出"), l("1901", Credit, AmtLoss, "盘亏")}},
+		{Event: EventPurchaseEstimate, Name: "采购入库（未到票暂估）", Lines: []TemplateLine{
+			l("1405", Debit, AmtStock, "库存商品"), l("5401", Debit, AmtVariance, "入库成本差异"), l("2202", Credit, AmtAmount, "暂估应付")}},
+		{Event: EventSalesUninvoiced, Name: "销售出库（未开票）", Lines: []TemplateLine{
+			l("1122", Debit, AmtAmount, "应收账款（未开票）"), l("5001", Credit, AmtAmount, "主营业务收入"),
+			l("5401", Debit, AmtCost, "结转成本"), l("1405", Credit, AmtCost, "结转成本")}},
+		{Event: EventPurchaseInvoice, Name: "采购发票", Lines: []TemplateLine{
+			l("22210101", Debit, AmtTax, "进项税额"), l("2202", Credit, AmtTax, "应付账款")}},
+		{Event: EventSalesInvoice, Name: "销售发票", Lines: []TemplateLine{
+			l("1122", Debit, AmtTax, "应收账款"), l("22210107", Credit, AmtTax, "销项税额")}},
 		{Event: EventMoneyReceipt, Name: "收款", Lines: []TemplateLine{
 			l("1002", Debit, AmtMoney, "收款"), l("1122", Credit, AmtSettled, "核销应收"), l("2203", Credit, AmtAdvance, "预收款")}},
 		{Event: EventMoneyPayment, Name: "付款", Lines: []TemplateLine{

@@ -679,6 +679,43 @@ type m12PartnerTotal struct {
 
 func (m12PartnerTotal) TableName() string { return "account_partner_totals" }
 
+type m14StockDoc struct {
+	InvoiceStatus string `gorm:"size:16;not null;default:''"`
+	InvoiceID     *int64 `gorm:"index"`
+}
+
+func (m14StockDoc) TableName() string { return "stock_docs" }
+
+type m14Invoice struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	Type      string          `gorm:"size:32;not null;uniqueIndex:idx_invoice_no,priority:1;index:idx_invoice_partner,priority:1"`
+	Number    string          `gorm:"size:32;not null;uniqueIndex"`
+	InvoiceNo string          `gorm:"size:32;not null;uniqueIndex:idx_invoice_no,priority:3"`
+	PartnerID int64           `gorm:"not null;uniqueIndex:idx_invoice_no,priority:2;index:idx_invoice_partner,priority:2"`
+	Date      string          `gorm:"size:10;not null;index"`
+	Amount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Tax       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Total     decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	ItemID    int64           `gorm:"not null"`
+	Remark    string          `gorm:"size:255;not null"`
+	CreatedBy int64           `gorm:"not null"`
+	CreatedAt time.Time
+}
+
+func (m14Invoice) TableName() string { return "invoices" }
+
+type m14InvoiceLine struct {
+	ID        int64           `gorm:"primaryKey;autoIncrement"`
+	InvoiceID int64           `gorm:"not null;index"`
+	DocType   string          `gorm:"size:32;not null"`
+	DocID     int64           `gorm:"not null;uniqueIndex"` // a document is invoiced once
+	DocNumber string          `gorm:"size:32;not null"`
+	Amount    decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+	Tax       decimal.Decimal `gorm:"type:decimal(20,4);not null"`
+}
+
+func (m14InvoiceLine) TableName() string { return "invoice_lines" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -869,6 +906,49 @@ var Migrations = []*gormigrate.Migration{
 				}
 			}
 			return db.Transaction(reclassAdvances)
+		},
+	},
+	{
+		// Invoices (销售开票, 采购收票), for firms whose receivables and
+		// payables arise at the invoice (finance.bill_at = invoice): stock
+		// documents await one, and four templates book both halves.
+		ID: "202611240014_invoices",
+		Migrate: func(db *gorm.DB) error {
+			for _, col := range []string{"InvoiceStatus", "InvoiceID"} {
+				if !db.Migrator().HasColumn(&m14StockDoc{}, col) {
+					if err := db.Migrator().AddColumn(&m14StockDoc{}, col); err != nil {
+						return err
+					}
+				}
+			}
+			if err := db.AutoMigrate(&m14Invoice{}, &m14InvoiceLine{}); err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			l := func(acct, side, amt, sum string) map[string]string {
+				return map[string]string{"account": acct, "side": side, "amount": amt, "summary": sum}
+			}
+			for _, t := range []struct {
+				event, name string
+				lines       []map[string]string
+			}{
+				{"purchase_estimate", "采购入库（未到票暂估）", []map[string]string{l("1405", "debit", "stock", "库存商品"),
+					l("5401", "debit", "variance", "入库成本差异"), l("2202", "credit", "amount", "暂估应付")}},
+				{"sales_uninvoiced", "销售出库（未开票）", []map[string]string{l("1122", "debit", "amount", "应收账款（未开票）"),
+					l("5001", "credit", "amount", "主营业务收入"), l("5401", "debit", "cost", "结转成本"), l("1405", "credit", "cost", "结转成本")}},
+				{"purchase_invoice", "采购发票", []map[string]string{l("22210101", "debit", "tax", "进项税额"), l("2202", "credit", "tax", "应付账款")}},
+				{"sales_invoice", "销售发票", []map[string]string{l("1122", "debit", "tax", "应收账款"), l("22210107", "credit", "tax", "销项税额")}},
+			} {
+				b, err := json.Marshal(t.lines)
+				if err != nil {
+					return err
+				}
+				row := m9VoucherTemplate{Event: t.event, Name: t.name, Lines: string(b), Version: 1, UpdatedAt: now}
+				if err := db.Where("event = ?", t.event).FirstOrCreate(&row).Error; err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	},
 }

@@ -226,9 +226,12 @@ type stockDocRow struct {
 	TaxAmount   decimal.Decimal
 	Total       decimal.Decimal
 	CostAmount  decimal.Decimal
-	PostedAt    time.Time
-	CreatedBy   int64
-	CreatedAt   time.Time
+	// Invoicing (finance.bill_at = invoice): see domain.InvoicePending.
+	InvoiceStatus string
+	InvoiceID     *int64
+	PostedAt      time.Time
+	CreatedBy     int64
+	CreatedAt     time.Time
 }
 
 func (stockDocRow) TableName() string { return "stock_docs" }
@@ -244,14 +247,14 @@ func (r stockDocRow) toDomain() domain.StockDoc {
 	return domain.StockDoc{ID: r.ID, Type: r.Type, Number: r.Number, Status: r.Status, OrderID: r.OrderID,
 		SourceID: r.SourceID, PartnerID: r.PartnerID, WarehouseID: r.WarehouseID, Remark: r.Remark,
 		Amount: r.Amount, TaxAmount: r.TaxAmount, Total: r.Total, CostAmount: r.CostAmount,
-		PostedAt: r.PostedAt.UTC(), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
+		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
 }
 
 // CreateStockDoc inserts a posted receipt, shipment or return with its lines.
 func (tx *Tx) CreateStockDoc(d *domain.StockDoc) error {
 	r := stockDocRow{Type: d.Type, Number: d.Number, Status: d.Status, OrderID: d.OrderID, SourceID: d.SourceID,
 		PartnerID: d.PartnerID, WarehouseID: d.WarehouseID, Remark: d.Remark, Amount: d.Amount, TaxAmount: d.TaxAmount,
-		Total: d.Total, CostAmount: d.CostAmount, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy}
+		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy}
 	if err := tx.DB().Create(&r).Error; err != nil {
 		return translate(err)
 	}
@@ -378,10 +381,16 @@ func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListIte
 }
 
 // OpenReceivables is what a customer owes, with VAT: shipped less returned
-// less what they paid (an unallocated prepayment lowers it).
+// less what they paid (an unallocated prepayment lowers it), counting what
+// was shipped but not yet invoiced.
 func OpenReceivables(q Q, partnerID int64) (decimal.Decimal, error) {
-	// The receivables sub-ledger: shipped less returned less received.
-	return PartnerBalance(q, partnerID, domain.ItemAR, "")
+	// The receivables sub-ledger: billed less returned less received.
+	open, err := PartnerBalance(q, partnerID, domain.ItemAR, "")
+	if err != nil {
+		return open, err
+	}
+	_, waiting, err := Uninvoiced(q, domain.ItemAR, partnerID, time.Time{}, "")
+	return open.Add(waiting[partnerID]), err
 }
 
 // Reservation is stock set aside for one sales order line in one batch.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/dingerp/erpd/domain"
 	"net/http"
 
 	"github.com/dingerp/erpd/app"
@@ -139,5 +140,70 @@ func (s *Server) moneyRoutes(g *gin.RouterGroup, path, typ string) {
 			return
 		}
 		respond(c, http.StatusCreated)(a.CreateMoneyDoc(c.Request.Context(), typ, in))
+	})
+}
+
+// openItemRoutes list the receivable and payable items (往来明细).
+func (s *Server) openItemRoutes(g *gin.RouterGroup) {
+	g.GET("/open-items", func(c *gin.Context) {
+		pid, err := queryID(c, "partner_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		status := c.DefaultQuery("status", "open")
+		if status != "open" && status != "all" {
+			writeError(c, domain.Invalid("status", "status 只能是 open 或 all"))
+			return
+		}
+		items, err := s.app.ListOpenItems(c.Request.Context(), pid, c.Query("kind"), status == "all")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"items": items})
+	})
+}
+
+// invoiceRoutes are sales invoices (销售开票) and purchase invoices
+// (采购收票), and the documents waiting for one.
+func (s *Server) invoiceRoutes(g *gin.RouterGroup, path, typ string) {
+	a := s.app
+	g.GET(path, func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		pid, err := queryID(c, "partner_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ListInvoices(c.Request.Context(), typ, pid, lp))
+	})
+	g.GET(path+"/pending", func(c *gin.Context) {
+		pid, err := queryID(c, "partner_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		items, err := a.PendingInvoiceDocs(c.Request.Context(), typ, pid)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"items": items})
+	})
+	g.GET(path+"/:id", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.GetInvoice(c.Request.Context(), typ, id))
+	}))
+	g.POST(path, func(c *gin.Context) {
+		var in app.InvoiceInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateInvoice(c.Request.Context(), typ, in))
 	})
 }

@@ -149,6 +149,9 @@ func New(a *app.App, log *slog.Logger) *Server {
 	s.ledgerRoutes(api)
 	s.moneyRoutes(api, "/receipts", domain.DocMoneyReceipt)
 	s.moneyRoutes(api, "/payments", domain.DocMoneyPayment)
+	s.openItemRoutes(api)
+	s.invoiceRoutes(api, "/sales-invoices", domain.DocSalesInvoice)
+	s.invoiceRoutes(api, "/purchase-invoices", domain.DocPurchaseInvoice)
 	return s
 }
 

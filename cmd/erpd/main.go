@@ -239,7 +239,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
-		CreditPolicy: c.Sales.CreditPolicy, Directory: dir, DingTalk: dt})
+		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt, Directory: dir, DingTalk: dt})
 	return nil
 }
 
