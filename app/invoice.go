@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -55,7 +54,7 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 	if in.Date == "" {
 		in.Date = domain.LocalDate(now())
 	}
-	if _, err := domain.ParseLocalDate("date", in.Date); err != nil {
+	if err := notAfterToday(in.Date); err != nil {
 		return nil, err
 	}
 	if len(in.DocIDs) == 0 || len(in.DocIDs) > 500 {
@@ -79,6 +78,14 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 		partner, err := store.Partners.Get(tx, in.PartnerID)
 		if err != nil {
 			return domain.Invalid("partner_id", "往来单位 %d 不存在", in.PartnerID)
+		}
+		// Even an invoice without VAT (and so without a voucher) raises an
+		// item dated in its month.
+		if err := tx.CheckPeriodOpen(domain.PeriodOf(in.Date)); err != nil {
+			if de := domain.AsError(err); de != nil {
+				return de.WithField("date")
+			}
+			return err
 		}
 		docs, err := store.PendingDocs(tx, []string{doc, ret}, 0, in.DocIDs, true)
 		if err != nil {
@@ -108,18 +115,24 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 			inv.Amount, inv.Tax = inv.Amount.Add(l.Amount), inv.Tax.Add(l.Tax)
 			inv.Lines = append(inv.Lines, l)
 		}
+		// A total of zero (goods returned in full, a free sample) still
+		// closes its documents, but raises no item and books nothing.
 		inv.Total = inv.Amount.Add(inv.Tax)
-		if inv.Total.IsZero() {
-			return domain.Invalid("doc_ids", "所选单据合计为零，无需开票")
+		if used, err := store.InvoiceNoUsed(tx, typ, partner.ID, inv.InvoiceNo); err != nil || used {
+			if err != nil {
+				return err
+			}
+			return domain.ErrDuplicate.WithField("invoice_no").WithMessage("%s 的发票号码 %s 已登记", partner.Name, inv.InvoiceNo)
 		}
 		if inv.Number, err = tx.NextNumber(typ); err != nil {
 			return err
 		}
 		if err := tx.CreateInvoice(inv); err != nil {
-			if errors.Is(err, domain.ErrDuplicate) {
-				return domain.ErrDuplicate.WithField("invoice_no").WithMessage("发票号码 %s 已登记", inv.InvoiceNo)
-			}
 			return err
+		}
+		if inv.Total.IsZero() {
+			return audit(ctx, tx, "create", typ, inv.ID, nil, map[string]any{"number": inv.Number, "invoice_no": inv.InvoiceNo,
+				"total": inv.Total, "partner_id": partner.ID, "docs": len(inv.Lines)})
 		}
 		it := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: typ, DocID: inv.ID, DocNumber: inv.Number,
 			Date: inv.Date, DueDate: domain.DueDate(inv.Date, partner.PaymentTermsDays), Amount: inv.Total}

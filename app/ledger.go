@@ -415,8 +415,13 @@ func checkVoucherRefs(q store.Q, v *domain.Voucher) error {
 	}
 	var partners, products []int64
 	for i, l := range v.Lines {
-		if _, ok := leaves[l.AccountID]; !ok {
+		acc, ok := leaves[l.AccountID]
+		if !ok {
 			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %d 不存在、已停用或有下级科目（请用明细科目）", l.AccountID)
+		}
+		if domain.ControlledAccounts[acc.Code] {
+			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i),
+				"科目 %s %s 由业务单据记账（入库、出库、收付款、发票），不能手工记账", acc.Code, acc.Name)
 		}
 		if l.PartnerID != nil {
 			partners = append(partners, *l.PartnerID)

@@ -950,7 +950,11 @@ func TestMoneyTemplatesMigrationReclassifiesAdvances(t *testing.T) {
 			t.Fatal("the money templates were not seeded")
 		}
 		e.checkBooks()
-		// Migrating again changes nothing.
+		// Migrating again changes nothing, even as if the process had died
+		// before the migration was recorded.
+		if err := db.Exec("DELETE FROM schema_migrations WHERE id = ?", "202611240013_money_templates").Error; err != nil {
+			t.Fatal(err)
+		}
 		if err := e.store.Migrate(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -987,9 +991,48 @@ func TestMoneyTemplatesAndBankAccounts(t *testing.T) {
 		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
 		wantCode(t, err, domain.CodeValidation)
 		bad = append([]domain.TemplateLine{}, rt.Lines...)
+		bad[0].Account = "100201"
 		bad[2].Side = domain.Debit
 		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
 		wantCode(t, err, domain.CodeUnbalancedVoucher)
+		// The cash line's default must take postings (1002 now has a
+		// sub-account), and the advance stays on 2203: closing compares it
+		// with the unused receipts.
+		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: rt.Lines, Version: rt.Version})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "lines[0].account" {
+			t.Fatalf("non-leaf cash default: %v", err)
+		}
+		bad = append([]domain.TemplateLine{}, rt.Lines...)
+		bad[0].Account, bad[2].Account = "100201", "2241"
+		_, err = e.app.UpdateTemplate(e.admin, rt.Event, app.TemplateInput{Lines: bad, Version: rt.Version})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "lines" {
+			t.Fatalf("advance off 2203: %v", err)
+		}
+		// Using an advance moves no money.
+		at := ts[domain.EventAdvanceApplied]
+		bad = append([]domain.TemplateLine{}, at.Lines...)
+		bad = append(bad, domain.TemplateLine{Account: "100201", Side: domain.Debit, Amount: domain.AmtMoney},
+			domain.TemplateLine{Account: "5301", Side: domain.Credit, Amount: domain.AmtMoney})
+		_, err = e.app.UpdateTemplate(e.admin, at.Event, app.TemplateInput{Lines: bad, Version: at.Version})
+		wantCode(t, err, domain.CodeValidation)
+		// Nor may a sales template book its receivable elsewhere.
+		st := ts[domain.EventSalesShipment]
+		bad = append([]domain.TemplateLine{}, st.Lines...)
+		bad[0].Account = "1121"
+		_, err = e.app.UpdateTemplate(e.admin, st.Event, app.TemplateInput{Lines: bad, Version: st.Version})
+		wantCode(t, err, domain.CodeValidation)
+		// Manual vouchers stay off the controlled accounts, and money is
+		// not received tomorrow.
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{
+			{AccountID: codes["1122"].ID, Debit: d("1"), PartnerID: &cus.ID}, {AccountID: codes["5001"].ID, Credit: d("1")}}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "lines[0].account_id" {
+			t.Fatalf("a manual line on 1122: %v", err)
+		}
+		tomorrow := time.Now().In(domain.Shanghai).AddDate(0, 0, 1).Format("2006-01-02")
+		_, err = e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("1"), AccountID: &icbc.ID, Date: tomorrow})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "date" {
+			t.Fatalf("a receipt dated tomorrow: %v", err)
+		}
 		// Receipts default to the ICBC account once the template says so.
 		good := append([]domain.TemplateLine{}, rt.Lines...)
 		good[0].Account = "100201"
@@ -1069,6 +1112,11 @@ func TestBillingAtInvoice(t *testing.T) {
 		}
 		_, err = e.app.CreateInvoice(e.admin, domain.DocPurchaseInvoice, app.InvoiceInput{PartnerID: sup.ID, InvoiceNo: "12 34", DocIDs: []int64{gr.ID}})
 		wantCode(t, err, domain.CodeValidation)
+		tomorrow := time.Now().In(domain.Shanghai).AddDate(0, 0, 1).Format("2006-01-02")
+		_, err = e.app.CreateInvoice(e.admin, domain.DocPurchaseInvoice, app.InvoiceInput{PartnerID: sup.ID, InvoiceNo: "1", Date: tomorrow, DocIDs: []int64{gr.ID}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "date" {
+			t.Fatalf("an invoice dated tomorrow: %v", err)
+		}
 
 		// The supplier's invoice: 进项 130, AP 1,130 due in 30 days.
 		pinv := must[*domain.Invoice](t)(e.app.CreateInvoice(e.admin, domain.DocPurchaseInvoice, app.InvoiceInput{PartnerID: sup.ID, InvoiceNo: "04400001", DocIDs: []int64{gr.ID}}))
@@ -1110,6 +1158,16 @@ func TestBillingAtInvoice(t *testing.T) {
 		ar = must[*app.Report](t)(e.app.Report(e.admin, "ar-aging", app.ReportParams{})).Items.([]app.AgingRow)
 		if len(ar) != 1 || !ar[0].NotDue.Equal(d("691")) || !ar[0].Uninvoiced.IsZero() || !ar[0].Total.Equal(d("691")) {
 			t.Fatalf("aging after the red invoice %+v", ar)
+		}
+		e.checkBooks()
+		// Goods shipped and returned in full net to zero: the invoice closes
+		// both and raises nothing.
+		so4 := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("2"), UnitPrice: d("20")}))
+		sh4 := must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so4.ID, Lines: []domain.MoveLine{{LineID: so4.Lines[0].ID, Qty: d("2")}}}))
+		r4 := must[*domain.StockDoc](t)(e.app.PostSalesReturn(e.admin, app.ReturnInput{SourceID: sh4.ID, Lines: []domain.MoveLine{{LineID: sh4.Lines[0].ID, Qty: d("2")}}}))
+		zero := must[*domain.Invoice](t)(e.app.CreateInvoice(e.admin, domain.DocSalesInvoice, app.InvoiceInput{PartnerID: cus.ID, InvoiceNo: "24000000000000000003", DocIDs: []int64{sh4.ID, r4.ID}}))
+		if !zero.Total.IsZero() || zero.ItemID != 0 {
+			t.Fatalf("zero invoice %+v", zero)
 		}
 		e.checkBooks()
 		// The month closes with documents still waiting: 1122 + 2203

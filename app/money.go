@@ -33,6 +33,18 @@ type MoneyInput struct {
 	Allocations []AllocationInput `json:"allocations"`
 }
 
+// notAfterToday checks a money document's or invoice's date: a valid day,
+// not in the future (money moved, an invoice issued, are facts).
+func notAfterToday(date string) error {
+	if _, err := domain.ParseLocalDate("date", date); err != nil {
+		return err
+	}
+	if date > domain.LocalDate(now()) {
+		return domain.Invalid("date", "日期 %s 晚于今天", date)
+	}
+	return nil
+}
+
 // moneyKind maps a money document type to its sub-ledger and the partner
 // type it deals with.
 func moneyKind(typ string) (kind string, partnerOK func(string) bool, err error) {
@@ -61,7 +73,7 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	if in.Date == "" {
 		in.Date = domain.LocalDate(now())
 	}
-	if _, err := domain.ParseLocalDate("date", in.Date); err != nil {
+	if err := notAfterToday(in.Date); err != nil {
 		return nil, err
 	}
 	if !in.Amount.IsPositive() {
@@ -128,7 +140,11 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 			acct = a.ID
 		}
 		if la, ok := leaves[acct]; !ok || !domain.CashAccount(la.Code) {
-			return domain.Invalid("account_id", "请选择收付款账户：库存现金、银行存款或其他货币资金下的末级科目")
+			field := "account_id"
+			if in.AccountCode != "" {
+				field = "account_code"
+			}
+			return domain.Invalid(field, "请选择收付款账户：库存现金、银行存款或其他货币资金下的末级科目")
 		}
 		m.AccountID = acct
 		if m.Number, err = tx.NextNumber(typ); err != nil {

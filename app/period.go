@@ -133,8 +133,8 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 			if err != nil {
 				return err
 			}
-			paid := month[codes[domain.AcctVATPrepaid].ID]
-			over := decimal.Min(paid.Debit.Sub(paid.Credit), vat.Neg())
+			paid := netOf(accounts, month)(domain.AcctVATPrepaid) // with any sub-accounts
+			over := decimal.Min(paid, vat.Neg())
 			if over.IsPositive() {
 				res.VATOverpaid = over
 				if err := closing("结转本月多交增值税", []domain.VoucherLine{

@@ -113,3 +113,10 @@ const (
 	AcctProfit          = "3103"     // 本年利润
 	AcctRetained        = "310409"   // 利润分配-未分配利润
 )
+
+// ControlledAccounts are kept by the business documents and must always
+// agree with them: 1405 with the stock, 1122/2203 and 2202/1123 with the
+// receivables and payables. Manual vouchers don't post to them, and
+// templates can't take them off or add them.
+var ControlledAccounts = map[string]bool{AcctStock: true, AcctReceivable: true, AcctAdvanceReceived: true,
+	AcctPayable: true, AcctPrepaid: true}

@@ -317,6 +317,10 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 			AmtMoney: {AmtSettled: 1, AmtAdvance: 1}, AmtSettled: {AmtSettled: 1}, AmtAdvance: {AmtAdvance: 1},
 		}
 		known = "money, settled, advance"
+		if t.Event == EventAdvanceApplied || t.Event == EventPrepaymentApplied {
+			// Using an advance moves no money.
+			basis, known = map[string]map[string]int{AmtSettled: {AmtSettled: 1}}, "settled"
+		}
 	}
 	net := map[string]int{}
 	for i, l := range t.Lines {
@@ -333,13 +337,12 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		default:
 			return Invalid(f+".side", "方向只能是 debit 或 credit")
 		}
-		if l.Amount == AmtMoney {
-			// The cash line is a default: each money document names its
-			// own cash or bank account, which may be a sub-account.
-			if !CashAccount(l.Account) {
-				return Invalid(f+".account", "收付款行的科目应是库存现金、银行存款或其他货币资金")
-			}
-		} else if !leaf(l.Account) {
+		if l.Amount == AmtMoney && !CashAccount(l.Account) {
+			// The cash line is a default: each money document may name its
+			// own cash or bank account.
+			return Invalid(f+".account", "收付款行的科目应是库存现金、银行存款或其他货币资金")
+		}
+		if !leaf(l.Account) {
 			return Invalid(f+".account", "科目 %s 不存在、已停用或不是末级科目", l.Account)
 		}
 		if len([]rune(l.Summary)) > 60 {
@@ -353,6 +356,41 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		if n != 0 {
 			return Errorf(KindInvalid, CodeUnbalancedVoucher, "模板借贷不平衡（%s 未对冲）", k).WithField("lines")
 		}
+	}
+	return t.keepsControlled()
+}
+
+// keepsControlled checks a template books the controlled accounts (1405,
+// 1122/2203, 2202/1123) exactly as the standard one does: the books' checks
+// compare them with the stock and the sub-ledgers, so they are not a
+// firm's choice. Other lines (revenue, tax, cost, cash) are.
+func (t *VoucherTemplate) keepsControlled() error {
+	var std *VoucherTemplate
+	for _, st := range StandardTemplates() {
+		if st.Event == t.Event {
+			std = &st
+			break
+		}
+	}
+	if std == nil {
+		return Invalid("event", "未知模板 %s", t.Event)
+	}
+	count := func(ls []TemplateLine) map[TemplateLine]int {
+		m := map[TemplateLine]int{}
+		for _, l := range ls {
+			if ControlledAccounts[l.Account] {
+				m[TemplateLine{Account: l.Account, Side: l.Side, Amount: l.Amount}]++
+			}
+		}
+		return m
+	}
+	want, got := count(std.Lines), count(t.Lines)
+	same := len(want) == len(got)
+	for k, n := range want {
+		same = same && got[k] == n
+	}
+	if !same {
+		return Invalid("lines", "库存商品、应收/预收、应付/预付科目的行须与标准模板一致（它们与库存和往来明细核对）")
 	}
 	return nil
 }

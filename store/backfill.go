@@ -135,6 +135,15 @@ func reclassAdvances(db *gorm.DB) error {
 		driver = DriverSQLite
 	}
 	tx := &Tx{db: db, store: &Store{driver: driver}, Now: time.Now().UTC().Truncate(time.Millisecond)}
+	// Once only, even if the process died after this committed and before
+	// the migration was recorded.
+	var done int64
+	if err := db.Table("vouchers").Where("source = ? AND remark = ?", domain.VoucherAdjust, reclassRemark).Count(&done).Error; err != nil {
+		return err
+	}
+	if done > 0 {
+		return nil
+	}
 	codes := map[string]int64{}
 	var accts []struct {
 		ID   int64
@@ -179,9 +188,19 @@ func reclassAdvances(db *gorm.DB) error {
 	if last.Period != nil && *last.Period >= domain.PeriodOf(date) {
 		date = domain.NextPeriod(*last.Period) + "-01"
 	}
-	v := &domain.Voucher{Date: date, Source: domain.VoucherAdjust, Remark: "升级调整：未核销收付款转入预收/预付账款", Lines: lines}
-	if err := v.Check(domain.AmountScale); err != nil {
-		return fmt.Errorf("store: reclassifying advances: %w", err)
+	// A voucher takes at most 500 lines: 250 partners each.
+	for len(lines) > 0 {
+		n := min(len(lines), 500)
+		v := &domain.Voucher{Date: date, Source: domain.VoucherAdjust, Remark: reclassRemark, Lines: lines[:n]}
+		if err := v.Check(domain.AmountScale); err != nil {
+			return fmt.Errorf("store: reclassifying advances: %w", err)
+		}
+		if err := tx.InsertVoucher(v); err != nil {
+			return err
+		}
+		lines = lines[n:]
 	}
-	return tx.InsertVoucher(v)
+	return nil
 }
+
+const reclassRemark = "升级调整：未核销收付款转入预收/预付账款"

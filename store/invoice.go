@@ -97,8 +97,21 @@ func (tx *Tx) CreateInvoice(inv *domain.Invoice) error {
 	for i := range lines {
 		inv.Lines[i].ID = lines[i].ID
 	}
-	return translate(tx.DB().Model(&stockDocRow{}).Where("id IN ?", ids).
-		Updates(map[string]any{"invoice_status": domain.InvoiceInvoiced, "invoice_id": inv.ID}).Error)
+	res := tx.DB().Model(&stockDocRow{}).Where("id IN ? AND invoice_status = ?", ids, domain.InvoicePending).
+		Updates(map[string]any{"invoice_status": domain.InvoiceInvoiced, "invoice_id": inv.ID})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != int64(len(ids)) {
+		return domain.ErrInvalidState.WithField("doc_ids").WithMessage("所选单据已被开票，请刷新后重试")
+	}
+	return nil
+}
+
+// InvoiceNoUsed tells whether a partner's invoice number of a type is
+// already recorded.
+func InvoiceNoUsed(q Q, typ string, partnerID int64, no string) (bool, error) {
+	return exists(q.DB().Model(&invoiceRow{}).Where("type = ? AND partner_id = ? AND invoice_no = ?", typ, partnerID, no))
 }
 
 // SetInvoiceItem links an invoice to its open item.

@@ -681,7 +681,7 @@ func (m12PartnerTotal) TableName() string { return "account_partner_totals" }
 
 type m14StockDoc struct {
 	InvoiceStatus string `gorm:"size:16;not null;default:''"`
-	InvoiceID     *int64 `gorm:"index"`
+	InvoiceID     *int64
 }
 
 func (m14StockDoc) TableName() string { return "stock_docs" }
@@ -919,6 +919,18 @@ var Migrations = []*gormigrate.Migration{
 					if err := db.Migrator().AddColumn(&m14StockDoc{}, col); err != nil {
 						return err
 					}
+				}
+			}
+			// Waiting documents are found (and locked) by status and partner,
+			// not through the type index every posting uses.
+			if !db.Migrator().HasIndex(&m14StockDoc{}, "idx_sdoc_invoice") {
+				if err := db.Exec("CREATE INDEX idx_sdoc_invoice ON stock_docs (invoice_status, partner_id)").Error; err != nil {
+					return err
+				}
+			}
+			if !db.Migrator().HasIndex(&m14StockDoc{}, "idx_sdoc_invoice_id") {
+				if err := db.Exec("CREATE INDEX idx_sdoc_invoice_id ON stock_docs (invoice_id)").Error; err != nil {
+					return err
 				}
 			}
 			if err := db.AutoMigrate(&m14Invoice{}, &m14InvoiceLine{}); err != nil {
