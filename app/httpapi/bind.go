@@ -176,3 +176,15 @@ func queryRange(c *gin.Context) (from, to *time.Time, err error) {
 	}
 	return
 }
+
+// itemsBody is a whole, unpaged list: {"items": [...]}.
+type itemsBody[T any] struct {
+	Items []T `json:"items"`
+}
+
+func itemsOf[T any](items []T) itemsBody[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return itemsBody[T]{Items: items}
+}

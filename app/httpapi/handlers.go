@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
@@ -24,7 +25,7 @@ func (s *Server) login(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"token": sess.Token, "expires_at": sess.ExpiresAt, "user": meView(sess.User)})
+	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
 }
 
 type dingTalkLoginBody struct {
@@ -44,7 +45,7 @@ func (s *Server) loginDingTalk(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"token": sess.Token, "expires_at": sess.ExpiresAt, "user": meView(sess.User)})
+	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -56,10 +57,33 @@ func (s *Server) logout(c *gin.Context) {
 }
 
 // meView is the signed-in user with what they may do, for the UI.
-func meView(u *domain.User) gin.H {
-	return gin.H{"id": u.ID, "username": u.Username, "name": u.Name, "roles": u.Roles, "permissions": u.Permissions(),
-		"data_scope": u.DataScope, "department_id": u.DepartmentID, "dingtalk_user_id": u.DingTalkUserID,
-		"mobile": u.Mobile, "email": u.Email, "status": u.Status, "last_login_at": u.LastLoginAt}
+func meView(u *domain.User) meBody {
+	return meBody{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Permissions: u.Permissions(),
+		DataScope: u.DataScope, DepartmentID: u.DepartmentID, DingTalkUserID: u.DingTalkUserID,
+		Mobile: u.Mobile, Email: u.Email, Status: u.Status, LastLoginAt: u.LastLoginAt}
+}
+
+// meBody is GET /me: the user and what they may do.
+type meBody struct {
+	ID             int64               `json:"id"`
+	Username       string              `json:"username"`
+	Name           string              `json:"name"`
+	Roles          []domain.Role       `json:"roles"`
+	Permissions    []domain.Permission `json:"permissions"`
+	DataScope      string              `json:"data_scope"`
+	DepartmentID   *int64              `json:"department_id"`
+	DingTalkUserID string              `json:"dingtalk_user_id"`
+	Mobile         string              `json:"mobile"`
+	Email          string              `json:"email"`
+	Status         string              `json:"status"`
+	LastLoginAt    *time.Time          `json:"last_login_at"`
+}
+
+// sessionBody answers a login.
+type sessionBody struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      meBody    `json:"user"`
 }
 
 func (s *Server) me(c *gin.Context) { c.JSON(http.StatusOK, meView(app.Actor(c.Request.Context()))) }

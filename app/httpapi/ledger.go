@@ -88,7 +88,7 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"items": items})
+		c.JSON(http.StatusOK, itemsOf(items))
 	})
 	g.POST("/periods/:period/close", func(c *gin.Context) {
 		respond(c, http.StatusOK)(a.ClosePeriod(c.Request.Context(), c.Param("period")))
@@ -102,7 +102,7 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"items": items})
+		c.JSON(http.StatusOK, itemsOf(items))
 	})
 	g.PUT("/voucher-templates/:event", func(c *gin.Context) {
 		var in app.TemplateInput
@@ -161,7 +161,7 @@ func (s *Server) openItemRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"items": items})
+		c.JSON(http.StatusOK, itemsOf(items))
 	})
 }
 
@@ -193,7 +193,7 @@ func (s *Server) invoiceRoutes(g *gin.RouterGroup, path, typ string) {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"items": items})
+		c.JSON(http.StatusOK, itemsOf(items))
 	})
 	g.GET(path+"/:id", withID(func(c *gin.Context, id int64) {
 		respond(c, http.StatusOK)(a.GetInvoice(c.Request.Context(), typ, id))
