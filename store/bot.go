@@ -119,3 +119,26 @@ func SalesBetween(q Q, from, to time.Time, creators []int64, top int) ([]SalesLi
 		Group("p.id, p.sku, p.name").Order("total DESC, p.sku").Limit(top).Scan(&lines).Error
 	return lines, sum.N, sum.Total, translate(err)
 }
+
+// DocTotal is one posted document's total with tax, for trends.
+type DocTotal struct {
+	Type     string
+	PostedAt time.Time
+	Total    decimal.Decimal
+}
+
+// DocTotalsBetween lists the receipts, shipments and returns of types
+// posted in [from, to), of orders created by creators (nil: everyone's).
+func DocTotalsBetween(q Q, types []string, from, to time.Time, creators []int64) ([]DocTotal, error) {
+	db := q.DB().Table("stock_docs d").Select("d.type, d.posted_at, d.total").
+		Where("d.type IN ? AND d.posted_at >= ? AND d.posted_at < ?", types, from, to)
+	if creators != nil {
+		db = db.Where("d.order_id IN (?)", q.DB().Table("orders").Select("id").Where("created_by IN ?", creators))
+	}
+	var out []DocTotal
+	err := db.Order("d.posted_at").Scan(&out).Error
+	for i := range out {
+		out[i].Total = domain.RoundAmount(out[i].Total)
+	}
+	return out, translate(err)
+}

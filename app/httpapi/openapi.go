@@ -54,6 +54,7 @@ func apiOps() []op {
 		{method: "POST", path: "/auth/logout", tag: "认证", summary: "退出登录（令牌作废）", status: http.StatusNoContent},
 		{method: "GET", path: "/openapi.json", tag: "认证", summary: "本接口文档（OpenAPI 3.0）", resp: map[string]any{}, public: true},
 		{method: "GET", path: "/me", tag: "认证", summary: "当前用户及其权限", resp: meBody{}},
+		{method: "GET", path: "/dashboard", tag: "工作台", summary: "工作台：今日销售与采购、库存金额、低库存、待审批、近 30 天销售（按权限与数据范围）", resp: app.Dashboard{}},
 		{method: "POST", path: "/me/password", tag: "认证", summary: "修改自己的密码", body: passwordBody{}, status: http.StatusNoContent},
 
 		{method: "GET", path: "/roles", tag: "组织", summary: "角色及其权限", resp: itemsBody[domain.RoleInfo]{}},

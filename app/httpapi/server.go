@@ -47,6 +47,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api := v1.Group("", authenticate(a), idempotency(a.Store()))
 	api.POST("/auth/logout", s.logout)
 	api.GET("/me", s.me)
+	api.GET("/dashboard", func(c *gin.Context) { respond(c, http.StatusOK)(a.Dashboard(c.Request.Context())) })
 	api.POST("/me/password", s.changePassword)
 	api.GET("/roles", func(c *gin.Context) { c.JSON(http.StatusOK, itemsOf(domain.Roles())) })
 	api.GET("/users", s.listUsers)
