@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/app/httpapi/console"
 	"github.com/dingerp/erpd/domain"
 	"github.com/gin-gonic/gin"
 )
@@ -36,6 +37,9 @@ func New(a *app.App, log *slog.Logger) *Server {
 	})
 
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	if fsys := console.FS(); fsys != nil {
+		s.mountConsole(fsys)
+	}
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", s.metrics.handler())
 

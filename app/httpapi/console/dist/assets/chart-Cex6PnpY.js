@@ -1,0 +1,1 @@
+import{a as e,c as t,i as n,n as r,o as i,r as a,s as o,t as s}from"./echarts-Yh6GiwEy.js";t([i,e,n,a,r,s]);var c=o;export{c as t};

@@ -1,0 +1,88 @@
+// The API client: the bearer token from the login, errors shown as erpd
+// words them (error.message, with the field), a 401 back to the login.
+import { ElMessage } from 'element-plus'
+import router from './router'
+
+const TOKEN = 'erpd.token'
+const USER = 'erpd.user'
+
+export const session = {
+  get token() { return localStorage.getItem(TOKEN) || '' },
+  get user() { try { return JSON.parse(localStorage.getItem(USER) || 'null') } catch { return null } },
+  save(token, user) { localStorage.setItem(TOKEN, token); localStorage.setItem(USER, JSON.stringify(user)) },
+  clear() { localStorage.removeItem(TOKEN); localStorage.removeItem(USER) },
+  can(perm) { return !!this.user && (this.user.permissions || []).includes(perm) },
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {}
+    super(e.message || `请求失败（${status}）`)
+    this.status = status
+    this.code = e.code
+    this.field = e.field
+  }
+}
+
+function query(params) {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v)
+  }
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+export async function api(method, path, { params, body, quiet } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (session.token) headers.Authorization = 'Bearer ' + session.token
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const res = await fetch('/api/v1' + path + query(params), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  if (res.status === 204) return null
+  const data = await res.json().catch(() => null)
+  if (!res.ok) {
+    const err = new ApiError(res.status, data)
+    if (res.status === 401 && path !== '/auth/login') {
+      session.clear()
+      router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+    }
+    if (!quiet) ElMessage.error(err.field ? `${err.message}（${err.field}）` : err.message)
+    throw err
+  }
+  return data
+}
+
+export const get = (path, params) => api('GET', path, { params })
+export const post = (path, body) => api('POST', path, { body })
+export const put = (path, body) => api('PUT', path, { body })
+export const del = (path) => api('DELETE', path)
+
+// download fetches a CSV or XLSX export with the token and saves it.
+export async function download(path, params, filename) {
+  const res = await fetch('/api/v1' + path + query(params), { headers: { Authorization: 'Bearer ' + session.token } })
+  if (!res.ok) {
+    const data = await res.json().catch(() => null)
+    const err = new ApiError(res.status, data)
+    ElMessage.error(err.message)
+    throw err
+  }
+  const blob = await res.blob()
+  const a = document.createElement('a')
+  a.href = URL.createObjectURL(blob)
+  a.download = filename
+  a.click()
+  URL.revokeObjectURL(a.href)
+}
+
+// money shows an amount as ¥1,234.50.
+export function money(v) {
+  if (v === null || v === undefined || v === '') return ''
+  const n = Number(v)
+  return '¥' + n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+}
+
+// when shows a UTC time in Asia/Shanghai.
+export function when(v) {
+  if (!v) return ''
+  return new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
+}

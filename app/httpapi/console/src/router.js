@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session } from './api'
+import Layout from './views/Layout.vue'
+import Login from './views/Login.vue'
+
+// Each page names the permission it needs; the menu hides what the user
+// may not open, and the API refuses it anyway.
+export const pages = [
+  { path: '', name: 'dashboard', title: '工作台', icon: 'Odometer', component: () => import('./views/Dashboard.vue') },
+  { path: 'approvals', name: 'approvals', title: '审批待办', icon: 'Stamp', perm: 'approval:decide', component: () => import('./views/Approvals.vue') },
+  { path: 'purchase-orders', name: 'purchase-orders', title: '采购订单', icon: 'ShoppingCart', group: '采购', perm: 'purchase:read', props: { kind: 'purchase' }, component: () => import('./views/Orders.vue') },
+  { path: 'sales-orders', name: 'sales-orders', title: '销售订单', icon: 'Sell', group: '销售', perm: 'sales:read', props: { kind: 'sales' }, component: () => import('./views/Orders.vue') },
+  { path: 'stock', name: 'stock', title: '库存查询', icon: 'Box', group: '库存', perm: 'stock:read', component: () => import('./views/Stock.vue') },
+  { path: 'products', name: 'products', title: '商品', icon: 'Goods', group: '基础资料', perm: 'master:read', props: { kind: 'products' }, component: () => import('./views/Master.vue') },
+  { path: 'partners', name: 'partners', title: '往来单位', icon: 'OfficeBuilding', group: '基础资料', perm: 'master:read', props: { kind: 'partners' }, component: () => import('./views/Master.vue') },
+  { path: 'warehouses', name: 'warehouses', title: '仓库', icon: 'House', group: '基础资料', perm: 'master:read', props: { kind: 'warehouses' }, component: () => import('./views/Master.vue') },
+  { path: 'units', name: 'units', title: '计量单位', icon: 'Scale', group: '基础资料', perm: 'master:read', props: { kind: 'units' }, component: () => import('./views/Master.vue') },
+  { path: 'reports/:name?', name: 'reports', title: '报表', icon: 'DataAnalysis', component: () => import('./views/Reports.vue') },
+  { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
+  { path: 'audit-logs', name: 'audit-logs', title: '审计日志', icon: 'Document', group: '系统', perm: 'audit:read', component: () => import('./views/AuditLog.vue') },
+]
+
+const router = createRouter({
+  history: createWebHistory('/console/'),
+  routes: [
+    { path: '/login', name: 'login', component: Login, meta: { public: true } },
+    { path: '/', component: Layout, children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, props: p.props || false, meta: { title: p.title, perm: p.perm } })) },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.token) return { path: '/login', query: { next: to.fullPath } }
+  document.title = (to.meta.title ? to.meta.title + ' - ' : '') + 'erpd 管理后台'
+})
+
+export default router

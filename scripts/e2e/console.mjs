@@ -1,0 +1,198 @@
+// End-to-end test of the admin console (管理后台): builds erpd, starts it on
+// the demo company (embedded SQLite, DingTalk off so approvals stay in the
+// ERP inbox), and drives the console in Debian's Chromium as the office
+// would: sign in, read the dashboard, add a product (and get a duplicate
+// code refused on its field), open a purchase order and print it, approve
+// a sales order as the manager, look up stock, read a report with its
+// chart, open a voucher.
+//
+//   cd scripts/e2e && npm ci && node console.mjs
+//
+// CHROMIUM names the browser (default /usr/bin/chromium). Screenshots and
+// the pages' render times go to scripts/e2e/out/. Exits non-zero on the
+// first failed step, after a screenshot of the page.
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const out = join(here, 'out');
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'erpd-e2e-'));
+const bin = join(work, 'erpd');
+execFileSync('go', ['build', '-o', bin, './cmd/erpd'], { cwd: root, stdio: 'inherit' });
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(bin, ['--demo'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, ERP_DATA_DIR: join(work, 'data'), ERP_HTTP_ADDR: `127.0.0.1:${port}`, ERP_DINGTALK_ENABLED: 'false', ERP_LOG_LEVEL: 'error' },
+});
+let exited = false;
+server.on('exit', () => { exited = true; });
+for (let i = 0; ; i++) {
+  if (exited) throw new Error('erpd exited during start-up');
+  try {
+    if ((await fetch(base + '/healthz')).ok) break;
+  } catch { /* not up yet */ }
+  if (i > 300) throw new Error('erpd did not become healthy');
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+const problems = [];
+page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+page.on('console', (m) => {
+  if (m.type() !== 'error') return;
+  // Chromium logs every refused request; two steps are refused on purpose.
+  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/]];
+  if (expected.some(([url, text]) => url.test(m.location().url) && text.test(m.text()))) return;
+  problems.push(`console: ${m.text()} (${m.location().url})`);
+});
+
+const timings = {};
+let failed = false;
+async function step(name, fn) {
+  if (failed) return;
+  try {
+    await fn();
+    console.log('ok   ', name);
+  } catch (e) {
+    failed = true;
+    console.log('FAIL ', name, '\n', e.stack || e.message);
+    await page.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => {});
+  }
+}
+// timed opens a console page and waits for what shows it is ready; the
+// time is reported, not asserted (a slow CI machine is not a failure).
+async function timed(name, path, ready) {
+  const t0 = Date.now();
+  await page.goto(base + '/console' + path);
+  await ready();
+  timings[name] = Date.now() - t0;
+}
+const shot = (name) => page.screenshot({ path: join(out, name + '.png'), fullPage: true });
+const menu = (text) => page.locator('.el-menu').getByText(text, { exact: true });
+
+async function login(user, password) {
+  await page.goto(base + '/console/login');
+  await page.locator('input[name=username]').fill(user);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('.el-header .user').waitFor();
+}
+
+try {
+  await step('/ leads to the console, which asks to sign in', async () => {
+    await page.goto(base + '/');
+    await page.waitForURL(/\/console\/login/);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.el-alert--error').waitFor();
+    await shot('login');
+  });
+
+  await step('signs in and reads the dashboard with its chart', async () => {
+    await login('admin', 'erpdemo2026');
+    await timed('dashboard', '/', async () => {
+      await page.locator('[data-test=sales-today]').waitFor();
+      await page.locator('[data-test=sales-trend] canvas').waitFor();
+    });
+    assert.ok(await page.getByText('库存金额（成本）').isVisible());
+    assert.ok(await page.getByText('低库存').first().isVisible());
+    await shot('dashboard');
+  });
+
+  await step('adds a product; a duplicate code is refused on its field', async () => {
+    await timed('products', '/products', () => page.locator('.el-table__row').first().waitFor());
+    assert.ok(await menu('商品').isVisible());
+    const add = async (sku) => {
+      await page.locator('[data-test=create]').click();
+      const dialog = page.locator('.el-dialog');
+      await dialog.locator('input[name=sku]').fill(sku);
+      await dialog.locator('input[name=name]').fill('测试矿泉水 ' + sku);
+      await dialog.locator('.el-form-item', { hasText: '单位' }).locator('.el-select').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '瓶' }).first().click();
+      await dialog.locator('[data-test=save]').click();
+    };
+    await add('E2E001');
+    await page.locator('.el-message--success').waitFor();
+    await page.locator('input[placeholder=搜索编码或名称]').fill('E2E001');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('.el-table__row', { hasText: 'E2E001' }).waitFor();
+    await add('DR001');
+    await page.locator('.el-dialog .el-form-item__error').waitFor();
+    await shot('product-duplicate');
+    await page.locator('.el-dialog').getByRole('button', { name: '取消' }).click();
+  });
+
+  await step('opens a purchase order with its lines and prints it', async () => {
+    await timed('purchase-orders', '/purchase-orders', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('.el-table__row').first().click();
+    await page.locator('.el-drawer .lines .el-table__row').first().waitFor();
+    assert.ok(await page.locator('.el-drawer').getByText('价税合计').first().isVisible());
+    await page.evaluate(() => { window.print = () => { window.__printed = true; }; });
+    await page.locator('.el-drawer').getByRole('button', { name: '打印' }).click();
+    assert.equal(await page.evaluate(() => window.__printed), true);
+    await shot('purchase-order');
+    await page.keyboard.press('Escape');
+    await page.locator('.el-drawer').waitFor({ state: 'hidden' });
+  });
+
+  await step('the manager approves the sales order waiting for him', async () => {
+    await page.locator('.el-header .user').click();
+    await page.getByText('退出登录').click();
+    await page.waitForURL(/\/console\/login/);
+    await login('jingli', 'erpdemo2026');
+    await timed('approvals', '/approvals', () => page.locator('.el-table__row').first().waitFor());
+    const before = await page.locator('.el-table__row').count();
+    await page.locator('.el-table__row').first().getByRole('button', { name: '同意' }).click();
+    await page.locator('.el-message-box input').fill('同意，注意回款');
+    await page.locator('.el-message-box').getByRole('button', { name: '同意' }).click();
+    await page.locator('.el-message--success', { hasText: '已同意' }).waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('.el-table__row').length < n || document.querySelector('.el-table__empty-text'), before);
+    await shot('approvals');
+  });
+
+  await step('looks up stock', async () => {
+    await timed('stock', '/stock', () => page.locator('.el-table__row').first().waitFor());
+    assert.ok((await page.locator('.el-table__row').count()) > 3);
+    await shot('stock');
+  });
+
+  await step('reads the gross-profit report with its chart', async () => {
+    await timed('report', '/reports/gross-profit', async () => {
+      await page.locator('[data-test=report-chart] canvas').waitFor();
+      await page.locator('.el-table__row').first().waitFor();
+    });
+    await shot('report-gross-profit');
+  });
+
+  await step('opens a voucher: debits equal credits', async () => {
+    await timed('vouchers', '/vouchers', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('.el-table__row').first().click();
+    const sums = page.locator('.el-dialog .el-table__footer-wrapper td');
+    await sums.first().waitFor();
+    const cells = await sums.allInnerTexts();
+    assert.equal(cells[2], cells[3], 'voucher totals ' + cells.join(' | '));
+    await shot('voucher');
+  });
+
+  await step('no script errors on any page', async () => {
+    assert.deepEqual(problems, []);
+  });
+} finally {
+  writeFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
+  console.log('render times (ms, navigation to content):', JSON.stringify(timings));
+  await browser.close();
+  server.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
+if (failed) process.exit(1);
