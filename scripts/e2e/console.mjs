@@ -133,6 +133,36 @@ try {
     await page.locator('.el-dialog').getByRole('button', { name: '取消' }).click();
   });
 
+  await step('buys the new product: order, submit, receive; the stock and the voucher follow', async () => {
+    await timed('purchase-orders', '/purchase-orders', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('[data-test=new-order]').click();
+    const dialog = page.locator('.el-dialog', { hasText: '新建采购订单' });
+    await dialog.locator('[data-test=partner] input').fill('绿联');
+    await page.locator('.el-select-dropdown__item:visible').first().click();
+    await dialog.locator('[data-test=line-product-0] input').fill('E2E001');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E001' }).click();
+    await dialog.locator('input[data-test=line-qty-0]').fill('10');
+    await dialog.locator('input[data-test=line-price-0]').fill('5');
+    assert.match(await dialog.locator('.total').innerText(), /56\.50/); // 10 × 5 + 13% VAT
+    await dialog.locator('[data-test=save-order]').click();
+    const drawer = page.locator('.el-drawer');
+    await drawer.locator('[data-test=submit]').click();
+    await drawer.getByText('已审核').first().waitFor();
+    await drawer.locator('[data-test=fulfil]').click();
+    await page.locator('[data-test=fulfil-save]').click();
+    const posted = await page.locator('.el-message--success', { hasText: '已过账' }).innerText();
+    const receipt = posted.match(/GR\S+/)[0];
+    await drawer.getByText('已入库').first().waitFor();
+    await shot('purchase-order-received');
+    await page.keyboard.press('Escape');
+    await page.goto(base + '/console/stock');
+    await page.locator('input[placeholder=商品编码或条码]').fill('E2E001');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('.el-table__row', { hasText: 'E2E001' }).locator('td', { hasText: /^10(\.0+)?$/ }).first().waitFor();
+    await page.goto(base + '/console/vouchers');
+    await page.locator('.el-table__row', { hasText: receipt }).waitFor();
+  });
+
   await step('opens a purchase order with its lines and prints it', async () => {
     await timed('purchase-orders', '/purchase-orders', () => page.locator('.el-table__row').first().waitFor());
     await page.locator('.el-table__row').first().click();
