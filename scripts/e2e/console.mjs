@@ -88,6 +88,13 @@ async function login(user, password) {
   await page.locator('.el-header .user').waitFor();
 }
 
+async function switchUser(user) {
+  await page.locator('.el-header .user').click();
+  await page.getByText('退出登录').click();
+  await page.waitForURL(/\/console\/login/);
+  await login(user, 'erpdemo2026');
+}
+
 try {
   await step('/ leads to the console, which asks to sign in', async () => {
     await page.goto(base + '/');
@@ -177,10 +184,7 @@ try {
   });
 
   await step('the manager approves the sales order waiting for him', async () => {
-    await page.locator('.el-header .user').click();
-    await page.getByText('退出登录').click();
-    await page.waitForURL(/\/console\/login/);
-    await login('jingli', 'erpdemo2026');
+    await switchUser('jingli'); // 陈经理
     await timed('approvals', '/approvals', () => page.locator('.el-table__row').first().waitFor());
     const before = await page.locator('.el-table__row').count();
     await page.locator('.el-table__row').first().getByRole('button', { name: '同意' }).click();
@@ -213,6 +217,27 @@ try {
     const cells = await sums.allInnerTexts();
     assert.equal(cells[2], cells[3], 'voucher totals ' + cells.join(' | '));
     await shot('voucher');
+  });
+
+  await step('collects from a customer against one of its bills; the month is open to close', async () => {
+    await page.keyboard.press('Escape');
+    await switchUser('caiwu'); // 财务
+    await timed('receipts', '/receipts', () => page.locator('[data-test=new-money]').waitFor());
+    await page.locator('[data-test=new-money]').click();
+    const dialog = page.locator('.el-dialog', { hasText: '新建收款单' });
+    await dialog.locator('[data-test=money-partner] input').click();
+    await page.locator('.el-select-dropdown__item:visible').first().click();
+    await dialog.locator('.alloc .el-table__row').first().waitFor();
+    await dialog.locator('input[data-test=money-amount]').fill('100');
+    await dialog.locator('.alloc .el-table__row').first().locator('input').fill('100');
+    await dialog.locator('[data-test=money-save]').click();
+    const saved = await page.locator('.el-message--success', { hasText: '收款单' }).innerText();
+    assert.ok(!saved.includes('预收'), 'the receipt settled the bill in full: ' + saved);
+    await page.locator('.el-table__row', { hasText: 'SK' }).first().waitFor();
+    await shot('receipt');
+    await timed('periods', '/periods', () => page.locator('.el-table__row').first().waitFor());
+    assert.ok(await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).isVisible());
+    await shot('periods');
   });
 
   await step('no script errors on any page', async () => {

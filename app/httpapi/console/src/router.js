@@ -16,7 +16,11 @@ export const pages = [
   { path: 'warehouses', name: 'warehouses', title: '仓库', icon: 'House', group: '基础资料', perm: 'master:read', props: { kind: 'warehouses' }, component: () => import('./views/Master.vue') },
   { path: 'units', name: 'units', title: '计量单位', icon: 'Scale', group: '基础资料', perm: 'master:read', props: { kind: 'units' }, component: () => import('./views/Master.vue') },
   { path: 'reports/:name?', name: 'reports', title: '报表', icon: 'DataAnalysis', component: () => import('./views/Reports.vue') },
+  { path: 'receipts', name: 'receipts', title: '收款单', icon: 'Money', group: '财务', perm: 'ledger:read', props: { kind: 'receipts' }, component: () => import('./views/Money.vue') },
+  { path: 'payments', name: 'payments', title: '付款单', icon: 'Wallet', group: '财务', perm: 'ledger:read', props: { kind: 'payments' }, component: () => import('./views/Money.vue') },
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
+  { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
+  { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
   { path: 'audit-logs', name: 'audit-logs', title: '审计日志', icon: 'Document', group: '系统', perm: 'audit:read', component: () => import('./views/AuditLog.vue') },
 ]
 
