@@ -51,7 +51,7 @@ page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
 page.on('console', (m) => {
   if (m.type() !== 'error') return;
   // Chromium logs every refused request; two steps are refused on purpose.
-  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/]];
+  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/]];
   if (expected.some(([url, text]) => url.test(m.location().url) && text.test(m.text()))) return;
   problems.push(`console: ${m.text()} (${m.location().url})`);
 });
@@ -238,6 +238,25 @@ try {
     await timed('periods', '/periods', () => page.locator('.el-table__row').first().waitFor());
     assert.ok(await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).isVisible());
     await shot('periods');
+  });
+
+  await step('imports products: a bad row is reported by row and column; corrected, the file imports', async () => {
+    await switchUser('admin');
+    await timed('imports', '/imports', () => page.locator('[data-test=import-file]').waitFor());
+    const csv = join(work, 'products.csv');
+    writeFileSync(csv, '商品编码,商品名称,规格,单位,分类编码,条码,税率,安全库存,批次管理\nIMP001,导入商品一,,瓶,,,0.13,0,否\nIMP002,,,瓶,,,0.13,0,否\n');
+    await page.locator('[data-test=import-file]').setInputFiles(csv);
+    await page.locator('[data-test=import-check]').click();
+    await page.locator('[data-test=import-errors] .el-table__row').first().waitFor();
+    const row = await page.locator('[data-test=import-errors] .el-table__row').first().innerText();
+    assert.match(row, /3/, 'the second data row is file row 3: ' + row);
+    await shot('import-errors');
+    writeFileSync(csv, '商品编码,商品名称,规格,单位,分类编码,条码,税率,安全库存,批次管理\nIMP001,导入商品一,,瓶,,,0.13,0,否\nIMP002,导入商品二,,瓶,,,0.13,0,否\n');
+    await page.locator('[data-test=import-file]').setInputFiles(csv);
+    await page.locator('[data-test=import-check]').click();
+    await page.locator('[data-test=import-ok]', { hasText: '校验通过' }).waitFor();
+    await page.locator('[data-test=import-run]').click();
+    await page.locator('[data-test=import-ok]', { hasText: '新增 2 条' }).waitFor();
   });
 
   await step('no script errors on any page', async () => {

@@ -21,6 +21,7 @@ export class ApiError extends Error {
     this.status = status
     this.code = e.code
     this.field = e.field
+    this.details = e.details
   }
 }
 
@@ -85,4 +86,14 @@ export function money(v) {
 export function when(v) {
   if (!v) return ''
   return new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
+}
+
+// upload posts a file as multipart form data (imports).
+export async function upload(path, params, file) {
+  const fd = new FormData()
+  fd.append('file', file)
+  const res = await fetch('/api/v1' + path + query(params), { method: 'POST', headers: { Authorization: 'Bearer ' + session.token }, body: fd })
+  const data = await res.json().catch(() => null)
+  if (!res.ok) throw new ApiError(res.status, data)
+  return data
 }

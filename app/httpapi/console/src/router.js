@@ -21,6 +21,7 @@ export const pages = [
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
   { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
+  { path: 'imports', name: 'imports', title: '数据导入', icon: 'Upload', group: '系统', perm: 'master:write', component: () => import('./views/Import.vue') },
   { path: 'audit-logs', name: 'audit-logs', title: '审计日志', icon: 'Document', group: '系统', perm: 'audit:read', component: () => import('./views/AuditLog.vue') },
 ]
 
