@@ -44,6 +44,18 @@ type DingTalk struct {
 	// RetryBase and RetryMax bound the outbox's backoff (1 s and 5 min
 	// when zero).
 	RetryBase, RetryMax time.Duration
+	// H5 is what the DingTalk H5 micro-app needs: the corp and app it runs
+	// in, and the jsapi ticket its dd.config is signed with.
+	H5 H5Config
+}
+
+// H5Config describes the DingTalk app to the H5 page.
+type H5Config struct {
+	JSAPI    domain.JSAPI
+	CorpID   string
+	AgentID  int64
+	ClientID string // the app key, for dd.requestAuthCode
+	SignAlgo string // domain.SignSHA256 (default) or SignSHA1
 }
 
 // Options configure the use cases.

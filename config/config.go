@@ -48,6 +48,9 @@ type DingTalk struct {
 	// ProcessCodes are the OA approval templates per document type; a type
 	// without one is approved in the ERP inbox (with approval cards).
 	ProcessCodes ProcessCodes `mapstructure:"process_codes" json:"process_codes"`
+	// JSAPISign is the hash dd.config is signed with: sha256 (the current
+	// official samples) or sha1 (the older docs).
+	JSAPISign string `mapstructure:"jsapi_sign" json:"jsapi_sign"`
 	// CardTemplates are the interactive card templates; empty sends none.
 	CardTemplates CardTemplates `mapstructure:"card_templates" json:"card_templates"`
 }
@@ -146,6 +149,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("auth.token_ttl", "12h")
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
+	v.SetDefault("dingtalk.jsapi_sign", "sha256")
 	v.SetDefault("dingtalk.enabled", false)
 	v.SetDefault("dingtalk.app_key", "")
 	v.SetDefault("dingtalk.app_secret", "")
@@ -236,6 +240,9 @@ func (c *Config) Validate() error {
 	case "refuse", "approval":
 	default:
 		return bad("sales.credit_policy", "%q: use refuse or approval", c.Sales.CreditPolicy)
+	}
+	if c.DingTalk.JSAPISign != "sha256" && c.DingTalk.JSAPISign != "sha1" {
+		return bad("dingtalk.jsapi_sign", "%q: use sha256 or sha1", c.DingTalk.JSAPISign)
 	}
 	switch c.Finance.BillAt {
 	case "shipment", "invoice":

@@ -196,3 +196,9 @@ type DirectoryReader interface {
 	User(ctx context.Context, userID string) (*DirectoryUser, error)
 	Department(ctx context.Context, deptID int64) (*DirectoryDepartment, error)
 }
+
+// JSAPI issues the ticket DingTalk H5 pages sign dd.config with, and how
+// long it stays valid.
+type JSAPI interface {
+	JSAPITicket(ctx context.Context) (string, time.Duration, error)
+}

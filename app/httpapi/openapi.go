@@ -66,6 +66,8 @@ func apiOps() []op {
 		{method: "POST", path: "/org/sync", tag: "组织", summary: "立即从钉钉同步通讯录", resp: app.SyncResult{}},
 		{method: "GET", path: "/audit-logs", tag: "组织", summary: "审计日志", query: q(listQ, []string{"entity", "entity_id", "actor_id", "action", "from", "to"}), resp: app.List[domain.AuditEntry]{}},
 		{method: "GET", path: "/dingtalk/outbox", tag: "钉钉", summary: "发往钉钉的消息（待发、失败）", query: q(listQ, []string{"status"}), resp: app.List[store.OutboxMessage]{}},
+		{method: "GET", path: "/dingtalk/h5", tag: "钉钉", summary: "H5 微应用启动信息：是否连接钉钉、corpId、agentId、clientId（免登用）", resp: app.H5Info{}, public: true},
+		{method: "GET", path: "/dingtalk/jsapi-config", tag: "钉钉", summary: "为 H5 页面签名 dd.config（url 为 location.href 去掉 # 之后的部分）", query: []string{"url"}, resp: app.JSAPIConfig{}},
 		{method: "POST", path: "/dingtalk/outbox/:id/retry", tag: "钉钉", summary: "重发一条失败的消息", resp: store.OutboxMessage{}},
 
 		{method: "GET", path: "/dictionaries/:type/entries", tag: "基础资料", summary: "数据字典条目", query: listQ, resp: app.List[domain.DictEntry]{}},

@@ -47,6 +47,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/dingtalk", s.loginDingTalk)
 	v1.GET("/openapi.json", s.openAPI)
+	v1.GET("/dingtalk/h5", func(c *gin.Context) { c.JSON(http.StatusOK, a.H5Info()) })
 
 	api := v1.Group("", authenticate(a), idempotency(a.Store()))
 	api.POST("/auth/logout", s.logout)
@@ -67,6 +68,9 @@ func New(a *app.App, log *slog.Logger) *Server {
 			return
 		}
 		respond(c, http.StatusOK)(a.ListOutbox(c.Request.Context(), c.Query("status"), lp))
+	})
+	api.GET("/dingtalk/jsapi-config", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.SignJSAPI(c.Request.Context(), c.Query("url")))
 	})
 	api.POST("/dingtalk/outbox/:id/retry", withID(func(c *gin.Context, id int64) {
 		respond(c, http.StatusOK)(a.RetryOutbox(c.Request.Context(), id))

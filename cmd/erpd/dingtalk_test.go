@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
@@ -844,4 +845,55 @@ func TestOARefusedFallsBackToInbox(t *testing.T) {
 			t.Fatalf("retry of a delivered message: %d", code)
 		}
 	})
+}
+
+// The H5 page's dd.config: signed for its address with the jsapi ticket
+// (fetched once, then cached), the signature accepted by the sandbox as
+// DingTalk's client would check it, and refused for another address.
+func TestH5JSAPIConfig(t *testing.T) {
+	e := runWithDingTalk(t, store.DriverSQLite, sandbox.Options{})
+	info := e.m.App.H5Info()
+	if !info.Enabled || info.CorpID != DemoCorpID || info.AgentID != DemoAgentID || info.ClientID != DemoAppKey {
+		t.Fatalf("h5 info %+v", info)
+	}
+	page := "https://erp.example.com/h5/?corpId=ding%24corp&from=app"
+	var cfg *app.JSAPIConfig
+	for i := 0; i < 3; i++ {
+		var err error
+		if cfg, err = e.m.App.SignJSAPI(e.as(t, "xiaoshou"), page+"#/stock"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cfg.AgentID != fmt.Sprint(DemoAgentID) || cfg.CorpID != DemoCorpID || len(cfg.JSAPIList) == 0 || cfg.NonceStr == "" {
+		t.Fatalf("config %+v", cfg)
+	}
+	fetched := 0
+	for _, c := range e.sb.Calls() {
+		if c.Path == "/v1.0/oauth2/jsapiTickets" {
+			fetched++
+		}
+	}
+	if fetched != 1 {
+		t.Fatalf("the ticket was fetched %d times for three pages", fetched)
+	}
+	verify := func(url string) string {
+		body, _ := json.Marshal(map[string]string{"url": url, "nonceStr": cfg.NonceStr, "timeStamp": cfg.TimeStamp, "signature": cfg.Signature})
+		w := httptest.NewRecorder()
+		e.sb.Handler().ServeHTTP(w, httptest.NewRequest("POST", "/sandbox/jsapi/verify", bytes.NewReader(body)))
+		var out struct{ ErrorCode string }
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.ErrorCode
+	}
+	if got := verify(page); got != "0" {
+		t.Fatalf("the sandbox refused the signature: %s", got)
+	}
+	if got := verify("https://erp.example.com/h5/other"); got != "52013" {
+		t.Fatalf("a signature for another page passed: %s", got)
+	}
+	_, err := e.m.App.SignJSAPI(e.as(t, "xiaoshou"), "javascript:alert(1)")
+	if de := domain.AsError(err); de == nil || de.Field != "url" {
+		t.Fatalf("a bad url: %v", err)
+	}
 }

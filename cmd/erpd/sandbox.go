@@ -15,6 +15,7 @@ const (
 	DemoAppKey    = "dingdemoappkey"
 	DemoAppSecret = "demo-app-secret-not-for-production"
 	DemoAgentID   = 3000001
+	DemoCorpID    = "dingdemocorp"
 	DemoRobotCode = "dingdemorobot"
 	// The demo's OA process templates and card templates.
 	DemoProcessPurchase = "PROC-ERP-PURCHASE-ORDER"
@@ -27,7 +28,7 @@ const (
 func demoDingTalkEnv(url string) map[string]string {
 	return map[string]string{"ERP_DINGTALK_ENABLED": "true", "ERP_DINGTALK_APP_KEY": DemoAppKey,
 		"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url,
-		"ERP_DINGTALK_AGENT_ID": fmt.Sprint(DemoAgentID), "ERP_DINGTALK_ROBOT_CODE": DemoRobotCode,
+		"ERP_DINGTALK_AGENT_ID": fmt.Sprint(DemoAgentID), "ERP_DINGTALK_ROBOT_CODE": DemoRobotCode, "ERP_DINGTALK_CORP_ID": DemoCorpID,
 		"ERP_DINGTALK_PROCESS_CODES_PURCHASE_ORDER": DemoProcessPurchase, "ERP_DINGTALK_PROCESS_CODES_SALES_ORDER": DemoProcessSales,
 		"ERP_DINGTALK_CARD_TEMPLATES_APPROVAL": DemoCardApproval, "ERP_DINGTALK_CARD_TEMPLATES_LOW_STOCK": DemoCardLowStock}
 }

@@ -100,10 +100,13 @@ type Sandbox struct {
 	window   map[string]int
 	windowAt int64
 	calls    []Call
-	mux      *http.ServeMux
-	gw       *gateway
-	down     bool
-	baseURL  string
+	// jsapiTicket signs H5 pages' dd.config until jsapiExpires.
+	jsapiTicket  string
+	jsapiExpires time.Time
+	mux          *http.ServeMux
+	gw           *gateway
+	down         bool
+	baseURL      string
 
 	instances map[string]*Instance
 	messages  []Message
@@ -145,6 +148,7 @@ func New(opts Options) *Sandbox {
 	s.initWorkflow()
 	s.initMessaging()
 	s.initInspector()
+	s.initJSAPI()
 	return s
 }
 
