@@ -52,7 +52,11 @@ type claims struct {
 // attempts are counted per username and per client address; past the limit
 // every attempt is refused (429) until the window passes, right password or
 // not, so guessing cannot continue.
-func (a *App) Login(ctx context.Context, username, password, clientIP string) (*Session, error) {
+//
+// A user with two-step sign-in also gives totpCode; without it the answer
+// is totp_required (the password was right), a wrong or reused one
+// totp_invalid, which counts as a failed attempt.
+func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP string) (*Session, error) {
 	username = strings.TrimSpace(username)
 	if username == "" {
 		return nil, domain.Invalid("username", "请输入用户名")
@@ -77,6 +81,15 @@ func (a *App) Login(ctx context.Context, username, password, clientIP string) (*
 		a.countFailure(ctx, userKey)
 		a.countFailure(ctx, ipKey)
 		return nil, &domain.Error{Kind: domain.KindUnauthorized, Code: domain.CodeBadCredentials, Message: "用户名或密码错误，或账号已停用"}
+	}
+	if u.TOTPEnabled {
+		if err := a.checkTOTP(ctx, u, totpCode); err != nil {
+			if de := domain.AsError(err); de != nil && de.Code == domain.CodeTOTPInvalid {
+				a.countFailure(ctx, userKey)
+				a.countFailure(ctx, ipKey)
+			}
+			return nil, err
+		}
 	}
 	if err := a.cache.Del(ctx, userKey); err != nil {
 		a.log.Warn("login throttle reset failed", "err", err)

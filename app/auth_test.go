@@ -32,7 +32,7 @@ func TestAuthAndPermissions(t *testing.T) {
 			Password: ptr("Viewer-pass-1"), Roles: &[]domain.Role{domain.RoleViewer}}))
 
 		t.Run("LoginAndToken", func(t *testing.T) {
-			sess, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "10.0.0.1")
+			sess, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "", "10.0.0.1")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,12 +48,12 @@ func TestAuthAndPermissions(t *testing.T) {
 			if _, err := e.app.Authenticate(bg, sess.Token); !isCode(err, domain.CodeUnauthorized) {
 				t.Fatalf("token of a disabled user: %v", err)
 			}
-			if _, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "10.0.0.1"); !isCode(err, domain.CodeBadCredentials) {
+			if _, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "", "10.0.0.1"); !isCode(err, domain.CodeBadCredentials) {
 				t.Fatalf("login of a disabled user: %v", err)
 			}
 			// A successful login clears the account's failure count.
 			must[*domain.User](t)(e.app.UpdateUser(e.admin, viewer.ID, app.UserInput{Status: ptr(domain.UserActive)}))
-			if _, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "10.0.0.1"); err != nil {
+			if _, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "", "10.0.0.1"); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -62,16 +62,16 @@ func TestAuthAndPermissions(t *testing.T) {
 			must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("guessed"), Name: ptr("被猜"),
 				Password: ptr("Pw-for-test-77"), Roles: &[]domain.Role{domain.RoleViewer}}))
 			for i := 0; i < 5; i++ {
-				_, err := e.app.Login(bg, "guessed", "wrong-password-9", "10.0.0.2")
+				_, err := e.app.Login(bg, "guessed", "wrong-password-9", "", "10.0.0.2")
 				wantCode(t, err, domain.CodeBadCredentials)
 			}
 			// Now even the right password is refused until the window passes.
-			_, err := e.app.Login(bg, "guessed", "Pw-for-test-77", "10.0.0.2")
+			_, err := e.app.Login(bg, "guessed", "Pw-for-test-77", "", "10.0.0.2")
 			if de := wantCode(t, err, domain.CodeTooManyAttempts); de.Kind != domain.KindRateLimited {
 				t.Fatal(de)
 			}
 			// Unknown users are throttled the same way and answer the same.
-			_, err = e.app.Login(bg, "nobody", "whatever-1", "10.0.0.3")
+			_, err = e.app.Login(bg, "nobody", "whatever-1", "", "10.0.0.3")
 			wantCode(t, err, domain.CodeBadCredentials)
 		})
 
@@ -97,7 +97,7 @@ func TestAuthAndPermissions(t *testing.T) {
 		})
 
 		t.Run("PasswordChangeEndsSessions", func(t *testing.T) {
-			sess, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "10.0.0.9")
+			sess, err := e.app.Login(bg, "viewer1", "Viewer-pass-1", "", "10.0.0.9")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -49,7 +49,7 @@ func TestOrgSync(t *testing.T) {
 			t.Fatalf("leader = %+v, dept = %+v", leader, depts[2])
 		}
 		// Mirrored users have no password: they sign in through DingTalk.
-		if _, err := a.Login(context.Background(), leader.Username, "anything-1", "10.1.1.1"); !isCode(err, domain.CodeBadCredentials) {
+		if _, err := a.Login(context.Background(), leader.Username, "anything-1", "", "10.1.1.1"); !isCode(err, domain.CodeBadCredentials) {
 			t.Fatalf("password login of a mirrored user: %v", err)
 		}
 		code, _ := sb.IssueAuthCode("user00001")

@@ -40,6 +40,8 @@ const (
 	CodeInsufficientStock = "insufficient_stock"
 	CodeUnauthorized      = "unauthorized"
 	CodeBadCredentials    = "bad_credentials"
+	CodeTOTPRequired      = "totp_required" // the password was right; the two-step code is missing
+	CodeTOTPInvalid       = "totp_invalid"  // the two-step code is wrong, expired or used
 	CodeForbidden         = "forbidden"
 	CodeTooManyAttempts   = "too_many_attempts"
 	CodeIdempotencyReuse  = "idempotency_key_reused"

@@ -117,8 +117,15 @@ type User struct {
 	// widens a department data scope to their whole subtree.
 	LeadsDepartments []int64 `json:"leads_departments"`
 	// Source is "local" for users made in erpd, "dingtalk" for mirrored ones.
-	Source       string     `json:"source"`
-	TokenVersion int        `json:"-"`
+	Source       string `json:"source"`
+	TokenVersion int    `json:"-"`
+	// TOTPEnabled asks for a one-time code (两步验证) at password sign-in.
+	// TOTPSecret is the authenticator's key, sealed (see app/totp.go);
+	// TOTPLastStep is the last 30-second step a code was accepted for, so
+	// a code is never accepted twice.
+	TOTPEnabled  bool       `json:"totp_enabled"`
+	TOTPSecret   string     `json:"-"`
+	TOTPLastStep int64      `json:"-"`
 	LastLoginAt  *time.Time `json:"last_login_at"`
 	Version      int        `json:"version"`
 	CreatedAt    time.Time  `json:"created_at"`

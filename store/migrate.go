@@ -716,6 +716,14 @@ type m14InvoiceLine struct {
 
 func (m14InvoiceLine) TableName() string { return "invoice_lines" }
 
+type m15User struct {
+	TOTPEnabled  bool   `gorm:"column:totp_enabled;not null;default:false"`
+	TOTPSecret   string `gorm:"column:totp_secret;size:255;not null;default:''"`
+	TOTPLastStep int64  `gorm:"column:totp_last_step;not null;default:0"`
+}
+
+func (m15User) TableName() string { return "users" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -958,6 +966,20 @@ var Migrations = []*gormigrate.Migration{
 				row := m9VoucherTemplate{Event: t.event, Name: t.name, Lines: string(b), Version: 1, UpdatedAt: now}
 				if err := db.Where("event = ?", t.event).FirstOrCreate(&row).Error; err != nil {
 					return err
+				}
+			}
+			return nil
+		},
+	},
+	{
+		// Two-step sign-in (两步验证) with an authenticator app.
+		ID: "202611240015_totp",
+		Migrate: func(db *gorm.DB) error {
+			for _, col := range []string{"TOTPEnabled", "TOTPSecret", "TOTPLastStep"} {
+				if !db.Migrator().HasColumn(&m15User{}, col) {
+					if err := db.Migrator().AddColumn(&m15User{}, col); err != nil {
+						return err
+					}
 				}
 			}
 			return nil

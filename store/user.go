@@ -28,6 +28,9 @@ type userRow struct {
 	JobNumber        string
 	LeadsDepartments string
 	Source           string
+	TOTPEnabled      bool   `gorm:"column:totp_enabled"`
+	TOTPSecret       string `gorm:"column:totp_secret"`
+	TOTPLastStep     int64  `gorm:"column:totp_last_step"`
 	Version          int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -58,7 +61,8 @@ func (r userRow) toDomain() *domain.User {
 		DataScope: r.DataScope, DepartmentID: r.DepartmentID, DingTalkUserID: r.DingTalkUserID, Mobile: r.Mobile,
 		Email: r.Email, TokenVersion: r.TokenVersion, LastLoginAt: r.LastLoginAt, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Roles: []domain.Role{}, Title: r.Title, JobNumber: r.JobNumber,
-		LeadsDepartments: splitIDs(r.LeadsDepartments), Source: r.Source}
+		LeadsDepartments: splitIDs(r.LeadsDepartments), Source: r.Source, TOTPEnabled: r.TOTPEnabled, TOTPSecret: r.TOTPSecret,
+		TOTPLastStep: r.TOTPLastStep}
 	if u.Source == "" {
 		u.Source = "local"
 	}
@@ -79,7 +83,8 @@ func userToRow(u *domain.User) userRow {
 		Status: u.Status, DataScope: u.DataScope, DepartmentID: u.DepartmentID, DingTalkUserID: u.DingTalkUserID,
 		Mobile: u.Mobile, Email: u.Email, TokenVersion: u.TokenVersion, LastLoginAt: u.LastLoginAt, Version: u.Version,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Title: u.Title, JobNumber: u.JobNumber,
-		LeadsDepartments: joinIDs(u.LeadsDepartments), Source: u.Source}
+		LeadsDepartments: joinIDs(u.LeadsDepartments), Source: u.Source, TOTPEnabled: u.TOTPEnabled, TOTPSecret: u.TOTPSecret,
+		TOTPLastStep: u.TOTPLastStep}
 	if r.Source == "" {
 		r.Source = "local"
 	}
@@ -211,4 +216,19 @@ func (s UserStore) LinkedUsers(q Q) (map[string]*domain.User, error) {
 		out[r.DingTalkUserID] = r.toDomain()
 	}
 	return out, nil
+}
+
+// SetTOTP writes a user's two-step settings, where the user is at version
+// (they change nothing else, so no version bump).
+func (UserStore) SetTOTP(tx *Tx, id int64, enabled bool, secret string, lastStep int64) error {
+	return translate(tx.DB().Model(&userRow{}).Where("id = ?", id).
+		Updates(map[string]any{"totp_enabled": enabled, "totp_secret": secret, "totp_last_step": lastStep}).Error)
+}
+
+// UseTOTPStep records the step a code was accepted for, only if it is later
+// than the last one: false means the code was used already (or a parallel
+// sign-in won).
+func (UserStore) UseTOTPStep(tx *Tx, id, step int64) (bool, error) {
+	res := tx.DB().Model(&userRow{}).Where("id = ? AND totp_last_step < ?", id, step).Update("totp_last_step", step)
+	return res.RowsAffected == 1, translate(res.Error)
 }

@@ -12,6 +12,8 @@ import (
 type loginBody struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// TOTPCode is the authenticator's code, for users with two-step sign-in.
+	TOTPCode string `json:"totp_code"`
 }
 
 func (s *Server) login(c *gin.Context) {
@@ -20,7 +22,7 @@ func (s *Server) login(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	sess, err := s.app.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
+	sess, err := s.app.Login(c.Request.Context(), in.Username, in.Password, in.TOTPCode, c.ClientIP())
 	if err != nil {
 		writeError(c, err)
 		return
@@ -60,7 +62,7 @@ func (s *Server) logout(c *gin.Context) {
 func meView(u *domain.User) meBody {
 	return meBody{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Permissions: u.Permissions(),
 		DataScope: u.DataScope, DepartmentID: u.DepartmentID, DingTalkUserID: u.DingTalkUserID,
-		Mobile: u.Mobile, Email: u.Email, Status: u.Status, LastLoginAt: u.LastLoginAt}
+		Mobile: u.Mobile, Email: u.Email, Status: u.Status, LastLoginAt: u.LastLoginAt, TOTPEnabled: u.TOTPEnabled}
 }
 
 // meBody is GET /me: the user and what they may do.
@@ -77,6 +79,7 @@ type meBody struct {
 	Email          string              `json:"email"`
 	Status         string              `json:"status"`
 	LastLoginAt    *time.Time          `json:"last_login_at"`
+	TOTPEnabled    bool                `json:"totp_enabled"`
 }
 
 // sessionBody answers a login.
@@ -288,4 +291,23 @@ func (s *Server) getOpening(c *gin.Context) {
 		return
 	}
 	respond(c, http.StatusOK)(s.app.GetOpening(c.Request.Context(), id))
+}
+
+// totpCodeBody confirms a new authenticator key with one of its codes.
+type totpCodeBody struct {
+	Code string `json:"code"`
+}
+
+// passwordOnlyBody proves it is the user (turning two-step sign-in off).
+type passwordOnlyBody struct {
+	Password string `json:"password"`
+}
+
+// noContent answers 204, or the error.
+func noContent(c *gin.Context, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -54,6 +54,26 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api.GET("/me", s.me)
 	api.GET("/dashboard", func(c *gin.Context) { respond(c, http.StatusOK)(a.Dashboard(c.Request.Context())) })
 	api.POST("/me/password", s.changePassword)
+	api.POST("/me/totp/setup", func(c *gin.Context) { respond(c, http.StatusOK)(a.SetupTOTP(c.Request.Context())) })
+	api.POST("/me/totp/enable", func(c *gin.Context) {
+		var in totpCodeBody
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		noContent(c, a.EnableTOTP(c.Request.Context(), in.Code))
+	})
+	api.POST("/me/totp/disable", func(c *gin.Context) {
+		var in passwordOnlyBody
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		noContent(c, a.DisableTOTP(c.Request.Context(), app.Actor(c.Request.Context()).ID, in.Password))
+	})
+	api.POST("/users/:id/totp/disable", withID(func(c *gin.Context, id int64) {
+		noContent(c, a.DisableTOTP(c.Request.Context(), id, ""))
+	}))
 	api.GET("/roles", func(c *gin.Context) { c.JSON(http.StatusOK, itemsOf(domain.Roles())) })
 	api.GET("/users", s.listUsers)
 	api.POST("/users", s.createUser)

@@ -12,6 +12,7 @@
 // the pages' render times go to scripts/e2e/out/. Exits non-zero on the
 // first failed step, after a screenshot of the page.
 import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,20 @@ async function login(user, password) {
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('.el-header .user').waitFor();
+}
+
+// totp is RFC 6238's code (SHA-1, 30 s, 6 digits) for a base32 key, as an
+// authenticator app computes it.
+function totp(base32, ms) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
 }
 
 async function switchUser(user) {
@@ -251,12 +266,37 @@ try {
     const row = await page.locator('[data-test=import-errors] .el-table__row').first().innerText();
     assert.match(row, /3/, 'the second data row is file row 3: ' + row);
     await shot('import-errors');
-    writeFileSync(csv, '商品编码,商品名称,规格,单位,分类编码,条码,税率,安全库存,批次管理\nIMP001,导入商品一,,瓶,,,0.13,0,否\nIMP002,导入商品二,,瓶,,,0.13,0,否\n');
-    await page.locator('[data-test=import-file]').setInputFiles(csv);
+    // A new file: Chromium refuses to upload a chosen file changed on disk since.
+    const fixed = join(work, 'products-fixed.csv');
+    writeFileSync(fixed, '商品编码,商品名称,规格,单位,分类编码,条码,税率,安全库存,批次管理\nIMP001,导入商品一,,瓶,,,0.13,0,否\nIMP002,导入商品二,,瓶,,,0.13,0,否\n');
+    await page.locator('[data-test=import-file]').setInputFiles(fixed);
     await page.locator('[data-test=import-check]').click();
     await page.locator('[data-test=import-ok]', { hasText: '校验通过' }).waitFor();
     await page.locator('[data-test=import-run]').click();
     await page.locator('[data-test=import-ok]', { hasText: '新增 2 条' }).waitFor();
+  });
+
+  await step('turns on two-step sign-in; signing in then asks for the code', async () => {
+    await page.locator('.el-header .user').click();
+    await page.getByText('账号安全').click();
+    await page.locator('[data-test=totp-start]').click();
+    await page.locator('[data-test=totp-qr]').waitFor();
+    const secret = (await page.locator('[data-test=totp-secret]').innerText()).trim();
+    await page.locator('input[data-test=totp-code]').fill(totp(secret, Date.now()));
+    await page.locator('[data-test=totp-enable]').click();
+    await page.locator('.el-message--success', { hasText: '两步验证已开启' }).waitFor();
+    await shot('totp');
+    await page.keyboard.press('Escape');
+    await page.locator('.el-header .user').click();
+    await page.getByText('退出登录').click();
+    await page.waitForURL(/\/console\/login/);
+    await page.locator('input[name=username]').fill('admin');
+    await page.locator('input[name=password]').fill('erpdemo2026');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('input[name=totp_code]').waitFor();
+    await page.locator('input[name=totp_code]').fill(totp(secret, Date.now() + 30000)); // the next code: the first was used
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.el-header .user').waitFor();
   });
 
   await step('no script errors on any page', async () => {

@@ -92,7 +92,13 @@ export function when(v) {
 export async function upload(path, params, file) {
   const fd = new FormData()
   fd.append('file', file)
-  const res = await fetch('/api/v1' + path + query(params), { method: 'POST', headers: { Authorization: 'Bearer ' + session.token }, body: fd })
+  let res
+  try {
+    res = await fetch('/api/v1' + path + query(params), { method: 'POST', headers: { Authorization: 'Bearer ' + session.token }, body: fd })
+  } catch {
+    // The browser could not send it: offline, or the file changed on disk after it was chosen.
+    throw new ApiError(0, { error: { message: '文件未能上传：请检查网络，或重新选择文件后再试' } })
+  }
   const data = await res.json().catch(() => null)
   if (!res.ok) throw new ApiError(res.status, data)
   return data
