@@ -47,6 +47,18 @@ type DingTalk struct {
 	// H5 is what the DingTalk H5 micro-app needs: the corp and app it runs
 	// in, and the jsapi ticket its dd.config is signed with.
 	H5 H5Config
+	// Web is DingTalk's QR sign-in (扫码登录) for the console.
+	Web WebLoginConfig
+}
+
+// WebLoginConfig points the console's QR sign-in at DingTalk.
+type WebLoginConfig struct {
+	// LoginHost serves /oauth2/auth (https://login.dingtalk.com); empty
+	// turns QR sign-in off.
+	LoginHost string
+	// PublicURL is erpd's address as browsers reach it (the redirect goes
+	// back there); empty uses the address of each request.
+	PublicURL string
 }
 
 // H5Config describes the DingTalk app to the H5 page.

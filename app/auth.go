@@ -125,6 +125,12 @@ func (a *App) LoginDingTalk(ctx context.Context, code, clientIP string) (*Sessio
 		}
 		return nil, err
 	}
+	return a.signInDirectoryUser(ctx, du, clientIP, "dingtalk")
+}
+
+// signInDirectoryUser opens a session for the ERP user linked to a DingTalk
+// account that DingTalk has just vouched for.
+func (a *App) signInDirectoryUser(ctx context.Context, du *domain.DirectoryUser, clientIP, via string) (*Session, error) {
 	u, err := store.Users.ByDingTalkUserID(a.store.Read(ctx), du.UserID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil, &domain.Error{Kind: domain.KindForbidden, Code: "dingtalk_user_not_linked",
@@ -141,7 +147,7 @@ func (a *App) LoginDingTalk(ctx context.Context, code, clientIP string) (*Sessio
 		if err := store.Users.TouchLogin(tx, u.ID); err != nil {
 			return err
 		}
-		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP, "via": "dingtalk"})
+		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP, "via": via})
 	})
 	if err != nil {
 		return nil, err

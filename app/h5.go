@@ -18,12 +18,15 @@ type H5Info struct {
 	CorpID   string `json:"corp_id"`
 	AgentID  int64  `json:"agent_id"`
 	ClientID string `json:"client_id"`
+	// WebLogin says the console offers DingTalk QR sign-in (扫码登录).
+	WebLogin bool `json:"web_login"`
 }
 
 // H5Info describes the DingTalk app to the H5 page.
 func (a *App) H5Info() H5Info {
 	h := a.dt.H5
-	return H5Info{Enabled: h.JSAPI != nil && a.directory != nil, CorpID: h.CorpID, AgentID: h.AgentID, ClientID: h.ClientID}
+	return H5Info{Enabled: h.JSAPI != nil && a.directory != nil, CorpID: h.CorpID, AgentID: h.AgentID, ClientID: h.ClientID,
+		WebLogin: a.directory != nil && a.dt.Web.LoginHost != ""}
 }
 
 // JSAPIConfig is dd.config's argument for one page address.

@@ -53,6 +53,9 @@ type DingTalk struct {
 	JSAPISign string `mapstructure:"jsapi_sign" json:"jsapi_sign"`
 	// CardTemplates are the interactive card templates; empty sends none.
 	CardTemplates CardTemplates `mapstructure:"card_templates" json:"card_templates"`
+	// LoginHost serves DingTalk's OAuth2 web sign-in page (扫码登录);
+	// empty turns the console's QR sign-in off.
+	LoginHost string `mapstructure:"login_host" json:"login_host"`
 }
 
 // ProcessCodes name a DingTalk OA process template (PROC-…) per document
@@ -91,7 +94,11 @@ type Finance struct {
 
 // HTTP is the listener.
 type HTTP struct {
-	Addr            string        `mapstructure:"addr" json:"addr"`
+	Addr string `mapstructure:"addr" json:"addr"`
+	// PublicURL is erpd's address as browsers reach it (https://erp.example.com),
+	// where DingTalk's QR sign-in sends them back; empty uses each request's
+	// own address.
+	PublicURL       string        `mapstructure:"public_url" json:"public_url"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
 }
 
@@ -134,6 +141,7 @@ type Log struct {
 func defaults(v *viper.Viper) {
 	v.SetDefault("http.addr", ":8080")
 	v.SetDefault("http.shutdown_timeout", "15s")
+	v.SetDefault("http.public_url", "")
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
 	v.SetDefault("database.dsn", "")
@@ -159,6 +167,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("dingtalk.api_host", "https://api.dingtalk.com")
 	v.SetDefault("dingtalk.oapi_host", "https://oapi.dingtalk.com")
 	v.SetDefault("dingtalk.qps", 20)
+	v.SetDefault("dingtalk.login_host", "https://login.dingtalk.com")
 	v.SetDefault("dingtalk.sync_interval", "6h")
 	v.SetDefault("dingtalk.process_codes.purchase_order", "")
 	v.SetDefault("dingtalk.process_codes.sales_order", "")
@@ -203,6 +212,11 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return bad("http.addr", "%q is not host:port", c.HTTP.Addr)
+	}
+	if c.HTTP.PublicURL != "" {
+		if p, err := url.Parse(c.HTTP.PublicURL); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" {
+			return bad("http.public_url", "%q is not an http(s) address like https://erp.example.com", c.HTTP.PublicURL)
+		}
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		return bad("http.shutdown_timeout", "must be positive")
@@ -256,7 +270,11 @@ func (c *Config) Validate() error {
 		if c.DingTalk.AppSecret == "" {
 			return bad("dingtalk.app_secret", "is required when dingtalk.enabled is true")
 		}
-		for key, u := range map[string]string{"dingtalk.api_host": c.DingTalk.APIHost, "dingtalk.oapi_host": c.DingTalk.OAPIHost} {
+		hosts := map[string]string{"dingtalk.api_host": c.DingTalk.APIHost, "dingtalk.oapi_host": c.DingTalk.OAPIHost}
+		if c.DingTalk.LoginHost != "" {
+			hosts["dingtalk.login_host"] = c.DingTalk.LoginHost
+		}
+		for key, u := range hosts {
 			if p, err := url.Parse(u); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
 				return bad(key, "%q is not an http(s) base URL", u)
 			}

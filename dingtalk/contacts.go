@@ -3,8 +3,11 @@ package dingtalk
 import (
 	"context"
 	"errors"
-	"golang.org/x/sync/errgroup"
+	"fmt"
+	"net/http"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/dingerp/erpd/domain"
 )
@@ -246,4 +249,61 @@ func (c *Client) Department(ctx context.Context, deptID int64) (*domain.Director
 		return nil, directoryError(err)
 	}
 	return &domain.DirectoryDepartment{ID: d.ID, ParentID: d.ParentID, Name: d.Name}, nil
+}
+
+// UserByOAuthCode implements domain.Directory for DingTalk's web sign-in
+// (扫码登录): the authCode the browser brought back is traded for the
+// person's own access token (POST /v1.0/oauth2/userAccessToken), which
+// reads their unionId (GET /v1.0/contact/users/me); the corp's userid for
+// that unionId (POST /topapi/user/getbyunionid) names the directory user.
+func (c *Client) UserByOAuthCode(ctx context.Context, code string) (*domain.DirectoryUser, error) {
+	code = strings.TrimSpace(code)
+	if code == "" || len(code) > 256 {
+		return nil, domain.Invalid("auth_code", "缺少钉钉扫码授权码")
+	}
+	var tok struct {
+		AccessToken string `json:"accessToken"`
+	}
+	in := map[string]string{"clientId": c.cfg.AppKey, "clientSecret": c.cfg.AppSecret, "code": code, "grantType": "authorization_code"}
+	// The code is single-use: a retry after a lost answer would be refused,
+	// so this call is made once.
+	if err := c.call(ctx, http.MethodPost, c.cfg.APIHost, "/v1.0/oauth2/userAccessToken", nil, in, &tok, false, ""); err != nil {
+		return nil, oauthError(err)
+	}
+	var me struct {
+		UnionID string `json:"unionId"`
+		Nick    string `json:"nick"`
+	}
+	if err := c.call(ctx, http.MethodGet, c.cfg.APIHost, "/v1.0/contact/users/me", nil, nil, &me, false, tok.AccessToken); err != nil {
+		return nil, directoryError(err)
+	}
+	var byUnion struct {
+		Result struct {
+			UserID string `json:"userid"`
+		} `json:"result"`
+	}
+	if err := c.OAPI(ctx, "/topapi/user/getbyunionid", map[string]any{"unionid": me.UnionID}, &byUnion); err != nil {
+		var de *Error
+		if errors.As(err, &de) && de.Code == "60121" {
+			// Signed in to DingTalk, but not a member of this company.
+			return nil, (&domain.Error{Kind: domain.KindForbidden, Code: "dingtalk_user_not_in_corp",
+				Message: fmt.Sprintf("钉钉账号 %s 不是本企业成员，请用企业钉钉扫码", me.Nick)}).Wrap(err)
+		}
+		return nil, directoryError(err)
+	}
+	u, err := c.GetUser(ctx, byUnion.Result.UserID)
+	if err != nil {
+		return nil, directoryError(err)
+	}
+	return &domain.DirectoryUser{UserID: u.UserID, UnionID: u.UnionID, Name: u.Name, Title: u.Title, JobNumber: u.JobNumber,
+		Mobile: u.Mobile, Email: u.Email, DeptIDs: u.DeptIDs, Active: u.Active, Admin: u.Admin}, nil
+}
+
+func oauthError(err error) error {
+	var de *Error
+	if errors.As(err, &de) && de.Status == http.StatusBadRequest && de.Code != "invalidClientIdOrSecret" {
+		return (&domain.Error{Kind: domain.KindUnauthorized, Code: "dingtalk_auth_code_invalid",
+			Message: "钉钉扫码授权码无效或已使用，请重新扫码"}).Wrap(err)
+	}
+	return directoryError(err)
 }

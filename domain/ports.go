@@ -167,6 +167,9 @@ type Directory interface {
 	// UserByAuthCode exchanges a one-time 免登 code from the mini-app or H5
 	// page for the directory user it was issued to.
 	UserByAuthCode(ctx context.Context, code string) (*DirectoryUser, error)
+	// UserByOAuthCode exchanges the one-time code of the web sign-in
+	// (扫码登录, OAuth2) for the directory user who scanned.
+	UserByOAuthCode(ctx context.Context, code string) (*DirectoryUser, error)
 	// Org reads the whole organisation: every department and every member.
 	Org(ctx context.Context) (*OrgSnapshot, error)
 }

@@ -13,21 +13,34 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// consoleFiles serves the embedded admin console under /console/: hashed
-// assets cached for a year and gzipped once in memory, any other path the
-// app's index.html (its router owns the URL), which is never cached so a
-// new release shows at once.
+// consoleFiles serves an embedded single-page app (the admin console under
+// /console/, the DingTalk H5 micro-app under /h5/): hashed assets cached
+// for a year and gzipped once in memory, any other path the app's
+// index.html (its router owns the URL), which is never cached so a new
+// release shows at once.
 type consoleFiles struct {
 	fsys fs.FS
 	gz   sync.Map // name → []byte
 }
 
 func (s *Server) mountConsole(fsys fs.FS) {
-	cf := &consoleFiles{fsys: fsys}
 	s.engine.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/console/") })
-	s.engine.GET("/console", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/console/") })
-	s.engine.GET("/console/*path", cf.serve)
-	s.engine.HEAD("/console/*path", cf.serve)
+	s.mountSPA("/console", fsys)
+}
+
+// mountSPA serves fsys under prefix+"/"; the bare prefix redirects there,
+// keeping the query (DingTalk opens the H5 homepage with ?corpId=…).
+func (s *Server) mountSPA(prefix string, fsys fs.FS) {
+	cf := &consoleFiles{fsys: fsys}
+	s.engine.GET(prefix, func(c *gin.Context) {
+		target := prefix + "/"
+		if q := c.Request.URL.RawQuery; q != "" {
+			target += "?" + q
+		}
+		c.Redirect(http.StatusMovedPermanently, target)
+	})
+	s.engine.GET(prefix+"/*path", cf.serve)
+	s.engine.HEAD(prefix+"/*path", cf.serve)
 }
 
 func (cf *consoleFiles) serve(c *gin.Context) {

@@ -50,6 +50,37 @@ func (s *Server) loginDingTalk(c *gin.Context) {
 	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
 }
 
+type webLoginBody struct {
+	AuthCode string `json:"auth_code"`
+	State    string `json:"state"`
+}
+
+// startWebLogin answers where to send the browser for DingTalk's QR
+// sign-in; DingTalk brings it back to the console with a code.
+func (s *Server) startWebLogin(c *gin.Context) {
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	respond(c, http.StatusOK)(s.app.StartWebLogin(c.Request.Context(), scheme+"://"+c.Request.Host))
+}
+
+// loginWeb finishes the QR sign-in with the code and state DingTalk sent
+// back.
+func (s *Server) loginWeb(c *gin.Context) {
+	var in webLoginBody
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	sess, err := s.app.LoginWebDingTalk(c.Request.Context(), in.AuthCode, in.State, c.ClientIP())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
+}
+
 func (s *Server) logout(c *gin.Context) {
 	if err := s.app.Logout(c.Request.Context()); err != nil {
 		writeError(c, err)

@@ -51,6 +51,8 @@ func apiOps() []op {
 	ops := []op{
 		{method: "POST", path: "/auth/login", tag: "认证", summary: "用户名密码登录", body: loginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/dingtalk", tag: "认证", summary: "钉钉免登：用 requestAuthCode 得到的 code 换令牌", body: dingTalkLoginBody{}, resp: sessionBody{}, public: true},
+		{method: "GET", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：取得跳转地址与 state（回调页 " + app.WebLoginPath + "）", resp: app.WebLoginStart{}, public: true},
+		{method: "POST", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：用回调带回的 authCode 与 state 换令牌", body: webLoginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/logout", tag: "认证", summary: "退出登录（令牌作废）", status: http.StatusNoContent},
 		{method: "GET", path: "/openapi.json", tag: "认证", summary: "本接口文档（OpenAPI 3.0）", resp: map[string]any{}, public: true},
 		{method: "GET", path: "/me", tag: "认证", summary: "当前用户及其权限", resp: meBody{}},

@@ -46,6 +46,8 @@ func New(a *app.App, log *slog.Logger) *Server {
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/dingtalk", s.loginDingTalk)
+	v1.GET("/auth/dingtalk/qr", s.startWebLogin)
+	v1.POST("/auth/dingtalk/qr", s.loginWeb)
 	v1.GET("/openapi.json", s.openAPI)
 	v1.GET("/dingtalk/h5", func(c *gin.Context) { c.JSON(http.StatusOK, a.H5Info()) })
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -896,4 +897,149 @@ func TestH5JSAPIConfig(t *testing.T) {
 	if de := domain.AsError(err); de == nil || de.Field != "url" {
 		t.Fatalf("a bad url: %v", err)
 	}
+}
+
+// DingTalk QR sign-in (扫码登录) as a browser goes through it: the console
+// asks erpd where to go, the sandbox's login page (DingTalk's
+// /oauth2/auth) shows the org, "scanning" as 陈经理 sends the browser back
+// to the console's callback with an authCode and the state, and erpd
+// trades them for a session. A state is good once, a code is good once,
+// someone outside the company and someone without an ERP account are
+// refused with their own codes.
+func TestDingTalkQRLogin(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		base := e.m.URL()
+		if !e.m.App.H5Info().WebLogin {
+			t.Fatal("QR sign-in is off in the demo")
+		}
+		var start app.WebLoginStart
+		if code := getJSON(t, base+"/api/v1/auth/dingtalk/qr", "", &start); code != 200 {
+			t.Fatalf("start: %d", code)
+		}
+		auth, err := url.Parse(start.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := auth.Query()
+		if !strings.HasPrefix(start.URL, e.m.Config.DingTalk.LoginHost+"/oauth2/auth?") || q.Get("client_id") != DemoAppKey ||
+			q.Get("response_type") != "code" || q.Get("scope") != "openid" || q.Get("state") != start.State ||
+			q.Get("redirect_uri") != base+app.WebLoginPath {
+			t.Fatalf("authorize url %s", start.URL)
+		}
+		// The login page lists the people; choosing one is the scan.
+		resp, err := http.Get(start.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(page), `data-userid="ding_jingli"`) {
+			t.Fatalf("login page %d: %.300s", resp.StatusCode, page)
+		}
+		// DingTalk refuses an app it does not know before showing any QR code.
+		bad := *auth
+		bq := auth.Query()
+		bq.Set("client_id", "dingnosuchapp")
+		bad.RawQuery = bq.Encode()
+		if resp, err := http.Get(bad.String()); err != nil || resp.StatusCode != 400 {
+			t.Fatalf("unknown client_id: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
+		}
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		scan := func(userID string) (authCode string) {
+			t.Helper()
+			form := url.Values{}
+			for k := range q {
+				form.Set(k, q.Get(k))
+			}
+			form.Set("userid", userID)
+			resp, err := noFollow.PostForm(e.m.Config.DingTalk.LoginHost+"/oauth2/auth", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			back, err := url.Parse(resp.Header.Get("Location"))
+			if resp.StatusCode != 302 || err != nil || !strings.HasPrefix(back.String(), base+app.WebLoginPath+"?") || back.Query().Get("state") != start.State {
+				t.Fatalf("scan: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			return back.Query().Get("authCode")
+		}
+		finish := func(code, state string) (int, map[string]any) {
+			body, _ := json.Marshal(map[string]string{"auth_code": code, "state": state})
+			resp, err := http.Post(base+"/api/v1/auth/dingtalk/qr", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			return resp.StatusCode, out
+		}
+		errCode := func(out map[string]any) string {
+			e, _ := out["error"].(map[string]any)
+			s, _ := e["code"].(string)
+			return s
+		}
+		code := scan("ding_jingli")
+		status, out := finish(code, start.State)
+		user, _ := out["user"].(map[string]any)
+		if status != 200 || out["token"] == "" || user["username"] != "jingli" {
+			t.Fatalf("finish: %d %v", status, out)
+		}
+		var me struct{ Username string }
+		if getJSON(t, base+"/api/v1/me", out["token"].(string), &me); me.Username != "jingli" {
+			t.Fatalf("me with the QR session: %+v", me)
+		}
+		// The same state again, even with a fresh code: refused.
+		if status, out := finish(scan("ding_jingli"), start.State); status != 401 || errCode(out) != "oauth_state_invalid" {
+			t.Fatalf("state reused: %d %v", status, out)
+		}
+		fresh := func() string {
+			var s app.WebLoginStart
+			getJSON(t, base+"/api/v1/auth/dingtalk/qr", "", &s)
+			return s.State
+		}
+		// A used code with a fresh state: DingTalk refuses it.
+		if status, out := finish(code, fresh()); status != 401 || errCode(out) != "dingtalk_auth_code_invalid" {
+			t.Fatalf("code reused: %d %v", status, out)
+		}
+		oauthCode := func(userID string) string {
+			c, err := e.sb.IssueOAuthCode(userID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		// A state this server never issued.
+		if status, out := finish(oauthCode("ding_jingli"), strings.Repeat("ab", 16)); status != 401 || errCode(out) != "oauth_state_invalid" {
+			t.Fatalf("forged state: %d %v", status, out)
+		}
+		// Someone in DingTalk but not in this company (they scanned, then
+		// left it: their DingTalk account lives on).
+		e.sb.PutUser(sandbox.User{UserID: "ding_guest", Name: "访客", DeptIDs: []int64{1}, Active: true})
+		stranger := oauthCode("ding_guest")
+		e.sb.RemoveUser("ding_guest")
+		if status, out := finish(stranger, fresh()); status != 403 || errCode(out) != "dingtalk_user_not_in_corp" {
+			t.Fatalf("outsider: %d %v", status, out)
+		}
+		// In the company, but without an ERP account.
+		e.sb.PutUser(sandbox.User{UserID: "ding_newbie", Name: "新同事", DeptIDs: []int64{3}, Active: true})
+		if status, out := finish(oauthCode("ding_newbie"), fresh()); status != 403 || errCode(out) != "dingtalk_user_not_linked" {
+			t.Fatalf("unlinked: %d %v", status, out)
+		}
+		// The audit log says how they came in.
+		logs, err := e.m.App.AuditLog(e.as(t, "admin"), app.AuditFilter{Action: "login"}, app.ListParams{PageSize: 20, Sort: "-id"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, l := range logs.Items {
+			found = found || strings.Contains(l.After, "dingtalk_qr")
+		}
+		if !found {
+			t.Fatalf("no dingtalk_qr login in the audit log: %+v", logs.Items)
+		}
+	})
 }

@@ -237,7 +237,8 @@ func (m *Main) Open(ctx context.Context) error {
 			CardTemplates: map[string]string{app.CardApproval: c.DingTalk.CardTemplates.Approval, app.CardLowStock: c.DingTalk.CardTemplates.LowStock},
 			RetryBase:     m.OutboxRetryBase, RetryMax: m.OutboxRetryMax,
 			H5: app.H5Config{JSAPI: m.dingtalk, CorpID: c.DingTalk.CorpID, AgentID: c.DingTalk.AgentID, ClientID: c.DingTalk.AppKey,
-				SignAlgo: c.DingTalk.JSAPISign}}
+				SignAlgo: c.DingTalk.JSAPISign},
+			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL}}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},

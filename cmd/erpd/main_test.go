@@ -218,6 +218,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		"ERP_HTTP_ADDR":       "no-port",
 		"ERP_AUTH_SECRET":     "short",
 		"ERP_LOG_FORMAT":      "xml",
+		"ERP_HTTP_PUBLIC_URL": "erp.example.com",
 	} {
 		t.Run(key, func(t *testing.T) {
 			t.Setenv(key, val)

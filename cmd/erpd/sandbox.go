@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/dingerp/erpd/dingtalk/sandbox"
@@ -27,7 +28,7 @@ const (
 // demoDingTalkEnv points erpd at the demo sandbox at url.
 func demoDingTalkEnv(url string) map[string]string {
 	return map[string]string{"ERP_DINGTALK_ENABLED": "true", "ERP_DINGTALK_APP_KEY": DemoAppKey,
-		"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url,
+		"ERP_DINGTALK_APP_SECRET": DemoAppSecret, "ERP_DINGTALK_API_HOST": url, "ERP_DINGTALK_OAPI_HOST": url, "ERP_DINGTALK_LOGIN_HOST": url,
 		"ERP_DINGTALK_AGENT_ID": fmt.Sprint(DemoAgentID), "ERP_DINGTALK_ROBOT_CODE": DemoRobotCode, "ERP_DINGTALK_CORP_ID": DemoCorpID,
 		"ERP_DINGTALK_PROCESS_CODES_PURCHASE_ORDER": DemoProcessPurchase, "ERP_DINGTALK_PROCESS_CODES_SALES_ORDER": DemoProcessSales,
 		"ERP_DINGTALK_CARD_TEMPLATES_APPROVAL": DemoCardApproval, "ERP_DINGTALK_CARD_TEMPLATES_LOW_STOCK": DemoCardLowStock}
@@ -59,9 +60,15 @@ func (m *Main) startSandbox() (string, error) {
 	}
 	sb := sandbox.New(sandbox.Options{AppKey: DemoAppKey, AppSecret: DemoAppSecret, QPSLimit: 20, Org: org,
 		AgentID: DemoAgentID, RobotCode: DemoRobotCode, ProcessCodes: []string{DemoProcessPurchase, DemoProcessSales},
-		RevokeDelay: 15 * time.Second})
+		RevokeDelay: 15 * time.Second, CorpID: DemoCorpID})
 	m.Sandbox = sb
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// ERP_DEMO_SANDBOX_ADDR fixes the port, so a browser (the H5 test, a
+	// trainer) can reach the sandbox's pages at a known address.
+	addr := os.Getenv("ERP_DEMO_SANDBOX_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", err
 	}

@@ -40,6 +40,8 @@ type Options struct {
 	// BaseURL is where the sandbox is reached (session webhooks point
 	// there); empty learns it from the first request.
 	BaseURL string
+	// CorpID is the organisation's corpId (OAuth2 answers name it).
+	CorpID string
 	// Redeliver is how long an unacked event waits before it is pushed
 	// again (DingTalk: about a minute).
 	Redeliver time.Duration
@@ -113,6 +115,9 @@ type Sandbox struct {
 	sessions  map[string]*session
 	cards     map[string]*CardInstance
 	cardOrder []string
+
+	oauthCodes map[string]oauthCode
+	userTokens map[string]userToken
 }
 
 // New returns a sandbox over opts.Org.
@@ -124,7 +129,8 @@ func New(opts Options) *Sandbox {
 		opts.Now = time.Now
 	}
 	s := &Sandbox{opts: opts, depts: map[int64]*Department{}, users: map[string]*User{}, codes: map[string]authCode{}, window: map[string]int{},
-		instances: map[string]*Instance{}, sessions: map[string]*session{}, cards: map[string]*CardInstance{}, baseURL: opts.BaseURL}
+		instances: map[string]*Instance{}, sessions: map[string]*session{}, cards: map[string]*CardInstance{}, baseURL: opts.BaseURL,
+		oauthCodes: map[string]oauthCode{}, userTokens: map[string]userToken{}}
 	s.depts[1] = &Department{ID: 1, Name: "根部门"}
 	for i := range opts.Org.Departments {
 		d := opts.Org.Departments[i]
@@ -132,6 +138,9 @@ func New(opts Options) *Sandbox {
 	}
 	for i := range opts.Org.Users {
 		u := opts.Org.Users[i]
+		if u.UnionID == "" {
+			u.UnionID = "union" + u.UserID // every DingTalk account has one
+		}
 		s.users[u.UserID] = &u
 	}
 	s.mux = http.NewServeMux()
@@ -149,6 +158,7 @@ func New(opts Options) *Sandbox {
 	s.initMessaging()
 	s.initInspector()
 	s.initJSAPI()
+	s.initOAuth()
 	return s
 }
 
@@ -520,6 +530,9 @@ func (s *Sandbox) issueCode(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) PutUser(u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if u.UnionID == "" {
+		u.UnionID = "union" + u.UserID
+	}
 	s.users[u.UserID] = &u
 }
 

@@ -14,6 +14,11 @@ export const session = {
   can(perm) { return !!this.user && (this.user.permissions || []).includes(perm) },
 }
 
+// QR_STATE keeps the state DingTalk's QR sign-in must bring back, in this
+// tab only: a code arriving in another tab (or forged into a link) finds
+// no match.
+export const QR_STATE = 'erpd.qr.state'
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
@@ -43,7 +48,7 @@ export async function api(method, path, { params, body, quiet } = {}) {
   const data = await res.json().catch(() => null)
   if (!res.ok) {
     const err = new ApiError(res.status, data)
-    if (res.status === 401 && path !== '/auth/login') {
+    if (res.status === 401 && !path.startsWith('/auth/')) {
       session.clear()
       router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
     }

@@ -29,6 +29,7 @@ const router = createRouter({
   history: createWebHistory('/console/'),
   routes: [
     { path: '/login', name: 'login', component: Login, meta: { public: true } },
+    { path: '/login/dingtalk', name: 'login-dingtalk', component: () => import('./views/DingTalkCallback.vue'), meta: { public: true } },
     { path: '/', component: Layout, children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, props: p.props || false, meta: { title: p.title, perm: p.perm } })) },
     { path: '/:rest(.*)*', redirect: '/' },
   ],

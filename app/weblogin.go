@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/dingerp/erpd/domain"
+)
+
+// WebLoginPath is the console page DingTalk sends the browser back to
+// after a scan; the app's redirect URL (回调域名) must allow it.
+const WebLoginPath = "/console/login/dingtalk"
+
+const oauthStateTTL = 10 * time.Minute
+
+// WebLoginStart is where the console sends the browser for DingTalk's
+// QR sign-in (扫码登录), and the state that must come back with the code.
+type WebLoginStart struct {
+	URL   string `json:"url"`
+	State string `json:"state"`
+}
+
+// StartWebLogin begins DingTalk's OAuth2 web sign-in. origin is the
+// scheme and host the browser reached erpd at, used when no public URL
+// is configured. The state is kept for ten minutes and accepted once, so a
+// code cannot be replayed into someone else's browser.
+func (a *App) StartWebLogin(ctx context.Context, origin string) (*WebLoginStart, error) {
+	if a.directory == nil || a.dt.Web.LoginHost == "" {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+	}
+	base := strings.TrimRight(a.dt.Web.PublicURL, "/")
+	if base == "" {
+		base = origin
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	state := hex.EncodeToString(b)
+	if err := a.cache.Set(ctx, "oauth:state:"+state, "1", oauthStateTTL); err != nil {
+		return nil, domain.ErrUnavailable.WithMessage("暂时无法发起扫码登录，请稍后重试")
+	}
+	q := url.Values{"redirect_uri": {base + WebLoginPath}, "response_type": {"code"}, "client_id": {a.dt.H5.ClientID},
+		"scope": {"openid"}, "state": {state}, "prompt": {"consent"}}
+	return &WebLoginStart{URL: strings.TrimRight(a.dt.Web.LoginHost, "/") + "/oauth2/auth?" + q.Encode(), State: state}, nil
+}
+
+// LoginWebDingTalk finishes the QR sign-in: the state must be one this
+// server issued and not yet used; the code names the DingTalk account, and
+// the ERP user linked to it gets a token (as with 免登, no password and no
+// second step: DingTalk's own sign-in on the phone is the proof).
+func (a *App) LoginWebDingTalk(ctx context.Context, code, state, clientIP string) (*Session, error) {
+	if a.directory == nil || a.dt.Web.LoginHost == "" {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+	}
+	if len(state) != 32 {
+		return nil, domain.Invalid("state", "缺少扫码登录的 state")
+	}
+	expired := &domain.Error{Kind: domain.KindUnauthorized, Code: "oauth_state_invalid", Message: "扫码登录已过期或已使用，请重新扫码", Field: "state"}
+	if _, ok, err := a.cache.Get(ctx, "oauth:state:"+state); err != nil {
+		return nil, domain.ErrUnavailable.WithMessage("暂时无法完成扫码登录，请稍后重试")
+	} else if !ok {
+		return nil, expired
+	}
+	// Incr is atomic in every cache: of two requests carrying the same
+	// state, one counts 1.
+	if n, err := a.cache.Incr(ctx, "oauth:state:used:"+state, oauthStateTTL); err != nil {
+		return nil, domain.ErrUnavailable.WithMessage("暂时无法完成扫码登录，请稍后重试")
+	} else if n != 1 {
+		return nil, expired
+	}
+	_ = a.cache.Del(ctx, "oauth:state:"+state)
+	ipKey := "login:fail:ip:" + clientIP
+	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
+		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts, Message: "登录失败次数过多，请稍后再试"}
+	}
+	du, err := a.directory.UserByOAuthCode(ctx, code)
+	if err != nil {
+		if domain.ErrorKind(err) == domain.KindUnauthorized {
+			a.countFailure(ctx, ipKey)
+		}
+		return nil, err
+	}
+	return a.signInDirectoryUser(ctx, du, clientIP, "dingtalk_qr")
+}
