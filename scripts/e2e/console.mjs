@@ -52,7 +52,8 @@ page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
 page.on('console', (m) => {
   if (m.type() !== 'error') return;
   // Chromium logs every refused request; two steps are refused on purpose.
-  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/]];
+  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/],
+    [/\/api\/v1\/vouchers$/, /422/]];
   if (expected.some(([url, text]) => url.test(m.location().url) && text.test(m.text()))) return;
   problems.push(`console: ${m.text()} (${m.location().url})`);
 });
@@ -198,6 +199,70 @@ try {
     await page.locator('.el-drawer').waitFor({ state: 'hidden' });
   });
 
+  await step('moves stock between warehouses and counts it; the stock ledger shows both', async () => {
+    const dropdownsClosed = () => page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown__item')].some((e) => e.checkVisibility()));
+    const pick = async (sel, nth) => {
+      await page.locator(`.el-dialog [data-test=${sel}]`).click();
+      await page.locator('.el-select-dropdown__item:visible').nth(nth).click();
+      await dropdownsClosed();
+    };
+    const line = async (qty) => {
+      await page.locator('.el-dialog [data-test=doc-product-0] input').fill('E2E001');
+      await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E001' }).click();
+      await page.locator('.el-dialog input[data-test=doc-qty-0]').fill(qty);
+      await page.locator('.el-dialog [data-test=doc-save]').click();
+      await page.locator('.el-drawer [data-test=post-doc]').click();
+      await page.locator('.el-message--success', { hasText: '已过账' }).waitFor();
+    };
+    await timed('transfers', '/transfers', () => page.locator('[data-test=create-doc]').waitFor());
+    await page.locator('[data-test=create-doc]').click();
+    await pick('from-warehouse', 0);
+    await pick('to-warehouse', 1);
+    await line('3');
+    await page.locator('.el-drawer .el-tag', { hasText: '已过账' }).first().waitFor();
+    await shot('transfer');
+    await page.keyboard.press('Escape');
+    await timed('stocktakes', '/stocktakes', () => page.locator('[data-test=create-doc]').waitFor());
+    await page.locator('[data-test=create-doc]').click();
+    await pick('st-warehouse', 1);
+    await line('2');
+    // counted 2 of the 3 just moved in: a loss of one
+    await page.locator('.el-drawer .loss', { hasText: '-1' }).waitFor();
+    await shot('stocktake');
+    await page.keyboard.press('Escape');
+    await timed('stock-ledger', '/stock-ledger', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('[data-test=moves-product] input').fill('E2E001');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E001' }).click();
+    for (const doc of ['采购入库单', '调拨单', '盘点单']) await page.locator('.el-table__row', { hasText: doc }).first().waitFor();
+    await shot('stock-ledger');
+  });
+
+  await step('returns one unit of the receipt to the supplier', async () => {
+    await timed('purchase-receipts', '/purchase-receipts', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('.el-table__row', { hasText: '绿联' }).first().click();
+    await page.locator('.el-drawer [data-test=return-doc]').click();
+    await page.locator('.el-dialog input[data-test=return-qty-0]').fill('1');
+    await page.locator('.el-dialog [data-test=return-save]').click();
+    const msg = await page.locator('.el-message--success', { hasText: '采购退货单' }).innerText();
+    await page.locator('.el-drawer .el-table__row').first().locator('td', { hasText: /^1(\.0+)?$/ }).first().waitFor(); // 已退 1
+    await page.keyboard.press('Escape');
+    await page.goto(base + '/console/purchase-returns');
+    await page.locator('.el-table__row', { hasText: msg.match(/\S+(?= 已过账)/)[0] }).waitFor();
+  });
+
+  await step('the stock ledger report asks for a product, then shows it and exports with progress', async () => {
+    await page.goto(base + '/console/reports/stock-ledger');
+    await page.locator('.el-empty', { hasText: '请先选择商品' }).waitFor();
+    await page.locator('[data-test=report-product] input').fill('E2E001');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E001' }).click();
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('.el-table__row', { hasText: '调拨单' }).first().waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '导出 Excel' }).click();
+    assert.match((await download).suggestedFilename(), /收发明细表\.xlsx/);
+    await page.locator('[data-test=export-progress]').waitFor({ state: 'detached' });
+  });
+
   await step('the manager approves the sales order waiting for him', async () => {
     await switchUser('jingli'); // 陈经理
     await timed('approvals', '/approvals', () => page.locator('.el-table__row').first().waitFor());
@@ -253,6 +318,35 @@ try {
     await timed('periods', '/periods', () => page.locator('.el-table__row').first().waitFor());
     assert.ok(await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).isVisible());
     await shot('periods');
+  });
+
+  await step('books a manual voucher that must balance, then reverses it', async () => {
+    await page.goto(base + '/console/vouchers');
+    await page.locator('[data-test=voucher-create]').click();
+    const dialog = page.locator('.el-dialog', { hasText: '新建手工凭证' });
+    await dialog.locator('input[data-test=voucher-remark]').fill('支付银行手续费');
+    const account = async (i, code) => {
+      await dialog.locator(`[data-test=voucher-account-${i}] input`).fill(code);
+      await page.locator('.el-select-dropdown__item:visible', { hasText: code }).first().click();
+    };
+    await account(0, '5603');
+    await dialog.locator('input[data-test=voucher-debit-0]').fill('12.50');
+    await account(1, '1001');
+    await dialog.locator('input[data-test=voucher-credit-1]').fill('12.40');
+    await dialog.locator('[data-test=voucher-balance]', { hasText: '差' }).waitFor();
+    await dialog.locator('[data-test=voucher-save]').click();
+    await page.locator('.el-message--error').first().waitFor(); // erpd refuses it too
+    await dialog.locator('input[data-test=voucher-credit-1]').fill('12.50');
+    await dialog.locator('[data-test=voucher-balance]', { hasText: '借贷平衡' }).waitFor();
+    await shot('voucher-manual');
+    await dialog.locator('[data-test=voucher-save]').click();
+    const saved = await page.locator('.el-message--success', { hasText: '已记账' }).innerText();
+    const number = saved.match(/凭证 (\S+) 已记账/)[1];
+    await page.locator('.el-table__row', { hasText: '支付银行手续费' }).first().click();
+    await page.locator('[data-test=voucher-reverse]').click();
+    await page.locator('.el-message-box').getByRole('button', { name: 'OK' }).or(page.locator('.el-message-box').getByRole('button', { name: '确定' })).click();
+    await page.locator('.el-message--success', { hasText: '冲销凭证' }).waitFor();
+    assert.ok(number);
   });
 
   await step('imports products: a bad row is reported by row and column; corrected, the file imports', async () => {

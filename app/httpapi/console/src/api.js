@@ -63,8 +63,10 @@ export const post = (path, body) => api('POST', path, { body })
 export const put = (path, body) => api('PUT', path, { body })
 export const del = (path) => api('DELETE', path)
 
-// download fetches a CSV or XLSX export with the token and saves it.
-export async function download(path, params, filename) {
+// download fetches a CSV or XLSX export with the token and saves it;
+// progress(bytes, total) follows it as it arrives (total is 0 when the
+// server streams without a length).
+export async function download(path, params, filename, progress) {
   const res = await fetch('/api/v1' + path + query(params), { headers: { Authorization: 'Bearer ' + session.token } })
   if (!res.ok) {
     const data = await res.json().catch(() => null)
@@ -72,7 +74,23 @@ export async function download(path, params, filename) {
     ElMessage.error(err.message)
     throw err
   }
-  const blob = await res.blob()
+  let blob
+  if (progress && res.body) {
+    const size = Number(res.headers.get('Content-Length') || 0)
+    const reader = res.body.getReader()
+    const chunks = []
+    let got = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      got += value.length
+      progress(got, size)
+    }
+    blob = new Blob(chunks, { type: res.headers.get('Content-Type') || '' })
+  } else {
+    blob = await res.blob()
+  }
   const a = document.createElement('a')
   a.href = URL.createObjectURL(blob)
   a.download = filename
@@ -93,18 +111,26 @@ export function when(v) {
   return new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
 }
 
-// upload posts a file as multipart form data (imports).
-export async function upload(path, params, file) {
+// upload posts a file as multipart form data (imports). XHR rather than
+// fetch, for its upload progress: progress(sent, total) while the file
+// goes up, then progress(total, total) while erpd checks it.
+export function upload(path, params, file, progress) {
   const fd = new FormData()
   fd.append('file', file)
-  let res
-  try {
-    res = await fetch('/api/v1' + path + query(params), { method: 'POST', headers: { Authorization: 'Bearer ' + session.token }, body: fd })
-  } catch {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/v1' + path + query(params))
+    xhr.setRequestHeader('Authorization', 'Bearer ' + session.token)
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (progress) xhr.upload.onprogress = (e) => progress(e.loaded, e.lengthComputable ? e.total : 0)
     // The browser could not send it: offline, or the file changed on disk after it was chosen.
-    throw new ApiError(0, { error: { message: '文件未能上传：请检查网络，或重新选择文件后再试' } })
-  }
-  const data = await res.json().catch(() => null)
-  if (!res.ok) throw new ApiError(res.status, data)
-  return data
+    xhr.onerror = () => reject(new ApiError(0, { error: { message: '文件未能上传：请检查网络，或重新选择文件后再试' } }))
+    xhr.onload = () => {
+      let data = null
+      try { data = JSON.parse(xhr.responseText) } catch { /* not JSON */ }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data)
+      else reject(new ApiError(xhr.status, data))
+    }
+    xhr.send(fd)
+  })
 }

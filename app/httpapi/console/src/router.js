@@ -3,6 +3,8 @@ import { session } from './api'
 import Layout from './views/Layout.vue'
 import Login from './views/Login.vue'
 
+const StockDocs = () => import('./views/StockDocs.vue')
+
 // Each page names the permission it needs; the menu hides what the user
 // may not open, and the API refuses it anyway.
 export const pages = [
@@ -11,6 +13,13 @@ export const pages = [
   { path: 'purchase-orders', name: 'purchase-orders', title: '采购订单', icon: 'ShoppingCart', group: '采购', perm: 'purchase:read', props: { kind: 'purchase' }, component: () => import('./views/Orders.vue') },
   { path: 'sales-orders', name: 'sales-orders', title: '销售订单', icon: 'Sell', group: '销售', perm: 'sales:read', props: { kind: 'sales' }, component: () => import('./views/Orders.vue') },
   { path: 'stock', name: 'stock', title: '库存查询', icon: 'Box', group: '库存', perm: 'stock:read', component: () => import('./views/Stock.vue') },
+  { path: 'purchase-receipts', name: 'purchase-receipts', title: '采购入库单', icon: 'Download', group: '采购', perm: 'purchase:read', props: { kind: 'purchase-receipts' }, component: StockDocs },
+  { path: 'purchase-returns', name: 'purchase-returns', title: '采购退货单', icon: 'RefreshLeft', group: '采购', perm: 'purchase:read', props: { kind: 'purchase-returns' }, component: StockDocs },
+  { path: 'sales-shipments', name: 'sales-shipments', title: '销售出库单', icon: 'Upload', group: '销售', perm: 'sales:read', props: { kind: 'sales-shipments' }, component: StockDocs },
+  { path: 'sales-returns', name: 'sales-returns', title: '销售退货单', icon: 'RefreshRight', group: '销售', perm: 'sales:read', props: { kind: 'sales-returns' }, component: StockDocs },
+  { path: 'transfers', name: 'transfers', title: '调拨单', icon: 'Switch', group: '库存', perm: 'stock:read', props: { kind: 'transfers' }, component: StockDocs },
+  { path: 'stocktakes', name: 'stocktakes', title: '盘点单', icon: 'List', group: '库存', perm: 'stock:read', props: { kind: 'stocktakes' }, component: StockDocs },
+  { path: 'stock-ledger', name: 'stock-ledger', title: '库存流水', icon: 'Tickets', group: '库存', perm: 'stock:read', component: () => import('./views/StockMoves.vue') },
   { path: 'products', name: 'products', title: '商品', icon: 'Goods', group: '基础资料', perm: 'master:read', props: { kind: 'products' }, component: () => import('./views/Master.vue') },
   { path: 'partners', name: 'partners', title: '往来单位', icon: 'OfficeBuilding', group: '基础资料', perm: 'master:read', props: { kind: 'partners' }, component: () => import('./views/Master.vue') },
   { path: 'warehouses', name: 'warehouses', title: '仓库', icon: 'House', group: '基础资料', perm: 'master:read', props: { kind: 'warehouses' }, component: () => import('./views/Master.vue') },
@@ -18,6 +27,8 @@ export const pages = [
   { path: 'reports/:name?', name: 'reports', title: '报表', icon: 'DataAnalysis', component: () => import('./views/Reports.vue') },
   { path: 'receipts', name: 'receipts', title: '收款单', icon: 'Money', group: '财务', perm: 'ledger:read', props: { kind: 'receipts' }, component: () => import('./views/Money.vue') },
   { path: 'payments', name: 'payments', title: '付款单', icon: 'Wallet', group: '财务', perm: 'ledger:read', props: { kind: 'payments' }, component: () => import('./views/Money.vue') },
+  { path: 'sales-invoices', name: 'sales-invoices', title: '销售发票', icon: 'DocumentChecked', group: '财务', perm: 'ledger:read', props: { kind: 'sales' }, component: () => import('./views/Invoices.vue') },
+  { path: 'purchase-invoices', name: 'purchase-invoices', title: '采购发票', icon: 'DocumentAdd', group: '财务', perm: 'ledger:read', props: { kind: 'purchase' }, component: () => import('./views/Invoices.vue') },
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
   { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
