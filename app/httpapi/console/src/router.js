@@ -33,6 +33,10 @@ export const pages = [
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
   { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
   { path: 'imports', name: 'imports', title: '数据导入', icon: 'Upload', group: '系统', perm: 'master:write', component: () => import('./views/Import.vue') },
+  { path: 'users', name: 'users', title: '用户', icon: 'Avatar', group: '系统', perm: 'user:manage', component: () => import('./views/Users.vue') },
+  { path: 'departments', name: 'departments', title: '部门', icon: 'School', group: '系统', perm: 'user:manage', component: () => import('./views/Departments.vue') },
+  { path: 'roles', name: 'roles', title: '角色与权限', icon: 'Key', group: '系统', perm: 'user:manage', component: () => import('./views/Roles.vue') },
+  { path: 'settings', name: 'settings', title: '系统设置', icon: 'Setting', group: '系统', perm: 'user:manage', component: () => import('./views/Settings.vue') },
   { path: 'audit-logs', name: 'audit-logs', title: '审计日志', icon: 'Document', group: '系统', perm: 'audit:read', component: () => import('./views/AuditLog.vue') },
 ]
 
