@@ -192,9 +192,9 @@ func (m *mirror) user(du domain.DirectoryUser) (created *domain.User, updated bo
 	next := *u
 	next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
 	next.DepartmentID, next.LeadsDepartments = deptID, leads
-	if next.Status == domain.UserDisabled && u.Source == "dingtalk" {
-		next.Status = domain.UserActive // back in the company
-	}
+	// A disabled user stays disabled: whether they left and came back or an
+	// administrator shut them out, being in the directory does not by
+	// itself give ERP access back. The administrator enables them.
 	if sameUser(u, &next) {
 		return nil, false, nil
 	}
@@ -240,7 +240,7 @@ func (a *App) ListDepartments(ctx context.Context, status string, lp ListParams)
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListDepartments(a.store.Read(ctx), status, p)
+	items, total, err := store.ListDepartments(a.store.Read(ctx), status, lp.Q, p)
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,26 @@ func TestOrgSync(t *testing.T) {
 		if moved.Title != "主管" || *moved.DepartmentID != depts[5].ID {
 			t.Fatalf("moved user = %+v", moved)
 		}
+		// Someone an administrator shut out stays out, though DingTalk still
+		// lists them; so does a leaver who comes back, until enabled.
+		must[*domain.User](t)(a.UpdateUser(admin, moved.ID, app.UserInput{Status: ptr(domain.UserDisabled), Version: moved.Version}))
+		sb.PutUser(sandbox.User{UserID: "user00002", Name: "回来了", DeptIDs: []int64{2}, Active: true})
+		must[*app.SyncResult](t)(a.SyncOrg(admin))
+		for _, id := range []string{"user00003", "user00002"} {
+			if u := must[*domain.User](t)(store.Users.ByDingTalkUserID(s.Read(context.Background()), id)); u.Status != domain.UserDisabled {
+				t.Fatalf("%s was enabled again by the sync", id)
+			}
+		}
+		// A user's department: one of the mirror's, or none (0 clears it).
+		_, err = a.UpdateUser(admin, moved.ID, app.UserInput{DepartmentID: ptr(int64(999999)), Version: moved.Version + 1})
+		wantCode(t, err, domain.CodeValidation)
+		if u := must[*domain.User](t)(a.UpdateUser(admin, moved.ID, app.UserInput{DepartmentID: ptr(int64(0)), Version: moved.Version + 1})); u.DepartmentID != nil {
+			t.Fatalf("department not cleared: %v", *u.DepartmentID)
+		}
+		found := must[*app.List[domain.Department]](t)(a.ListDepartments(admin, "", app.ListParams{Q: "销售一", PageSize: 20}))
+		if found.Total != 1 || found.Items[0].Name != "销售一部" {
+			t.Fatalf("departments by name: %+v", found)
+		}
 		// Only administrators sync.
 		viewer := must[*domain.User](t)(store.Users.ByDingTalkUserID(s.Read(context.Background()), "newbie"))
 		_, err = a.SyncOrg(app.WithActor(context.Background(), viewer))

@@ -38,7 +38,22 @@ func (in UserInput) apply(u *domain.User) {
 	set(&u.DingTalkUserID, in.DingTalkUserID)
 	if in.DepartmentID != nil {
 		u.DepartmentID = in.DepartmentID
+		if *in.DepartmentID == 0 { // 0 clears it: JSON null reads as "unchanged"
+			u.DepartmentID = nil
+		}
 	}
+}
+
+// checkDepartment refuses a department that is not in the mirror.
+func checkDepartment(q store.Q, u *domain.User) error {
+	if u.DepartmentID == nil {
+		return nil
+	}
+	status, err := store.DepartmentStatus(q, *u.DepartmentID)
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && status == "removed") {
+		return domain.Invalid("department_id", "部门 %d 不存在或已撤销", *u.DepartmentID)
+	}
+	return err
 }
 
 func set[T any](dst *T, src *T) {
@@ -52,7 +67,7 @@ func (a *App) CreateUser(ctx context.Context, in UserInput) (*domain.User, error
 	if _, err := require(ctx, domain.PermUserManage); err != nil {
 		return nil, err
 	}
-	u := &domain.User{Version: 1}
+	u := &domain.User{Version: 1, Source: "local", LeadsDepartments: []int64{}}
 	in.apply(u)
 	if err := u.Validate(); err != nil {
 		return nil, err
@@ -70,6 +85,9 @@ func (a *App) CreateUser(ctx context.Context, in UserInput) (*domain.User, error
 	u.PasswordHash = h
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := checkDingTalkLink(tx, u); err != nil {
+			return err
+		}
+		if err := checkDepartment(tx, u); err != nil {
 			return err
 		}
 		if err := store.Users.Create(tx, u); err != nil {
@@ -122,6 +140,9 @@ func (a *App) UpdateUser(ctx context.Context, id int64, in UserInput) (*domain.U
 			return err
 		}
 		if err := checkDingTalkLink(tx, u); err != nil {
+			return err
+		}
+		if err := checkDepartment(tx, u); err != nil {
 			return err
 		}
 		if u.ID == actor.ID && (u.Status != domain.UserActive || !u.Can(domain.PermUserManage)) {

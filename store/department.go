@@ -46,10 +46,13 @@ func Departments(q Q) (map[int64]domain.Department, error) {
 }
 
 // ListDepartments pages through departments.
-func ListDepartments(q Q, status string, p Page) ([]domain.Department, int64, error) {
+func ListDepartments(q Q, status, search string, p Page) ([]domain.Department, int64, error) {
 	db := q.DB().Model(&departmentRow{})
 	if status != "" {
 		db = db.Where("status = ?", status)
+	}
+	if search != "" {
+		db = db.Where("name LIKE ? ESCAPE '!'", like(search))
 	}
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
@@ -64,6 +67,16 @@ func ListDepartments(q Q, status string, p Page) ([]domain.Department, int64, er
 		out[i] = r.toDomain()
 	}
 	return out, total, nil
+}
+
+// DepartmentStatus returns the status of the department with local id, or
+// domain.ErrNotFound.
+func DepartmentStatus(q Q, id int64) (string, error) {
+	var r departmentRow
+	if err := q.DB().Select("id", "status").Where("id = ?", id).Take(&r).Error; err != nil {
+		return "", translate(err)
+	}
+	return r.Status, nil
 }
 
 // SaveDepartment inserts or updates a mirrored department.

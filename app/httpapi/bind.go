@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ func bind(c *gin.Context, dst any) error {
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return withField(decodeError(err), body, dst)
 	}
 	if dec.More() {
 		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体只能包含一个 JSON 对象"}
@@ -48,9 +49,82 @@ func bindOptional(c *gin.Context, dst any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
-		return decodeError(err)
+		return withField(decodeError(err), body, dst)
 	}
 	return nil
+}
+
+// withField names the field a value decoder refused (a decimal such as
+// "" or "1,5"): encoding/json reports those without a path, so the body is
+// walked again, value by value, to find the first one that will not decode.
+func withField(err error, body []byte, dst any) error {
+	de := domain.AsError(err)
+	if de == nil || de.Field != "" || de.Kind != domain.KindMalformed {
+		return err
+	}
+	if path := locate(body, reflect.TypeOf(dst), ""); path != "" {
+		de.Field = path
+		de.Message = "字段 " + path + " 的值无法识别: " + strings.TrimPrefix(de.Message, "请求体格式错误: ")
+	}
+	return err
+}
+
+// locate returns the JSON path (lines[2].qty) of the first value in raw
+// that does not decode into t, or "" when it cannot tell.
+func locate(raw json.RawMessage, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.Struct && !reflect.PointerTo(t).Implements(unmarshalerType):
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return ""
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if f.Anonymous && name == "" {
+				if p := locate(raw, f.Type, path); p != "" {
+					return p
+				}
+				continue
+			}
+			if name == "" || name == "-" {
+				name = f.Name
+			}
+			if v, ok := obj[name]; ok {
+				if p := locate(v, f.Type, join(path, name)); p != "" {
+					return p
+				}
+			}
+		}
+		return ""
+	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) != nil {
+			return ""
+		}
+		for i, v := range arr {
+			if p := locate(v, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+		return ""
+	}
+	if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
+		return path
+	}
+	return ""
+}
+
+var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func decodeError(err error) error {
