@@ -67,4 +67,13 @@ func TestConsoleServing(t *testing.T) {
 	if w := get("/api/v1/nothing", ""); w.Code != 404 || !strings.Contains(w.Body.String(), "not_found") {
 		t.Fatalf("api 404 → %d %s", w.Code, w.Body)
 	}
+	// The H5 app is served the same way at /h5/; DingTalk opens its
+	// homepage as /h5?corpId=… and the query must survive the redirect.
+	s.mountSPA("/h5", fstest.MapFS{"index.html": {Data: []byte(`<div id="h5"></div>`)}})
+	if w := get("/h5?corpId=ding%24x", ""); w.Code != 301 || w.Header().Get("Location") != "/h5/?corpId=ding%24x" {
+		t.Fatalf("/h5?corpId → %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if w := get("/h5/", ""); w.Code != 200 || !strings.Contains(w.Body.String(), `id="h5"`) {
+		t.Fatalf("/h5/ → %d %s", w.Code, w.Body)
+	}
 }

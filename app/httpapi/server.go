@@ -8,6 +8,7 @@ import (
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/app/httpapi/console"
+	"github.com/dingerp/erpd/app/httpapi/mobile"
 	"github.com/dingerp/erpd/domain"
 	"github.com/gin-gonic/gin"
 )
@@ -39,6 +40,9 @@ func New(a *app.App, log *slog.Logger) *Server {
 	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	if fsys := console.FS(); fsys != nil {
 		s.mountConsole(fsys)
+	}
+	if fsys := mobile.FS(); fsys != nil {
+		s.mountSPA("/h5", fsys)
 	}
 	e.GET("/readyz", s.ready)
 	e.GET("/metrics", s.metrics.handler())
