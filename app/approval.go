@@ -99,10 +99,38 @@ func (a *App) decide(ctx context.Context, tx *store.Tx, ap *domain.Approval, o *
 	return a.approvalEnded(tx, *ap)
 }
 
-// ListApprovals is the inbox: approvals of a status routed to one of the
-// actor's roles (administrators see all). Without the approve permission a
-// user sees only what they requested.
-func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (*List[domain.Approval], error) {
+// ApprovalView is an approval with the names of who asked and who decided,
+// so an approver's phone can say who is waiting without reading the users
+// (which only administrators may).
+type ApprovalView struct {
+	domain.Approval
+	RequestedByName string `json:"requested_by_name"`
+	DecidedByName   string `json:"decided_by_name"`
+}
+
+// approvalScope is what an actor may see of the approvals: administrators
+// everything, approvers their roles' approvals, everyone else their own
+// requests.
+func approvalScope(actor *domain.User, exact map[string]any) {
+	for _, r := range actor.Roles {
+		if r == domain.RoleAdmin {
+			return
+		}
+	}
+	if actor.Can(domain.PermApprove) {
+		roles := make([]any, len(actor.Roles))
+		for i, r := range actor.Roles {
+			roles[i] = string(r)
+		}
+		exact["role"] = roles
+		return
+	}
+	exact["requested_by"] = actor.ID
+}
+
+// ListApprovals is the inbox: approvals of a status that the actor may see
+// (approvalScope), newest first.
+func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (*List[ApprovalView], error) {
 	actor := Actor(ctx)
 	if actor == nil {
 		return nil, domain.ErrUnauthorized
@@ -115,26 +143,62 @@ func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (
 	if status != "" {
 		exact["status"] = status
 	}
-	isAdmin := false
-	for _, r := range actor.Roles {
-		isAdmin = isAdmin || r == domain.RoleAdmin
-	}
-	switch {
-	case isAdmin:
-	case actor.Can(domain.PermApprove):
-		roles := make([]any, len(actor.Roles))
-		for i, r := range actor.Roles {
-			roles[i] = string(r)
-		}
-		exact["role"] = roles
-	default:
-		exact["requested_by"] = actor.ID
-	}
-	items, total, err := store.Approvals.List(a.store.Read(ctx), p, "-id", store.Match{Text: lp.Q, Exact: exact})
+	approvalScope(actor, exact)
+	q := a.store.Read(ctx)
+	items, total, err := store.Approvals.List(q, p, "-id", store.Match{Text: lp.Q, Exact: exact})
 	if err != nil {
 		return nil, err
 	}
-	return newList(items, total, p), nil
+	views, err := approvalViews(q, items)
+	if err != nil {
+		return nil, err
+	}
+	return newList(views, total, p), nil
+}
+
+// GetApproval returns one approval the actor may see (others are not found).
+func (a *App) GetApproval(ctx context.Context, id int64) (*ApprovalView, error) {
+	actor := Actor(ctx)
+	if actor == nil {
+		return nil, domain.ErrUnauthorized
+	}
+	exact := map[string]any{"id": id}
+	approvalScope(actor, exact)
+	q := a.store.Read(ctx)
+	items, _, err := store.Approvals.List(q, store.Page{Page: 1, PageSize: 1}, "-id", store.Match{Exact: exact})
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, domain.NotFound("审批", id)
+	}
+	views, err := approvalViews(q, items)
+	if err != nil {
+		return nil, err
+	}
+	return &views[0], nil
+}
+
+func approvalViews(q store.Q, items []domain.Approval) ([]ApprovalView, error) {
+	var ids []int64
+	for _, it := range items {
+		ids = append(ids, it.RequestedBy)
+		if it.DecidedBy != nil {
+			ids = append(ids, *it.DecidedBy)
+		}
+	}
+	names, err := store.UserNames(q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ApprovalView, len(items))
+	for i, it := range items {
+		out[i] = ApprovalView{Approval: it, RequestedByName: names[it.RequestedBy]}
+		if it.DecidedBy != nil {
+			out[i].DecidedByName = names[*it.DecidedBy]
+		}
+	}
+	return out, nil
 }
 
 // ApprovalRuleInput is what an administrator sets on an approval rule.

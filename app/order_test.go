@@ -217,13 +217,25 @@ func TestApprovalsAndCredit(t *testing.T) {
 		_, err := e.app.SubmitOrder(bctx, big.Type, big.ID, 0)
 		wantCode(t, err, domain.CodeInvalidState)
 
-		inbox := must[*app.List[domain.Approval]](t)(e.app.ListApprovals(mctx, domain.ApprovalPending, app.ListParams{}))
+		inbox := must[*app.List[app.ApprovalView]](t)(e.app.ListApprovals(mctx, domain.ApprovalPending, app.ListParams{}))
 		if inbox.Total != 1 || inbox.Items[0].DocNumber != big.Number || inbox.Items[0].Role != domain.RoleManager {
 			t.Fatalf("manager inbox = %+v", inbox.Items)
 		}
-		if l := must[*app.List[domain.Approval]](t)(e.app.ListApprovals(cctx, domain.ApprovalPending, app.ListParams{})); l.Total != 0 {
+		if l := must[*app.List[app.ApprovalView]](t)(e.app.ListApprovals(cctx, domain.ApprovalPending, app.ListParams{})); l.Total != 0 {
 			t.Fatalf("a warehouse clerk sees %d approvals", l.Total)
 		}
+		// One approval, with who asked, for the approver and the requester;
+		// not for a bystander.
+		for _, ctx := range []context.Context{mctx, bctx} {
+			if v := must[*app.ApprovalView](t)(e.app.GetApproval(ctx, *big.ApprovalID)); v.RequestedByName != buyer.Name || v.DocNumber != big.Number {
+				t.Fatalf("approval %+v", v)
+			}
+		}
+		if inbox.Items[0].RequestedByName != buyer.Name {
+			t.Fatalf("inbox without the requester's name: %+v", inbox.Items[0])
+		}
+		_, err = e.app.GetApproval(cctx, *big.ApprovalID)
+		wantCode(t, err, domain.CodeNotFound)
 		_, err = e.app.Decide(cctx, *big.ApprovalID, true, "")
 		wantCode(t, err, domain.CodeForbidden)
 		_, err = e.app.Decide(mctx, *big.ApprovalID, false, "")
@@ -285,7 +297,7 @@ func TestCreditRoutedToApproval(t *testing.T) {
 	if so.Status != domain.OrderPending {
 		t.Fatalf("over the limit with the approval policy: %s", so.Status)
 	}
-	l := must[*app.List[domain.Approval]](t)(e.app.ListApprovals(e.admin, domain.ApprovalPending, app.ListParams{}))
+	l := must[*app.List[app.ApprovalView]](t)(e.app.ListApprovals(e.admin, domain.ApprovalPending, app.ListParams{}))
 	if l.Total != 1 || l.Items[0].Role != domain.RoleManager || l.Items[0].Reason == "" {
 		t.Fatalf("approvals = %+v", l.Items)
 	}

@@ -139,8 +139,11 @@ func (tx *Tx) WritePosting(p *domain.Posting) error {
 
 // BalanceFilter narrows stock queries.
 type BalanceFilter struct {
-	ProductID   int64
-	SKU         string
+	ProductID int64
+	// SKU matches a product's code or barcode exactly (a scan).
+	SKU string
+	// Search matches code or barcode exactly, or a part of the name.
+	Search      string
 	WarehouseID int64
 	CategoryID  int64
 	Batch       *string
@@ -163,7 +166,10 @@ func (f BalanceFilter) apply(db *gorm.DB, table string) *gorm.DB {
 		db = db.Where(table+".product_id = ?", f.ProductID)
 	}
 	if f.SKU != "" {
-		db = db.Where("p.sku = ?", f.SKU)
+		db = db.Where("(p.sku = ? OR p.barcode = ?)", f.SKU, f.SKU)
+	}
+	if f.Search != "" {
+		db = db.Where("(p.sku = ? OR p.barcode = ? OR p.name LIKE ? ESCAPE '!' OR p.sku LIKE ? ESCAPE '!')", f.Search, f.Search, like(f.Search), like(f.Search))
 	}
 	if f.WarehouseID != 0 {
 		db = db.Where(table+".warehouse_id = ?", f.WarehouseID)

@@ -232,3 +232,23 @@ func (UserStore) UseTOTPStep(tx *Tx, id, step int64) (bool, error) {
 	res := tx.DB().Model(&userRow{}).Where("id = ? AND totp_last_step < ?", id, step).Update("totp_last_step", step)
 	return res.RowsAffected == 1, translate(res.Error)
 }
+
+// UserNames returns the names of the users with ids (any status), for
+// showing who did something.
+func UserNames(q Q, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	if err := q.DB().Table("users").Select("id, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

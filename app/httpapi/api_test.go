@@ -113,7 +113,7 @@ func TestAPIScenarios(t *testing.T) {
 		unit := id(t, e.do("admin", "POST", "/api/v1/units", `{"name":"个"}`, nil, 201))
 		wh := id(t, e.do("admin", "POST", "/api/v1/warehouses", `{"code":"WH1","name":"一号仓"}`, nil, 201))
 		wh2 := id(t, e.do("admin", "POST", "/api/v1/warehouses", `{"code":"WH2","name":"二号仓"}`, nil, 201))
-		prod := id(t, e.do("admin", "POST", "/api/v1/products", fmt.Sprintf(`{"sku":"A001","name":"矿泉水","unit_id":%d}`, unit), nil, 201))
+		prod := id(t, e.do("admin", "POST", "/api/v1/products", fmt.Sprintf(`{"sku":"A001","name":"矿泉水","unit_id":%d,"barcode":"6901234567892"}`, unit), nil, 201))
 		e.do("keeper", "POST", "/api/v1/stock/opening", fmt.Sprintf(`{"warehouse_id":%d,"lines":[{"product_id":%d,"qty":"40","unit_cost":2.5}]}`, wh, prod), nil, 201)
 
 		for _, sc := range []scenario{
@@ -140,6 +140,9 @@ func TestAPIScenarios(t *testing.T) {
 			{"ErrSortField", "admin", "GET", "/api/v1/products?sort=password", "", nil, 422, []string{`"field":"sort"`}},
 			{"OK list paged", "viewer", "GET", "/api/v1/products?page=1&page_size=5&sort=-sku&q=矿泉", "", nil, 200, []string{`"total":1`, `"page_size":5`, `"sku":"A001"`, `"tax_rate":"0.13"`}},
 			{"OK stock", "viewer", "GET", fmt.Sprintf("/api/v1/stock?product_id=%d", prod), "", nil, 200, []string{`"on_hand":"40"`, `"available":"40"`, `"avg_cost":"2.5"`, `"value":"100"`}},
+			{"OK stock by scanned barcode", "viewer", "GET", "/api/v1/stock?sku=6901234567892", "", nil, 200, []string{`"sku":"A001"`, `"total":1`}},
+			{"OK stock by name", "viewer", "GET", "/api/v1/stock?q=%E6%B3%89%E6%B0%B4", "", nil, 200, []string{`"sku":"A001"`, `"total":1`}},
+			{"OK stock search without match", "viewer", "GET", "/api/v1/stock?q=nothing", "", nil, 200, []string{`"total":0`}},
 			{"OK transfer draft", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":41}]}`, wh, wh2, prod), nil, 201, []string{`"status":"draft"`, `"number":"TR`}},
 			{"ErrSameWarehouse", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":1}]}`, wh, wh, prod), nil, 422, []string{`"field":"to_warehouse_id"`}},
 			{"ErrNegativeQty", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":"-1"}]}`, wh, wh2, prod), nil, 422, []string{`"field":"lines[0].qty"`}},

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/app"
@@ -260,7 +261,7 @@ func (s *Server) stock(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	f := app.StockFilter{SKU: c.Query("sku"), NonZero: c.Query("non_zero") == "true"}
+	f := app.StockFilter{SKU: strings.TrimSpace(c.Query("sku")), Search: lp.Q, NonZero: c.Query("non_zero") == "true"}
 	if b, ok := c.GetQuery("batch"); ok {
 		f.Batch = &b
 	}

@@ -82,12 +82,13 @@ func apiOps() []op {
 		{method: "PUT", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "修改字典条目", body: app.DictEntryInput{}, resp: domain.DictEntry{}},
 		{method: "DELETE", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "删除字典条目", status: http.StatusNoContent},
 
-		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
+		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
 		{method: "GET", path: "/stock/moves", tag: "库存", summary: "库存流水", query: q(listQ, exportQ, []string{"product_id", "warehouse_id", "doc_type", "doc_id", "batch", "from", "to"}), resp: app.List[domain.Move]{}},
 		{method: "POST", path: "/stock/opening", tag: "库存", summary: "期初库存", body: app.OpeningInput{}, resp: domain.Opening{}, status: http.StatusCreated},
 		{method: "GET", path: "/stock/openings/:id", tag: "库存", summary: "期初单", resp: domain.Opening{}},
 
-		{method: "GET", path: "/approvals", tag: "审批", summary: "审批（我的待办）", query: q(listQ, []string{"status"}), resp: app.List[domain.Approval]{}},
+		{method: "GET", path: "/approvals", tag: "审批", summary: "审批（我的待办）", query: q(listQ, []string{"status"}), resp: app.List[app.ApprovalView]{}},
+		{method: "GET", path: "/approvals/:id", tag: "审批", summary: "审批详情（含申请人、审批人姓名）", resp: app.ApprovalView{}},
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 

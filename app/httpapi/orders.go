@@ -200,6 +200,9 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 		}
 		respond(c, http.StatusOK)(a.ListApprovals(c.Request.Context(), c.Query("status"), lp))
 	})
+	g.GET("/approvals/:id", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.GetApproval(c.Request.Context(), id))
+	}))
 	type decision struct {
 		Comment string `json:"comment"`
 	}

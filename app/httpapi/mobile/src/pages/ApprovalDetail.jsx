@@ -4,7 +4,7 @@
 // instead.
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Dialog, ErrorBlock, List, Skeleton, Tag, TextArea, Toast } from 'antd-mobile'
-import { ApiError, cached, get, post, product, unitNames, when } from '../api.js'
+import { cached, get, post, product, unitNames, when } from '../api.js'
 import { money, qty } from '../dec.js'
 import { inDingTalk, open } from '../dd.js'
 import { approvalStatus, docNames, docPaths, label, orderStatus } from '../labels.js'
@@ -14,14 +14,10 @@ import { applicant, seen } from './Approvals.jsx'
 
 async function findApproval(id) {
   if (seen.has(id)) return seen.get(id)
-  // Opened directly (a reload, a link): look for it in the inbox.
-  for (let page = 1; page <= 10; page++) {
-    const l = await get('/approvals', { page, page_size: 100 })
-    l.items.forEach((a) => seen.set(a.id, a))
-    if (seen.has(id)) return seen.get(id)
-    if (page * 100 >= l.total) break
-  }
-  throw new ApiError(404, { error: { message: '没有找到这条审批，可能已被处理或撤回' } })
+  // Opened directly (a reload, a link): erpd answers 404 for one this user may not see.
+  const a = await get('/approvals/' + id)
+  seen.set(a.id, a)
+  return a
 }
 
 // oaLink is the DingTalk page of an OA approval instance.

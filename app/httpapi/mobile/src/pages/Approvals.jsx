@@ -8,11 +8,10 @@ import { approvalStatus, docNames, label } from '../labels.js'
 import { go } from '../router.js'
 import { useShell, useTitle } from '../shell.js'
 
-// The list is kept for the detail page: erpd has no GET /approvals/{id}.
+// The list is kept for the detail page, which opens at once from it.
 export const seen = new Map()
 
-// applicant names who asked: erpd gives only the user's id, and a manager
-// may not list users, so a colleague is shown by number.
+// applicant names who asked (erpd sends requested_by_name).
 export function applicant(a, me) {
   if (a.requested_by_name) return a.requested_by_name
   if (!a.requested_by) return '系统'
