@@ -17,75 +17,22 @@
 // pages' render times (admin-timings.json) go to scripts/e2e/out/. Exits
 // non-zero on the first failed step, after a screenshot (admin-failure.png).
 import { chromium } from 'playwright-core';
-import { createHmac } from 'node:crypto';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { out, startErpd, stepper, totp, watchConsole } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = process.env.ERPD_ROOT ? resolve(process.env.ERPD_ROOT) : join(here, '..', '..');
-const out = join(here, 'out');
-mkdirSync(out, { recursive: true });
-
-const freePort = () => new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-});
-
-const work = mkdtempSync(join(tmpdir(), 'erpd-admin-'));
-const bin = join(work, 'erpd');
-execFileSync('go', ['build', '-o', bin, './cmd/erpd'], { cwd: root, stdio: 'inherit' });
-const port = await freePort();
-const sandboxPort = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const sandbox = `http://127.0.0.1:${sandboxPort}`;
-const server = spawn(bin, ['--demo'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, ERP_DATA_DIR: join(work, 'data'), ERP_HTTP_ADDR: `127.0.0.1:${port}`, ERP_LOG_LEVEL: 'error',
-    ERP_DEMO_SANDBOX_ADDR: `127.0.0.1:${sandboxPort}` },
-});
-let exited = false;
-server.on('exit', () => { exited = true; });
-process.on('exit', () => server.kill('SIGTERM')); // also when a step throws
-for (let i = 0; ; i++) {
-  if (exited) throw new Error('erpd exited during start-up');
-  try {
-    if ((await fetch(base + '/healthz')).ok) break;
-  } catch { /* not up yet */ }
-  if (i > 300) throw new Error('erpd did not become healthy');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const { base, sandbox, stop } = await startErpd('admin');
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 const problems = [];
-page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-page.on('console', (m) => {
-  if (m.type() !== 'error') return;
-  // Chromium logs every refused request; the duplicate username is refused on purpose.
-  const expected = [[/\/api\/v1\/users$/, /409/]];
-  if (expected.some(([url, text]) => url.test(m.location().url) && text.test(m.text()))) return;
-  problems.push(`console: ${m.text()} (${m.location().url})`);
-});
+// Chromium logs every refused request; the duplicate username is refused on purpose.
+watchConsole(page, problems, [[/\/api\/v1\/users$/, /409/]]);
 
 const timings = {};
-let failed = false;
-async function step(name, fn) {
-  if (failed) return;
-  try {
-    await fn();
-    console.log('ok   ', name);
-  } catch (e) {
-    failed = true;
-    console.log('FAIL ', name, '\n', e.stack || e.message);
-    await page.screenshot({ path: join(out, 'admin-failure.png'), fullPage: true }).catch(() => {});
-  }
-}
-// timed opens a console page and waits for what shows it is ready; the
-// time is reported, not asserted (a slow CI machine is not a failure).
+const run = stepper(page, 'admin-failure');
+const { step } = run;
 async function timed(name, path, ready) {
   const t0 = Date.now();
   await page.goto(base + '/console' + path);
@@ -121,18 +68,6 @@ const api = async (path, { token, method = 'GET', body } = {}) => {
   return data;
 };
 
-// totp is RFC 6238's code (SHA-1, 30 s, 6 digits) for a base32 key.
-function totp(base32, ms) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
-  const h = createHmac('sha1', key).update(counter).digest();
-  const o = h[h.length - 1] & 0xf;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
-}
 
 try {
   await step('signs in as the administrator; the 系统 menu has the new screens', async () => {
@@ -316,7 +251,6 @@ try {
   writeFileSync(join(out, 'admin-timings.json'), JSON.stringify(timings, null, 2));
   console.log('render times (ms, navigation to content):', JSON.stringify(timings));
   await browser.close();
-  server.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  stop();
 }
-if (failed) process.exit(1);
+if (run.failed) process.exit(1);

@@ -12,65 +12,24 @@
 // the pages' render times go to scripts/e2e/out/. Exits non-zero on the
 // first failed step, after a screenshot of the page.
 import { chromium } from 'playwright-core';
-import { createHmac } from 'node:crypto';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { out, startErpd, stepper, totp, watchConsole } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const out = join(here, 'out');
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'erpd-e2e-'));
-const bin = join(work, 'erpd');
-execFileSync('go', ['build', '-o', bin, './cmd/erpd'], { cwd: root, stdio: 'inherit' });
-const port = 18000 + Math.floor(Math.random() * 1000);
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['--demo'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, ERP_DATA_DIR: join(work, 'data'), ERP_HTTP_ADDR: `127.0.0.1:${port}`, ERP_DINGTALK_ENABLED: 'false', ERP_LOG_LEVEL: 'error' },
-});
-let exited = false;
-server.on('exit', () => { exited = true; });
-for (let i = 0; ; i++) {
-  if (exited) throw new Error('erpd exited during start-up');
-  try {
-    if ((await fetch(base + '/healthz')).ok) break;
-  } catch { /* not up yet */ }
-  if (i > 300) throw new Error('erpd did not become healthy');
-  await new Promise((r) => setTimeout(r, 100));
-}
+// DingTalk off: approvals stay in the ERP inbox, where the manager decides.
+const { base, stop } = await startErpd('console', { ERP_DINGTALK_ENABLED: 'false' });
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 const problems = [];
-page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-page.on('console', (m) => {
-  if (m.type() !== 'error') return;
-  // Chromium logs every refused request; two steps are refused on purpose.
-  const expected = [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/],
-    [/\/api\/v1\/vouchers$/, /422/]];
-  if (expected.some(([url, text]) => url.test(m.location().url) && text.test(m.text()))) return;
-  problems.push(`console: ${m.text()} (${m.location().url})`);
-});
+// Chromium logs every refused request; these are refused on purpose.
+watchConsole(page, problems, [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/],
+  [/\/api\/v1\/vouchers$/, /422/]]);
 
 const timings = {};
-let failed = false;
-async function step(name, fn) {
-  if (failed) return;
-  try {
-    await fn();
-    console.log('ok   ', name);
-  } catch (e) {
-    failed = true;
-    console.log('FAIL ', name, '\n', e.stack || e.message);
-    await page.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => {});
-  }
-}
+const run = stepper(page, 'failure');
+const { step } = run;
 // timed opens a console page and waits for what shows it is ready; the
 // time is reported, not asserted (a slow CI machine is not a failure).
 async function timed(name, path, ready) {
@@ -90,19 +49,6 @@ async function login(user, password) {
   await page.locator('.el-header .user').waitFor();
 }
 
-// totp is RFC 6238's code (SHA-1, 30 s, 6 digits) for a base32 key, as an
-// authenticator app computes it.
-function totp(base32, ms) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
-  const h = createHmac('sha1', key).update(counter).digest();
-  const o = h[h.length - 1] & 0xf;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
-}
 
 async function switchUser(user) {
   await page.locator('.el-header .user').click();
@@ -400,7 +346,6 @@ try {
   writeFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
   console.log('render times (ms, navigation to content):', JSON.stringify(timings));
   await browser.close();
-  server.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  stop();
 }
-if (failed) process.exit(1);
+if (run.failed) process.exit(1);

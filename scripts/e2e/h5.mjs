@@ -18,56 +18,19 @@
 // (h5-*.png) and render times (h5-timings.json) go to scripts/e2e/out/.
 // Exits non-zero on the first failed step, after a screenshot of the page.
 import { chromium } from 'playwright-core'
-import { spawn, execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import assert from 'node:assert/strict'
-
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, '..', '..')
-const out = join(here, 'out')
-mkdirSync(out, { recursive: true })
+import { out, startErpd, stepper } from './lib.mjs'
 
 const UA_DINGTALK = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(DingTalk/7.6.0)'
 const UA_SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
 const BARCODE = '6921168509256' // DR001 农夫山泉饮用天然水 in the demo
 const PASSWORD = 'erpdemo2026'
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)) })
-  })
-}
+// DingTalk on (the demo's sandbox): 免登, dd.config and OA approvals are real.
+const { base, sandbox, stop } = await startErpd('h5')
 
-const work = mkdtempSync(join(tmpdir(), 'erpd-h5-'))
-const bin = join(work, 'erpd')
-execFileSync('go', ['build', '-o', bin, './cmd/erpd'], { cwd: root, stdio: 'inherit' })
-const port = await freePort()
-let sbPort = await freePort()
-while (sbPort === port) sbPort = await freePort()
-const base = `http://127.0.0.1:${port}`
-const sandbox = `http://127.0.0.1:${sbPort}`
-const server = spawn(bin, ['--demo'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, ERP_DATA_DIR: join(work, 'data'), ERP_HTTP_ADDR: `127.0.0.1:${port}`, ERP_DEMO_SANDBOX_ADDR: `127.0.0.1:${sbPort}`, ERP_LOG_LEVEL: 'error' },
-})
-let exited = false
-server.on('exit', () => { exited = true })
-for (let i = 0; ; i++) {
-  if (exited) throw new Error('erpd exited during start-up')
-  try {
-    if ((await fetch(base + '/healthz')).ok) break
-  } catch { /* not up yet */ }
-  if (i > 300) throw new Error('erpd did not become healthy')
-  await new Promise((r) => setTimeout(r, 100))
-}
-
-// The API and the sandbox, for setting up and for checking what the app did.
 async function call(method, url, body, token) {
   const headers = { 'Content-Type': 'application/json' }
   if (token) headers.Authorization = 'Bearer ' + token
@@ -152,18 +115,8 @@ async function pull(p, el) {
 }
 
 const timings = {}
-let failed = false
-async function step(name, fn) {
-  if (failed) return
-  try {
-    await fn()
-    console.log('ok   ', name)
-  } catch (e) {
-    failed = true
-    console.log('FAIL ', name, '\n', e.stack || e.message)
-    if (page) await page.screenshot({ path: join(out, 'h5-failure.png'), fullPage: true }).catch(() => {})
-  }
-}
+const run = stepper(() => page, 'h5-failure')
+const { step } = run
 // timed runs an action (a navigation, a tap) and waits for what shows the
 // page is ready; the time is reported, not asserted.
 async function timed(name, action, ready) {
@@ -416,7 +369,6 @@ try {
   writeFileSync(join(out, 'h5-timings.json'), JSON.stringify(timings, null, 2) + '\n')
   console.log('H5 render times (ms, navigation or tap to content):', JSON.stringify(timings))
   await browser.close()
-  server.kill('SIGTERM')
-  rmSync(work, { recursive: true, force: true })
+  stop()
 }
-if (failed) process.exit(1)
+if (run.failed) process.exit(1)

@@ -9,65 +9,19 @@
 //
 // Screenshots go to scripts/e2e/out/ (qr-*.png).
 import { chromium } from 'playwright-core';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { out, startErpd, stepper, watchConsole } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const out = join(here, 'out');
-mkdirSync(out, { recursive: true });
-
-const freePort = () => new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-
-const work = mkdtempSync(join(tmpdir(), 'erpd-qr-'));
-const bin = join(work, 'erpd');
-execFileSync('go', ['build', '-o', bin, './cmd/erpd'], { cwd: root, stdio: 'inherit' });
-const port = await freePort();
-const sandboxPort = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ['--demo'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, ERP_DATA_DIR: join(work, 'data'), ERP_HTTP_ADDR: `127.0.0.1:${port}`, ERP_LOG_LEVEL: 'error',
-    ERP_DEMO_SANDBOX_ADDR: `127.0.0.1:${sandboxPort}` },
-});
-let exited = false;
-server.on('exit', () => { exited = true; });
-process.on('exit', () => server.kill('SIGTERM')); // also when a step throws
-for (let i = 0; ; i++) {
-  if (exited) throw new Error('erpd exited during start-up');
-  try {
-    if ((await fetch(base + '/healthz')).ok) break;
-  } catch { /* not up yet */ }
-  if (i > 300) throw new Error('erpd did not become healthy');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const { base, sandboxPort, stop } = await startErpd('qr');
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 const problems = [];
-page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-page.on('console', (m) => {
-  if (m.type() === 'error' && !/\/api\/v1\/auth\/dingtalk\/qr/.test(m.location().url)) problems.push(`console: ${m.text()} (${m.location().url})`);
-});
-let failed = false;
-async function step(name, fn) {
-  if (failed) return;
-  try {
-    await fn();
-    console.log('ok   ', name);
-  } catch (e) {
-    failed = true;
-    console.log('FAIL ', name, '\n', e.stack || e.message);
-    await page.screenshot({ path: join(out, 'qr-failure.png'), fullPage: true }).catch(() => {});
-  }
-}
+// the refused callbacks are on purpose
+watchConsole(page, problems, [[/\/api\/v1\/auth\/dingtalk\/qr/, /./]]);
+const run = stepper(page, 'qr-failure');
+const { step } = run;
 
 try {
   await step('the login page offers DingTalk QR sign-in, which goes to DingTalk', async () => {
@@ -111,7 +65,6 @@ try {
   });
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
+  stop();
 }
-if (failed) process.exit(1);
+if (run.failed) process.exit(1);
