@@ -310,6 +310,11 @@ func (a *App) DictEntry(ctx context.Context, typ string, id int64) (*domain.Dict
 
 // UpdateDictEntry changes an entry of typ.
 func (a *App) UpdateDictEntry(ctx context.Context, typ string, id int64, in DictEntryInput) (*domain.DictEntry, error) {
+	// The permission first: someone who may not write learns nothing of
+	// which entries exist.
+	if _, err := require(ctx, a.catalog.Dicts.write); err != nil {
+		return nil, err
+	}
 	if _, err := a.DictEntry(ctx, typ, id); err != nil {
 		return nil, err
 	}
@@ -318,6 +323,9 @@ func (a *App) UpdateDictEntry(ctx context.Context, typ string, id int64, in Dict
 
 // DeleteDictEntry removes an entry of typ.
 func (a *App) DeleteDictEntry(ctx context.Context, typ string, id int64) error {
+	if _, err := require(ctx, a.catalog.Dicts.write); err != nil {
+		return err
+	}
 	if _, err := a.DictEntry(ctx, typ, id); err != nil {
 		return err
 	}
