@@ -100,6 +100,10 @@ type HTTP struct {
 	// own address.
 	PublicURL       string        `mapstructure:"public_url" json:"public_url"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
+	// IdempotencyLease is how long a POST with an Idempotency-Key that never
+	// finished (its process died) blocks a retry before the retry may run
+	// it; it must outlast the longest request.
+	IdempotencyLease time.Duration `mapstructure:"idempotency_lease" json:"idempotency_lease"`
 }
 
 // Database selects the store. Driver is "sqlite" (embedded, a file under
@@ -142,6 +146,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("http.addr", ":8080")
 	v.SetDefault("http.shutdown_timeout", "15s")
 	v.SetDefault("http.public_url", "")
+	v.SetDefault("http.idempotency_lease", "3m")
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
 	v.SetDefault("database.dsn", "")
@@ -217,6 +222,9 @@ func (c *Config) Validate() error {
 		if p, err := url.Parse(c.HTTP.PublicURL); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" {
 			return bad("http.public_url", "%q is not an http(s) address like https://erp.example.com", c.HTTP.PublicURL)
 		}
+	}
+	if c.HTTP.IdempotencyLease < time.Second {
+		return bad("http.idempotency_lease", "must be at least 1s")
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		return bad("http.shutdown_timeout", "must be positive")

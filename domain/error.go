@@ -46,10 +46,13 @@ const (
 	CodeTooManyAttempts   = "too_many_attempts"
 	CodeIdempotencyReuse  = "idempotency_key_reused"
 	CodeIdempotencyBusy   = "idempotency_in_progress"
-	CodeUnavailable       = "unavailable"
-	CodeDeadlock          = "deadlock"
-	CodeTooLarge          = "payload_too_large"
-	CodeMethodNotAllowed  = "method_not_allowed"
+	// CodeIdempotencyCommitted: the keyed request's work was done, but its
+	// answer was lost when the server stopped; it is not run again.
+	CodeIdempotencyCommitted = "idempotency_committed"
+	CodeUnavailable          = "unavailable"
+	CodeDeadlock             = "deadlock"
+	CodeTooLarge             = "payload_too_large"
+	CodeMethodNotAllowed     = "method_not_allowed"
 )
 
 // Error is the one error type that crosses layers. Field names the offending

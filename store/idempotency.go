@@ -7,11 +7,36 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Idempotency record states.
+// Idempotency record states. A claim is pending while its request runs;
+// committed once a write transaction of that request has committed (the
+// mark is written in that same transaction); done with the response stored.
+// A request cut off by a crash leaves pending (nothing was written: the
+// key may be run again once its lease is over) or committed (the work is
+// done but its answer lost: it must not run again).
 const (
-	IdemPending = "pending"
-	IdemDone    = "done"
+	IdemPending   = "pending"
+	IdemCommitted = "committed"
+	IdemDone      = "done"
 )
+
+type idemKeyCtx struct{}
+
+// WithIdemKey marks ctx as serving the claimed idempotency key: every write
+// transaction run with it records, as it commits, that the key's work is
+// done.
+func WithIdemKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idemKeyCtx{}, key)
+}
+
+// markIdemCommitted runs inside a write transaction, just before commit.
+func markIdemCommitted(ctx context.Context, tx *Tx) error {
+	key, ok := ctx.Value(idemKeyCtx{}).(string)
+	if !ok {
+		return nil
+	}
+	return translate(tx.DB().Model(&IdemRecord{}).Where("`key` = ? AND state = ?", key, IdemPending).
+		Update("state", IdemCommitted).Error)
+}
 
 // IdemRecord is a remembered POST: the hash of its request and, once
 // finished, the response to replay on a retry.
@@ -33,13 +58,25 @@ func (IdemRecord) TableName() string { return "idempotency_keys" }
 // this caller must run the request, or the existing record otherwise.
 // Records live in the database so they survive restarts on every engine and
 // are shared by every erpd process.
-func (s *Store) IdemClaim(ctx context.Context, key, hash string, ttl time.Duration) (rec *IdemRecord, claimed bool, err error) {
+//
+// A pending claim older than lease belongs to a request that died with its
+// process before writing anything; the same request may claim it again.
+func (s *Store) IdemClaim(ctx context.Context, key, hash string, ttl, lease time.Duration) (rec *IdemRecord, claimed bool, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.DB().Where("`key` = ? AND expires_at < ?", key, tx.Now).Delete(&IdemRecord{}).Error; err != nil {
 			return translate(err)
 		}
 		r := IdemRecord{Key: key, RequestHash: hash, State: IdemPending, CreatedAt: tx.Now, ExpiresAt: tx.Now.Add(ttl)}
 		res := tx.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 1 {
+			claimed = true
+			return nil
+		}
+		res = tx.DB().Model(&IdemRecord{}).Where("`key` = ? AND request_hash = ? AND state = ? AND created_at < ?", key, hash, IdemPending, tx.Now.Add(-lease)).
+			Update("created_at", tx.Now)
 		if res.Error != nil {
 			return translate(res.Error)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -246,33 +247,60 @@ func TestLockBalancesCreatesRowsInKeyOrder(t *testing.T) {
 func TestIdempotencyClaim(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
 		s := storetest.Open(t, driver)
-		_, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		_, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour)
 		if err != nil || !claimed {
 			t.Fatalf("first claim: %v %v", claimed, err)
 		}
-		rec, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		rec, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour)
 		if err != nil || claimed || rec.State != store.IdemPending {
 			t.Fatalf("second claim while pending: %+v %v %v", rec, claimed, err)
 		}
 		if err := s.IdemComplete(ctx, "k1", 201, `{"id":1}`, "application/json"); err != nil {
 			t.Fatal(err)
 		}
-		rec, claimed, _ = s.IdemClaim(ctx, "k1", "h1", 24*3600e9)
+		rec, claimed, _ = s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour)
 		if claimed || rec.State != store.IdemDone || rec.Response != `{"id":1}` || rec.StatusCode != 201 {
 			t.Fatalf("replay record: %+v", rec)
 		}
 		// An expired record is claimed afresh.
-		_, claimed, _ = s.IdemClaim(ctx, "k2", "h", -1)
-		_, claimed2, _ := s.IdemClaim(ctx, "k2", "h", 24*3600e9)
+		_, claimed, _ = s.IdemClaim(ctx, "k2", "h", -1, time.Hour)
+		_, claimed2, _ := s.IdemClaim(ctx, "k2", "h", 24*3600e9, time.Hour)
 		if !claimed || !claimed2 {
 			t.Fatal("an expired key must be claimable again")
 		}
+		// A claim whose request died before writing anything may be taken
+		// again once its lease is over, by the same request only; one whose
+		// request committed its work is never run again.
+		s.IdemClaim(ctx, "k4", "h", time.Hour, time.Hour)
+		if rec, claimed, _ := s.IdemClaim(ctx, "k4", "h", time.Hour, time.Hour); claimed || rec.State != store.IdemPending {
+			t.Fatal("a fresh pending claim was taken over")
+		}
+		if _, claimed, _ := s.IdemClaim(ctx, "k4", "other", time.Hour, -time.Second); claimed {
+			t.Fatal("another request took over a pending claim")
+		}
+		if _, claimed, _ := s.IdemClaim(ctx, "k4", "h", time.Hour, -time.Second); !claimed {
+			t.Fatal("a pending claim past its lease could not be taken again")
+		}
+		s.IdemClaim(ctx, "k5", "h", time.Hour, time.Hour)
+		err = s.InTx(store.WithIdemKey(ctx, "k5"), func(tx *store.Tx) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec, claimed, _ := s.IdemClaim(ctx, "k5", "h", time.Hour, -time.Second); claimed || rec.State != store.IdemCommitted {
+			t.Fatalf("a committed claim: %+v claimed=%v", rec, claimed)
+		}
+		failed := errors.New("rolled back")
+		s.IdemClaim(ctx, "k6", "h", time.Hour, time.Hour)
+		s.InTx(store.WithIdemKey(ctx, "k6"), func(tx *store.Tx) error { return failed })
+		if rec, _, _ := s.IdemClaim(ctx, "k6", "h", time.Hour, time.Hour); rec.State != store.IdemPending {
+			t.Fatalf("a rolled-back transaction marked its key: %+v", rec)
+		}
 		// The hourly purge removes expired keys and keeps live ones.
-		s.IdemClaim(ctx, "k3", "h", -1)
+		s.IdemClaim(ctx, "k3", "h", -1, time.Hour)
 		if n, err := s.IdemPurge(ctx); err != nil || n != 1 {
 			t.Fatalf("purged %d (%v), want the one expired key", n, err)
 		}
-		if rec, claimed, _ := s.IdemClaim(ctx, "k1", "h1", 24*3600e9); claimed || rec.State != store.IdemDone {
+		if rec, claimed, _ := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour); claimed || rec.State != store.IdemDone {
 			t.Fatal("the purge removed a live key")
 		}
 	})

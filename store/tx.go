@@ -73,7 +73,7 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 				return err
 			}
 		}
-		return nil
+		return markIdemCommitted(ctx, tx)
 	})
 	if err != nil {
 		return nil, translate(err)

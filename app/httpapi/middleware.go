@@ -129,7 +129,11 @@ const idemTTL = 24 * time.Hour
 // idempotency makes a POST with an Idempotency-Key safe to retry: the first
 // response is stored and replayed for the same key and body; the same key
 // with another body is refused. Keys are scoped to the user and the route.
-func idempotency(s *store.Store) gin.HandlerFunc {
+//
+// lease is how long a claim may stay pending before a retry may take it
+// over: longer than any request runs, so only a request whose process died
+// before writing anything is run again.
+func idempotency(s *store.Store, lease *time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		key := c.GetHeader("Idempotency-Key")
 		if c.Request.Method != http.MethodPost || key == "" {
@@ -156,7 +160,7 @@ func idempotency(s *store.Store) gin.HandlerFunc {
 		fullKey, hash := hex.EncodeToString(scope[:]), hex.EncodeToString(bodyHash[:])
 
 		ctx := c.Request.Context()
-		rec, claimed, err := s.IdemClaim(ctx, fullKey, hash, idemTTL)
+		rec, claimed, err := s.IdemClaim(ctx, fullKey, hash, idemTTL, *lease)
 		if err != nil {
 			writeError(c, err)
 			return
@@ -166,6 +170,9 @@ func idempotency(s *store.Store) gin.HandlerFunc {
 			case rec.RequestHash != hash:
 				writeError(c, &domain.Error{Kind: domain.KindConflict, Code: domain.CodeIdempotencyReuse, Field: "Idempotency-Key",
 					Message: "该 Idempotency-Key 已用于另一个不同的请求"})
+			case rec.State == store.IdemCommitted:
+				writeError(c, &domain.Error{Kind: domain.KindConflict, Code: domain.CodeIdempotencyCommitted, Field: "Idempotency-Key",
+					Message: "该请求已处理成功，但结果未能返回（服务曾中断）；请刷新查看结果，不要重复提交"})
 			case rec.State != store.IdemDone:
 				writeError(c, &domain.Error{Kind: domain.KindConflict, Code: domain.CodeIdempotencyBusy, Field: "Idempotency-Key",
 					Message: "相同 Idempotency-Key 的请求正在处理中，请稍后重试"})
@@ -178,6 +185,7 @@ func idempotency(s *store.Store) gin.HandlerFunc {
 		}
 		rw := &capture{ResponseWriter: c.Writer}
 		c.Writer = rw
+		c.Request = c.Request.WithContext(store.WithIdemKey(ctx, fullKey))
 		c.Next()
 		// The claim is settled even if the client went away meanwhile.
 		settle := context.WithoutCancel(ctx)

@@ -19,12 +19,22 @@ type Server struct {
 	engine  *gin.Engine
 	metrics *metrics
 	log     *slog.Logger
+	// idemLease: see SetIdempotencyLease.
+	idemLease time.Duration
 }
+
+// DefaultIdempotencyLease outlasts the longest request (the server's write
+// timeout is two minutes).
+const DefaultIdempotencyLease = 3 * time.Minute
+
+// SetIdempotencyLease sets how long an unfinished Idempotency-Key claim
+// blocks a retry of the same request before the retry may run it.
+func (s *Server) SetIdempotencyLease(d time.Duration) { s.idemLease = d }
 
 // New builds the router with every route of API.md that exists so far.
 func New(a *app.App, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log}
+	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log, idemLease: DefaultIdempotencyLease}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
@@ -55,7 +65,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	v1.GET("/openapi.json", s.openAPI)
 	v1.GET("/dingtalk/h5", func(c *gin.Context) { c.JSON(http.StatusOK, a.H5Info()) })
 
-	api := v1.Group("", authenticate(a), idempotency(a.Store()))
+	api := v1.Group("", authenticate(a), idempotency(a.Store(), &s.idemLease))
 	api.POST("/auth/logout", s.logout)
 	api.GET("/me", s.me)
 	api.GET("/dashboard", func(c *gin.Context) { respond(c, http.StatusOK)(a.Dashboard(c.Request.Context())) })

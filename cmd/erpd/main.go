@@ -271,6 +271,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.ln = ln
 	srv := httpapi.New(m.App, m.Log)
+	srv.SetIdempotencyLease(m.Config.HTTP.IdempotencyLease)
 	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
