@@ -292,7 +292,16 @@ func (s *Sandbox) push(typ, topic string, headers map[string]string, data any) (
 		return "", fmt.Errorf("sandbox: no stream connection")
 	}
 	// Each push goes to one of the connections, chosen at random.
-	return id, conns[rand.IntN(len(conns))].send(f)
+	if err := conns[rand.IntN(len(conns))].send(f); err != nil {
+		if typ == "EVENT" {
+			// The connection was closing (the gateway just went down, the
+			// client left): the event stays pending and is pushed again, as
+			// DingTalk's would be.
+			return id, nil
+		}
+		return "", err
+	}
+	return id, nil
 }
 
 // PushEvent pushes an event (bpms_instance_change, user_add_org, …) as
