@@ -56,6 +56,8 @@ func main() {
 type Main struct {
 	ConfigPath string
 	Command    string
+	// Args follow the command (backup's file).
+	Args []string
 	Demo       bool
 	Config     *config.Config
 	Out        io.Writer
@@ -91,19 +93,23 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&m.ConfigPath, "config", "", "path to erp.yaml (or ERP_CONFIG)")
 	fs.BoolVar(&m.Demo, "demo", false, "run a demo company on the embedded database")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: erpd [--config erp.yaml] [--demo] [serve|demo|config|migrate|check|healthcheck]")
+		fmt.Fprintln(fs.Output(), "usage: erpd [--config erp.yaml] [--demo] [serve|demo|config|migrate|check|healthcheck|backup FILE]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		m.Command = fs.Arg(0)
+		m.Command, m.Args = fs.Arg(0), fs.Args()[1:]
 	}
 	switch m.Command {
 	case "demo":
 		m.Command, m.Demo = "serve", true
 	case "serve", "config", "migrate", "check", "healthcheck":
+	case "backup":
+		if len(m.Args) != 1 {
+			return errors.New("erpd: usage: erpd backup FILE (a new file: a SQLite database, or an SQL dump for MySQL/MariaDB)")
+		}
 	default:
 		return fmt.Errorf("erpd: unknown command %q", m.Command)
 	}
@@ -143,6 +149,8 @@ func (m *Main) Exec(ctx context.Context) int {
 		return 0
 	case "healthcheck":
 		return healthcheck(m.Config.HTTP.Addr)
+	case "backup":
+		return m.backup(ctx, m.Args[0])
 	case "migrate", "check":
 		if err := m.Open(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -189,6 +197,33 @@ func (m *Main) logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// backup copies the database to path while it stays in use; it opens the
+// store without migrating, so an old database is copied as it is.
+func (m *Main) backup(ctx context.Context, path string) int {
+	c := m.Config
+	dsn := c.Database.DSN
+	if c.Database.Driver == store.DriverSQLite {
+		dsn = c.SQLitePath()
+	}
+	s, err := store.Open(ctx, store.Options{Driver: c.Database.Driver, DSN: dsn, MaxOpenConns: 2, MaxIdleConns: 1, Logger: m.logger()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer s.Close()
+	if err := s.Backup(ctx, path); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Fprintf(m.Out, "backup written: %s (%d bytes)\n", path, st.Size())
+	return 0
 }
 
 // Open connects the database (migrating it) and the cache, and builds the
