@@ -57,10 +57,10 @@ type Main struct {
 	ConfigPath string
 	Command    string
 	// Args follow the command (backup's file).
-	Args []string
-	Demo       bool
-	Config     *config.Config
-	Out        io.Writer
+	Args   []string
+	Demo   bool
+	Config *config.Config
+	Out    io.Writer
 
 	Log   *slog.Logger
 	Store *store.Store
