@@ -10,9 +10,10 @@ import { useTitle } from '../shell.js'
 
 const PAGE = 10
 
-// Stock per product: GET /stock has no text search (its q is ignored and
-// sku matches the code exactly, not the barcode), so the products are
-// found first and their balances fetched by product_id.
+// Stock per product: GET /stock lists balances, so a product with nothing
+// in any warehouse would not appear (and it has no spec, barcode or safety
+// stock); the products are found first and their balances fetched by
+// product_id, ten products a page.
 async function fetchPage(q, page) {
   const l = await get('/products', { q, status: 'active', page, page_size: PAGE })
   let items = l.items
