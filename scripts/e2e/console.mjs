@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { out, startErpd, stepper, totp, watchConsole } from './lib.mjs';
 
 // DingTalk off: approvals stay in the ERP inbox, where the manager decides.
-const { base, stop } = await startErpd('console', { ERP_DINGTALK_ENABLED: 'false' });
+const { base, work, stop } = await startErpd('console', { ERP_DINGTALK_ENABLED: 'false' });
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });

@@ -28,8 +28,9 @@ export function freePort() {
 
 // startErpd runs `erpd --demo` and waits until it is healthy. env adds to
 // (or, with a value of undefined, removes from) the environment. It returns
-// the addresses and stop(), which also runs when the process exits, so a
-// test that throws leaves no server behind.
+// the addresses, a scratch directory for the test's own files (work), and
+// stop(), which also runs when the process exits, so a test that throws
+// leaves no server behind.
 export async function startErpd(name, env = {}) {
   const work = mkdtempSync(join(tmpdir(), `erpd-${name}-`));
   let bin = process.env.ERPD_BIN;
@@ -60,7 +61,7 @@ export async function startErpd(name, env = {}) {
     if (i > 300) throw new Error('erpd did not become healthy');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, port, sandbox: `http://127.0.0.1:${sandboxPort}`, sandboxPort, stop };
+  return { base, port, sandbox: `http://127.0.0.1:${sandboxPort}`, sandboxPort, work, stop };
 }
 
 // stepper runs named steps in order; after the first failure it skips the
