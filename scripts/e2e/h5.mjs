@@ -251,6 +251,9 @@ try {
     assert.match(await item.innerText(), /¥2,169\.60/)
     await shot(page, 'approvals')
     await timed('approval detail', () => item.click(), () => page.locator('[data-test=line]').first().waitFor())
+    // Product names and units arrive after the lines (fetched once, cached).
+    await page.locator('[data-test=line]', { hasText: '农夫山泉饮用天然水' }).waitFor()
+    await page.locator('[data-test=line]', { hasText: '1,200瓶' }).waitFor()
     assert.match(await page.locator('[data-test=lines]').innerText(), /农夫山泉饮用天然水[\s\S]*1,200瓶 × ¥1\.60[\s\S]*¥2,169\.60/)
     assert.equal(await page.locator('[data-test=approve]').count(), 0, 'an OA approval is not decided here')
     await page.locator('[data-test=open-oa]').click()
