@@ -111,21 +111,32 @@ func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP 
 // user linked to that account gets a token.
 func (a *App) LoginDingTalk(ctx context.Context, code, clientIP string) (*Session, error) {
 	if a.directory == nil {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+		return nil, errDingTalkLoginOff
 	}
+	return a.loginByDirectory(ctx, clientIP, "dingtalk", func() (*domain.DirectoryUser, error) {
+		return a.directory.UserByAuthCode(ctx, code)
+	})
+}
+
+var errDingTalkLoginOff = &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+
+// loginByDirectory is every DingTalk sign-in (免登, QR): the address is
+// throttled like a password login, DingTalk names the person (a code it
+// refuses counts as a failure), and the linked ERP user gets a session.
+func (a *App) loginByDirectory(ctx context.Context, clientIP, via string, lookup func() (*domain.DirectoryUser, error)) (*Session, error) {
 	ipKey := "login:fail:ip:" + clientIP
 	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
 		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
 			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))}
 	}
-	du, err := a.directory.UserByAuthCode(ctx, code)
+	du, err := lookup()
 	if err != nil {
 		if domain.ErrorKind(err) == domain.KindUnauthorized {
 			a.countFailure(ctx, ipKey)
 		}
 		return nil, err
 	}
-	return a.signInDirectoryUser(ctx, du, clientIP, "dingtalk")
+	return a.signInDirectoryUser(ctx, du, clientIP, via)
 }
 
 // signInDirectoryUser opens a session for the ERP user linked to a DingTalk

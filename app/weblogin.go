@@ -30,7 +30,7 @@ type WebLoginStart struct {
 // code cannot be replayed into someone else's browser.
 func (a *App) StartWebLogin(ctx context.Context, origin string) (*WebLoginStart, error) {
 	if a.directory == nil || a.dt.Web.LoginHost == "" {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+		return nil, errDingTalkLoginOff
 	}
 	base := strings.TrimRight(a.dt.Web.PublicURL, "/")
 	if base == "" {
@@ -55,7 +55,7 @@ func (a *App) StartWebLogin(ctx context.Context, origin string) (*WebLoginStart,
 // second step: DingTalk's own sign-in on the phone is the proof).
 func (a *App) LoginWebDingTalk(ctx context.Context, code, state, clientIP string) (*Session, error) {
 	if a.directory == nil || a.dt.Web.LoginHost == "" {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "dingtalk_disabled", Message: "未启用钉钉登录，请使用用户名和密码登录"}
+		return nil, errDingTalkLoginOff
 	}
 	if len(state) != 32 {
 		return nil, domain.Invalid("state", "缺少扫码登录的 state")
@@ -74,16 +74,7 @@ func (a *App) LoginWebDingTalk(ctx context.Context, code, state, clientIP string
 		return nil, expired
 	}
 	_ = a.cache.Del(ctx, "oauth:state:"+state)
-	ipKey := "login:fail:ip:" + clientIP
-	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
-		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts, Message: "登录失败次数过多，请稍后再试"}
-	}
-	du, err := a.directory.UserByOAuthCode(ctx, code)
-	if err != nil {
-		if domain.ErrorKind(err) == domain.KindUnauthorized {
-			a.countFailure(ctx, ipKey)
-		}
-		return nil, err
-	}
-	return a.signInDirectoryUser(ctx, du, clientIP, "dingtalk_qr")
+	return a.loginByDirectory(ctx, clientIP, "dingtalk_qr", func() (*domain.DirectoryUser, error) {
+		return a.directory.UserByOAuthCode(ctx, code)
+	})
 }

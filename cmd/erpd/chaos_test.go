@@ -8,13 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/go-sql-driver/mysql"
 )
 
 // faultProxy stands between erpd and a service (MariaDB, Redis) so a test
@@ -116,12 +116,16 @@ func TestServicesFailAndRecover(t *testing.T) {
 		t.Fatal("this test needs MariaDB and Redis: unset ERP_TEST_SQLITE_ONLY (scripts/test starts them)")
 	}
 	opts := storetest.DSN(t, store.DriverMySQL)
-	mysqlAddr := between(opts.DSN, "tcp(", ")")
+	dsn, err := mysql.ParseDSN(opts.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mysqlAddr := dsn.Addr
 	db := newFaultProxy(t, mysqlAddr)
 	cache := newFaultProxy(t, storetest.RedisAddr())
 	for k, v := range map[string]string{
 		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_LOG_LEVEL": "error",
-		"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": strings.Replace(opts.DSN, mysqlAddr, db.addr, 1),
+		"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": proxied(dsn, db.addr),
 		"ERP_REDIS_ADDR": cache.addr, "ERP_REDIS_PREFIX": storetest.UniqueName("chaos") + ":",
 	} {
 		t.Setenv(k, v)
@@ -255,14 +259,9 @@ func TestServicesFailAndRecover(t *testing.T) {
 	}
 }
 
-func between(s, from, to string) string {
-	i := strings.Index(s, from)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(from):]
-	if j := strings.Index(s, to); j >= 0 {
-		return s[:j]
-	}
-	return s
+// proxied is the DSN with its address replaced by the fault proxy's.
+func proxied(c *mysql.Config, addr string) string {
+	c2 := *c
+	c2.Addr = addr
+	return c2.FormatDSN()
 }

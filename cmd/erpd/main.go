@@ -199,15 +199,23 @@ func (m *Main) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
+// storeOptions is the configured database (the embedded SQLite file under
+// data_dir unless a DSN names another).
+func (m *Main) storeOptions() store.Options {
+	c := m.Config.Database
+	dsn := c.DSN
+	if c.Driver == store.DriverSQLite {
+		dsn = m.Config.SQLitePath()
+	}
+	return store.Options{Driver: c.Driver, DSN: dsn, MaxOpenConns: c.MaxOpenConns, MaxIdleConns: c.MaxIdleConns, Logger: m.Log}
+}
+
 // backup copies the database to path while it stays in use; it opens the
 // store without migrating, so an old database is copied as it is.
 func (m *Main) backup(ctx context.Context, path string) int {
-	c := m.Config
-	dsn := c.Database.DSN
-	if c.Database.Driver == store.DriverSQLite {
-		dsn = c.SQLitePath()
-	}
-	s, err := store.Open(ctx, store.Options{Driver: c.Database.Driver, DSN: dsn, MaxOpenConns: 2, MaxIdleConns: 1, Logger: m.logger()})
+	o := m.storeOptions()
+	o.MaxOpenConns, o.MaxIdleConns, o.Logger = 2, 1, m.logger()
+	s, err := store.Open(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -233,12 +241,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Log = m.logger()
 	}
 	c := m.Config
-	dsn := c.Database.DSN
-	if c.Database.Driver == store.DriverSQLite {
-		dsn = c.SQLitePath()
-	}
-	s, err := store.Open(ctx, store.Options{Driver: c.Database.Driver, DSN: dsn, MaxOpenConns: c.Database.MaxOpenConns,
-		MaxIdleConns: c.Database.MaxIdleConns, Logger: m.Log})
+	s, err := store.Open(ctx, m.storeOptions())
 	if err != nil {
 		return err
 	}

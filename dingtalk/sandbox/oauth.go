@@ -134,8 +134,7 @@ func (s *Sandbox) oauthAgree(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "没有这个人", http.StatusBadRequest)
 			return
 		}
-		code := randomHex(16)
-		s.oauthCodes[code] = oauthCode{account: *u, clientID: s.opts.AppKey, redirect: redirect.String(), expires: s.opts.Now().Add(5 * time.Minute)}
+		code := s.newOAuthCodeLocked(*u, redirect.String())
 		s.mu.Unlock()
 		q.Set("authCode", code)
 		q.Set("code", code) // DingTalk sends both names
@@ -155,9 +154,15 @@ func (s *Sandbox) IssueOAuthCode(userID string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("sandbox: no user %q", userID)
 	}
+	return s.newOAuthCodeLocked(*u, ""), nil
+}
+
+// newOAuthCodeLocked issues a one-time authCode for an account, valid five
+// minutes as DingTalk's; s.mu is held.
+func (s *Sandbox) newOAuthCodeLocked(account User, redirect string) string {
 	code := randomHex(16)
-	s.oauthCodes[code] = oauthCode{account: *u, clientID: s.opts.AppKey, expires: s.opts.Now().Add(5 * time.Minute)}
-	return code, nil
+	s.oauthCodes[code] = oauthCode{account: account, clientID: s.opts.AppKey, redirect: redirect, expires: s.opts.Now().Add(5 * time.Minute)}
+	return code
 }
 
 func (s *Sandbox) userAccessToken(w http.ResponseWriter, r *http.Request) {
