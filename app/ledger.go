@@ -80,11 +80,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 	if gl.Event == domain.EventStocktake {
 		events = append(events, domain.EventStocktakeSettle)
 	}
-	templates, err := store.Templates(tx)
-	if err != nil {
-		return err
-	}
-	codes, err := store.AccountsByCode(tx)
+	templates, codes, err := templatesAndAccounts(tx, events...)
 	if err != nil {
 		return err
 	}
@@ -96,7 +92,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		}
 		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
-		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, gl.PartnerID, 0)
+		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, gl.PartnerID, 0)
 		if domain.ZeroLines(v.Lines) {
 			continue // a document worth nothing books nothing
 		}
@@ -107,6 +103,27 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 	}
 	// After the document's own voucher: an advance it uses up books next.
 	return raiseOpenItem(tx, doc, gl, by)
+}
+
+// templatesAndAccounts reads the events' templates and the ids of the
+// accounts they name: two small reads per posting instead of the whole
+// chart and every template.
+func templatesAndAccounts(tx *store.Tx, events ...string) (map[string]domain.VoucherTemplate, map[string]int64, error) {
+	templates, err := store.TemplatesFor(tx, events...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var codes []string
+	for _, t := range templates {
+		for _, l := range t.Lines {
+			codes = append(codes, l.Account)
+		}
+	}
+	if len(codes) == 0 {
+		return templates, map[string]int64{}, nil
+	}
+	ids, err := store.AccountIDs(tx, codes)
+	return templates, ids, err
 }
 
 // raiseOpenItem enters a receipt, shipment or return in its partner's
@@ -161,11 +178,7 @@ func bookAdvancesUsed(tx *store.Tx, kind string, partner *domain.Partner, doc do
 // bookTemplate writes a money event's voucher through its template, at the
 // end of the transaction.
 func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *domain.Partner, amounts domain.DocAmounts, cash, by int64) error {
-	templates, err := store.Templates(tx)
-	if err != nil {
-		return err
-	}
-	codes, err := store.AccountsByCode(tx)
+	templates, codes, err := templatesAndAccounts(tx, event)
 	if err != nil {
 		return err
 	}
@@ -175,7 +188,7 @@ func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *
 	}
 	v := &domain.Voucher{Date: date, Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 		Remark: domain.ClipRunes(t.Name+" "+doc.Number+" "+partner.Name, 255), CreatedBy: by, Attachments: 1}
-	v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code].ID }, v.Remark, &partner.ID, cash)
+	v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, &partner.ID, cash)
 	if domain.ZeroLines(v.Lines) {
 		return nil
 	}

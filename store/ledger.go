@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -23,6 +24,24 @@ func AccountsByCode(q Q) (map[string]domain.Account, error) {
 	out := make(map[string]domain.Account, len(as))
 	for _, a := range as {
 		out[a.Code] = a
+	}
+	return out, nil
+}
+
+// AccountIDs maps the given codes to their accounts' ids; a code without
+// an account is absent. Postings need a template's few accounts, not the
+// whole chart.
+func AccountIDs(q Q, codes []string) (map[string]int64, error) {
+	var rows []struct {
+		ID   int64
+		Code string
+	}
+	if err := q.DB().Table("accounts").Select("id, code").Where("code IN ?", codes).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r.ID
 	}
 	return out, nil
 }
@@ -144,58 +163,87 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i] < order[j] }) // one lock order for every writer
 	closing := v.Source == domain.VoucherClosing
+	if tx.Driver() == DriverSQLite {
+		// SQLite adds DECIMAL columns as floats: read, add in decimals,
+		// write the exact sum back (the writer lock is held anyway).
+		for _, id := range order {
+			dr, cr := by[id].dr.Mul(decimal.NewFromInt(sign)), by[id].cr.Mul(decimal.NewFromInt(sign))
+			cdr, ccr := decimal.Zero, decimal.Zero
+			if closing {
+				cdr, ccr = dr, cr
+			}
+			if err := tx.sqliteAddTotals("account_period_totals", "account_id = ? AND period = ?", []any{id, v.Period},
+				map[string]decimal.Decimal{"debit": dr, "credit": cr, "closing_debit": cdr, "closing_credit": ccr},
+				map[string]any{"account_id": id, "period": v.Period}); err != nil {
+				return err
+			}
+		}
+		for _, l := range v.Lines {
+			if l.PartnerID == nil {
+				continue
+			}
+			dr, cr := l.Debit.Mul(decimal.NewFromInt(sign)), l.Credit.Mul(decimal.NewFromInt(sign))
+			if err := tx.sqliteAddTotals("account_partner_totals", "account_id = ? AND partner_id = ? AND period = ?",
+				[]any{l.AccountID, *l.PartnerID, v.Period}, map[string]decimal.Decimal{"debit": dr, "credit": cr},
+				map[string]any{"account_id": l.AccountID, "partner_id": *l.PartnerID, "period": v.Period}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// MySQL: one upsert per table for the whole voucher, rows in one key
+	// order for every writer, so two postings lock them the same way and a
+	// shipment costs two round trips here instead of one per line.
+	var rows []string
+	var args []any
 	for _, id := range order {
 		dr, cr := by[id].dr.Mul(decimal.NewFromInt(sign)), by[id].cr.Mul(decimal.NewFromInt(sign))
 		cdr, ccr := decimal.Zero, decimal.Zero
 		if closing {
 			cdr, ccr = dr, cr
 		}
-		if tx.Driver() == DriverSQLite {
-			// SQLite adds DECIMAL columns as floats: read, add in decimals,
-			// write the exact sum back (the writer lock is held anyway).
-			if err := tx.sqliteAddTotals("account_period_totals", "account_id = ? AND period = ?", []any{id, v.Period},
-				map[string]decimal.Decimal{"debit": dr, "credit": cr, "closing_debit": cdr, "closing_credit": ccr},
-				map[string]any{"account_id": id, "period": v.Period}); err != nil {
-				return err
-			}
-			continue
-		}
-		q := "INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES (?, ?, ?, ?, ?, ?) "
-		if tx.Driver() == DriverMySQL {
-			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit), " +
-				"closing_debit = closing_debit + VALUES(closing_debit), closing_credit = closing_credit + VALUES(closing_credit)"
-		} else {
-			q += "ON CONFLICT (account_id, period) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit, " +
-				"closing_debit = closing_debit + excluded.closing_debit, closing_credit = closing_credit + excluded.closing_credit"
-		}
-		if err := tx.DB().Exec(q, id, v.Period, dr, cr, cdr, ccr).Error; err != nil {
+		rows = append(rows, "(?, ?, ?, ?, ?, ?)")
+		args = append(args, id, v.Period, dr, cr, cdr, ccr)
+	}
+	if len(rows) > 0 {
+		if err := tx.DB().Exec("INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES "+
+			strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit), "+
+			"closing_debit = closing_debit + VALUES(closing_debit), closing_credit = closing_credit + VALUES(closing_credit)", args...).Error; err != nil {
 			return translate(err)
 		}
 	}
 	// Lines about a partner also count per partner (the balance sheet's
 	// reclassification of 应收/预收, 应付/预付).
+	type pkey struct{ account, partner int64 }
+	partner := map[pkey]*sums{}
+	var keys []pkey
 	for _, l := range v.Lines {
 		if l.PartnerID == nil {
 			continue
 		}
-		dr, cr := l.Debit.Mul(decimal.NewFromInt(sign)), l.Credit.Mul(decimal.NewFromInt(sign))
-		if tx.Driver() == DriverSQLite {
-			if err := tx.sqliteAddTotals("account_partner_totals", "account_id = ? AND partner_id = ? AND period = ?",
-				[]any{l.AccountID, *l.PartnerID, v.Period}, map[string]decimal.Decimal{"debit": dr, "credit": cr},
-				map[string]any{"account_id": l.AccountID, "partner_id": *l.PartnerID, "period": v.Period}); err != nil {
-				return err
-			}
-			continue
+		k := pkey{l.AccountID, *l.PartnerID}
+		s, ok := partner[k]
+		if !ok {
+			s = &sums{}
+			partner[k] = s
+			keys = append(keys, k)
 		}
-		q := "INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES (?, ?, ?, ?, ?) "
-		if tx.Driver() == DriverMySQL {
-			q += "ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)"
-		} else {
-			q += "ON CONFLICT (account_id, partner_id, period) DO UPDATE SET debit = debit + excluded.debit, credit = credit + excluded.credit"
-		}
-		if err := tx.DB().Exec(q, l.AccountID, *l.PartnerID, v.Period, dr, cr).Error; err != nil {
-			return translate(err)
-		}
+		s.dr, s.cr = s.dr.Add(l.Debit), s.cr.Add(l.Credit)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].account < keys[j].account || keys[i].account == keys[j].account && keys[i].partner < keys[j].partner
+	})
+	rows, args = rows[:0], args[:0]
+	for _, k := range keys {
+		rows = append(rows, "(?, ?, ?, ?, ?)")
+		args = append(args, k.account, k.partner, v.Period, partner[k].dr.Mul(decimal.NewFromInt(sign)), partner[k].cr.Mul(decimal.NewFromInt(sign)))
+	}
+	if err := tx.DB().Exec("INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES "+
+		strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)", args...).Error; err != nil {
+		return translate(err)
 	}
 	return nil
 }
@@ -229,6 +277,9 @@ const (
 // lockOpenPeriod locks a period's row (creating it open) and refuses a
 // closed one.
 func (tx *Tx) lockOpenPeriod(period string) error {
+	if tx.openPeriods[period] {
+		return nil // locked and found open earlier in this transaction
+	}
 	var p struct{ Status string }
 	err := lockRow(tx.DB()).Table("periods").Select("status").Where("period = ?", period).Take(&p).Error
 	if err == gorm.ErrRecordNotFound {
@@ -253,6 +304,10 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if later {
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
 	}
+	if tx.openPeriods == nil {
+		tx.openPeriods = map[string]bool{}
+	}
+	tx.openPeriods[period] = true
 	return nil
 }
 
@@ -341,7 +396,14 @@ func (tx *Tx) MarkReversed(id, by int64) error {
 }
 
 // Templates returns the voucher templates keyed by event.
-func Templates(q Q) (map[string]domain.VoucherTemplate, error) {
+func Templates(q Q) (map[string]domain.VoucherTemplate, error) { return templates(q, nil) }
+
+// TemplatesFor returns the templates of the given events, keyed by event.
+func TemplatesFor(q Q, events ...string) (map[string]domain.VoucherTemplate, error) {
+	return templates(q, events)
+}
+
+func templates(q Q, events []string) (map[string]domain.VoucherTemplate, error) {
 	var rows []struct {
 		ID      int64
 		Event   string
@@ -349,7 +411,11 @@ func Templates(q Q) (map[string]domain.VoucherTemplate, error) {
 		Lines   string
 		Version int
 	}
-	if err := q.DB().Table("voucher_templates").Find(&rows).Error; err != nil {
+	db := q.DB().Table("voucher_templates")
+	if events != nil {
+		db = db.Where("event IN ?", events)
+	}
+	if err := db.Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := map[string]domain.VoucherTemplate{}

@@ -30,6 +30,7 @@ func (tx *Tx) LockPeriod(period string) (*PeriodInfo, error) {
 
 // SetPeriodStatus closes or reopens a period.
 func (tx *Tx) SetPeriodStatus(period, status string, by *int64) error {
+	tx.openPeriods = nil // a closed month also closes the ones before it
 	up := map[string]any{"status": status, "version": gorm.Expr("version + 1"), "updated_at": tx.Now}
 	if status == PeriodClosed {
 		up["closed_at"], up["closed_by"] = tx.Now, by

@@ -19,6 +19,9 @@ type Tx struct {
 	onCommit []func()
 	// beforeCommit hooks run in the transaction after the use case.
 	beforeCommit []func(*Tx) error
+	// openPeriods are the periods whose row this transaction holds locked
+	// and found open: checking again would change nothing.
+	openPeriods map[string]bool
 }
 
 type txKey struct{}
