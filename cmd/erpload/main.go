@@ -79,10 +79,15 @@ func main() {
 	flag.StringVar(&benchmarks, "benchmarks", "", "rewrite this file's http-load sections with the results")
 	flag.StringVar(&out, "out", "", "write the Markdown here as well as to standard output")
 	flag.Parse()
-	if quick {
-		cfg.SKUs, cfg.Customers, cfg.PastOrders, cfg.Repeats = 100, 10, 200, 1
-		cfg.Warmup, cfg.Measure, cfg.ReportCalls = 500*time.Millisecond, 2*time.Second, 5
-		conc, moves = "1,16", "10000,50000"
+	if quick { // smaller defaults; a flag given explicitly still wins
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for name, v := range map[string]string{"skus": "100", "customers": "10", "orders": "200", "repeats": "1",
+			"warmup": "500ms", "measure": "2s", "report-calls": "5", "conc": "1,16", "moves": "10000,50000"} {
+			if !set[name] {
+				flag.Set(name, v)
+			}
+		}
 	}
 	var err error
 	if cfg.Conc, err = parseInts(conc); err != nil {
