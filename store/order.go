@@ -200,8 +200,12 @@ func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]OrderListItem, int64,
 		Row                        orderRow `gorm:"embedded"`
 		PartnerName, WarehouseName string
 	}
-	sel := db.Joins("JOIN partners pt ON pt.id = o.partner_id").Joins("JOIN warehouses w ON w.id = o.warehouse_id").
-		Select("o.*, pt.name AS partner_name, w.name AS warehouse_name")
+	// LEFT JOINs only name the page's rows (every order has both), and keep
+	// orders the driving table: with inner joins MariaDB starts from the
+	// one-row warehouses table and sorts every order of the warehouse to
+	// find the newest 20 (27 ms at 10k orders, growing with them).
+	sel := db.Joins("LEFT JOIN partners pt ON pt.id = o.partner_id").Joins("LEFT JOIN warehouses w ON w.id = o.warehouse_id").
+		Select("o.*, COALESCE(pt.name, '') AS partner_name, COALESCE(w.name, '') AS warehouse_name")
 	if err := p.applyTie(sel, "-o.id", "o.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
@@ -368,8 +372,9 @@ func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListIte
 		Row                        stockDocRow `gorm:"embedded"`
 		PartnerName, WarehouseName string
 	}
-	sel := db.Joins("JOIN partners pt ON pt.id = d.partner_id").Joins("JOIN warehouses w ON w.id = d.warehouse_id").
-		Select("d.*, pt.name AS partner_name, w.name AS warehouse_name")
+	// LEFT JOINs, as for orders: the documents drive, newest first.
+	sel := db.Joins("LEFT JOIN partners pt ON pt.id = d.partner_id").Joins("LEFT JOIN warehouses w ON w.id = d.warehouse_id").
+		Select("d.*, COALESCE(pt.name, '') AS partner_name, COALESCE(w.name, '') AS warehouse_name")
 	if err := p.applyTie(sel, "-d.id", "d.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
