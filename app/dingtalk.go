@@ -436,10 +436,23 @@ func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*
 	if requester.DingTalkUserID == "" || a.dt.ProcessCodes[ap.DocType] == "" {
 		return nil, permanent(errors.New("requester not linked to DingTalk or no process code"))
 	}
-	id, err := a.dt.Workflow.StartProcess(ctx, domain.ProcessStart{ProcessCode: a.dt.ProcessCodes[ap.DocType],
-		OriginatorUserID: requester.DingTalkUserID, Form: form})
-	if err != nil {
-		return nil, err
+	code := a.dt.ProcessCodes[ap.DocType]
+	// DingTalk's create call takes no idempotency key. When an earlier
+	// attempt may have reached DingTalk (its deliverer died, or the answer
+	// was lost on the way back), look for the instance it started before
+	// starting another: the same process, originator and document number,
+	// started since this message was written, and linked to no approval.
+	id := ""
+	if m.Attempts > 1 {
+		if id, err = a.startedEarlier(ctx, q, code, requester.DingTalkUserID, o.Number, m.CreatedAt); err != nil {
+			return nil, err
+		}
+	}
+	if id == "" {
+		if id, err = a.dt.Workflow.StartProcess(ctx, domain.ProcessStart{ProcessCode: code,
+			OriginatorUserID: requester.DingTalkUserID, Form: form}); err != nil {
+			return nil, err
+		}
 	}
 	return func(tx *store.Tx) error {
 		cur, err := store.LockApproval(tx, ap.ID)
@@ -457,6 +470,37 @@ func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*
 		}
 		return nil
 	}, nil
+}
+
+// startedEarlier finds the OA instance an earlier attempt started for a
+// document: started by originator since the outbox message was written
+// (less a minute of clock skew), carrying the document's number, and not
+// yet the instance of any approval (a resubmitted document has older,
+// linked ones). It returns "" when there is none.
+func (a *App) startedEarlier(ctx context.Context, q store.Q, code, originator, number string, since time.Time) (string, error) {
+	ids, err := a.dt.Workflow.ProcessIDs(ctx, domain.ProcessQuery{ProcessCode: code, Since: since.Add(-time.Minute),
+		Until: now().Add(time.Minute), Originators: []string{originator}})
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		linked, err := store.ApprovalByExternalID(q, id)
+		if err != nil {
+			return "", err
+		}
+		if linked != nil {
+			continue
+		}
+		inst, err := a.dt.Workflow.Process(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if inst.FormValue("单据编号") == number {
+			a.log.Info("OA instance started by an earlier attempt adopted", "instance", id, "number", number)
+			return id, nil
+		}
+	}
+	return "", nil
 }
 
 // approvalForm summarises a document for the OA form: the labels are the

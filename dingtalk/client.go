@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -194,7 +195,7 @@ const maxAttempts = 3
 
 // API calls api.dingtalk.com with the token header.
 func (c *Client) API(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	return c.withToken(ctx, func(tok string) error {
+	return c.withToken(ctx, !creates[path], func(tok string) error {
 		return c.call(ctx, method, c.cfg.APIHost, path, query, in, out, false, tok)
 	})
 }
@@ -202,14 +203,26 @@ func (c *Client) API(ctx context.Context, method, path string, query url.Values,
 // OAPI calls oapi.dingtalk.com: POST JSON with the token in the query and
 // the errcode envelope; out receives the whole envelope.
 func (c *Client) OAPI(ctx context.Context, path string, in, out any) error {
-	return c.withToken(ctx, func(tok string) error {
+	return c.withToken(ctx, !creates[path], func(tok string) error {
 		return c.call(ctx, http.MethodPost, c.cfg.OAPIHost, path, url.Values{"access_token": {tok}}, in, out, true, "")
 	})
 }
 
+// creates are the calls that make something new at DingTalk each time they
+// arrive: an OA instance, a work notice, a card. When the connection fails
+// after such a request may have been sent, DingTalk may have carried it
+// out, so it is not sent again here; the caller decides (an OA start is
+// looked up before it is tried again).
+var creates = map[string]bool{
+	"/v1.0/workflow/processInstances":               true,
+	"/topapi/message/corpconversation/asyncsend_v2": true,
+	"/v1.0/card/instances/createAndDeliver":         true,
+}
+
 // withToken runs fn with the access token, retrying transient errors with
-// backoff and a refused token once with a fresh one.
-func (c *Client) withToken(ctx context.Context, fn func(tok string) error) error {
+// backoff and a refused token once with a fresh one. A network error is
+// retried when resend is set, or when the connection was never made.
+func (c *Client) withToken(ctx context.Context, resend bool, fn func(tok string) error) error {
 	refreshed := false
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
@@ -227,7 +240,7 @@ func (c *Client) withToken(ctx context.Context, fn func(tok string) error) error
 			refreshed = true
 			attempt-- // a refused token is not the API's failure
 			continue
-		case errors.As(err, &de) && de.Retryable(), isNetErr(err):
+		case errors.As(err, &de) && de.Retryable(), isNetErr(err) && (resend || notSent(err)):
 		default:
 			return err
 		}
@@ -244,6 +257,13 @@ func (c *Client) withToken(ctx context.Context, fn func(tok string) error) error
 		}
 	}
 	return err
+}
+
+// notSent reports whether err is a failure to connect: the request never
+// left, so sending it again cannot do anything twice.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func isNetErr(err error) bool {

@@ -3,7 +3,9 @@ package dingtalk_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -107,6 +109,51 @@ func TestClientAgainstSandbox(t *testing.T) {
 		}
 		if _, err := c.ListUsers(ctx, 2, 0, 101); err == nil {
 			t.Fatal("size 101 accepted")
+		}
+	})
+
+	t.Run("ProcessIDsPaged", func(t *testing.T) {
+		start := func(code, who, number string) string {
+			id, err := c.StartProcess(ctx, domain.ProcessStart{ProcessCode: code, OriginatorUserID: who,
+				Form: []domain.FormValue{{Name: "单据编号", Value: number}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.t = clk.t.Add(time.Second)
+			return id
+		}
+		start("PROC-A", "user00001", "before")
+		since := clk.t
+		var want []string
+		for i := 0; i < 45; i++ {
+			want = append(want, start("PROC-A", "user00001", fmt.Sprintf("PO-%02d", i)))
+			start("PROC-B", "user00001", "other process")
+			if i%15 == 0 {
+				start("PROC-A", "user00002", "other originator")
+			}
+		}
+		got, err := c.ProcessIDs(ctx, domain.ProcessQuery{ProcessCode: "PROC-A", Since: since, Until: clk.t, Originators: []string{"user00001"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("ids over three pages: got %d %v, want %d oldest first", len(got), got, len(want))
+		}
+		if n := sb.CountCalls("/v1.0/workflow/processes/instanceIds/query"); n != 3 {
+			t.Fatalf("%d calls for 45 ids, want 3 pages of at most 20", n)
+		}
+		inst, err := c.Process(ctx, want[7])
+		if err != nil || inst.FormValue("单据编号") != "PO-07" || inst.Status != "RUNNING" {
+			t.Fatalf("instance read back: %+v %v", inst, err)
+		}
+		all, err := c.ProcessIDs(ctx, domain.ProcessQuery{ProcessCode: "PROC-A", Since: since.Add(-time.Hour), Until: clk.t})
+		if err != nil || len(all) != 45+1+3 {
+			t.Fatalf("every originator since an hour before: %d %v", len(all), err)
+		}
+		_, err = c.ProcessIDs(ctx, domain.ProcessQuery{ProcessCode: "PROC-A", Since: clk.t.AddDate(0, 0, -121), Until: clk.t})
+		var de *dingtalk.Error
+		if !errors.As(err, &de) || de.Code != "invalidParameter" {
+			t.Fatalf("a window starting 121 days back: %v", err)
 		}
 	})
 

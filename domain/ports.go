@@ -62,7 +62,26 @@ type ProcessInstance struct {
 	ID      string
 	Status  string
 	Result  string
+	Form    []FormValue
 	Records []ProcessRecord
+}
+
+// FormValue returns the value of the form field with name, or "".
+func (p ProcessInstance) FormValue(name string) string {
+	for _, f := range p.Form {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// ProcessQuery selects instances of one process started in a time window,
+// optionally by some originators (获取审批实例ID列表).
+type ProcessQuery struct {
+	ProcessCode  string
+	Since, Until time.Time
+	Originators  []string
 }
 
 // Decider returns who decided a finished instance and their remark: the
@@ -82,6 +101,9 @@ type Workflow interface {
 	StartProcess(ctx context.Context, p ProcessStart) (string, error)
 	// Process reads an instance.
 	Process(ctx context.Context, id string) (*ProcessInstance, error)
+	// ProcessIDs lists the ids of the instances a query selects, oldest
+	// first.
+	ProcessIDs(ctx context.Context, q ProcessQuery) ([]string, error)
 	// TerminateProcess withdraws a running instance (its document was
 	// cancelled in the ERP).
 	TerminateProcess(ctx context.Context, id, remark string) error

@@ -64,6 +64,14 @@ func (s *Sandbox) initInspector() {
 
 // SetDown starts or ends a full outage: OpenAPI calls answer 503 and the
 // stream gateway is down.
+// LoseStartAnswers makes the next n OA instance starts create their
+// instance and then close the connection without answering.
+func (s *Sandbox) LoseStartAnswers(n int) {
+	s.mu.Lock()
+	s.lostStarts = n
+	s.mu.Unlock()
+}
+
 func (s *Sandbox) SetDown(down bool) {
 	s.mu.Lock()
 	s.down = down

@@ -111,10 +111,14 @@ type Sandbox struct {
 	baseURL      string
 
 	instances map[string]*Instance
-	messages  []Message
-	sessions  map[string]*session
-	cards     map[string]*CardInstance
-	cardOrder []string
+	// lostStarts is how many of the next instance starts succeed with
+	// their answer lost: the connection closes before the reply, as when
+	// the caller dies or the network cuts mid-call.
+	lostStarts int
+	messages   []Message
+	sessions   map[string]*session
+	cards      map[string]*CardInstance
+	cardOrder  []string
 
 	oauthCodes map[string]oauthCode
 	userTokens map[string]userToken

@@ -46,6 +46,7 @@ func (s *Sandbox) initWorkflow() {
 	s.mux.HandleFunc("POST /v1.0/workflow/processInstances", s.api(s.createInstance))
 	s.mux.HandleFunc("GET /v1.0/workflow/processInstances", s.api(s.getInstance))
 	s.mux.HandleFunc("POST /v1.0/workflow/processInstances/terminate", s.api(s.terminateInstance))
+	s.mux.HandleFunc("POST /v1.0/workflow/processes/instanceIds/query", s.api(s.queryInstanceIDs))
 	s.mux.HandleFunc("GET /sandbox/approvals", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, s.Instances(r.URL.Query().Get("status")))
 	})
@@ -78,6 +79,16 @@ func (s *Sandbox) api(h func(r *http.Request, body map[string]any) (any, *apiErr
 			}
 		}
 		out, e := h(r, body)
+		if _, ok := out.(lostAnswer); ok {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			apiError(w, 502, "sandboxLostAnswer", "answer lost")
+			return
+		}
 		if e != nil {
 			apiError(w, e.status, e.code, e.msg)
 			return
@@ -146,9 +157,99 @@ func (s *Sandbox) createInstance(r *http.Request, body map[string]any) (any, *ap
 		inst.Title = u.Name + "提交的" + in.Form[0].Value
 	}
 	s.instances[inst.ID] = inst
+	lost := s.lostStarts > 0
+	if lost {
+		s.lostStarts--
+	}
 	s.mu.Unlock()
 	s.pushInstance(inst, "start", "")
+	if lost {
+		return lostAnswer{}, nil
+	}
 	return map[string]string{"instanceId": inst.ID}, nil
+}
+
+// lostAnswer makes api close the connection instead of answering.
+type lostAnswer struct{}
+
+// queryInstanceIDs is 获取审批实例ID列表: the ids of one process's instances
+// started in [startTime, endTime], optionally by some originators and in
+// some states, oldest first, at most 20 a page, paged by nextToken.
+func (s *Sandbox) queryInstanceIDs(r *http.Request, body map[string]any) (any, *apiErr) {
+	var in struct {
+		ProcessCode string      `json:"processCode"`
+		StartTime   json.Number `json:"startTime"`
+		EndTime     json.Number `json:"endTime"`
+		NextToken   json.Number `json:"nextToken"`
+		MaxResults  json.Number `json:"maxResults"`
+		UserIDs     []string    `json:"userIds"`
+		Statuses    []string    `json:"statuses"`
+	}
+	if err := remarshal(body, &in); err != nil {
+		return nil, bad("invalidParameter", "参数格式错误: %v", err)
+	}
+	start, err := in.StartTime.Int64()
+	if err != nil {
+		return nil, bad("invalidParameter", "startTime 不能为空")
+	}
+	end := s.opts.Now().UnixMilli()
+	if in.EndTime != "" {
+		if end, err = in.EndTime.Int64(); err != nil {
+			return nil, bad("invalidParameter", "endTime 格式错误")
+		}
+	}
+	next, max := int64(0), int64(20)
+	if in.NextToken != "" {
+		if next, err = in.NextToken.Int64(); err != nil || next < 0 {
+			return nil, bad("invalidParameter", "nextToken 格式错误")
+		}
+	}
+	if in.MaxResults != "" {
+		if max, err = in.MaxResults.Int64(); err != nil || max < 1 || max > 20 {
+			return nil, bad("invalidParameter", "maxResults 取值 1–20")
+		}
+	}
+	switch {
+	case !s.validProcessCode(in.ProcessCode):
+		return nil, bad("processCodeError", "processCode 不存在: %s", in.ProcessCode)
+	case end < start:
+		return nil, bad("invalidParameter", "endTime 不能早于 startTime")
+	case s.opts.Now().Sub(time.UnixMilli(start)) > 120*24*time.Hour:
+		return nil, bad("invalidParameter", "startTime 距当前时间不能超过 120 天")
+	case len(in.UserIDs) > 10:
+		return nil, bad("invalidParameter", "userIds 最多 10 个")
+	}
+	s.mu.Lock()
+	var match []*Instance
+	for _, inst := range s.instances {
+		ms := inst.CreatedAt.UnixMilli()
+		if inst.ProcessCode != in.ProcessCode || ms < start || ms > end {
+			continue
+		}
+		if len(in.UserIDs) > 0 && !contains(in.UserIDs, inst.Originator) {
+			continue
+		}
+		if len(in.Statuses) > 0 && !contains(in.Statuses, inst.Status) {
+			continue
+		}
+		match = append(match, inst)
+	}
+	s.mu.Unlock()
+	sort.Slice(match, func(i, j int) bool {
+		if !match[i].CreatedAt.Equal(match[j].CreatedAt) {
+			return match[i].CreatedAt.Before(match[j].CreatedAt)
+		}
+		return match[i].ID < match[j].ID
+	})
+	list := []string{}
+	for i := next; i < int64(len(match)) && i < next+max; i++ {
+		list = append(list, match[i].ID)
+	}
+	result := map[string]any{"list": list}
+	if next+max < int64(len(match)) {
+		result["nextToken"] = fmt.Sprint(next + max)
+	}
+	return map[string]any{"result": result, "success": true}, nil
 }
 
 func remarshal(in, out any) error {
