@@ -300,3 +300,163 @@ func TestKillNineUnderLoad(t *testing.T) {
 	t.Logf("%d rounds of kill -9: %d shipments acknowledged, %d reported done after a crash, %d in the books, on hand %s",
 		rounds, len(acked), committed, len(shipped), onHand)
 }
+
+// kill -9 with approvals waiting in the outbox: DingTalk is down while a
+// buyer submits purchase orders that need its approval, erpd is killed
+// with the OA starts still undelivered, DingTalk comes back and erpd is
+// started again. The new process resumes the outbox: every approval
+// reaches DingTalk exactly once, and approving them there approves the
+// orders in the ERP.
+func TestKillNineWithApprovalsInOutbox(t *testing.T) {
+	if storetest.SQLiteOnly() {
+		t.Fatal("this test needs MariaDB and Redis: unset ERP_TEST_SQLITE_ONLY (scripts/test starts them)")
+	}
+	m0 := &Main{}
+	url, err := m0.startSandbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb := m0.Sandbox
+	t.Cleanup(func() { m0.sandbox.Close() })
+	sb.SetRedeliver(300 * time.Millisecond)
+	opts := storetest.DSN(t, store.DriverMySQL)
+	env := map[string]string{"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": opts.DSN, "ERP_REDIS_ADDR": storetest.RedisAddr(),
+		"ERP_REDIS_PREFIX": storetest.UniqueName("crashoa") + ":", "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_DATA_DIR": t.TempDir(),
+		"ERP_AUTH_SECRET": "crash-test-secret-crash-test-secret-0123", "ERP_DINGTALK_SYNC_INTERVAL": "0", "ERP_LOG_LEVEL": "error"}
+	for k, v := range demoDingTalkEnv(url) {
+		env[k] = v
+	}
+	var envList []string
+	for k, v := range env {
+		t.Setenv(k, v)
+		envList = append(envList, k+"="+v)
+	}
+	// The demo company, written once as a first start would.
+	ctx := context.Background()
+	m := NewMain()
+	m.Out = io.Discard
+	if err := m.ParseFlags(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := SeedDemo(ctx, m.App, m.Store); err != nil {
+		t.Fatal(err)
+	}
+	var refs struct{ Warehouse, Product, Supplier int64 }
+	db := m.Store.DB()
+	db.Raw("SELECT (SELECT MIN(id) FROM warehouses) AS warehouse, (SELECT id FROM products ORDER BY id LIMIT 1 OFFSET 2) AS product, (SELECT id FROM partners WHERE code = 'S001') AS supplier").Scan(&refs)
+	m.Close()
+
+	sb.SetDown(true)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	p := startProcess(t, envList, addr)
+	token := login(t, p.base, "caigou", DemoPassword)
+	const n = 20
+	numbers := map[string]bool{}
+	var orderIDs []int64
+	for i := 0; i < n; i++ {
+		code, b, err := apiCall(p.base, token, "POST", "/api/v1/purchase-orders", "", map[string]any{"partner_id": refs.Supplier, "warehouse_id": refs.Warehouse,
+			"lines": []map[string]any{{"product_id": refs.Product, "qty": fmt.Sprint(5001 + i), "unit_price": "2.00"}}})
+		if err != nil || code != 201 {
+			t.Fatalf("create: %d %s %v", code, b, err)
+		}
+		var o struct {
+			ID, Version int64
+			Number      string
+		}
+		json.Unmarshal(b, &o)
+		code, b, err = apiCall(p.base, token, "POST", fmt.Sprintf("/api/v1/purchase-orders/%d/submit", o.ID), "", map[string]any{"version": o.Version})
+		if err != nil || code != 200 || !bytes.Contains(b, []byte(`"status":"pending_approval"`)) {
+			t.Fatalf("submit: %d %s %v", code, b, err)
+		}
+		numbers[o.Number] = true
+		orderIDs = append(orderIDs, o.ID)
+	}
+	// Kill when the starts have been tried and put back (none leased, so
+	// the new process need not wait out a dead deliverer's lease).
+	s, err := store.Open(ctx, store.Options{Driver: store.DriverMySQL, DSN: opts.DSN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pending := func() (waiting, leased int64) {
+		s.DB().Raw("SELECT COUNT(*) FROM outbox WHERE kind = 'oa.start' AND status = 'pending'").Scan(&waiting)
+		s.DB().Raw("SELECT COUNT(*) FROM outbox WHERE kind = 'oa.start' AND status = 'pending' AND lease_until > ?", time.Now().UTC()).Scan(&leased)
+		return
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var tried int64
+		s.DB().Raw("SELECT COUNT(*) FROM outbox WHERE kind = 'oa.start' AND attempts > 0").Scan(&tried)
+		if w, l := pending(); tried > 0 && w == n && l == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			w, l := pending()
+			t.Fatalf("outbox before the kill: %d OA starts pending (%d leased), %d tried; want %d pending, none leased", w, l, tried, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.kill()
+	if w, _ := pending(); w != n {
+		t.Fatalf("%d OA starts pending after the kill, want %d", w, n)
+	}
+	if got := len(sb.Instances("")); got != 0 {
+		t.Fatalf("%d instances reached DingTalk while it was down", got)
+	}
+
+	sb.SetDown(false)
+	p = startProcess(t, envList, addr)
+	deadline = time.Now().Add(90 * time.Second)
+	for len(sb.Instances("")) < n {
+		if time.Now().After(deadline) {
+			w, _ := pending()
+			t.Fatalf("after the restart %d of %d approvals reached DingTalk; %d still pending", len(sb.Instances("")), n, w)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // no late duplicates either
+	seen := map[string]int{}
+	for _, in := range sb.Instances("") {
+		for _, f := range in.Form {
+			if f.Name == "单据编号" {
+				seen[f.Value]++
+			}
+		}
+	}
+	for num := range numbers {
+		if seen[num] != 1 {
+			t.Errorf("%s reached DingTalk %d times, want once", num, seen[num])
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("%d documents in DingTalk, want %d", len(seen), n)
+	}
+	for _, in := range sb.Instances("RUNNING") {
+		if err := sb.Decide(in.ID, "ding_jingli", true, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		var approved int64
+		s.DB().Raw("SELECT COUNT(*) FROM orders WHERE status = 'approved' AND id IN ?", orderIDs).Scan(&approved)
+		if approved == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d orders approved after DingTalk approved them", approved, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if w, _ := pending(); w != 0 {
+		t.Errorf("%d OA starts still pending", w)
+	}
+}

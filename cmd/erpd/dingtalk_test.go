@@ -279,6 +279,80 @@ func TestOAApprovalRoundTrip(t *testing.T) {
 	})
 }
 
+// An OA start whose answer is lost (DingTalk created the instance, the
+// reply never came back: a crash or a cut connection) is not started
+// twice: the retry finds the instance by process, originator, time and
+// document number, and links it. A resubmitted document, whose earlier
+// instance is linked to its earlier approval, still gets a new one.
+func TestOAStartAnswerLostStartsOnce(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		instancesOf := func(number string) []sandbox.Instance {
+			var out []sandbox.Instance
+			for _, in := range e.sb.Instances("") {
+				for _, f := range in.Form {
+					if f.Name == "单据编号" && f.Value == number {
+						out = append(out, in)
+					}
+				}
+			}
+			return out
+		}
+		linked := func(po *domain.Order, n int) string {
+			t.Helper()
+			var ext string
+			e.waitFor(t, "the approval linked to its instance", func() bool {
+				aps := e.order(t, domain.DocPurchaseOrder, po.ID).Approvals
+				if len(aps) < n {
+					return false
+				}
+				ext = aps[0].ExternalID
+				for _, ap := range aps {
+					if ap.Status == domain.ApprovalPending {
+						ext = ap.ExternalID
+					}
+				}
+				return ext != "" && len(aps) == n
+			})
+			return ext
+		}
+		first := e.submitPO(t, "6100") // an earlier, linked instance of the same originator
+		linked(first, 1)
+		e.sb.LoseStartAnswers(1)
+		po := e.submitPO(t, "6200")
+		ext := linked(po, 1)
+		time.Sleep(300 * time.Millisecond) // a second start would have happened by now
+		ins := instancesOf(po.Number)
+		if len(ins) != 1 || ins[0].ID != ext {
+			t.Fatalf("%d instances of %s after a lost answer (linked %s), want the one: %+v", len(ins), po.Number, ext, ins)
+		}
+		if n := e.sb.CountCalls("/v1.0/workflow/processes/instanceIds/query"); n != 1 {
+			t.Fatalf("%d instance lookups, want 1 (after the lost answer only)", n)
+		}
+
+		// Withdrawn in DingTalk, resubmitted, and the answer lost again:
+		// the old instance is the old approval's, so a new one starts.
+		if err := e.sb.Revoke(ext, "改数量"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO back to draft", func() bool { return e.order(t, domain.DocPurchaseOrder, po.ID).Status == domain.OrderDraft })
+		e.sb.LoseStartAnswers(1)
+		o := e.order(t, domain.DocPurchaseOrder, po.ID)
+		if _, err := e.m.App.SubmitOrder(e.as(t, "caigou"), domain.DocPurchaseOrder, po.ID, o.Version); err != nil {
+			t.Fatal(err)
+		}
+		ext2 := linked(po, 2)
+		time.Sleep(300 * time.Millisecond)
+		if ins = instancesOf(po.Number); len(ins) != 2 || ext2 == ext {
+			t.Fatalf("after resubmission: %d instances of %s, linked %s then %s; want two, each linked once", len(ins), po.Number, ext, ext2)
+		}
+		if err := e.sb.Decide(ext2, "ding_jingli", true, ""); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "PO approved", func() bool { return e.order(t, domain.DocPurchaseOrder, po.ID).Status == domain.OrderApproved })
+	})
+}
+
 func errorsIs(err, target error) bool {
 	de := domain.AsError(err)
 	return de != nil && de.Code == domain.AsError(target).Code
