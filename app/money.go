@@ -219,7 +219,7 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 // ListOpenItems lists a partner's receivable and payable items (kind ar
 // or ap narrows it), the unsettled ones unless all; across partners only
 // the unsettled ones.
-func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, all bool) ([]domain.OpenItem, error) {
+func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, all bool, lp ListParams) (*List[domain.OpenItem], error) {
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
@@ -231,15 +231,15 @@ func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, a
 	default:
 		return nil, domain.Invalid("kind", "kind 只能是 %s 或 %s", domain.ItemAR, domain.ItemAP)
 	}
-	out := []domain.OpenItem{}
-	for _, k := range kinds {
-		items, err := store.ListOpenItems(a.store.Read(ctx), store.OpenItemFilter{Kind: k, PartnerID: partnerID, OnlyOpen: !all || partnerID == 0})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
+	p, err := lp.page(nil)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	items, total, err := store.PageOpenItems(a.store.Read(ctx), kinds, store.OpenItemFilter{PartnerID: partnerID, OnlyOpen: !all || partnerID == 0}, p)
+	if err != nil {
+		return nil, err
+	}
+	return newList(items, total, p), nil
 }
 
 // GetMoneyDoc returns a receipt or payment with its allocations.

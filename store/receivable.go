@@ -154,6 +154,31 @@ type OpenItemFilter struct {
 	From, To  string // dates, inclusive
 }
 
+// PageOpenItems pages through the items of some kinds, by partner and date,
+// oldest first (the order they are settled in).
+func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.OpenItem, int64, error) {
+	db := q.DB().Model(&openItemRow{}).Where("kind IN ?", kinds)
+	if f.PartnerID != 0 {
+		db = db.Where("partner_id = ?", f.PartnerID)
+	}
+	if f.OnlyOpen {
+		db = db.Where("open_amount <> 0")
+	}
+	var total int64
+	if err := db.Count(&total).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	var rows []openItemRow
+	if err := db.Order("partner_id, kind, date, id").Offset(p.Offset()).Limit(p.PageSize).Find(&rows).Error; err != nil {
+		return nil, 0, translate(err)
+	}
+	out := make([]domain.OpenItem, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, total, nil
+}
+
 // ListOpenItems lists items, by partner, due date and age.
 func ListOpenItems(q Q, f OpenItemFilter) ([]domain.OpenItem, error) {
 	db := q.DB().Model(&openItemRow{}).Where("kind = ?", f.Kind)

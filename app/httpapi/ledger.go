@@ -156,12 +156,12 @@ func (s *Server) openItemRoutes(g *gin.RouterGroup) {
 			writeError(c, domain.Invalid("status", "status 只能是 open 或 all"))
 			return
 		}
-		items, err := s.app.ListOpenItems(c.Request.Context(), pid, c.Query("kind"), status == "all")
+		lp, err := listParams(c)
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, itemsOf(items))
+		respond(c, http.StatusOK)(s.app.ListOpenItems(c.Request.Context(), pid, c.Query("kind"), status == "all", lp))
 	})
 }
 

@@ -132,6 +132,22 @@ func TestLedgerAPI(t *testing.T) {
 		}
 		e.do("admin", "GET", "/api/v1/open-items?kind=xx", "", nil, 422)
 		e.do("admin", "GET", "/api/v1/open-items?status=closed", "", nil, 422)
+		// A list like the others: paged, with the total (two receipts'
+		// credits are open for this customer), oldest first.
+		got = e.do("admin", "GET", fmt.Sprintf("/api/v1/open-items?partner_id=%d&kind=ar&page_size=1", c.ID), "", nil, 200)
+		var pg struct {
+			Items    []map[string]any
+			Total    int64
+			PageSize int `json:"page_size"`
+		}
+		if err := json.Unmarshal([]byte(got), &pg); err != nil || len(pg.Items) != 1 || pg.Total != 2 || pg.PageSize != 1 || pg.Items[0]["open"] != "-88.8" {
+			t.Fatalf("a page of 1: %s", got)
+		}
+		got = e.do("admin", "GET", fmt.Sprintf("/api/v1/open-items?partner_id=%d&kind=ar&page_size=1&page=2", c.ID), "", nil, 200)
+		if json.Unmarshal([]byte(got), &pg) != nil || len(pg.Items) != 1 || pg.Items[0]["open"] != "-1" {
+			t.Fatalf("page 2: %s", got)
+		}
+		e.do("admin", "GET", "/api/v1/open-items?page_size=201", "", nil, 422)
 		if got := e.do("admin", "GET", "/api/v1/receipts", "", nil, 200); !strings.Contains(got, `"total":2`) {
 			t.Fatal(got)
 		}
