@@ -19,6 +19,9 @@ func startPosting(tx *store.Tx, doc domain.DocRef, keys []domain.BalanceKey, exp
 // get their ids) and starts its posting.
 func openStockDoc(tx *store.Tx, d *domain.StockDoc, keys []domain.BalanceKey, expiry map[domain.BalanceKey]string, r *refs, by int64) (*domain.Posting, error) {
 	d.Sum()
+	if err := prefetchBooks(tx, d.Type, stockDocEntry(d)); err != nil {
+		return nil, err
+	}
 	var err error
 	if d.Number, err = tx.NextNumber(d.Type); err != nil {
 		return nil, err

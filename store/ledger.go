@@ -280,14 +280,26 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if tx.openPeriods[period] {
 		return nil // locked and found open earlier in this transaction
 	}
-	var p struct{ Status string }
-	err := lockRow(tx.DB()).Table("periods").Select("status").Where("period = ?", period).Take(&p).Error
+	// The row's status and whether a later month is closed, in one read:
+	// every posting passes here while it holds its stock locks. A month
+	// before a closed one is closed too, even without a row of its own:
+	// anything dated there would change the closed month's balances.
+	read := func() (p struct {
+		Status string
+		Later  bool
+	}, err error) {
+		err = lockRow(tx.DB()).Table("periods p").
+			Select("p.status, EXISTS (SELECT 1 FROM periods l WHERE l.period > p.period AND l.status = ?) AS later", PeriodClosed).
+			Where("p.period = ?", period).Take(&p).Error
+		return p, err
+	}
+	p, err := read()
 	if err == gorm.ErrRecordNotFound {
 		if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
 			onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
 			return translate(err)
 		}
-		err = lockRow(tx.DB()).Table("periods").Select("status").Where("period = ?", period).Take(&p).Error
+		p, err = read()
 	}
 	if err != nil {
 		return translate(err)
@@ -295,13 +307,7 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if p.Status == PeriodClosed {
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
 	}
-	// A month before a closed one is closed too, even without a row of its
-	// own: anything dated there would change the closed month's balances.
-	later, err := exists(tx.DB().Table("periods").Where("period > ? AND status = ?", period, PeriodClosed))
-	if err != nil {
-		return err
-	}
-	if later {
+	if p.Later {
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
 	}
 	if tx.openPeriods == nil {

@@ -305,3 +305,51 @@ func TestIdempotencyClaim(t *testing.T) {
 		}
 	})
 }
+
+// A posting is refused in a closed month and in any month before a closed
+// one (it would change the closed month's balances), and allowed after it.
+func TestPeriodOpenCheck(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		closed := func(err error) bool {
+			e := domain.AsError(err)
+			return e != nil && e.Code == domain.CodePeriodClosed
+		}
+		check := func(period string) error {
+			return s.InTx(ctx, func(tx *store.Tx) error { return tx.CheckPeriodOpen(period) })
+		}
+		for _, p := range []string{"2026-08", "2026-10"} {
+			if err := check(p); err != nil {
+				t.Fatalf("%s before any closing: %v", p, err)
+			}
+		}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.SetPeriodStatus("2026-10", store.PeriodClosed, nil) }); err != nil {
+			t.Fatal(err)
+		}
+		for p, want := range map[string]bool{"2026-08": false, "2026-09": false, "2026-10": false, "2026-11": true} {
+			err := check(p)
+			if want && err != nil {
+				t.Errorf("%s after 2026-10 closed: %v", p, err)
+			}
+			if !want && !closed(err) {
+				t.Errorf("%s with 2026-10 closed: %v, want period_closed", p, err)
+			}
+		}
+		// Checked in the same transaction as the closing: no stale answer.
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CheckPeriodOpen("2026-12"); err != nil {
+				return err
+			}
+			if err := tx.CheckPeriodOpen("2026-11"); err != nil {
+				return err
+			}
+			if err := tx.SetPeriodStatus("2026-12", store.PeriodClosed, nil); err != nil {
+				return err
+			}
+			return tx.CheckPeriodOpen("2026-11")
+		})
+		if !closed(err) {
+			t.Errorf("2026-11 after 2026-12 closed in the same transaction: %v", err)
+		}
+	})
+}

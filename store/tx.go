@@ -22,6 +22,7 @@ type Tx struct {
 	// openPeriods are the periods whose row this transaction holds locked
 	// and found open: checking again would change nothing.
 	openPeriods map[string]bool
+	memo        map[string]any
 }
 
 type txKey struct{}
@@ -97,6 +98,25 @@ func (tx *Tx) BeforeCommit(fn func(*Tx) error) { tx.beforeCommit = append(tx.bef
 // OnCommit registers fn to run after the transaction commits, and never if
 // it rolls back: cache invalidation, notifications, DingTalk pushes.
 func (tx *Tx) OnCommit(fn func()) { tx.onCommit = append(tx.onCommit, fn) }
+
+// Memo returns what load returned for key earlier in this transaction, or
+// calls it now. It lets a posting read what it books with (templates, the
+// partner) before it takes the hot stock and number locks, and use it
+// after without reading again. A retried transaction starts a new memo.
+func (tx *Tx) Memo(key string, load func() (any, error)) (any, error) {
+	if v, ok := tx.memo[key]; ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if tx.memo == nil {
+		tx.memo = map[string]any{}
+	}
+	tx.memo[key] = v
+	return v, nil
+}
 
 // DB is the transaction's GORM handle for the store's repositories.
 func (tx *Tx) DB() *gorm.DB { return tx.db }
