@@ -134,6 +134,14 @@ func TestPurchaseToPayOrderToCashScenario(t *testing.T) {
 			!rows[0].Qty.Equal(d("140")) || !rows[0].ReturnQty.Equal(d("10")) || !rows[0].Margin.Equal(d("0.425")) {
 			t.Fatalf("gross profit = %+v", rows)
 		}
+		if gp.Total != 1 {
+			t.Fatalf("gross profit counts %d groups, want 1", gp.Total)
+		}
+		// A page past the end is empty and still counts the groups.
+		past := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{ListParams: app.ListParams{Page: 2, PageSize: 1}}))
+		if len(past.Items.([]store.SummaryRow)) != 0 || past.Total != 1 {
+			t.Fatalf("gross profit, page 2: %+v", past)
+		}
 		byCustomer := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{GroupBy: "partner"})).Items.([]store.SummaryRow)
 		if len(byCustomer) != 1 || byCustomer[0].Key != "C1" || !byCustomer[0].Profit.Equal(d("1190")) {
 			t.Fatalf("gross profit by customer = %+v", byCustomer)
