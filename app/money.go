@@ -216,12 +216,25 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	return store.GetMoneyDoc(a.store.Read(ctx), typ, m.ID)
 }
 
-// ListOpenItems lists a partner's receivable and payable items (kind ar
-// or ap narrows it), the unsettled ones unless all; across partners only
-// the unsettled ones.
-func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, all bool, lp ListParams) (*List[domain.OpenItem], error) {
+// ListOpenItems lists receivable and payable items (kind ar or ap narrows
+// it), by partner and due date. status open (the default) lists the
+// unsettled ones, due only what is owed (no credits: what a receipt or
+// payment can settle), all a partner's whole history (across partners,
+// still only the unsettled ones).
+func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind, status string, lp ListParams) (*List[domain.OpenItem], error) {
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
+	}
+	f := store.OpenItemFilter{PartnerID: partnerID}
+	switch status {
+	case "open", "":
+		f.OnlyOpen = true
+	case "due":
+		f.OnlyDue = true
+	case "all":
+		f.OnlyOpen = partnerID == 0 // a whole history only partner by partner
+	default:
+		return nil, domain.Invalid("status", "status 只能是 open、due 或 all")
 	}
 	kinds := []string{domain.ItemAR, domain.ItemAP}
 	switch kind {
@@ -235,7 +248,7 @@ func (a *App) ListOpenItems(ctx context.Context, partnerID int64, kind string, a
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.PageOpenItems(a.store.Read(ctx), kinds, store.OpenItemFilter{PartnerID: partnerID, OnlyOpen: !all || partnerID == 0}, p)
+	items, total, err := store.PageOpenItems(a.store.Read(ctx), kinds, f, p)
 	if err != nil {
 		return nil, err
 	}

@@ -152,10 +152,12 @@ type OpenItemFilter struct {
 	PartnerID int64
 	OnlyOpen  bool
 	From, To  string // dates, inclusive
+	OnlyDue   bool   // only what is owed (open and positive): no credits
 }
 
-// PageOpenItems pages through the items of some kinds, by partner and date,
-// oldest first (the order they are settled in).
+// PageOpenItems pages through the items of some kinds, by partner, then
+// by due date: the order AutoAllocate settles them in. OnlyDue leaves out
+// credits (receipts and returns not yet set against a bill).
 func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.OpenItem, int64, error) {
 	db := q.DB().Model(&openItemRow{}).Where("kind IN ?", kinds)
 	if f.PartnerID != 0 {
@@ -164,12 +166,15 @@ func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.Open
 	if f.OnlyOpen {
 		db = db.Where("open_amount <> 0")
 	}
+	if f.OnlyDue {
+		db = db.Where("open_amount > 0")
+	}
 	var total int64
 	if err := db.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	var rows []openItemRow
-	if err := db.Order("partner_id, kind, date, id").Offset(p.Offset()).Limit(p.PageSize).Find(&rows).Error; err != nil {
+	if err := db.Order("partner_id, kind, due_date, id").Offset(p.Offset()).Limit(p.PageSize).Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	out := make([]domain.OpenItem, len(rows))

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"github.com/dingerp/erpd/domain"
 	"net/http"
 
 	"github.com/dingerp/erpd/app"
@@ -151,17 +150,12 @@ func (s *Server) openItemRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		status := c.DefaultQuery("status", "open")
-		if status != "open" && status != "all" {
-			writeError(c, domain.Invalid("status", "status 只能是 open 或 all"))
-			return
-		}
 		lp, err := listParams(c)
 		if err != nil {
 			writeError(c, err)
 			return
 		}
-		respond(c, http.StatusOK)(s.app.ListOpenItems(c.Request.Context(), pid, c.Query("kind"), status == "all", lp))
+		respond(c, http.StatusOK)(s.app.ListOpenItems(c.Request.Context(), pid, c.Query("kind"), c.DefaultQuery("status", "open"), lp))
 	})
 }
 

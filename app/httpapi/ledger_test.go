@@ -148,6 +148,11 @@ func TestLedgerAPI(t *testing.T) {
 			t.Fatalf("page 2: %s", got)
 		}
 		e.do("admin", "GET", "/api/v1/open-items?page_size=201", "", nil, 422)
+		// status=due is what a receipt can settle: the credits are not.
+		got = e.do("admin", "GET", fmt.Sprintf("/api/v1/open-items?partner_id=%d&kind=ar&status=due", c.ID), "", nil, 200)
+		if !strings.Contains(got, `"total":0`) {
+			t.Fatalf("due items of a customer who only paid in advance: %s", got)
+		}
 		if got := e.do("admin", "GET", "/api/v1/receipts", "", nil, 200); !strings.Contains(got, `"total":2`) {
 			t.Fatal(got)
 		}

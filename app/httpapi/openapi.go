@@ -118,7 +118,7 @@ func apiOps() []op {
 		{method: "POST", path: "/periods/:period/reopen", tag: "财务", summary: "反结账（管理员）", resp: store.PeriodInfo{}},
 		{method: "GET", path: "/voucher-templates", tag: "财务", summary: "凭证模板", resp: itemsBody[domain.VoucherTemplate]{}},
 		{method: "PUT", path: "/voucher-templates/:event", tag: "财务", summary: "修改凭证模板", body: app.TemplateInput{}, resp: domain.VoucherTemplate{}},
-		{method: "GET", path: "/open-items", tag: "财务", summary: "往来明细（应收、应付）", query: q(listQ, []string{"partner_id", "kind", "status"}), resp: app.List[domain.OpenItem]{}},
+		{method: "GET", path: "/open-items", tag: "财务", summary: "往来明细（应收、应付）", query: []string{"page", "page_size", "partner_id", "kind", "status"}, resp: app.List[domain.OpenItem]{}},
 	}
 	master := func(path, name string, typ, in any) {
 		tag := "基础资料"
