@@ -275,39 +275,46 @@ const (
 )
 
 // lockOpenPeriod locks a period's row (creating it open) and refuses a
-// closed one.
+// closed one, or one before a closed month: anything dated there would
+// change the closed month's balances.
+//
+// The later months' rows are locked too, in the same read. A closing holds
+// its month's row until it commits, so a back-dated posting waits for it
+// and then sees the month closed; a plain read would see it still open,
+// while the closing, not seeing the posting's uncommitted voucher, would
+// close over it. A posting in the newest month (nearly all of them) finds
+// no later row, so this is still one row and one statement.
 func (tx *Tx) lockOpenPeriod(period string) error {
 	if tx.openPeriods[period] {
 		return nil // locked and found open earlier in this transaction
 	}
-	// The row's status and whether a later month is closed, in one read:
-	// every posting passes here while it holds its stock locks. A month
-	// before a closed one is closed too, even without a row of its own:
-	// anything dated there would change the closed month's balances.
-	read := func() (p struct {
-		Status string
-		Later  bool
-	}, err error) {
-		err = lockRow(tx.DB()).Table("periods p").
-			Select("p.status, EXISTS (SELECT 1 FROM periods l WHERE l.period > p.period AND l.status = ?) AS later", PeriodClosed).
-			Where("p.period = ?", period).Take(&p).Error
-		return p, err
+	read := func() (own bool, closed string, err error) {
+		var rows []struct{ Period, Status string }
+		err = lockRow(tx.DB()).Table("periods").Select("period, status").
+			Where("period >= ?", period).Order("period").Find(&rows).Error
+		for _, r := range rows {
+			own = own || r.Period == period
+			if r.Status == PeriodClosed && closed == "" {
+				closed = r.Period
+			}
+		}
+		return own, closed, err
 	}
-	p, err := read()
-	if err == gorm.ErrRecordNotFound {
+	own, closed, err := read()
+	if err == nil && !own {
 		if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
 			onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
 			return translate(err)
 		}
-		p, err = read()
+		_, closed, err = read()
 	}
 	if err != nil {
 		return translate(err)
 	}
-	if p.Status == PeriodClosed {
+	switch {
+	case closed == period:
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
-	}
-	if p.Later {
+	case closed != "":
 		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
 	}
 	if tx.openPeriods == nil {

@@ -353,3 +353,41 @@ func TestPeriodOpenCheck(t *testing.T) {
 		}
 	})
 }
+
+// A back-dated posting that comes while a later month is being closed
+// waits for the closing and is then refused: it may not land in a month
+// whose balances the closing has already carried forward.
+func TestBackdatedPostingWaitsForClosing(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		check := func(period string) error {
+			return s.InTx(ctx, func(tx *store.Tx) error { return tx.CheckPeriodOpen(period) })
+		}
+		for _, p := range []string{"2026-10", "2026-11"} {
+			if err := check(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		locked := make(chan struct{})
+		var once sync.Once
+		done := make(chan error, 1)
+		go func() {
+			done <- s.InTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.LockPeriod("2026-11"); err != nil {
+					return err
+				}
+				once.Do(func() { close(locked) })
+				time.Sleep(300 * time.Millisecond) // the closing's work
+				return tx.SetPeriodStatus("2026-11", store.PeriodClosed, nil)
+			})
+		}()
+		<-locked
+		err := check("2026-10")
+		if e := domain.AsError(err); e == nil || e.Code != domain.CodePeriodClosed {
+			t.Errorf("a posting into 2026-10 while 2026-11 was being closed: %v, want period_closed", err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
