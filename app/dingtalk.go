@@ -495,13 +495,17 @@ func (a *App) startedEarlier(ctx context.Context, q store.Q, code, originator, n
 		if err != nil {
 			return "", err
 		}
-		if inst.FormValue("单据编号") == number {
+		if inst.FormValue(formNumberField) == number {
 			a.log.Info("OA instance started by an earlier attempt adopted", "instance", id, "number", number)
 			return id, nil
 		}
 	}
 	return "", nil
 }
+
+// formNumberField is the OA form component that carries the document's
+// number: the form shows it, and a retried start finds its instance by it.
+const formNumberField = "单据编号"
 
 // approvalForm summarises a document for the OA form: the labels are the
 // components the process template must have (see README).
@@ -516,7 +520,7 @@ func (a *App) approvalForm(q store.Q, ap *domain.Approval, o *domain.Order) ([]d
 	}
 	return []domain.FormValue{
 		{Name: "单据类型", Value: domain.DocName(o.Type)},
-		{Name: "单据编号", Value: o.Number},
+		{Name: formNumberField, Value: o.Number},
 		{Name: partner, Value: ap.PartnerName},
 		{Name: "金额", Value: o.Total.StringFixed(2)},
 		{Name: "明细", Value: lines},

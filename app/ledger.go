@@ -159,7 +159,7 @@ func prefetchBooks(tx *store.Tx, doc string, gl *glEntry) error {
 	if _, _, err := templatesAndAccounts(tx, gl.Event); err != nil {
 		return err
 	}
-	if kind, _ := store.OpenItemOf(doc, decimal.NewFromInt(1)); kind == "" || gl.PartnerID == nil || *gl.PartnerID == 0 || gl.Uninvoiced {
+	if !raisesOpenItem(doc, gl) || *gl.PartnerID == 0 {
 		return nil
 	}
 	// raiseOpenItem reports a partner that is gone, if it gets that far.
@@ -169,15 +169,22 @@ func prefetchBooks(tx *store.Tx, doc string, gl *glEntry) error {
 	return nil
 }
 
+// raisesOpenItem reports whether a posting of this document type enters
+// its partner's receivables or payables now (not at a later invoice).
+func raisesOpenItem(docType string, gl *glEntry) bool {
+	kind, _ := store.OpenItemOf(docType, decimal.Zero)
+	return kind != "" && gl.PartnerID != nil && !gl.Uninvoiced
+}
+
 // raiseOpenItem enters a receipt, shipment or return in its partner's
 // receivables or payables (with tax, due by the partner's terms) and
 // settles it against the partner's open credits or debits, oldest first.
 func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error {
-	if gl.PartnerID == nil || gl.Uninvoiced {
+	if !raisesOpenItem(doc.Type, gl) {
 		return nil
 	}
 	kind, amount := store.OpenItemOf(doc.Type, gl.Amount.Add(gl.Tax).Abs())
-	if kind == "" || amount.IsZero() {
+	if amount.IsZero() {
 		return nil
 	}
 	partner, err := partnerIn(tx, *gl.PartnerID)

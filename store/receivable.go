@@ -155,11 +155,8 @@ type OpenItemFilter struct {
 	OnlyDue   bool   // only what is owed (open and positive): no credits
 }
 
-// PageOpenItems pages through the items of some kinds, by partner, then
-// by due date: the order AutoAllocate settles them in. OnlyDue leaves out
-// credits (receipts and returns not yet set against a bill).
-func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.OpenItem, int64, error) {
-	db := q.DB().Model(&openItemRow{}).Where("kind IN ?", kinds)
+// apply narrows a query of open items by everything but the kind.
+func (f OpenItemFilter) apply(db *gorm.DB) *gorm.DB {
 	if f.PartnerID != 0 {
 		db = db.Where("partner_id = ?", f.PartnerID)
 	}
@@ -169,6 +166,20 @@ func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.Open
 	if f.OnlyDue {
 		db = db.Where("open_amount > 0")
 	}
+	if f.From != "" {
+		db = db.Where("date >= ?", f.From)
+	}
+	if f.To != "" {
+		db = db.Where("date <= ?", f.To)
+	}
+	return db
+}
+
+// PageOpenItems pages through the items of some kinds, by partner, then
+// by due date: the order AutoAllocate settles them in. OnlyDue leaves out
+// credits (receipts and returns not yet set against a bill).
+func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.OpenItem, int64, error) {
+	db := f.apply(q.DB().Model(&openItemRow{}).Where("kind IN ?", kinds))
 	var total int64
 	if err := db.Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
@@ -186,19 +197,7 @@ func PageOpenItems(q Q, kinds []string, f OpenItemFilter, p Page) ([]domain.Open
 
 // ListOpenItems lists items, by partner, due date and age.
 func ListOpenItems(q Q, f OpenItemFilter) ([]domain.OpenItem, error) {
-	db := q.DB().Model(&openItemRow{}).Where("kind = ?", f.Kind)
-	if f.PartnerID != 0 {
-		db = db.Where("partner_id = ?", f.PartnerID)
-	}
-	if f.OnlyOpen {
-		db = db.Where("open_amount <> 0")
-	}
-	if f.From != "" {
-		db = db.Where("date >= ?", f.From)
-	}
-	if f.To != "" {
-		db = db.Where("date <= ?", f.To)
-	}
+	db := f.apply(q.DB().Model(&openItemRow{}).Where("kind = ?", f.Kind))
 	var rows []openItemRow
 	if err := db.Order("partner_id, date, id").Find(&rows).Error; err != nil {
 		return nil, translate(err)

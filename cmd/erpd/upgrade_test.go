@@ -3,17 +3,16 @@ package main
 import (
 	"compress/gzip"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
-	"github.com/go-sql-driver/mysql"
 	"github.com/shopspring/decimal"
 )
 
@@ -66,22 +65,12 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 				t.Fatal(err)
 			}
 		case store.DriverMySQL:
-			// The dump as the mariadb client would play it: one batch of
-			// statements.
-			c, err := mysql.ParseDSN(opts.DSN)
-			if err != nil {
+			// Restored as an administrator would, with the mariadb client.
+			dump := filepath.Join(t.TempDir(), "release.sql")
+			if err := os.WriteFile(dump, gunzip(t, previousRelease+".sql.gz"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			c.MultiStatements = true
-			db, err := sql.Open("mysql", c.FormatDSN())
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = db.Exec(string(gunzip(t, previousRelease+".sql.gz")))
-			db.Close()
-			if err != nil {
-				t.Fatalf("load the previous release's dump: %v", err)
-			}
+			loadDump(t, opts.DSN, dump)
 		}
 		env := map[string]string{"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_LOG_LEVEL": "error",
 			"ERP_DATABASE_DRIVER": driver, "ERP_DATABASE_DSN": opts.DSN, "ERP_DINGTALK_ENABLED": "false"}

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,17 +36,9 @@ type target struct {
 	dataDir  string
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
-}
-
 // startTarget creates a database, starts erpd on it and signs in.
 func startTarget(ctx context.Context, cfg Config) (*target, error) {
-	t := &target{adminDSN: cfg.AdminDSN, dbName: "erpload_" + randomHex(6), erpdBin: cfg.Erpd}
+	t := &target{adminDSN: cfg.AdminDSN, dbName: "erpload_" + store.RandomSecret(6), erpdBin: cfg.Erpd}
 	if err := store.CreateMySQLDatabase(ctx, cfg.AdminDSN, t.dbName); err != nil {
 		return nil, fmt.Errorf("create the benchmark database: %w", err)
 	}
@@ -73,7 +63,7 @@ func startTarget(ctx context.Context, cfg Config) (*target, error) {
 	t.env = []string{
 		"ERP_DATABASE_DRIVER=mysql", "ERP_DATABASE_DSN=" + erpDSN,
 		"ERP_REDIS_ADDR=" + cfg.Redis, "ERP_REDIS_PREFIX=" + t.dbName + ":",
-		"ERP_ADMIN_PASSWORD=Load-pass-2026", "ERP_AUTH_SECRET=" + randomHex(24),
+		"ERP_ADMIN_PASSWORD=Load-pass-2026", "ERP_AUTH_SECRET=" + store.RandomSecret(24),
 		"ERP_DATA_DIR=" + dir, "ERP_HTTP_ADDR=" + addr, "ERP_LOG_LEVEL=error",
 	}
 	t.http = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{

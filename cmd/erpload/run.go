@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
@@ -77,7 +78,7 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 				rr.rssMB = t.peakRSS()
 				runs = append(runs, rr)
 				var line []string
-				for _, k := range slices.Sorted(mapKeys(rr.kinds)) {
+				for _, k := range slices.Sorted(maps.Keys(rr.kinds)) {
 					s := rr.kinds[k]
 					slices.Sort(s.lat)
 					line = append(line, fmt.Sprintf("%s %.1f/s p50 %.1f ms p99 %.1f ms errors %v", k, float64(s.n)/rr.window.Seconds(), ms(percentile(s.lat, .5)), ms(percentile(s.lat, .99)), s.errs))
@@ -138,16 +139,6 @@ func Run(ctx context.Context, cfg Config) (*Results, error) {
 		return r, fmt.Errorf("%d failures:\n  %s", len(r.failures), strings.Join(r.failures, "\n  "))
 	}
 	return r, nil
-}
-
-func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // machine describes where the run happened, for the record.
@@ -255,7 +246,7 @@ func errText(c cell) string {
 		return "0"
 	}
 	var parts []string
-	for _, code := range slices.Sorted(mapKeys(c.errs)) {
+	for _, code := range slices.Sorted(maps.Keys(c.errs)) {
 		parts = append(parts, fmt.Sprintf("%s %d", code, c.errs[code]))
 	}
 	_, all := c.errorRate()

@@ -62,8 +62,6 @@ func (s *Sandbox) initInspector() {
 	})
 }
 
-// SetDown starts or ends a full outage: OpenAPI calls answer 503 and the
-// stream gateway is down.
 // LoseStartAnswers makes the next n OA instance starts create their
 // instance and then close the connection without answering.
 func (s *Sandbox) LoseStartAnswers(n int) {
@@ -72,6 +70,8 @@ func (s *Sandbox) LoseStartAnswers(n int) {
 	s.mu.Unlock()
 }
 
+// SetDown starts or ends a full outage: OpenAPI calls answer 503 and the
+// stream gateway is down.
 func (s *Sandbox) SetDown(down bool) {
 	s.mu.Lock()
 	s.down = down
