@@ -78,6 +78,13 @@ func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine
 // loadFulfilment locks the order a receipt or shipment is against, checks
 // the lines against it, and loads the warehouse and products they move.
 func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine) (*domain.Order, *refs, error) {
+	return loadFulfilmentWith(tx, orderType, orderID, warehouseID, lines, nil)
+}
+
+// loadFulfilmentWith is loadFulfilment with more reads about the order
+// (also adds them) sent with its warehouse and products.
+func loadFulfilmentWith(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine,
+	also func(b *store.Batch, o *domain.Order)) (*domain.Order, *refs, error) {
 	o, err := store.GetOrder(tx, orderType, orderID, true)
 	if err != nil {
 		return nil, nil, notFoundOn(err, "order_id")
@@ -89,7 +96,11 @@ func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, 
 	for i, ml := range lines {
 		pids[i] = orderLine(o, ml.LineID).ProductID
 	}
-	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+	r, err := loadRefsWith(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
+		if also != nil {
+			also(b, o)
+		}
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -172,13 +183,20 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		o, r, err := loadFulfilment(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines)
+		// The reservations and the customer (for the open item) come with
+		// the warehouse and the products, in one round trip.
+		var rs []store.Reservation
+		var partner domain.Partner
+		var found bool
+		o, r, err := loadFulfilmentWith(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines, func(b *store.Batch, o *domain.Order) {
+			tx.ReservationsIn(b, o.ID, &rs)
+			store.Partners.LookupIn(b, o.PartnerID, &partner, &found)
+		})
 		if err != nil {
 			return err
 		}
-		rs, err := tx.Reservations(o.ID)
-		if err != nil {
-			return err
+		if found {
+			knownPartner(tx, &partner)
 		}
 		d = &domain.StockDoc{Type: domain.DocSalesShipment, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
 			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID,

@@ -69,13 +69,24 @@ type refs struct {
 // loadRefs loads the warehouses and products a document uses, and reports
 // the first missing or inactive one on its field.
 func loadRefs(q store.Q, whs map[string]int64, lines []int64) (*refs, error) {
-	r := &refs{}
+	return loadRefsWith(q, whs, lines, nil)
+}
+
+// loadRefsWith is loadRefs with more reads (also adds them) sent in the
+// same round trip.
+func loadRefsWith(q store.Q, whs map[string]int64, lines []int64, also func(b *store.Batch)) (*refs, error) {
+	r := &refs{whs: map[int64]domain.Warehouse{}, prods: map[int64]domain.Product{}}
 	ids := make([]int64, 0, len(whs))
 	for _, id := range whs {
 		ids = append(ids, id)
 	}
-	var err error
-	if r.whs, err = store.Warehouses.GetMany(q, ids, func(w *domain.Warehouse) int64 { return w.ID }); err != nil {
+	b := store.NewBatch(q)
+	store.Warehouses.GetManyIn(b, ids, func(w *domain.Warehouse) int64 { return w.ID }, r.whs)
+	store.Products.GetManyIn(b, lines, func(p *domain.Product) int64 { return p.ID }, r.prods)
+	if also != nil {
+		also(b)
+	}
+	if err := b.Run(); err != nil {
 		return nil, err
 	}
 	for field, id := range whs {
@@ -86,9 +97,6 @@ func loadRefs(q store.Q, whs map[string]int64, lines []int64) (*refs, error) {
 		if w.Status != domain.StatusActive {
 			return nil, domain.Invalid(field, "仓库 %s 已停用", w.Name)
 		}
-	}
-	if r.prods, err = store.Products.GetMany(q, lines, func(p *domain.Product) int64 { return p.ID }); err != nil {
-		return nil, err
 	}
 	for i, id := range lines {
 		p, ok := r.prods[id]

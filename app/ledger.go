@@ -142,11 +142,18 @@ func templatesAndAccounts(tx *store.Tx, events ...string) (map[string]domain.Vou
 
 // partnerIn reads a partner once per transaction.
 func partnerIn(tx *store.Tx, id int64) (*domain.Partner, error) {
-	v, err := tx.Memo(fmt.Sprint("partner:", id), func() (any, error) { return store.Partners.Get(tx, id) })
+	v, err := tx.Memo(partnerKey(id), func() (any, error) { return store.Partners.Get(tx, id) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*domain.Partner), nil
+}
+
+func partnerKey(id int64) string { return fmt.Sprint("partner:", id) }
+
+// knownPartner gives partnerIn a partner this transaction has read already.
+func knownPartner(tx *store.Tx, p *domain.Partner) {
+	_, _ = tx.Memo(partnerKey(p.ID), func() (any, error) { return p, nil })
 }
 
 // prefetchBooks reads what a stock document's voucher and open item will

@@ -83,7 +83,11 @@ type orderRefs struct {
 // checkOrder validates an order against the data it names: the partner is
 // an active supplier (purchase) or customer (sales), the warehouse and the
 // products are active. Lines without a tax rate take the product's.
-func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) {
+func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) { return checkOrderWith(q, o, nil) }
+
+// checkOrderWith is checkOrder with more reads (also adds them) sent in the
+// same round trip.
+func checkOrderWith(q store.Q, o *domain.Order, also func(b *store.Batch)) (*orderRefs, error) {
 	pids := make([]int64, len(o.Lines))
 	for i, l := range o.Lines {
 		pids[i] = l.ProductID
@@ -91,7 +95,16 @@ func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) {
 	if o.WarehouseID <= 0 {
 		return nil, domain.Invalid("warehouse_id", "仓库必填")
 	}
-	r, err := loadRefs(q, map[string]int64{"warehouse_id": o.WarehouseID}, pids)
+	// The partner comes in the same round trip; a missing one is reported
+	// after the warehouse and the products, as before.
+	var p domain.Partner
+	var found bool
+	r, err := loadRefsWith(q, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
+		store.Partners.LookupIn(b, o.PartnerID, &p, &found)
+		if also != nil {
+			also(b)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -105,9 +118,8 @@ func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := store.Partners.Get(q, o.PartnerID)
-	if err != nil {
-		return nil, notFoundOn(err, "partner_id")
+	if !found {
+		return nil, notFoundOn(domain.NotFound(store.Partners.What, o.PartnerID), "partner_id")
 	}
 	if p.Status != domain.StatusActive {
 		return nil, domain.Invalid("partner_id", "往来单位 %s 已停用", p.Name)
@@ -118,7 +130,7 @@ func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) {
 	if o.Type == domain.DocSalesOrder && !p.IsCustomer() {
 		return nil, domain.Invalid("partner_id", "%s 不是客户", p.Name)
 	}
-	return &orderRefs{refs: r, partner: p}, nil
+	return &orderRefs{refs: r, partner: &p}, nil
 }
 
 // CreateOrder saves a draft purchase or sales order with a number.
@@ -251,7 +263,8 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		if err := domain.CheckVersion(o.Version, version); err != nil {
 			return err
 		}
-		refs, err := checkOrder(tx, o)
+		var rules []domain.ApprovalRule
+		refs, err := checkOrderWith(tx, o, func(b *store.Batch) { store.ApprovalRulesIn(b, typ, &rules) })
 		if err != nil {
 			return err
 		}
@@ -269,10 +282,6 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 				}
 				role, reason = domain.RoleManager, domain.AsError(cerr).Message
 			}
-		}
-		rules, err := store.ApprovalRulesFor(tx, typ)
-		if err != nil {
-			return err
 		}
 		if r := domain.MatchRule(rules, typ, o.Total); r != nil && role == "" {
 			role, reason = r.Role, fmt.Sprintf("金额 %s 达到审批线 %s", o.Total.StringFixed(2), r.MinAmount.StringFixed(2))

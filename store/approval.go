@@ -18,6 +18,13 @@ func ApprovalRulesFor(q Q, docType string) ([]domain.ApprovalRule, error) {
 	return rules, translate(err)
 }
 
+// ApprovalRulesIn adds ApprovalRulesFor's read to b.
+func ApprovalRulesIn(b *Batch, docType string, rules *[]domain.ApprovalRule) {
+	b.Add(func(db *gorm.DB) *gorm.DB {
+		return db.Table("approval_rules").Where("doc_type = ? AND enabled = ?", docType, true).Find(rules)
+	}, translate)
+}
+
 // PendingApproval returns the pending approval of a document, if any.
 func PendingApproval(q Q, docType string, docID int64) (*domain.Approval, error) {
 	var a domain.Approval

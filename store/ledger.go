@@ -206,10 +206,10 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 		args = append(args, id, v.Period, dr, cr, cdr, ccr)
 	}
 	if len(rows) > 0 {
-		if err := tx.DB().Exec("INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES "+
+		if err := tx.later("INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES "+
 			strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit), "+
-			"closing_debit = closing_debit + VALUES(closing_debit), closing_credit = closing_credit + VALUES(closing_credit)", args...).Error; err != nil {
-			return translate(err)
+			"closing_debit = closing_debit + VALUES(closing_debit), closing_credit = closing_credit + VALUES(closing_credit)", args...); err != nil {
+			return err
 		}
 	}
 	// Lines about a partner also count per partner (the balance sheet's
@@ -241,11 +241,8 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 		rows = append(rows, "(?, ?, ?, ?, ?)")
 		args = append(args, k.account, k.partner, v.Period, partner[k].dr.Mul(decimal.NewFromInt(sign)), partner[k].cr.Mul(decimal.NewFromInt(sign)))
 	}
-	if err := tx.DB().Exec("INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES "+
-		strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)", args...).Error; err != nil {
-		return translate(err)
-	}
-	return nil
+	return tx.later("INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES "+
+		strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)", args...)
 }
 
 // RebuildPeriodTotals recomputes the per-month account totals from the

@@ -109,9 +109,8 @@ func (auditRow) TableName() string { return "audit_logs" }
 
 // Audit appends an entry to the audit log in tx.
 func (tx *Tx) Audit(e domain.AuditEntry) error {
-	r := auditRow(e)
-	r.At = tx.Now
-	return translate(tx.DB().Create(&r).Error)
+	return tx.later("INSERT INTO audit_logs (at, actor_id, actor_name, action, entity, entity_id, `before`, `after`, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		tx.Now, e.ActorID, e.ActorName, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.RequestID)
 }
 
 // AuditFilter narrows the audit log listing.

@@ -123,22 +123,27 @@ func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, lines OrderLines) err
 // GetOrder loads an order of a type with its lines; lock takes the header
 // FOR UPDATE, which serializes everything done to one order.
 func GetOrder(q Q, typ string, id int64, lock bool) (*domain.Order, error) {
-	db := q.DB()
-	if lock {
-		db = lockRow(db)
-	}
 	var r orderRow
-	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
-		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound(domain.DocName(typ), id)
+	var lines []orderLineRow
+	// One round trip in a transaction: the lines are read after the
+	// header's lock is taken, in the same packet.
+	b := NewBatch(q)
+	b.Add(func(db *gorm.DB) *gorm.DB {
+		if lock {
+			db = lockRow(db)
 		}
-		return nil, translate(err)
+		return db.Where("id = ? AND type = ?", id, typ).Take(&r)
+	}, func(err error) error {
+		if err == gorm.ErrRecordNotFound {
+			return domain.NotFound(domain.DocName(typ), id)
+		}
+		return translate(err)
+	})
+	b.Add(func(db *gorm.DB) *gorm.DB { return db.Where("order_id = ?", id).Order("id").Find(&lines) }, translate)
+	if err := b.Run(); err != nil {
+		return nil, err
 	}
 	o := r.toDomain()
-	var lines []orderLineRow
-	if err := q.DB().Where("order_id = ?", id).Order("id").Find(&lines).Error; err != nil {
-		return nil, translate(err)
-	}
 	for _, l := range lines {
 		o.Lines = append(o.Lines, l.OrderLine)
 	}
@@ -289,7 +294,7 @@ func (tx *Tx) SetStockDocCosts(d *domain.StockDoc) error {
 	if err := tx.updateLinesByID("stock_doc_lines", ids, cols); err != nil {
 		return err
 	}
-	return translate(tx.DB().Model(&stockDocRow{}).Where("id = ?", d.ID).Update("cost_amount", d.CostAmount).Error)
+	return tx.later("UPDATE stock_docs SET cost_amount = ? WHERE id = ?", d.CostAmount, d.ID)
 }
 
 // AddReturnedQty records returned quantities on source lines.
@@ -421,11 +426,20 @@ func (r Reservation) Key() domain.BalanceKey {
 // (batches that expire first are shipped first, batches without expiry last).
 func (tx *Tx) Reservations(orderID int64) ([]Reservation, error) {
 	var out []Reservation
-	err := tx.DB().Table("reservations r").Select("r.*").
+	err := reservationsQuery(tx.DB(), orderID).Find(&out).Error
+	return out, translate(err)
+}
+
+func reservationsQuery(db *gorm.DB, orderID int64) *gorm.DB {
+	return db.Table("reservations r").Select("r.*").
 		Joins("LEFT JOIN stock_balances b ON b.product_id = r.product_id AND b.warehouse_id = r.warehouse_id AND b.batch = r.batch").
 		Where("r.order_id = ? AND r.qty > 0", orderID).
-		Order("r.order_line_id, CASE WHEN b.expiry IS NULL THEN 1 ELSE 0 END, b.expiry, r.batch, r.id").Find(&out).Error
-	return out, translate(err)
+		Order("r.order_line_id, CASE WHEN b.expiry IS NULL THEN 1 ELSE 0 END, b.expiry, r.batch, r.id")
+}
+
+// ReservationsIn adds Reservations' read to b.
+func (tx *Tx) ReservationsIn(b *Batch, orderID int64, out *[]Reservation) {
+	b.Add(func(db *gorm.DB) *gorm.DB { return reservationsQuery(db, orderID).Find(out) }, translate)
 }
 
 // SaveReservations inserts new reservations and updates or deletes changed
@@ -438,9 +452,9 @@ func (tx *Tx) SaveReservations(rs []Reservation) error {
 		case r.ID == 0 && r.Qty.IsPositive():
 			err = tx.DB().Create(r).Error
 		case r.ID != 0 && r.Qty.IsPositive():
-			err = tx.DB().Model(&Reservation{}).Where("id = ?", r.ID).Update("qty", r.Qty).Error
+			err = tx.later("UPDATE reservations SET qty = ? WHERE id = ?", r.Qty, r.ID)
 		case r.ID != 0:
-			err = tx.DB().Where("id = ?", r.ID).Delete(&Reservation{}).Error
+			err = tx.later("DELETE FROM reservations WHERE id = ?", r.ID)
 		}
 		if err != nil {
 			return translate(err)

@@ -110,8 +110,10 @@ func (t Table[T]) match(db *gorm.DB, m Match) *gorm.DB {
 	return db
 }
 
-func (t Table[T]) scope(q Q) *gorm.DB {
-	db := q.DB().Table(t.Name)
+func (t Table[T]) scope(q Q) *gorm.DB { return t.scopeDB(q.DB()) }
+
+func (t Table[T]) scopeDB(db *gorm.DB) *gorm.DB {
+	db = db.Table(t.Name)
 	if t.Soft {
 		db = db.Where(t.Name + ".deleted_at IS NULL")
 	}

@@ -130,11 +130,25 @@ func (tx *Tx) WritePosting(p *domain.Posting) error {
 	if len(moves) == 0 {
 		return nil
 	}
-	rows := make([]moveRow, len(moves))
-	for i, m := range moves {
-		rows[i] = moveRow(m)
+	for len(moves) > 0 {
+		n := min(len(moves), 500)
+		var sb strings.Builder
+		args := make([]any, 0, n*15)
+		sb.WriteString("INSERT INTO stock_moves (product_id, warehouse_id, batch, kind, qty, unit_cost, amount, balance_qty, balance_value, doc_type, doc_id, doc_number, line_id, posted_at, created_by) VALUES ")
+		for i, m := range moves[:n] {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, m.ProductID, m.WarehouseID, m.Batch, m.Kind, m.Qty, m.UnitCost, m.Amount, m.BalanceQty, m.BalanceValue,
+				m.DocType, m.DocID, m.DocNumber, m.LineID, m.PostedAt, m.CreatedBy)
+		}
+		if err := tx.later(sb.String(), args...); err != nil {
+			return err
+		}
+		moves = moves[n:]
 	}
-	return translate(tx.DB().CreateInBatches(&rows, 500).Error)
+	return nil
 }
 
 // BalanceFilter narrows stock queries.
@@ -355,7 +369,14 @@ func (tx *Tx) batchUpdate(table string, ids []int64, cols map[string][]any, stam
 		sb.WriteString(", updated_at = ?")
 		args = append(args, tx.Now)
 	}
-	sb.WriteString(" WHERE id IN ?")
-	args = append(args, ids)
-	return translate(tx.DB().Exec(sb.String(), args...).Error)
+	sb.WriteString(" WHERE id IN (")
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("?")
+		args = append(args, id)
+	}
+	sb.WriteString(")")
+	return tx.later(sb.String(), args...)
 }

@@ -23,6 +23,9 @@ type Tx struct {
 	// and found open: checking again would change nothing.
 	openPeriods map[string]bool
 	memo        map[string]any
+	// pipe is the connection on MySQL, which holds back writes (later);
+	// nil on SQLite.
+	pipe *pipeline
 }
 
 type txKey struct{}
@@ -66,7 +69,7 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 	// MySQL connections are READ COMMITTED for the session (see Open).
 	tx := &Tx{store: s, Now: time.Now().UTC().Truncate(time.Millisecond)}
 	txCtx := context.WithValue(ctx, txKey{}, tx)
-	err := s.db.WithContext(txCtx).Transaction(func(db *gorm.DB) error {
+	run := func(db *gorm.DB) error {
 		tx.db = db
 		if err := fn(tx); err != nil {
 			return err
@@ -78,11 +81,52 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 			}
 		}
 		return markIdemCommitted(ctx, tx)
-	})
+	}
+	if s.driver == DriverSQLite {
+		if err := s.db.WithContext(txCtx).Transaction(run); err != nil {
+			return nil, translate(err)
+		}
+		return tx, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}
+	defer conn.Close()
+	tx.pipe = &pipeline{conn: conn}
+	defer func() {
+		// A panic must not return the connection mid-transaction.
+		if r := recover(); r != nil {
+			tx.pipe.rollback()
+			panic(r)
+		}
+	}()
+	db := s.db.Session(&gorm.Session{NewDB: true, Context: txCtx})
+	db.Statement.ConnPool = tx.pipe
+	if err := run(db); err != nil {
+		tx.pipe.rollback()
+		return nil, translate(err)
+	}
+	if err := tx.pipe.commit(ctx); err != nil {
+		return nil, translate(err)
+	}
 	return tx, nil
+}
+
+// later runs a write whose outcome nothing reads. On MySQL it is held and
+// sent with the transaction's next statement or its commit (see pipeline);
+// query must then carry one ? per argument, expanded (no "IN ?" of a
+// slice). Its error, if any, fails the use case a statement later.
+func (tx *Tx) later(query string, args ...any) error {
+	if tx.pipe == nil {
+		return translate(tx.db.Exec(query, args...).Error)
+	}
+	tx.pipe.later(query, args)
+	return nil
 }
 
 // Context returns ctx carrying tx, for nested use cases that take a context.
