@@ -61,6 +61,12 @@ func (b *Batch) Run() error {
 		sb.WriteString(db.Statement.SQL.String())
 		args = append(args, db.Statement.Vars...)
 	}
+	if strings.Count(sb.String(), "?") != len(args) {
+		// A literal '?' in a read's text: the driver would prepare the
+		// statements, which it cannot do for several at once.
+		b.q = reader{db: tx.db} // the same transaction, one read at a time
+		return b.Run()
+	}
 	rows, err := tx.pipe.QueryContext(tx.db.Statement.Context, sb.String(), args...)
 	if err != nil {
 		return translate(err)

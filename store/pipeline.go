@@ -26,12 +26,14 @@ import (
 // dropped; a statement sent with them returns its own result set, rows
 // affected and insert id, since those are the packet's last.
 type pipeline struct {
+	ctx     context.Context // the transaction's, for a flush no statement asked for
 	conn    *sql.Conn
 	started bool // START TRANSACTION has been sent or is held
 	held    strings.Builder
 	args    []any
 	n       int // statements held
 	writes  int // of which writes (not START TRANSACTION)
+	size    int // about how many bytes they take once interpolated
 	// err is the error of a packet that carried held writes. Which of its
 	// statements failed is unknown, so the transaction can only end:
 	// every later statement and the commit return err.
@@ -45,6 +47,17 @@ func (p *pipeline) hold(query string, args []any) {
 	p.held.WriteString(query)
 	p.args = append(p.args, args...)
 	p.n++
+	p.size += len(query)
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+			p.size += len(v) + 2
+		case []byte:
+			p.size += 2*len(v) + 3
+		default:
+			p.size += 24 // a number, a decimal or a time, quoted
+		}
+	}
 }
 
 // begin holds START TRANSACTION in front of the first statement.
@@ -55,16 +68,27 @@ func (p *pipeline) begin() {
 	}
 }
 
+// maxHeld bounds what is held (a 5,000-line document holds a few MB),
+// well under MariaDB's max_allowed_packet (16 MB by default).
+const maxHeld = 1 << 20
+
 // later holds a write until the next statement or the commit.
-func (p *pipeline) later(query string, args []any) {
+func (p *pipeline) later(query string, args []any) error {
+	if p.err != nil {
+		return p.err
+	}
 	p.begin()
 	p.hold(query, args)
 	p.writes++
+	if p.size > maxHeld {
+		return p.flush(p.ctx)
+	}
+	return nil
 }
 
 func (p *pipeline) reset() {
 	p.held.Reset()
-	p.args, p.n, p.writes = nil, 0, 0
+	p.args, p.n, p.writes, p.size = nil, 0, 0, 0
 }
 
 // take returns query with what is held in front, and whether anything was.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dingerp/erpd/domain"
@@ -84,6 +85,28 @@ func TestHeldWrites(t *testing.T) {
 			if err == nil || audited(t, s.Read(ctx), "error-dropped") {
 				t.Fatalf("a transaction committed after a failed held write (err=%v)", err)
 			}
+		}
+
+		// A large document holds more than one packet may carry (MariaDB's
+		// max_allowed_packet, 16 MB by default): the pipeline sends what it
+		// holds on before it grows too big, and nothing is lost.
+		after := strings.Repeat("明细", 1400) // 8.4 KB an entry, 21 MB in all
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			for i := range 2500 {
+				e := entry("bulk")
+				e.EntityID, e.After = int64(i), after
+				if err := tx.Audit(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		if err := s.DB().Table("audit_logs").Where("action = ?", "bulk").Count(&n).Error; err != nil || n != 2500 {
+			t.Fatalf("bulk held writes: %d of 2500 (%v)", n, err)
 		}
 
 		// A panic rolls back; the connection goes back to the pool clean.

@@ -97,7 +97,7 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 		return nil, translate(err)
 	}
 	defer conn.Close()
-	tx.pipe = &pipeline{conn: conn}
+	tx.pipe = &pipeline{ctx: txCtx, conn: conn}
 	defer func() {
 		// A panic must not return the connection mid-transaction.
 		if r := recover(); r != nil {
@@ -125,8 +125,7 @@ func (tx *Tx) later(query string, args ...any) error {
 	if tx.pipe == nil {
 		return translate(tx.db.Exec(query, args...).Error)
 	}
-	tx.pipe.later(query, args)
-	return nil
+	return translate(tx.pipe.later(query, args))
 }
 
 // Context returns ctx carrying tx, for nested use cases that take a context.
