@@ -31,9 +31,10 @@ type pipeline struct {
 	started bool // START TRANSACTION has been sent or is held
 	held    strings.Builder
 	args    []any
-	n       int // statements held
-	writes  int // of which writes (not START TRANSACTION)
-	size    int // about how many bytes they take once interpolated
+	n       int  // statements held
+	writes  int  // of which writes (not START TRANSACTION)
+	opening bool // START TRANSACTION is among them
+	size    int  // about how many bytes they take once interpolated
 	// err is the error of a packet that carried held writes. Which of its
 	// statements failed is unknown, so the transaction can only end:
 	// every later statement and the commit return err.
@@ -63,7 +64,7 @@ func (p *pipeline) hold(query string, args []any) {
 // begin holds START TRANSACTION in front of the first statement.
 func (p *pipeline) begin() {
 	if !p.started {
-		p.started = true
+		p.started, p.opening = true, true
 		p.hold("START TRANSACTION", nil)
 	}
 }
@@ -88,7 +89,7 @@ func (p *pipeline) later(query string, args []any) error {
 
 func (p *pipeline) reset() {
 	p.held.Reset()
-	p.args, p.n, p.writes, p.size = nil, 0, 0, 0
+	p.args, p.n, p.writes, p.size, p.opening = nil, 0, 0, 0, false
 }
 
 // take returns query with what is held in front, and whether anything was.
@@ -109,7 +110,9 @@ func (p *pipeline) take(ctx context.Context, query string, args []any) (string, 
 	if p.n == 0 {
 		return query, args, false, nil
 	}
-	carried := p.writes > 0
+	// A failed START TRANSACTION would leave what follows in autocommit:
+	// a packet that opens the transaction counts as carrying writes.
+	carried := p.writes > 0 || p.opening
 	p.hold(query, args)
 	q, a := p.held.String(), p.args
 	p.reset()
@@ -128,7 +131,7 @@ func (p *pipeline) flush(ctx context.Context) error {
 	if p.n == 0 {
 		return nil
 	}
-	q, a, carried := p.held.String(), p.args, p.writes > 0
+	q, a, carried := p.held.String(), p.args, p.writes > 0 || p.opening
 	p.reset()
 	_, err := p.conn.ExecContext(ctx, q, a...)
 	return p.settle(err, carried)
