@@ -77,14 +77,9 @@ func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine
 
 // loadFulfilment locks the order a receipt or shipment is against, checks
 // the lines against it, and loads the warehouse and products they move.
-func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine) (*domain.Order, *refs, error) {
-	return loadFulfilmentWith(tx, orderType, orderID, warehouseID, lines, nil)
-}
-
-// loadFulfilmentWith is loadFulfilment with more reads about the order
-// (also adds them) sent with its warehouse and products.
-func loadFulfilmentWith(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine,
-	also func(b *store.Batch, o *domain.Order)) (*domain.Order, *refs, error) {
+// Reads about the order that also adds go with those.
+func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, lines []domain.MoveLine,
+	also ...func(b *store.Batch, o *domain.Order)) (*domain.Order, *refs, error) {
 	o, err := store.GetOrder(tx, orderType, orderID, true)
 	if err != nil {
 		return nil, nil, notFoundOn(err, "order_id")
@@ -96,9 +91,9 @@ func loadFulfilmentWith(tx *store.Tx, orderType string, orderID, warehouseID int
 	for i, ml := range lines {
 		pids[i] = orderLine(o, ml.LineID).ProductID
 	}
-	r, err := loadRefsWith(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
-		if also != nil {
-			also(b, o)
+	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
+		for _, add := range also {
+			add(b, o)
 		}
 	})
 	if err != nil {
@@ -188,7 +183,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		var rs []store.Reservation
 		var partner domain.Partner
 		var found bool
-		o, r, err := loadFulfilmentWith(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines, func(b *store.Batch, o *domain.Order) {
+		o, r, err := loadFulfilment(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines, func(b *store.Batch, o *domain.Order) {
 			tx.ReservationsIn(b, o.ID, &rs)
 			store.Partners.LookupIn(b, o.PartnerID, &partner, &found)
 		})

@@ -68,13 +68,8 @@ type refs struct {
 
 // loadRefs loads the warehouses and products a document uses, and reports
 // the first missing or inactive one on its field.
-func loadRefs(q store.Q, whs map[string]int64, lines []int64) (*refs, error) {
-	return loadRefsWith(q, whs, lines, nil)
-}
-
-// loadRefsWith is loadRefs with more reads (also adds them) sent in the
-// same round trip.
-func loadRefsWith(q store.Q, whs map[string]int64, lines []int64, also func(b *store.Batch)) (*refs, error) {
+// Reads also adds go in the same round trip.
+func loadRefs(q store.Q, whs map[string]int64, lines []int64, also ...func(b *store.Batch)) (*refs, error) {
 	r := &refs{whs: map[int64]domain.Warehouse{}, prods: map[int64]domain.Product{}}
 	ids := make([]int64, 0, len(whs))
 	for _, id := range whs {
@@ -83,8 +78,8 @@ func loadRefsWith(q store.Q, whs map[string]int64, lines []int64, also func(b *s
 	b := store.NewBatch(q)
 	store.Warehouses.GetManyIn(b, ids, func(w *domain.Warehouse) int64 { return w.ID }, r.whs)
 	store.Products.GetManyIn(b, lines, func(p *domain.Product) int64 { return p.ID }, r.prods)
-	if also != nil {
-		also(b)
+	for _, add := range also {
+		add(b)
 	}
 	if err := b.Run(); err != nil {
 		return nil, err

@@ -82,12 +82,9 @@ type orderRefs struct {
 
 // checkOrder validates an order against the data it names: the partner is
 // an active supplier (purchase) or customer (sales), the warehouse and the
-// products are active. Lines without a tax rate take the product's.
-func checkOrder(q store.Q, o *domain.Order) (*orderRefs, error) { return checkOrderWith(q, o, nil) }
-
-// checkOrderWith is checkOrder with more reads (also adds them) sent in the
-// same round trip.
-func checkOrderWith(q store.Q, o *domain.Order, also func(b *store.Batch)) (*orderRefs, error) {
+// products are active. Lines without a tax rate take the product's. Reads
+// also adds go in the same round trip.
+func checkOrder(q store.Q, o *domain.Order, also ...func(b *store.Batch)) (*orderRefs, error) {
 	pids := make([]int64, len(o.Lines))
 	for i, l := range o.Lines {
 		pids[i] = l.ProductID
@@ -99,12 +96,8 @@ func checkOrderWith(q store.Q, o *domain.Order, also func(b *store.Batch)) (*ord
 	// after the warehouse and the products, as before.
 	var p domain.Partner
 	var found bool
-	r, err := loadRefsWith(q, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
-		store.Partners.LookupIn(b, o.PartnerID, &p, &found)
-		if also != nil {
-			also(b)
-		}
-	})
+	partner := func(b *store.Batch) { store.Partners.LookupIn(b, o.PartnerID, &p, &found) }
+	r, err := loadRefs(q, map[string]int64{"warehouse_id": o.WarehouseID}, pids, append(also, partner)...)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +257,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			return err
 		}
 		var rules []domain.ApprovalRule
-		refs, err := checkOrderWith(tx, o, func(b *store.Batch) { store.ApprovalRulesIn(b, typ, &rules) })
+		refs, err := checkOrder(tx, o, func(b *store.Batch) { store.ApprovalRulesIn(b, typ, &rules) })
 		if err != nil {
 			return err
 		}

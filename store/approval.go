@@ -11,14 +11,8 @@ var (
 	ApprovalRules = Table[domain.ApprovalRule]{Name: "approval_rules", What: "审批规则"}
 )
 
-// ApprovalRulesFor returns the enabled rules of a document type.
-func ApprovalRulesFor(q Q, docType string) ([]domain.ApprovalRule, error) {
-	var rules []domain.ApprovalRule
-	err := q.DB().Table("approval_rules").Where("doc_type = ? AND enabled = ?", docType, true).Find(&rules).Error
-	return rules, translate(err)
-}
-
-// ApprovalRulesIn adds ApprovalRulesFor's read to b.
+// ApprovalRulesIn adds the read of a document type's enabled approval
+// rules to b.
 func ApprovalRulesIn(b *Batch, docType string, rules *[]domain.ApprovalRule) {
 	b.Add(func(db *gorm.DB) *gorm.DB {
 		return db.Table("approval_rules").Where("doc_type = ? AND enabled = ?", docType, true).Find(rules)

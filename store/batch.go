@@ -87,12 +87,15 @@ func (b *Batch) Run() error {
 	return translate(rows.Err())
 }
 
+// one reads the live row id into v.
+func (t Table[T]) one(id int64, v *T) func(db *gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB { return t.scopeDB(db).Where(t.Name+".id = ?", id).Take(v) }
+}
+
 // GetIn adds Get's read of id to b: v is filled when b runs, or b fails
 // with not found.
 func (t Table[T]) GetIn(b *Batch, id int64, v *T) {
-	b.Add(func(db *gorm.DB) *gorm.DB {
-		return t.scopeDB(db).Where(t.Name+".id = ?", id).Take(v)
-	}, func(err error) error {
+	b.Add(t.one(id, v), func(err error) error {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return domain.NotFound(t.What, id)
 		}
@@ -123,9 +126,7 @@ func (t Table[T]) GetManyIn(b *Batch, ids []int64, id func(*T) int64, out map[in
 // LookupIn adds a read of id to b that does not fail when the row is
 // missing: found tells, once b has run.
 func (t Table[T]) LookupIn(b *Batch, id int64, v *T, found *bool) {
-	b.Add(func(db *gorm.DB) *gorm.DB {
-		return t.scopeDB(db).Where(t.Name+".id = ?", id).Take(v)
-	}, func(err error) error {
+	b.Add(t.one(id, v), func(err error) error {
 		*found = err == nil
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil

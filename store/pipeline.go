@@ -110,14 +110,17 @@ func (p *pipeline) take(ctx context.Context, query string, args []any) (string, 
 	if p.n == 0 {
 		return query, args, false, nil
 	}
-	// A failed START TRANSACTION would leave what follows in autocommit:
-	// a packet that opens the transaction counts as carrying writes.
-	carried := p.writes > 0 || p.opening
+	carried := p.carrying()
 	p.hold(query, args)
 	q, a := p.held.String(), p.args
 	p.reset()
 	return q, a, carried, nil
 }
+
+// carrying reports whether what is held has writes or opens the
+// transaction: an error in its packet then ends the transaction (a failed
+// START TRANSACTION would leave what follows in autocommit).
+func (p *pipeline) carrying() bool { return p.writes > 0 || p.opening }
 
 // settle records the error of a packet that carried held writes.
 func (p *pipeline) settle(err error, carried bool) error {
@@ -131,7 +134,7 @@ func (p *pipeline) flush(ctx context.Context) error {
 	if p.n == 0 {
 		return nil
 	}
-	q, a, carried := p.held.String(), p.args, p.writes > 0 || p.opening
+	q, a, carried := p.held.String(), p.args, p.carrying()
 	p.reset()
 	_, err := p.conn.ExecContext(ctx, q, a...)
 	return p.settle(err, carried)

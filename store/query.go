@@ -123,12 +123,10 @@ func (t Table[T]) scopeDB(db *gorm.DB) *gorm.DB {
 // Get loads one live row by id.
 func (t Table[T]) Get(q Q, id int64) (*T, error) {
 	var v T
-	err := t.scope(q).Where(t.Name+".id = ?", id).Take(&v).Error
-	if err != nil {
-		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound(t.What, id)
-		}
-		return nil, translate(err)
+	b := NewBatch(q)
+	t.GetIn(b, id, &v)
+	if err := b.Run(); err != nil {
+		return nil, err
 	}
 	return &v, nil
 }
@@ -136,15 +134,10 @@ func (t Table[T]) Get(q Q, id int64) (*T, error) {
 // GetMany loads live rows by id into a map; missing ids are simply absent.
 func (t Table[T]) GetMany(q Q, ids []int64, id func(*T) int64) (map[int64]T, error) {
 	out := map[int64]T{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []T
-	if err := t.scope(q).Where(t.Name+".id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
-	for i := range rows {
-		out[id(&rows[i])] = rows[i]
+	b := NewBatch(q)
+	t.GetManyIn(b, ids, id, out)
+	if err := b.Run(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -147,6 +147,10 @@ func TestAPIScenarios(t *testing.T) {
 			{"ErrSameWarehouse", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":1}]}`, wh, wh, prod), nil, 422, []string{`"field":"to_warehouse_id"`}},
 			{"ErrNegativeQty", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":"-1"}]}`, wh, wh2, prod), nil, 422, []string{`"field":"lines[0].qty"`}},
 			{"ErrTooPrecise", "keeper", "POST", "/api/v1/transfers", fmt.Sprintf(`{"from_warehouse_id":%d,"to_warehouse_id":%d,"lines":[{"product_id":%d,"qty":"1.00001"}]}`, wh, wh2, prod), nil, 422, []string{`"field":"lines[0].qty"`}},
+			// The partner is read with the warehouse and the products; a
+			// missing warehouse is still reported first.
+			{"ErrUnknownPartner", "admin", "POST", "/api/v1/sales-orders", fmt.Sprintf(`{"partner_id":99999,"warehouse_id":%d,"lines":[{"product_id":%d,"qty":"1","unit_price":"9"}]}`, wh, prod), nil, 422, []string{`"field":"partner_id"`, "99999"}},
+			{"ErrUnknownWarehouseAndPartner", "admin", "POST", "/api/v1/sales-orders", fmt.Sprintf(`{"partner_id":99999,"warehouse_id":99998,"lines":[{"product_id":%d,"qty":"1","unit_price":"9"}]}`, prod), nil, 422, []string{`"field":"warehouse_id"`}},
 			{"ErrBadDate", "viewer", "GET", "/api/v1/stock?as_of=2026-13-01", "", nil, 422, []string{`"field":"as_of"`}},
 			{"ErrNoRoute", "admin", "GET", "/api/v1/nothing", "", nil, 404, []string{`"code":"not_found"`}},
 			{"ErrMethod", "admin", "PATCH", "/api/v1/products", "", nil, 405, []string{`"code":"method_not_allowed"`}},
