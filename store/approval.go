@@ -1,6 +1,8 @@
 package store
 
 import (
+	"slices"
+
 	"github.com/dingerp/erpd/domain"
 	"gorm.io/gorm"
 )
@@ -14,9 +16,19 @@ var (
 // ApprovalRulesIn adds the read of a document type's enabled approval
 // rules to b.
 func ApprovalRulesIn(b *Batch, docType string, rules *[]domain.ApprovalRule) {
+	key := "approval_rules:" + docType
+	if c, ok := b.view.get(key); ok {
+		*rules = slices.Clone(c.([]domain.ApprovalRule))
+		return
+	}
 	b.Add(func(db *gorm.DB) *gorm.DB {
 		return db.Table("approval_rules").Where("doc_type = ? AND enabled = ?", docType, true).Find(rules)
-	}, translate)
+	}, func(err error) error {
+		if err == nil {
+			b.view.put(key, slices.Clone(*rules))
+		}
+		return translate(err)
+	})
 }
 
 // PendingApproval returns the pending approval of a document, if any.

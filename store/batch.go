@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -15,6 +16,9 @@ import (
 type Batch struct {
 	q     Q
 	reads []batchRead
+	// view serves master data from the cache; its generation is taken
+	// before any read of the batch runs.
+	view cacheView
 }
 
 type batchRead struct {
@@ -23,7 +27,7 @@ type batchRead struct {
 }
 
 // NewBatch starts a batch of reads on q.
-func NewBatch(q Q) *Batch { return &Batch{q: q} }
+func NewBatch(q Q) *Batch { return &Batch{q: q, view: viewOf(q)} }
 
 // Add appends a read. build applies its conditions and a finisher (Find or
 // Take) to db; done turns its error into the caller's (it gets nil when
@@ -95,29 +99,65 @@ func (t Table[T]) one(id int64, v *T) func(db *gorm.DB) *gorm.DB {
 // GetIn adds Get's read of id to b: v is filled when b runs, or b fails
 // with not found.
 func (t Table[T]) GetIn(b *Batch, id int64, v *T) {
+	if t.hit(b, id, v) {
+		return
+	}
 	b.Add(t.one(id, v), func(err error) error {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return domain.NotFound(t.What, id)
 		}
+		t.keep(b, id, v, err)
 		return translate(err)
 	})
+}
+
+func (t Table[T]) key(id int64) string { return t.Name + ":" + strconv.FormatInt(id, 10) }
+
+// hit fills v from the master cache, for a cached table.
+func (t Table[T]) hit(b *Batch, id int64, v *T) bool {
+	if !t.Cached {
+		return false
+	}
+	c, ok := b.view.get(t.key(id))
+	if ok {
+		*v = c.(T)
+	}
+	return ok
+}
+
+// keep stores a row a cached table's read found.
+func (t Table[T]) keep(b *Batch, id int64, v *T, err error) {
+	if t.Cached && err == nil {
+		b.view.put(t.key(id), *v)
+	}
 }
 
 // GetManyIn adds GetMany's read to b: out (made by the caller) is filled
 // when b runs; missing ids are simply absent.
 func (t Table[T]) GetManyIn(b *Batch, ids []int64, id func(*T) int64, out map[int64]T) {
-	if len(ids) == 0 {
+	var missing []int64
+	for _, i := range ids {
+		var v T
+		if t.hit(b, i, &v) {
+			out[i] = v
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) == 0 {
 		return
 	}
 	var rows []T
 	b.Add(func(db *gorm.DB) *gorm.DB {
-		return t.scopeDB(db).Where(t.Name+".id IN ?", ids).Find(&rows)
+		return t.scopeDB(db).Where(t.Name+".id IN ?", missing).Find(&rows)
 	}, func(err error) error {
 		if err != nil {
 			return translate(err)
 		}
 		for i := range rows {
-			out[id(&rows[i])] = rows[i]
+			k := id(&rows[i])
+			out[k] = rows[i]
+			t.keep(b, k, &rows[i], nil)
 		}
 		return nil
 	})
@@ -126,8 +166,13 @@ func (t Table[T]) GetManyIn(b *Batch, ids []int64, id func(*T) int64, out map[in
 // LookupIn adds a read of id to b that does not fail when the row is
 // missing: found tells, once b has run.
 func (t Table[T]) LookupIn(b *Batch, id int64, v *T, found *bool) {
+	if t.hit(b, id, v) {
+		*found = true
+		return
+	}
 	b.Add(t.one(id, v), func(err error) error {
 		*found = err == nil
+		t.keep(b, id, v, err)
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil
 		}

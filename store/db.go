@@ -48,6 +48,7 @@ type Store struct {
 	// locks: holding it, a transaction never meets SQLITE_BUSY from this
 	// process, so no "database is locked" can reach a user.
 	writeMu sync.Mutex
+	master  *masterCache
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -107,7 +108,13 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", o.Driver, err)
 	}
-	return &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger}, nil
+	s := &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger, master: newMasterCache()}
+	if err := s.watchMasterWrites(); err != nil {
+		return nil, err
+	}
+	// One process owns a SQLite file, so nobody else needs telling.
+	s.master.on.Store(o.Driver == DriverSQLite)
+	return s, nil
 }
 
 // sqliteDSN adds the pragmas the embedded default needs: WAL, a busy timeout

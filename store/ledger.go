@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,6 +34,15 @@ func AccountsByCode(q Q) (map[string]domain.Account, error) {
 // an account is absent. Postings need a template's few accounts, not the
 // whole chart.
 func AccountIDs(q Q, codes []string) (map[string]int64, error) {
+	key := slices.Clone(codes)
+	slices.Sort(key)
+	ids, err := cachedRead(q, "accounts:"+strings.Join(slices.Compact(key), ","), func() (map[string]int64, error) {
+		return accountIDs(q, codes)
+	})
+	return maps.Clone(ids), err
+}
+
+func accountIDs(q Q, codes []string) (map[string]int64, error) {
 	var rows []struct {
 		ID   int64
 		Code string
@@ -409,8 +420,12 @@ func (tx *Tx) MarkReversed(id, by int64) error {
 func Templates(q Q) (map[string]domain.VoucherTemplate, error) { return templates(q, nil) }
 
 // TemplatesFor returns the templates of the given events, keyed by event.
+// Postings read them through the master cache.
 func TemplatesFor(q Q, events ...string) (map[string]domain.VoucherTemplate, error) {
-	return templates(q, events)
+	ts, err := cachedRead(q, "voucher_templates:"+strings.Join(events, ","), func() (map[string]domain.VoucherTemplate, error) {
+		return templates(q, events)
+	})
+	return maps.Clone(ts), err
 }
 
 func templates(q Q, events []string) (map[string]domain.VoucherTemplate, error) {

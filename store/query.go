@@ -13,7 +13,10 @@ import (
 // read handle from Read.
 type Q interface{ DB() *gorm.DB }
 
-type reader struct{ db *gorm.DB }
+type reader struct {
+	db    *gorm.DB
+	store *Store // nil: no master cache
+}
 
 func (r reader) DB() *gorm.DB { return r.db }
 
@@ -24,7 +27,7 @@ func (s *Store) Read(ctx context.Context) Q {
 	if tx, ok := ctx.Value(txKey{}).(*Tx); ok {
 		return tx
 	}
-	return reader{db: s.db.WithContext(ctx)}
+	return reader{db: s.db.WithContext(ctx), store: s}
 }
 
 // Page is the paging and sorting of a list request.
@@ -77,6 +80,9 @@ type Table[T any] struct {
 	Soft bool
 	// Text lists the columns a free-text search (?q=) matches with LIKE.
 	Text []string
+	// Cached rows are read through the master cache by id (see
+	// masterCache); the table must be one of masterTables.
+	Cached bool
 }
 
 // Match is a list filter: free text plus exact column matches. A []any
@@ -208,9 +214,9 @@ func (t Table[T]) dup(err error, field, value string) error {
 var (
 	Units       = Table[domain.Unit]{Name: "units", What: "单位", Soft: true, Text: []string{"name"}}
 	Categories  = Table[domain.Category]{Name: "categories", What: "分类", Soft: true, Text: []string{"code", "name"}}
-	Products    = Table[domain.Product]{Name: "products", What: "商品", Soft: true, Text: []string{"sku", "name", "barcode", "spec"}}
-	Warehouses  = Table[domain.Warehouse]{Name: "warehouses", What: "仓库", Soft: true, Text: []string{"code", "name"}}
-	Partners    = Table[domain.Partner]{Name: "partners", What: "往来单位", Soft: true, Text: []string{"code", "name", "contact", "phone"}}
+	Products    = Table[domain.Product]{Name: "products", What: "商品", Soft: true, Cached: true, Text: []string{"sku", "name", "barcode", "spec"}}
+	Warehouses  = Table[domain.Warehouse]{Name: "warehouses", What: "仓库", Soft: true, Cached: true, Text: []string{"code", "name"}}
+	Partners    = Table[domain.Partner]{Name: "partners", What: "往来单位", Soft: true, Cached: true, Text: []string{"code", "name", "contact", "phone"}}
 	DictEntries = Table[domain.DictEntry]{Name: "dict_entries", What: "字典项", Text: []string{"code", "label"}}
 )
 

@@ -26,6 +26,9 @@ type Tx struct {
 	// pipe is the connection on MySQL, which holds back writes (later);
 	// nil on SQLite.
 	pipe *pipeline
+	// masterDirty: the transaction wrote a master table; it reads master
+	// data from the database, and its end empties the master cache.
+	masterDirty bool
 }
 
 type txKey struct{}
@@ -46,6 +49,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		var tx *Tx
 		tx, err = s.runOnce(ctx, fn)
+		if tx.masterDirty {
+			// Also after a failed commit, which may have committed.
+			s.master.changed()
+		}
 		if err == nil {
 			for _, h := range tx.onCommit {
 				h()
@@ -84,17 +91,17 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 	}
 	if s.driver == DriverSQLite {
 		if err := s.db.WithContext(txCtx).Transaction(run); err != nil {
-			return nil, translate(err)
+			return tx, translate(err)
 		}
 		return tx, nil
 	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
-		return nil, err
+		return tx, err
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return nil, translate(err)
+		return tx, translate(err)
 	}
 	defer conn.Close()
 	tx.pipe = &pipeline{ctx: txCtx, conn: conn}
@@ -109,10 +116,10 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 	db.Statement.ConnPool = tx.pipe
 	if err := run(db); err != nil {
 		tx.pipe.rollback()
-		return nil, translate(err)
+		return tx, translate(err)
 	}
 	if err := tx.pipe.commit(ctx); err != nil {
-		return nil, translate(err)
+		return tx, translate(err)
 	}
 	return tx, nil
 }
@@ -122,6 +129,9 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 // query must then carry one ? per argument, expanded (no "IN ?" of a
 // slice). Its error, if any, fails the use case a statement later.
 func (tx *Tx) later(query string, args ...any) error {
+	if writesMaster("", query) {
+		tx.masterDirty = true
+	}
 	if tx.pipe == nil {
 		return translate(tx.db.Exec(query, args...).Error)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -100,15 +101,24 @@ var Users UserStore
 func (UserStore) scope(q Q) *gorm.DB { return q.DB().Model(&userRow{}).Where("deleted_at IS NULL") }
 
 // Get loads a user by id.
+// Every request's token names one, so it is read through the master cache.
 func (s UserStore) Get(q Q, id int64) (*domain.User, error) {
-	var r userRow
-	if err := s.scope(q).Where("id = ?", id).Take(&r).Error; err != nil {
-		if err == gorm.ErrRecordNotFound {
-			return nil, domain.NotFound("用户", id)
+	u, err := cachedRead(q, "users:"+strconv.FormatInt(id, 10), func() (domain.User, error) {
+		var r userRow
+		if err := s.scope(q).Where("id = ?", id).Take(&r).Error; err != nil {
+			if err == gorm.ErrRecordNotFound {
+				return domain.User{}, domain.NotFound("用户", id)
+			}
+			return domain.User{}, translate(err)
 		}
-		return nil, translate(err)
+		return *r.toDomain(), nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return r.toDomain(), nil
+	// The cached copy's slices stay its own.
+	u.Roles, u.LeadsDepartments = slices.Clone(u.Roles), slices.Clone(u.LeadsDepartments)
+	return &u, nil
 }
 
 // ByUsername loads a user by login name.

@@ -4,6 +4,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"sync"
 	"time"
@@ -172,3 +173,58 @@ func (m *Memory) Incr(_ context.Context, key string, ttl time.Duration) (int64, 
 
 // Ping implements domain.Cache.
 func (m *Memory) Ping(context.Context) error { return nil }
+
+// Publish sends msg to every process watching channel (Watch).
+func (r *Redis) Publish(ctx context.Context, channel, msg string) error {
+	return r.c.Publish(ctx, r.prefix+channel, msg).Err()
+}
+
+// watchIdle is how long a quiet subscription waits before it pings Redis
+// to learn whether the connection still stands.
+const watchIdle = 10 * time.Second
+
+// Watch calls changed for every message published on channel, by any
+// process, until ctx ends. up(true) says the subscription stands: first,
+// and again after every reconnection, when messages sent meanwhile are
+// lost, so up must assume anything changed. up(false) says it fell: a
+// connection error, or a ping left without an answer.
+func (r *Redis) Watch(ctx context.Context, channel string, up func(bool), changed func()) {
+	for ctx.Err() == nil {
+		r.watch(ctx, channel, up, changed)
+		up(false)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (r *Redis) watch(ctx context.Context, channel string, up func(bool), changed func()) {
+	ps := r.c.Subscribe(ctx, r.prefix+channel)
+	defer ps.Close()
+	pinged := false
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, watchIdle)
+		var ne net.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &ne) && ne.Timeout() && !pinged:
+			if ps.Ping(ctx) != nil {
+				return
+			}
+			pinged = true
+			continue
+		default:
+			return // down, a ping unanswered, or ctx ended
+		}
+		pinged = false
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				up(true)
+			}
+		case *redis.Message:
+			changed()
+		}
+	}
+}

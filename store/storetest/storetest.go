@@ -102,6 +102,11 @@ func Open(tb testing.TB, driver string) *store.Store {
 	if err := s.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	if driver == store.DriverMySQL {
+		// As erpd runs with Redis: the master cache on. A test database has
+		// one process, so there is nobody else to tell of a change.
+		s.ShareMasterCache(func() {})
+	}
 	return s
 }
 
