@@ -1,10 +1,12 @@
 package store
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -111,6 +113,48 @@ func (s *Store) PauseMasterCache() {
 // MasterChanged is another process's notice that master data changed.
 func (s *Store) MasterChanged() { s.master.empty() }
 
+// Notices carries notices between the erpd processes of one database
+// (cache.Redis: pub/sub).
+type Notices interface {
+	Publish(ctx context.Context, channel, msg string) error
+	// Watch calls changed for every notice, and up(true) whenever the
+	// subscription (re)starts, up(false) when it falls, until ctx ends.
+	Watch(ctx context.Context, channel string, up func(bool), changed func())
+}
+
+// masterChannel carries the notices that master data changed.
+const masterChannel = "master-changed"
+
+// ShareMasterCacheOver keeps the master cache on while n carries this
+// process's change notices to the others and theirs to it, and off while
+// it cannot. It returns when ctx ends.
+func (s *Store) ShareMasterCacheOver(ctx context.Context, n Notices) {
+	notify := func() {
+		// Before the writer's response: a client told its change is saved
+		// finds it in every process.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := n.Publish(pctx, masterChannel, "changed"); err != nil {
+			s.log.Error("master cache: other erpd processes were not told of a change", "err", err)
+		}
+	}
+	on := false
+	n.Watch(ctx, masterChannel, func(up bool) {
+		if up {
+			s.ShareMasterCache(notify) // empties it: notices may have been missed
+			if !on {
+				s.log.Info("master cache on")
+			}
+		} else {
+			s.PauseMasterCache()
+			if on && ctx.Err() == nil {
+				s.log.Warn("master cache off: Redis unreachable, master data is read from the database")
+			}
+		}
+		on = up
+	}, s.MasterChanged)
+}
+
 // writeTarget finds the table a raw write changes.
 var writeTarget = regexp.MustCompile("(?is)^\\s*(?:INSERT\\s+(?:IGNORE\\s+)?INTO|REPLACE\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+`?([a-z_0-9]+)")
 
@@ -169,19 +213,19 @@ type cacheView struct {
 }
 
 func viewOf(q Q) cacheView {
+	var s *Store
 	switch q := q.(type) {
 	case *Tx:
-		if q.masterDirty || q.store == nil {
-			return cacheView{}
+		if !q.masterDirty {
+			s = q.store
 		}
-		return cacheView{c: q.store.master, gen: q.store.master.current()}
 	case reader:
-		if q.store == nil {
-			return cacheView{}
-		}
-		return cacheView{c: q.store.master, gen: q.store.master.current()}
+		s = q.store
 	}
-	return cacheView{}
+	if s == nil {
+		return cacheView{}
+	}
+	return cacheView{c: s.master, gen: s.master.current()}
 }
 
 func (v cacheView) get(key string) (any, bool) {

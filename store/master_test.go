@@ -10,6 +10,7 @@ import (
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/cache"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 )
 
 // second opens another store on s's database: another erpd process, which
@@ -177,29 +178,20 @@ func TestMasterCacheAcrossProcesses(t *testing.T) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for _, s := range []*store.Store{a, b} {
-		ups := make(chan bool, 8)
-		go bus.Watch(wctx, "master", func(up bool) {
-			if up {
-				s.ShareMasterCache(func() { _ = bus.Publish(ctx, "master", "changed") })
-			} else {
-				s.PauseMasterCache()
-			}
-			ups <- up
-		}, s.MasterChanged)
-		select {
-		case up := <-ups:
-			if !up {
-				t.Fatal("subscription failed")
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("no subscription")
+		go s.ShareMasterCacheOver(wctx, bus)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !a.MasterCacheOn() || !b.MasterCacheOn() {
+		if time.Now().After(deadline) {
+			t.Fatal("the Redis subscriptions never stood")
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	if got := productName(t, b.Read(ctx), p.ID); got != p.Name {
 		t.Fatalf("b's first read: %q", got)
 	}
 	rename(t, a, p.ID, "甲改")
-	deadline := time.Now().Add(5 * time.Second)
+	deadline = time.Now().Add(5 * time.Second)
 	for productName(t, b.Read(ctx), p.ID) != "甲改" {
 		if time.Now().After(deadline) {
 			t.Fatal("b still serves the row a changed")
@@ -213,4 +205,52 @@ func TestMasterCacheAcrossProcesses(t *testing.T) {
 	if got := productName(t, b.Read(ctx), p.ID); got != "甲改" {
 		t.Fatalf("b did not cache: %q", got)
 	}
+}
+
+// Approval rules and voucher templates, read through the cache by every
+// submit and posting, show a change at the next read.
+func TestMasterCacheRulesAndTemplates(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		rules := func() []domain.ApprovalRule {
+			t.Helper()
+			var rs []domain.ApprovalRule
+			b := store.NewBatch(s.Read(ctx))
+			store.ApprovalRulesIn(b, domain.DocSalesOrder, &rs)
+			if err := b.Run(); err != nil {
+				t.Fatal(err)
+			}
+			return rs
+		}
+		before := len(rules())
+		rule := &domain.ApprovalRule{DocType: domain.DocSalesOrder, MinAmount: decimal.NewFromInt(5000), Role: domain.RoleManager,
+			Enabled: true, Version: 1}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return store.ApprovalRules.Create(tx, rule, "doc_type", rule.DocType) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(rules()); got != before+1 {
+			t.Fatalf("rules after a new one: %d, want %d", got, before+1)
+		}
+
+		const ev = "sales_shipment"
+		ts, err := store.TemplatesFor(s.Read(ctx), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tpl, ok := ts[ev]
+		if !ok {
+			t.Fatalf("no %s template", ev)
+		}
+		old := tpl.Version
+		tpl.Version++
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.SaveTemplate(&tpl, old) }); err != nil {
+			t.Fatal(err)
+		}
+		if ts, err = store.TemplatesFor(s.Read(ctx), ev); err != nil {
+			t.Fatal(err)
+		}
+		if ts[ev].Version != old+1 {
+			t.Fatalf("template after a save: version %d, want %d", ts[ev].Version, old+1)
+		}
+	})
 }

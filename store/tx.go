@@ -68,6 +68,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
+// runOnce runs fn in one transaction. It returns the Tx also on an error,
+// so that InTx learns what the attempt wrote (masterDirty).
 func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error) {
 	if s.driver == DriverSQLite {
 		s.writeMu.Lock()

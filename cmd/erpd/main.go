@@ -321,7 +321,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.cancel = cancel
 	go m.workers(wctx)
 	if r, ok := m.Cache.(*cache.Redis); ok {
-		go m.shareMasterCache(wctx, r)
+		go m.Store.ShareMasterCacheOver(wctx, r)
 	}
 	if m.Config.DingTalk.Enabled {
 		m.stream = dingtalk.NewStream(dingtalk.StreamConfig{AppKey: m.Config.DingTalk.AppKey, AppSecret: m.Config.DingTalk.AppSecret,
@@ -349,39 +349,6 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(m.Out)
 	}
 	return nil
-}
-
-// masterChannel carries the notices that master data changed.
-const masterChannel = "master-changed"
-
-// shareMasterCache keeps the store's master cache on while every erpd
-// process sharing the database can tell this one of a change through
-// Redis, and off while they cannot.
-func (m *Main) shareMasterCache(ctx context.Context, r *cache.Redis) {
-	notify := func() {
-		// Before the writer's response: a client told its change is saved
-		// finds it in every process.
-		pctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		if err := r.Publish(pctx, masterChannel, "changed"); err != nil {
-			m.Log.Error("master cache: other erpd processes were not told of a change", "err", err)
-		}
-	}
-	on := false
-	r.Watch(ctx, masterChannel, func(up bool) {
-		if up {
-			m.Store.ShareMasterCache(notify) // empties it: notices may have been missed
-			if !on {
-				m.Log.Info("master cache on")
-			}
-		} else {
-			m.Store.PauseMasterCache()
-			if on && ctx.Err() == nil {
-				m.Log.Warn("master cache off: Redis unreachable, master data is read from the database")
-			}
-		}
-		on = up
-	}, m.Store.MasterChanged)
 }
 
 func cacheKind(c *config.Config) string {
