@@ -112,7 +112,9 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		o, r, err := loadFulfilment(tx, domain.DocPurchaseOrder, in.OrderID, in.WarehouseID, in.Lines)
+		o, r, err := loadFulfilment(tx, domain.DocPurchaseOrder, in.OrderID, in.WarehouseID, in.Lines, func(b *store.Batch, o *domain.Order) {
+			tx.OpenSidesIn(b, o.PartnerID, domain.ItemAP)
+		})
 		if err != nil {
 			return err
 		}
@@ -186,6 +188,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		o, r, err := loadFulfilment(tx, domain.DocSalesOrder, in.OrderID, in.WarehouseID, in.Lines, func(b *store.Batch, o *domain.Order) {
 			tx.ReservationsIn(b, o.ID, &rs)
 			store.Partners.LookupIn(b, o.PartnerID, &partner, &found)
+			tx.OpenSidesIn(b, o.PartnerID, domain.ItemAR)
 		})
 		if err != nil {
 			return err

@@ -100,7 +100,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		if err := v.Check(domain.AmountScale); err != nil {
 			return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, ev, err)
 		}
-		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	}
 	// After the document's own voucher: an advance it uses up books next.
 	return raiseOpenItem(tx, doc, gl, by)
@@ -201,7 +201,8 @@ func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error
 	date := domain.LocalDate(tx.Now)
 	it := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: doc.Type, DocID: doc.ID, DocNumber: doc.Number,
 		Date: date, DueDate: domain.DueDate(date, partner.PaymentTermsDays), Amount: amount}
-	if err := tx.AddOpenItem(it); err != nil {
+	// Its id comes with AutoAllocate's first read.
+	if err := tx.AddOpenItemLater(it); err != nil {
 		return err
 	}
 	allocs, err := tx.AutoAllocate(partner.ID, kind)
@@ -252,7 +253,7 @@ func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *
 	if err := v.Check(domain.AmountScale); err != nil {
 		return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, event, err)
 	}
-	tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucher(v) })
+	tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	return nil
 }
 

@@ -29,7 +29,16 @@ func openStockDoc(tx *store.Tx, d *domain.StockDoc, keys []domain.BalanceKey, ex
 	if err := tx.CreateStockDoc(d); err != nil {
 		return nil, err
 	}
-	return startPosting(tx, domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, keys, expiry, r, by)
+	// The document and its lines go with the balances' lock; their ids
+	// are known once it has run.
+	balances, err := tx.LockBalances(keys, expiry)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.AwaitIDs(); err != nil {
+		return nil, err
+	}
+	return domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, by, balances, r.whs, r.prods), nil
 }
 
 // finishPosting writes a posting, checks the reorder points of what it

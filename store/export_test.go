@@ -5,3 +5,13 @@ func (tx *Tx) Later(query string, args ...any) error { return tx.later(query, ar
 
 // MasterCacheOn tells whether the master cache is on.
 func (s *Store) MasterCacheOn() bool { return s.master.on.Load() }
+
+// AuditLater exposes laterInsert to the pipeline's tests: one audit row per
+// action, with the columns of exprs given as SQL.
+func (tx *Tx) AuditLater(actions []string, exprs map[string]string, set func(i int, id int64)) (string, error) {
+	rows := make([]auditRow, len(actions))
+	for i, a := range actions {
+		rows[i] = auditRow{At: tx.Now, ActorID: 1, ActorName: "测试", Action: a, Entity: "unit", EntityID: int64(i)}
+	}
+	return tx.laterInsert(rows, exprs, set)
+}

@@ -127,6 +127,16 @@ func (voucherLineRow) TableName() string { return "voucher_lines" }
 // in a transaction (BeforeCommit): the period's rows are the hottest locks
 // of every posting.
 func (tx *Tx) InsertVoucher(v *domain.Voucher) error {
+	if err := tx.InsertVoucherAtCommit(v); err != nil {
+		return err
+	}
+	return tx.AwaitIDs()
+}
+
+// InsertVoucherAtCommit is InsertVoucher for a voucher nothing reads before
+// the commit (a posting's, in its BeforeCommit hook): on MySQL its rows go
+// with the commit, and its ids are filled when that has run.
+func (tx *Tx) InsertVoucherAtCommit(v *domain.Voucher) error {
 	if err := tx.lockOpenPeriod(v.Period); err != nil {
 		return err
 	}
@@ -138,20 +148,18 @@ func (tx *Tx) InsertVoucher(v *domain.Voucher) error {
 	row := voucherRow{Period: v.Period, Seq: v.Seq, Number: v.Number, Date: v.Date, Source: v.Source, SourceID: v.SourceID,
 		SourceNo: v.SourceNo, ReversalOf: v.ReversalOf, Remark: v.Remark, Attachments: v.Attachments, Debit: v.Debit,
 		Credit: v.Credit, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
-	if err := tx.DB().Create(&row).Error; err != nil {
-		return translate(err)
+	id, err := tx.laterInsert([]voucherRow{row}, nil, func(_ int, id int64) { v.ID = id })
+	if err != nil {
+		return err
 	}
-	v.ID = row.ID
 	rows := make([]voucherLineRow, len(v.Lines))
 	for i, l := range v.Lines {
-		rows[i] = voucherLineRow{VoucherID: v.ID, AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
+		rows[i] = voucherLineRow{AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
 			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID}
 	}
-	if err := tx.DB().CreateInBatches(rows, 200).Error; err != nil {
-		return translate(err)
-	}
-	for i := range rows {
-		v.Lines[i].ID = rows[i].ID
+	_, err = tx.laterInsert(rows, map[string]string{"voucher_id": id}, func(i int, id int64) { v.Lines[i].ID = id })
+	if err != nil {
+		return err
 	}
 	return tx.addPeriodTotals(v, 1)
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -54,26 +55,35 @@ func (orderLineRow) TableName() string { return "order_lines" }
 // CreateOrder inserts an order and its lines, filling ids.
 func (tx *Tx) CreateOrder(o *domain.Order) error {
 	r := orderToRow(o)
-	if err := tx.DB().Create(&r).Error; err != nil {
-		return translate(err)
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = tx.Now
 	}
-	o.ID, o.CreatedAt, o.UpdatedAt = r.ID, r.CreatedAt, r.UpdatedAt
-	return tx.insertOrderLines(o)
+	if r.UpdatedAt.IsZero() {
+		r.UpdatedAt = tx.Now
+	}
+	o.CreatedAt, o.UpdatedAt = r.CreatedAt, r.UpdatedAt
+	id, err := tx.laterInsert([]orderRow{r}, nil, func(_ int, id int64) { o.ID = id })
+	if err != nil {
+		return err
+	}
+	// The header and the lines go in one packet.
+	return tx.insertOrderLines(o, id)
 }
 
-func (tx *Tx) insertOrderLines(o *domain.Order) error {
+// insertOrderLines inserts o's lines under the order whose id orderID
+// names (see laterInsert) and fills their ids.
+func (tx *Tx) insertOrderLines(o *domain.Order, orderID string) error {
+	if len(o.Lines) == 0 {
+		return tx.AwaitIDs()
+	}
 	lines := make([]orderLineRow, len(o.Lines))
 	for i, l := range o.Lines {
-		l.ID = 0
-		lines[i] = orderLineRow{OrderID: o.ID, OrderLine: l}
+		lines[i] = orderLineRow{OrderLine: l}
 	}
-	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
-		return translate(err)
+	if _, err := tx.laterInsert(lines, map[string]string{"order_id": orderID}, func(i int, id int64) { o.Lines[i].ID = id }); err != nil {
+		return err
 	}
-	for i := range lines {
-		o.Lines[i].ID = lines[i].ID
-	}
-	return nil
+	return tx.AwaitIDs()
 }
 
 // OrderLines says what UpdateOrder writes of an order's lines.
@@ -91,13 +101,27 @@ const (
 func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, lines OrderLines) error {
 	r := orderToRow(o)
 	r.UpdatedAt = tx.Now
-	res := tx.DB().Model(&orderRow{}).Where("id = ? AND version = ?", o.ID, oldVersion).
-		Select("*").Omit("id", "type", "number", "created_by", "created_at").Updates(&r)
-	if res.Error != nil {
-		return translate(res.Error)
+	const update = "UPDATE orders SET status = ?, partner_id = ?, warehouse_id = ?, order_date = ?, expected_date = ?, remark = ?, " +
+		"amount = ?, tax_amount = ?, total = ?, approval_id = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?"
+	args := []any{r.Status, r.PartnerID, r.WarehouseID, r.OrderDate, r.ExpectedDate, r.Remark,
+		r.Amount, r.TaxAmount, r.Total, r.ApprovalID, r.UpdatedAt, r.Version, o.ID, oldVersion}
+	if v, ok := tx.lockedOrders[o.ID]; ok && v == oldVersion {
+		// This transaction holds the row and read it at oldVersion: the
+		// update cannot miss, so nothing waits for its outcome.
+		if err := tx.later(update, args...); err != nil {
+			return err
+		}
+	} else {
+		res := tx.DB().Exec(update, args...)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return errStale
+		}
 	}
-	if res.RowsAffected == 0 {
-		return errStale
+	if _, ok := tx.lockedOrders[o.ID]; ok {
+		tx.lockedOrders[o.ID] = r.Version
 	}
 	o.UpdatedAt = tx.Now
 	switch lines {
@@ -107,7 +131,7 @@ func (tx *Tx) UpdateOrder(o *domain.Order, oldVersion int, lines OrderLines) err
 		if err := tx.DB().Where("order_id = ?", o.ID).Delete(&orderLineRow{}).Error; err != nil {
 			return translate(err)
 		}
-		return tx.insertOrderLines(o)
+		return tx.insertOrderLines(o, strconv.FormatInt(o.ID, 10))
 	}
 	ids := make([]int64, len(o.Lines))
 	cols := map[string][]any{"received_qty": nil, "shipped_qty": nil, "returned_qty": nil}
@@ -142,6 +166,9 @@ func GetOrder(q Q, typ string, id int64, lock bool) (*domain.Order, error) {
 	b.Add(func(db *gorm.DB) *gorm.DB { return db.Where("order_id = ?", id).Order("id").Find(&lines) }, translate)
 	if err := b.Run(); err != nil {
 		return nil, err
+	}
+	if tx, ok := q.(*Tx); ok && lock {
+		tx.lockedOrder(r.ID, r.Version)
 	}
 	o := r.toDomain()
 	for _, l := range lines {
@@ -259,26 +286,25 @@ func (r stockDocRow) toDomain() domain.StockDoc {
 		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
 }
 
-// CreateStockDoc inserts a posted receipt, shipment or return with its lines.
+// CreateStockDoc inserts a posted receipt, shipment or return with its
+// lines. Their ids come with the transaction's next statement (see
+// laterInsert): a posting has its balances to lock first anyway.
 func (tx *Tx) CreateStockDoc(d *domain.StockDoc) error {
 	r := stockDocRow{Type: d.Type, Number: d.Number, Status: d.Status, OrderID: d.OrderID, SourceID: d.SourceID,
 		PartnerID: d.PartnerID, WarehouseID: d.WarehouseID, Remark: d.Remark, Amount: d.Amount, TaxAmount: d.TaxAmount,
-		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy}
-	if err := tx.DB().Create(&r).Error; err != nil {
-		return translate(err)
+		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy,
+		CreatedAt: tx.Now}
+	d.CreatedAt = tx.Now
+	id, err := tx.laterInsert([]stockDocRow{r}, nil, func(_ int, id int64) { d.ID = id })
+	if err != nil {
+		return err
 	}
-	d.ID, d.CreatedAt = r.ID, r.CreatedAt
 	lines := make([]stockDocLineRow, len(d.Lines))
 	for i, l := range d.Lines {
-		lines[i] = stockDocLineRow{DocID: d.ID, StockDocLine: l}
+		lines[i] = stockDocLineRow{StockDocLine: l}
 	}
-	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
-		return translate(err)
-	}
-	for i := range lines {
-		d.Lines[i].ID = lines[i].ID
-	}
-	return nil
+	_, err = tx.laterInsert(lines, map[string]string{"doc_id": id}, func(i int, id int64) { d.Lines[i].ID = id })
+	return err
 }
 
 // SetStockDocCosts writes the costs a posting filled into a document's lines
@@ -443,14 +469,17 @@ func (tx *Tx) ReservationsIn(b *Batch, orderID int64, out *[]Reservation) {
 }
 
 // SaveReservations inserts new reservations and updates or deletes changed
-// ones (a zero quantity deletes).
+// ones (a zero quantity deletes). The new ones get their ids with the
+// transaction's next statement (see laterInsert).
 func (tx *Tx) SaveReservations(rs []Reservation) error {
+	var fresh []Reservation
+	var at []int
 	for i := range rs {
 		r := &rs[i]
 		var err error
 		switch {
 		case r.ID == 0 && r.Qty.IsPositive():
-			err = tx.DB().Create(r).Error
+			fresh, at = append(fresh, *r), append(at, i)
 		case r.ID != 0 && r.Qty.IsPositive():
 			err = tx.later("UPDATE reservations SET qty = ? WHERE id = ?", r.Qty, r.ID)
 		case r.ID != 0:
@@ -460,7 +489,11 @@ func (tx *Tx) SaveReservations(rs []Reservation) error {
 			return translate(err)
 		}
 	}
-	return nil
+	if len(fresh) == 0 {
+		return nil
+	}
+	_, err := tx.laterInsert(fresh, nil, func(k int, id int64) { rs[at[k]].ID = id })
+	return err
 }
 
 // BatchesFEFO lists the batches of a product in a warehouse that have stock

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -164,6 +165,117 @@ func TestBatchReads(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Held inserts get their ids when their packet has run: with the next read
+// (the ids come back as a result set in front of the read's) or with the
+// commit (from the driver's per-statement results). A row can name an
+// earlier held row's id, and inserts of more rows than one statement takes
+// still number every row right.
+func TestHeldInserts(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		actions := make([]string, 1203) // three statements: 500, 500 and 203 rows
+		for i := range actions {
+			actions[i] = fmt.Sprintf("held-%d", i)
+		}
+		ids := make([]int64, len(actions))
+		var childID, lastID int64
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			first, err := tx.AuditLater(actions, nil, func(i int, id int64) { ids[i] = id })
+			if err != nil {
+				return err
+			}
+			if _, err := tx.AuditLater([]string{"held-child"}, map[string]string{"entity_id": first},
+				func(_ int, id int64) { childID = id }); err != nil {
+				return err
+			}
+			if !audited(t, tx, "held-child") { // a read: the ids arrive with it
+				t.Error("the transaction does not see its held inserts")
+			}
+			if ids[0] == 0 || ids[len(ids)-1] == 0 || childID == 0 {
+				t.Errorf("a read did not deliver the held inserts' ids: first %d, last %d, child %d", ids[0], ids[len(ids)-1], childID)
+			}
+			// Held until the commit, which brings its id.
+			_, err = tx.AuditLater([]string{"held-last"}, nil, func(_ int, id int64) { lastID = id })
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []struct {
+			ID       int64
+			Action   string
+			EntityID int64
+		}
+		if err := s.DB().Raw("SELECT id, action, entity_id FROM audit_logs WHERE action LIKE 'held-%'").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		byAction := map[string]int64{}
+		for _, r := range rows {
+			byAction[r.Action] = r.ID
+			if r.Action == "held-child" && r.EntityID != ids[0] {
+				t.Errorf("the child row names id %d, the first held row is %d", r.EntityID, ids[0])
+			}
+		}
+		if len(rows) != len(actions)+2 {
+			t.Fatalf("%d rows, want %d", len(rows), len(actions)+2)
+		}
+		for i, a := range actions {
+			if byAction[a] != ids[i] {
+				t.Fatalf("row %d (%s): id %d in the database, %d delivered", i, a, byAction[a], ids[i])
+			}
+		}
+		if byAction["held-child"] != childID || byAction["held-last"] != lastID || lastID == 0 {
+			t.Fatalf("child %d/%d, last %d/%d (database/delivered)", byAction["held-child"], childID, byAction["held-last"], lastID)
+		}
+	})
+}
+
+// An order the transaction holds is written without waiting for the
+// outcome (nothing else can have changed it), version after version; one
+// it does not hold is still checked against its version.
+func TestUpdateOrderHeldAndChecked(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		o := &domain.Order{Type: domain.DocSalesOrder, Number: "SO-T-1", Status: domain.OrderDraft, PartnerID: 1, WarehouseID: 1,
+			OrderDate: "2026-11-24", Version: 1, Lines: []domain.OrderLine{{ProductID: 1, Qty: decimal.NewFromInt(2)}}}
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.CreateOrder(o) }); err != nil {
+			t.Fatal(err)
+		}
+		if o.ID == 0 || o.Lines[0].ID == 0 {
+			t.Fatalf("ids not filled: order %d, line %d", o.ID, o.Lines[0].ID)
+		}
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			held, err := store.GetOrder(tx, domain.DocSalesOrder, o.ID, true)
+			if err != nil {
+				return err
+			}
+			for _, status := range []string{domain.OrderPending, domain.OrderApproved} {
+				old := held.Version
+				held.Status, held.Version = status, held.Version+1
+				if err := tx.UpdateOrder(held, old, store.HeaderOnly); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.GetOrder(s.Read(ctx), domain.DocSalesOrder, o.ID, false)
+		if err != nil || got.Status != domain.OrderApproved || got.Version != 3 {
+			t.Fatalf("after two held updates: %+v, %v", got, err)
+		}
+		// Not held, at a version that is gone: stale.
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			got.Status = domain.OrderCancelled
+			return tx.UpdateOrder(got, 2, store.HeaderOnly)
+		})
+		if !errors.Is(err, domain.ErrVersionConflict) {
+			t.Fatalf("a stale update: %v, want conflict", err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"sort"
 	"time"
 
@@ -45,14 +46,21 @@ func (allocationRow) TableName() string { return "allocations" }
 // AddOpenItem records a new receivable or payable (or a credit against
 // one), open for its whole amount.
 func (tx *Tx) AddOpenItem(it *domain.OpenItem) error {
+	if err := tx.AddOpenItemLater(it); err != nil {
+		return err
+	}
+	return tx.AwaitIDs()
+}
+
+// AddOpenItemLater is AddOpenItem for a caller that reads the item's id
+// only after its next statement (see laterInsert).
+func (tx *Tx) AddOpenItemLater(it *domain.OpenItem) error {
+	delete(tx.noOpen, openSide{it.PartnerID, it.Kind, it.Amount.IsNegative()})
 	it.Open, it.CreatedAt = it.Amount, tx.Now
 	row := openItemRow{PartnerID: it.PartnerID, Kind: it.Kind, DocType: it.DocType, DocID: it.DocID, DocNumber: it.DocNumber,
 		Date: it.Date, DueDate: it.DueDate, Amount: it.Amount, Open: it.Open, CreatedAt: tx.Now}
-	if err := tx.DB().Create(&row).Error; err != nil {
-		return translate(err)
-	}
-	it.ID = row.ID
-	return nil
+	_, err := tx.laterInsert([]openItemRow{row}, nil, func(_ int, id int64) { it.ID = id })
+	return err
 }
 
 // lockOpenItems loads a partner's unsettled items of a kind, locked, by due
@@ -88,7 +96,50 @@ func allocate(db *gorm.DB, now time.Time, debitID, creditID int64, debitOpen, cr
 // AutoAllocate settles a partner's open credits against open debits of a
 // kind, oldest due first, and returns what it allocated.
 func (tx *Tx) AutoAllocate(partnerID int64, kind string) ([]domain.Allocation, error) {
+	if tx.noOpen[openSide{partnerID, kind, true}] || tx.noOpen[openSide{partnerID, kind, false}] {
+		return nil, nil // one side has nothing open (OpenSidesIn): nothing to settle
+	}
 	return autoAllocate(tx.DB(), tx.Now, partnerID, kind)
+}
+
+// openSide is one side of a partner's open items of a kind: its credits
+// (negative open amounts) or its debits.
+type openSide struct {
+	partnerID int64
+	kind      string
+	credits   bool
+}
+
+// OpenSidesIn adds to b a read of whether a partner has open credits and
+// open debits of a kind. A posting that will raise an open item reads it
+// before it takes its hot locks: AutoAllocate then needs no read of its
+// own when a side is empty, which is the common case (a customer with
+// open invoices and no advance). The transaction keeps the answer until it
+// adds an item to the empty side itself; allocations only close items.
+// Other transactions may add a credit meanwhile, as they may between
+// AutoAllocate's own read and the commit: such a credit settles at its own
+// posting or by hand (核销), as before.
+func (tx *Tx) OpenSidesIn(b *Batch, partnerID int64, kind string) {
+	var sides struct{ Credits, Debits bool }
+	// Read off the partner's row: a batch takes finished GORM queries.
+	const q = "EXISTS (SELECT 1 FROM open_items WHERE partner_id = ? AND kind = ? AND open_amount < 0) AS credits, " +
+		"EXISTS (SELECT 1 FROM open_items WHERE partner_id = ? AND kind = ? AND open_amount > 0) AS debits"
+	b.Add(func(db *gorm.DB) *gorm.DB {
+		return db.Table("partners").Select(q, partnerID, kind, partnerID, kind).Where("id = ?", partnerID).Take(&sides)
+	}, func(err error) error {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil // no partner: AutoAllocate reads for itself
+		}
+		if err != nil {
+			return translate(err)
+		}
+		if tx.noOpen == nil {
+			tx.noOpen = map[openSide]bool{}
+		}
+		tx.noOpen[openSide{partnerID, kind, true}] = !sides.Credits
+		tx.noOpen[openSide{partnerID, kind, false}] = !sides.Debits
+		return nil
+	})
 }
 
 func autoAllocate(db *gorm.DB, now time.Time, partnerID int64, kind string) ([]domain.Allocation, error) {

@@ -29,6 +29,19 @@ type Tx struct {
 	// masterDirty: the transaction wrote a master table; it reads master
 	// data from the database, and its end empties the master cache.
 	masterDirty bool
+	// lockedOrders are the orders this transaction holds FOR UPDATE, with
+	// their version as it now stands in the transaction.
+	lockedOrders map[int64]int
+	// noOpen are sides of partners' open items known to be empty (see
+	// OpenSidesIn).
+	noOpen map[openSide]bool
+}
+
+func (tx *Tx) lockedOrder(id int64, version int) {
+	if tx.lockedOrders == nil {
+		tx.lockedOrders = map[int64]int{}
+	}
+	tx.lockedOrders[id] = version
 }
 
 type txKey struct{}
@@ -138,6 +151,15 @@ func (tx *Tx) later(query string, args ...any) error {
 		return translate(tx.db.Exec(query, args...).Error)
 	}
 	return translate(tx.pipe.later(query, args))
+}
+
+// AwaitIDs sends what is held if it holds inserts (see laterInsert), so
+// that their ids are known when it returns. After a read it costs nothing.
+func (tx *Tx) AwaitIDs() error {
+	if tx.pipe == nil || len(tx.pipe.ids) == 0 {
+		return nil
+	}
+	return translate(tx.pipe.flush(tx.pipe.ctx))
 }
 
 // Context returns ctx carrying tx, for nested use cases that take a context.
