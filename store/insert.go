@@ -59,9 +59,7 @@ func (tx *Tx) insertChunk(rows reflect.Value, exprs map[string]string, set func(
 	if err != nil {
 		return "", err
 	}
-	if writesMaster("", query) {
-		tx.masterDirty = true
-	}
+	tx.noteRaw(query)
 	if tx.pipe != nil {
 		name, err := tx.pipe.laterInsert(query, args, set)
 		return name, translate(err)

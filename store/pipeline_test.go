@@ -279,3 +279,54 @@ func TestUpdateOrderHeldAndChecked(t *testing.T) {
 		}
 	})
 }
+
+// A posting that read its partner's open sides settles without a read of
+// its own while a side is empty, and settles as before once the
+// transaction itself has put an item on that side.
+func TestOpenSidesKnownUntilChanged(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		item := func(p *domain.Partner, amount string) *domain.OpenItem {
+			return &domain.OpenItem{PartnerID: p.ID, Kind: domain.ItemAR, DocType: domain.DocSalesShipment, DocID: 1,
+				DocNumber: "GI-T", Date: "2026-11-24", DueDate: "2026-11-24", Amount: decimal.RequireFromString(amount)}
+		}
+		err := s.InTx(ctx, func(tx *store.Tx) error {
+			p := &domain.Partner{Code: "OS-1", Name: "开放项客户", Type: domain.PartnerCustomer, Status: domain.StatusActive, Version: 1}
+			if err := store.Partners.Create(tx, p, "code", p.Code); err != nil {
+				return err
+			}
+			if err := tx.AddOpenItem(item(p, "100")); err != nil { // a debit, no credit
+				return err
+			}
+			b := store.NewBatch(tx)
+			tx.OpenSidesIn(b, p.ID, domain.ItemAR)
+			if err := b.Run(); err != nil {
+				return err
+			}
+			if err := tx.AddOpenItemLater(item(p, "30")); err != nil { // another debit: credits still none
+				return err
+			}
+			if allocs, err := tx.AutoAllocate(p.ID, domain.ItemAR); err != nil || len(allocs) != 0 {
+				t.Fatalf("no credit yet: %v, %v", allocs, err)
+			}
+			if err := tx.AddOpenItemLater(item(p, "-50")); err != nil { // a credit: the answer is stale
+				return err
+			}
+			allocs, err := tx.AutoAllocate(p.ID, domain.ItemAR)
+			if err != nil {
+				return err
+			}
+			var settled decimal.Decimal
+			for _, a := range allocs {
+				settled = settled.Add(a.Amount)
+			}
+			if !settled.Equal(decimal.NewFromInt(50)) {
+				t.Fatalf("after a credit in the same transaction: settled %s of 50 (%v)", settled, allocs)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -144,9 +144,7 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 // query must then carry one ? per argument, expanded (no "IN ?" of a
 // slice). Its error, if any, fails the use case a statement later.
 func (tx *Tx) later(query string, args ...any) error {
-	if writesMaster("", query) {
-		tx.masterDirty = true
-	}
+	tx.noteRaw(query)
 	if tx.pipe == nil {
 		return translate(tx.db.Exec(query, args...).Error)
 	}
@@ -160,6 +158,14 @@ func (tx *Tx) AwaitIDs() error {
 		return nil
 	}
 	return translate(tx.pipe.flush(tx.pipe.ctx))
+}
+
+// noteRaw marks the transaction master-dirty when a write it holds, which
+// GORM's callbacks never see, goes to a master table.
+func (tx *Tx) noteRaw(query string) {
+	if writesMaster("", query) {
+		tx.masterDirty = true
+	}
 }
 
 // Context returns ctx carrying tx, for nested use cases that take a context.
