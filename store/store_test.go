@@ -391,3 +391,50 @@ func TestBackdatedPostingWaitsForClosing(t *testing.T) {
 		}
 	})
 }
+
+// A deliverer that dies holding a message (kill -9 mid-delivery) leaves its
+// lease behind: no other deliverer takes the message while the lease runs,
+// since the first may still be talking to DingTalk, and the first to claim
+// it after the lease takes it, once, with the attempt counted (so an OA
+// start looks for the instance the dead one may have started).
+func TestOutboxLeaseOfDeadDeliverer(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue("oa.start", map[string]int{"approval_id": 1}) }); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now().UTC().Add(time.Second)
+		got, err := s.ClaimOutbox(ctx, t0, 2*time.Minute, 5)
+		if err != nil || len(got) != 1 || got[0].Attempts != 1 {
+			t.Fatalf("first claim: %+v %v", got, err)
+		}
+		for _, at := range []time.Duration{0, time.Minute, 2*time.Minute - time.Second} {
+			if again, err := s.ClaimOutbox(ctx, t0.Add(at), 2*time.Minute, 5); err != nil || len(again) != 0 {
+				t.Fatalf("claimed %s into a live lease: %+v %v", at, again, err)
+			}
+		}
+		after := t0.Add(2*time.Minute + time.Second)
+		var wg sync.WaitGroup
+		claims := make([][]store.OutboxMessage, 4)
+		for i := range claims {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				claims[i], _ = s.ClaimOutbox(ctx, after, 2*time.Minute, 5)
+			}()
+		}
+		wg.Wait()
+		took := 0
+		for _, c := range claims {
+			for _, m := range c {
+				took++
+				if m.ID != got[0].ID || m.Attempts != 2 {
+					t.Errorf("taken over: %+v, want message %d at attempt 2", m, got[0].ID)
+				}
+			}
+		}
+		if took != 1 {
+			t.Fatalf("%d deliverers took the message after the lease, want 1", took)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,7 +64,17 @@ func startProcess(t *testing.T, env []string, addr string) *erpdProcess {
 	}
 }
 
-// kill is kill -9: no shutdown, transactions cut wherever they are.
+// freeze stops the process (SIGSTOP) or lets it go on (SIGCONT).
+func (p *erpdProcess) freeze(stop bool) {
+	sig := syscall.SIGCONT
+	if stop {
+		sig = syscall.SIGSTOP
+	}
+	p.cmd.Process.Signal(sig)
+}
+
+// kill is kill -9: no shutdown, transactions cut wherever they are. A
+// frozen process dies too.
 func (p *erpdProcess) kill() {
 	p.cmd.Process.Kill()
 	p.cmd.Wait()
@@ -379,8 +391,13 @@ func TestKillNineWithApprovalsInOutbox(t *testing.T) {
 		numbers[o.Number] = true
 		orderIDs = append(orderIDs, o.ID)
 	}
-	// Kill when the starts have been tried and put back (none leased, so
-	// the new process need not wait out a dead deliverer's lease).
+	// Kill between deliveries, when the starts have been tried and put
+	// back: none leased, so the new process need not wait out a dead
+	// deliverer's lease (two minutes, longer than this test waits; a
+	// message leased at a crash is TestOutboxLeaseOfDeadDeliverer's case).
+	// The deliverer retries all the while, so checking and then killing
+	// races it: freeze the process first (SIGSTOP), give a statement it
+	// had sent time to finish, and kill only if nothing is leased.
 	s, err := store.Open(ctx, store.Options{Driver: store.DriverMySQL, DSN: opts.DSN})
 	if err != nil {
 		t.Fatal(err)
@@ -391,18 +408,25 @@ func TestKillNineWithApprovalsInOutbox(t *testing.T) {
 		s.DB().Raw("SELECT COUNT(*) FROM outbox WHERE kind = 'oa.start' AND status = 'pending' AND lease_until > ?", time.Now().UTC()).Scan(&leased)
 		return
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	deadline := time.Now().Add(30 * time.Second)
+	for froze, round := 0, 0; ; round++ {
 		var tried int64
 		s.DB().Raw("SELECT COUNT(*) FROM outbox WHERE kind = 'oa.start' AND attempts > 0").Scan(&tried)
-		if w, l := pending(); tried > 0 && w == n && l == 0 {
-			break
+		if w, _ := pending(); tried > 0 && w == n {
+			p.freeze(true)
+			froze++
+			time.Sleep(300 * time.Millisecond)
+			if w, l := pending(); w == n && l == 0 {
+				t.Logf("killed on freeze %d", froze)
+				break
+			}
+			p.freeze(false)
 		}
 		if time.Now().After(deadline) {
 			w, l := pending()
 			t.Fatalf("outbox before the kill: %d OA starts pending (%d leased), %d tried; want %d pending, none leased", w, l, tried, n)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(time.Duration(20+round%7*30) * time.Millisecond) // not in step with the ticker
 	}
 	p.kill()
 	if w, _ := pending(); w != n {
@@ -418,6 +442,11 @@ func TestKillNineWithApprovalsInOutbox(t *testing.T) {
 	for len(sb.Instances("")) < n {
 		if time.Now().After(deadline) {
 			w, _ := pending()
+			var stuck []store.OutboxMessage
+			s.DB().Where("kind = 'oa.start' AND status = 'pending'").Find(&stuck)
+			for _, m := range stuck {
+				t.Logf("still pending: outbox %d attempts %d next_at %s lease_until %v last_error %q", m.ID, m.Attempts, m.NextAt, cmp.Or(m.LeaseUntil, &time.Time{}), m.LastError)
+			}
 			t.Fatalf("after the restart %d of %d approvals reached DingTalk; %d still pending", len(sb.Instances("")), n, w)
 		}
 		time.Sleep(50 * time.Millisecond)
