@@ -3,9 +3,6 @@ package store
 // Later exposes the held write to the pipeline's tests.
 func (tx *Tx) Later(query string, args ...any) error { return tx.later(query, args...) }
 
-// MasterCacheOn tells whether the master cache is on.
-func (s *Store) MasterCacheOn() bool { return s.master.on.Load() }
-
 // AuditLater exposes laterInsert to the pipeline's tests: one audit row per
 // action, with the columns of exprs given as SQL.
 func (tx *Tx) AuditLater(actions []string, exprs map[string]string, set func(i int, id int64)) (string, error) {

@@ -110,6 +110,10 @@ func (s *Store) PauseMasterCache() {
 	s.master.empty()
 }
 
+// MasterCacheOn tells whether master data is served from memory; off, every
+// read goes to the database (MySQL without Redis, or Redis unreachable).
+func (s *Store) MasterCacheOn() bool { return s.master.on.Load() }
+
 // MasterChanged is another process's notice that master data changed.
 func (s *Store) MasterChanged() { s.master.empty() }
 

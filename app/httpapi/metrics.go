@@ -36,6 +36,14 @@ func newMetrics(s *store.Store) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, outboxCollector{s},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "erpd_master_cache_on",
+			Help: "1 while master data (users, warehouses, products, partners, rules, templates, accounts) is served from memory; 0 while every read goes to the database, as when Redis is unreachable and other erpd processes could not announce their changes."},
+			func() float64 {
+				if s.MasterCacheOn() {
+					return 1
+				}
+				return 0
+			}),
 		pool("open_connections", "Open database connections.", func() float64 { o, _, _, _, _ := s.PoolStats(); return float64(o) }),
 		pool("in_use", "Database connections in use.", func() float64 { _, u, _, _, _ := s.PoolStats(); return float64(u) }),
 		pool("idle", "Idle database connections.", func() float64 { _, _, i, _, _ := s.PoolStats(); return float64(i) }),

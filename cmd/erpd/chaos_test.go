@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -190,13 +191,37 @@ func TestServicesFailAndRecover(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
+	// masterCache waits for the master cache to be on or off, as /metrics
+	// tells an operator.
+	masterCache := func(want, when string) {
+		t.Helper()
+		line := "\nerpd_master_cache_on " + want + "\n"
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			resp, err := http.Get(base + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), line) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: /metrics never showed %q", when, strings.TrimSpace(line))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	for i := 0; i < 10; i++ {
 		if code, body := work(); code != 200 {
 			t.Fatalf("before any fault: %d %s", code, body)
 		}
 	}
+	masterCache("1", "with Redis up")
 
-	// Redis gone: nobody notices, signing in included.
+	// Redis gone: nobody notices, signing in included. The master cache
+	// goes off, since other processes could no longer announce a change.
 	cache.Cut()
 	for i := 0; i < 20; i++ {
 		if code, body := work(); code != 200 {
@@ -206,7 +231,9 @@ func TestServicesFailAndRecover(t *testing.T) {
 	if t2 := login(t, base, "admin", "Start-pass-2026"); t2 == "" {
 		t.Fatal("no sign-in without Redis")
 	}
+	masterCache("0", "with Redis down")
 	cache.Restore(t)
+	masterCache("1", "with Redis back")
 
 	// MariaDB gone: clean 503s, never a 500, and not ready.
 	db.Cut()
