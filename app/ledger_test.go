@@ -309,8 +309,13 @@ func TestManualVouchers(t *testing.T) {
 		good := append([]domain.TemplateLine{}, receipt.Lines...)
 		good[0].Summary = "商品入库"
 		up := must[*domain.VoucherTemplate](t)(e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: good, Version: receipt.Version}))
-		if up.Version != receipt.Version+1 {
-			t.Fatalf("template version %d", up.Version)
+		if up.Version != receipt.Version+1 || !up.UpdatedAt.After(receipt.UpdatedAt) || receipt.UpdatedAt.IsZero() {
+			t.Fatalf("template version %d, updated %s (was %s)", up.Version, up.UpdatedAt, receipt.UpdatedAt)
+		}
+		for _, tt := range must[[]domain.VoucherTemplate](t)(e.app.ListTemplates(e.admin)) {
+			if tt.Event == receipt.Event && (!tt.UpdatedAt.Equal(up.UpdatedAt) || tt.Lines[0].Summary != "商品入库") {
+				t.Fatalf("template as listed after the change: %+v, want %+v", tt, up)
+			}
 		}
 		_, err = e.app.UpdateTemplate(e.admin, receipt.Event, app.TemplateInput{Lines: good, Version: receipt.Version})
 		wantCode(t, err, domain.CodeVersionConflict)

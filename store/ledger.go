@@ -438,11 +438,12 @@ func TemplatesFor(q Q, events ...string) (map[string]domain.VoucherTemplate, err
 
 func templates(q Q, events []string) (map[string]domain.VoucherTemplate, error) {
 	var rows []struct {
-		ID      int64
-		Event   string
-		Name    string
-		Lines   string
-		Version int
+		ID        int64
+		Event     string
+		Name      string
+		Lines     string
+		Version   int
+		UpdatedAt time.Time
 	}
 	db := q.DB().Table("voucher_templates")
 	if events != nil {
@@ -453,7 +454,7 @@ func templates(q Q, events []string) (map[string]domain.VoucherTemplate, error) 
 	}
 	out := map[string]domain.VoucherTemplate{}
 	for _, r := range rows {
-		t := domain.VoucherTemplate{ID: r.ID, Event: r.Event, Name: r.Name, Version: r.Version}
+		t := domain.VoucherTemplate{ID: r.ID, Event: r.Event, Name: r.Name, Version: r.Version, UpdatedAt: r.UpdatedAt.UTC()}
 		if err := json.Unmarshal([]byte(r.Lines), &t.Lines); err != nil {
 			return nil, fmt.Errorf("store: template %s: %w", r.Event, err)
 		}
@@ -463,6 +464,7 @@ func templates(q Q, events []string) (map[string]domain.VoucherTemplate, error) 
 }
 
 // SaveTemplate writes a template's lines where its version is oldVersion.
+// Its name says which event it books and is not the user's to change.
 func (tx *Tx) SaveTemplate(t *domain.VoucherTemplate, oldVersion int) error {
 	b, err := json.Marshal(t.Lines)
 	if err != nil {
@@ -476,6 +478,7 @@ func (tx *Tx) SaveTemplate(t *domain.VoucherTemplate, oldVersion int) error {
 	if res.RowsAffected == 0 {
 		return errStale
 	}
+	t.UpdatedAt = tx.Now
 	return nil
 }
 
