@@ -127,7 +127,7 @@ func TestServicesFailAndRecover(t *testing.T) {
 	for k, v := range map[string]string{
 		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_LOG_LEVEL": "error",
 		"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": proxied(dsn, db.addr),
-		"ERP_REDIS_ADDR": cache.addr, "ERP_REDIS_PREFIX": storetest.UniqueName("chaos") + ":",
+		"ERP_REDIS_ADDR": cache.addr, "ERP_REDIS_PREFIX": storetest.RedisPrefix(t, "chaos"),
 	} {
 		t.Setenv(k, v)
 	}

@@ -57,7 +57,7 @@ func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options, extraEnv
 	if driver == store.DriverMySQL {
 		env["ERP_DATABASE_DSN"] = storetest.DSN(t, driver).DSN
 		env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
-		env["ERP_REDIS_PREFIX"] = storetest.UniqueName("erpddt") + ":"
+		env["ERP_REDIS_PREFIX"] = storetest.RedisPrefix(t, "erpddt")
 	}
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]

@@ -32,7 +32,7 @@ func MustRunMain(tb testing.TB, driver string, demo bool) *Main {
 	if driver == store.DriverMySQL {
 		env["ERP_DATABASE_DSN"] = storetest.DSN(tb, driver).DSN
 		env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
-		env["ERP_REDIS_PREFIX"] = storetest.UniqueName("erpdmain") + ":"
+		env["ERP_REDIS_PREFIX"] = storetest.RedisPrefix(tb, "erpdmain")
 	}
 	if demo {
 		delete(env, "ERP_ADMIN_PASSWORD") // the demo's own, printed at start

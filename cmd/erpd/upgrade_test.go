@@ -76,7 +76,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 			"ERP_DATABASE_DRIVER": driver, "ERP_DATABASE_DSN": opts.DSN, "ERP_DINGTALK_ENABLED": "false"}
 		if driver == store.DriverMySQL {
 			env["ERP_REDIS_ADDR"] = storetest.RedisAddr()
-			env["ERP_REDIS_PREFIX"] = storetest.UniqueName("upgrade") + ":"
+			env["ERP_REDIS_PREFIX"] = storetest.RedisPrefix(t, "upgrade")
 		}
 		for k, v := range env {
 			t.Setenv(k, v)

@@ -56,6 +56,26 @@ func UniqueName(prefix string) string {
 	return fmt.Sprintf("%s_%d_%d_%d", prefix, os.Getpid(), time.Now().UnixNano()%1e9, seq.Add(1))
 }
 
+// RedisPrefix returns a fresh key prefix ("name_…:") for an erpd the test
+// starts on the shared Redis, and deletes the keys under it when the test
+// ends (access tokens, sign-in counters), so no run leaves keys behind.
+func RedisPrefix(tb testing.TB, name string) string {
+	tb.Helper()
+	prefix := UniqueName(name) + ":"
+	tb.Cleanup(func() {
+		r, err := cache.NewRedis(context.Background(), RedisAddr(), "", 0, prefix)
+		if err != nil {
+			tb.Errorf("clean up Redis keys %s*: %v", prefix, err)
+			return
+		}
+		defer r.Close()
+		if err := r.Flush(context.Background()); err != nil {
+			tb.Errorf("clean up Redis keys %s*: %v", prefix, err)
+		}
+	})
+	return prefix
+}
+
 func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
