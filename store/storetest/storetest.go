@@ -138,15 +138,11 @@ func Cache(tb testing.TB, driver string) domain.Cache {
 	if driver == store.DriverSQLite {
 		return cache.NewMemory()
 	}
-	prefix := UniqueName("erpdtest") + ":"
-	r, err := cache.NewRedis(context.Background(), RedisAddr(), "", 0, prefix)
+	r, err := cache.NewRedis(context.Background(), RedisAddr(), "", 0, RedisPrefix(tb, "erpdtest"))
 	if err != nil {
 		tb.Fatalf("Redis is required for this test (ERP_TEST_REDIS_ADDR=%s): %v", RedisAddr(), err)
 	}
-	tb.Cleanup(func() {
-		_ = r.Flush(context.Background())
-		r.Close()
-	})
+	tb.Cleanup(func() { r.Close() })
 	return r
 }
 
