@@ -75,17 +75,21 @@ func (s *Store) IdemClaim(ctx context.Context, key, hash string, ttl, lease time
 			claimed = true
 			return nil
 		}
-		res = tx.DB().Model(&IdemRecord{}).Where("`key` = ? AND request_hash = ? AND state = ? AND created_at < ?", key, hash, IdemPending, tx.Now.Add(-lease)).
-			Update("created_at", tx.Now)
-		if res.Error != nil {
-			return translate(res.Error)
+		// Locked and decided here, not by the update's row count: MySQL
+		// counts a row whose created_at is set to the value it has (a
+		// takeover in the same millisecond) as unchanged.
+		rec = &IdemRecord{}
+		if err := lockRow(tx.DB()).Where("`key` = ?", key).Take(rec).Error; err != nil {
+			return translate(err)
 		}
-		if res.RowsAffected == 1 {
-			claimed = true
+		if rec.State != IdemPending || rec.RequestHash != hash || !rec.CreatedAt.Before(tx.Now.Add(-lease)) {
 			return nil
 		}
-		rec = &IdemRecord{}
-		return translate(tx.DB().Where("`key` = ?", key).Take(rec).Error)
+		if err := tx.DB().Model(&IdemRecord{}).Where("`key` = ?", key).Update("created_at", tx.Now).Error; err != nil {
+			return translate(err)
+		}
+		rec, claimed = nil, true
+		return nil
 	})
 	return rec, claimed, err
 }
