@@ -28,6 +28,7 @@ type App struct {
 	directory    domain.Directory
 	dt           DingTalk
 	outboxKick   chan struct{}
+	clock        func() time.Time
 }
 
 // DingTalk is what the use cases reach DingTalk through; the zero value
@@ -86,6 +87,9 @@ type Options struct {
 	BillAt string
 	// Directory resolves DingTalk 免登 codes; nil disables DingTalk login.
 	Directory domain.Directory
+	// Now is the clock of business time (today's date, periods, token
+	// and code times). Nil takes the store's, so both read one clock.
+	Now func() time.Time
 }
 
 // New builds the use cases.
@@ -108,8 +112,14 @@ func New(o Options) *App {
 	if o.BillAt == "" {
 		o.BillAt = domain.BillAtShipment
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+		if o.Store != nil {
+			o.Now = o.Store.Now
+		}
+	}
 	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
-		creditPolicy: o.CreditPolicy, billAt: o.BillAt, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1)}
+		creditPolicy: o.CreditPolicy, billAt: o.BillAt, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1), clock: o.Now}
 	a.catalog = a.newCatalog()
 	a.rules = a.newApprovalRules()
 	return a
@@ -236,5 +246,10 @@ func (p ListParams) page(sortable map[string]string) (store.Page, error) {
 	return out, nil
 }
 
-// now is the clock of use cases that run outside a transaction.
-func now() time.Time { return time.Now().UTC() }
+// now is the clock of use cases that run outside a transaction (inside
+// one, tx.Now is the same clock fixed at the transaction's start).
+func (a *App) now() time.Time { return a.clock().UTC() }
+
+// Now is the use cases' clock, for the transport (the date in an export's
+// file name).
+func (a *App) Now() time.Time { return a.now() }

@@ -188,7 +188,7 @@ func (a *App) countFailure(ctx context.Context, key string) {
 }
 
 func (a *App) issue(u *domain.User) (*Session, error) {
-	now := time.Now()
+	now := a.now()
 	exp := now.Add(a.auth.TokenTTL)
 	c := claims{TokenVersion: u.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
 		Subject: fmt.Sprint(u.ID), IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
@@ -207,7 +207,7 @@ var errBadToken = domain.ErrUnauthorized.WithMessage("登录已失效，请重�
 func (a *App) Authenticate(ctx context.Context, token string) (*domain.User, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return a.auth.Secret, nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("erpd"), jwt.WithExpirationRequired())
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("erpd"), jwt.WithExpirationRequired(), jwt.WithTimeFunc(a.now))
 	if err != nil {
 		return nil, errBadToken
 	}

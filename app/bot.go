@@ -231,7 +231,7 @@ func (a *App) botSales(ctx context.Context) (BotAnswer, error) {
 	if err != nil {
 		return BotAnswer{}, err
 	}
-	local := time.Now().In(domain.Shanghai)
+	local := a.now().In(domain.Shanghai)
 	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, domain.Shanghai)
 	lines, n, total, err := store.SalesBetween(q, from.UTC(), from.AddDate(0, 0, 1).UTC(), creators, 5)
 	if err != nil {

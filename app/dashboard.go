@@ -56,7 +56,7 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 		return nil, domain.ErrUnauthorized
 	}
 	q := a.store.Read(ctx)
-	local := now().In(domain.Shanghai)
+	local := a.now().In(domain.Shanghai)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, domain.Shanghai)
 	tomorrow := today.AddDate(0, 0, 1)
 	d := &Dashboard{Date: today.Format("2006-01-02")}

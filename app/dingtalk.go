@@ -130,7 +130,7 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 		return err
 	}
 	if ap == nil {
-		if time.Since(ev.At) < 10*time.Minute {
+		if a.now().Sub(ev.At) < 10*time.Minute {
 			return errUnknownInstance
 		}
 		a.log.Warn("dingtalk approval event for an unknown instance dropped", "instance", ev.InstanceID, "event", ev.ID)
@@ -286,7 +286,7 @@ func outage(err error) bool {
 func (a *App) DeliverOutbox(ctx context.Context) (int, error) {
 	delivered := 0
 	for ctx.Err() == nil {
-		msgs, err := a.store.ClaimOutbox(ctx, now(), 2*time.Minute, 1)
+		msgs, err := a.store.ClaimOutbox(ctx, a.now(), 2*time.Minute, 1)
 		if err != nil || len(msgs) == 0 {
 			return delivered, err
 		}
@@ -321,7 +321,7 @@ func (a *App) DeliverOutbox(ctx context.Context) (int, error) {
 		}
 		wait := a.backoff(m.Attempts)
 		a.log.Warn("outbox delivery failed; will retry", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "retry_in", wait, "err", err)
-		if rerr := a.store.RetryOutbox(keep, m.ID, now().Add(wait), err.Error()); rerr != nil {
+		if rerr := a.store.RetryOutbox(keep, m.ID, a.now().Add(wait), err.Error()); rerr != nil {
 			return delivered, rerr
 		}
 		if outage(err) {
@@ -479,7 +479,7 @@ func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*
 // linked ones). It returns "" when there is none.
 func (a *App) startedEarlier(ctx context.Context, q store.Q, code, originator, number string, since time.Time) (string, error) {
 	ids, err := a.dt.Workflow.ProcessIDs(ctx, domain.ProcessQuery{ProcessCode: code, Since: since.Add(-time.Minute),
-		Until: now().Add(time.Minute), Originators: []string{originator}})
+		Until: a.now().Add(time.Minute), Originators: []string{originator}})
 	if err != nil {
 		return "", err
 	}

@@ -77,7 +77,7 @@ func (a *App) SignJSAPI(ctx context.Context, pageURL string) (*JSAPIConfig, erro
 	if _, err := rand.Read(b); err != nil {
 		return nil, err
 	}
-	nonce, ts := hex.EncodeToString(b), strconv.FormatInt(now().Unix(), 10)
+	nonce, ts := hex.EncodeToString(b), strconv.FormatInt(a.now().Unix(), 10)
 	return &JSAPIConfig{AgentID: strconv.FormatInt(h.AgentID, 10), CorpID: h.CorpID, TimeStamp: ts, NonceStr: nonce,
 		Signature: domain.JSAPISignature(ticket, nonce, ts, pageURL, h.SignAlgo), JSAPIList: h5APIs}, nil
 }

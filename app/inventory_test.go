@@ -202,7 +202,7 @@ func TestStockAsOfDate(t *testing.T) {
 		w := e.warehouse("W", false)
 		p := e.product("AS01", u.ID, false)
 		e.opening(w.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("12"), UnitCost: d("2.5")})
-		today := time.Now().In(domain.Shanghai)
+		today := e.store.Now().In(domain.Shanghai)
 		day := func(t time.Time) time.Time {
 			return app.EndOfDay(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, domain.Shanghai))
 		}

@@ -52,9 +52,9 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 		return nil, domain.Invalid("invoice_no", "发票号码必填，最长 32 位字母或数字")
 	}
 	if in.Date == "" {
-		in.Date = domain.LocalDate(now())
+		in.Date = domain.LocalDate(a.now())
 	}
-	if err := notAfterToday(in.Date); err != nil {
+	if err := notAfterToday(in.Date, domain.LocalDate(a.now())); err != nil {
 		return nil, err
 	}
 	if len(in.DocIDs) == 0 || len(in.DocIDs) > 500 {

@@ -450,7 +450,7 @@ func (a *App) CreateVoucher(ctx context.Context, in VoucherInput) (*domain.Vouch
 		return nil, err
 	}
 	if in.Date == "" {
-		in.Date = domain.LocalDate(now())
+		in.Date = domain.LocalDate(a.now())
 	}
 	if in.Attachments < 0 || in.Attachments > 999 {
 		return nil, domain.Invalid("attachments", "附单据数应在 0–999 之间")
@@ -533,7 +533,7 @@ func (a *App) ReverseVoucher(ctx context.Context, id int64, date string) (*domai
 		return nil, err
 	}
 	if date == "" {
-		date = domain.LocalDate(now())
+		date = domain.LocalDate(a.now())
 	}
 	var r *domain.Voucher
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {

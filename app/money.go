@@ -35,11 +35,11 @@ type MoneyInput struct {
 
 // notAfterToday checks a money document's or invoice's date: a valid day,
 // not in the future (money moved, an invoice issued, are facts).
-func notAfterToday(date string) error {
+func notAfterToday(date, today string) error {
 	if _, err := domain.ParseLocalDate("date", date); err != nil {
 		return err
 	}
-	if date > domain.LocalDate(now()) {
+	if date > today {
 		return domain.Invalid("date", "日期 %s 晚于今天", date)
 	}
 	return nil
@@ -71,9 +71,9 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 		return nil, err
 	}
 	if in.Date == "" {
-		in.Date = domain.LocalDate(now())
+		in.Date = domain.LocalDate(a.now())
 	}
-	if err := notAfterToday(in.Date); err != nil {
+	if err := notAfterToday(in.Date, domain.LocalDate(a.now())); err != nil {
 		return nil, err
 	}
 	if !in.Amount.IsPositive() {
@@ -305,7 +305,7 @@ type AgingRow struct {
 func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
 	// As the day ended: items dated after it are not in it, and allocations
 	// made after it are undone (an item settled since was still open then).
-	today := domain.LocalDate(now())
+	today := domain.LocalDate(store.Now(q))
 	items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: kind, OnlyOpen: asOf >= today, To: asOf})
 	if err != nil {
 		return nil, err

@@ -136,7 +136,7 @@ func (a *App) CreateOrder(ctx context.Context, typ string, in OrderInput) (*doma
 	if err != nil {
 		return nil, err
 	}
-	o := &domain.Order{Type: typ, Status: domain.OrderDraft, CreatedBy: actor.ID, Version: 1, OrderDate: domain.LocalDate(now())}
+	o := &domain.Order{Type: typ, Status: domain.OrderDraft, CreatedBy: actor.ID, Version: 1, OrderDate: domain.LocalDate(a.now())}
 	in.apply(o)
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := checkOrder(tx, o); err != nil {

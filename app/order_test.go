@@ -147,7 +147,7 @@ func TestPurchaseToPayOrderToCashScenario(t *testing.T) {
 			t.Fatalf("gross profit by customer = %+v", byCustomer)
 		}
 		byMonth := must[*app.Report](t)(e.app.Report(e.admin, "gross-profit", app.ReportParams{GroupBy: "month"})).Items.([]store.SummaryRow)
-		if len(byMonth) != 1 || byMonth[0].Key != time.Now().In(domain.Shanghai).Format("2006-01") {
+		if len(byMonth) != 1 || byMonth[0].Key != e.store.Now().In(domain.Shanghai).Format("2006-01") {
 			t.Fatalf("gross profit by month = %+v", byMonth)
 		}
 		ps := must[*app.Report](t)(e.app.Report(e.admin, "purchase-summary", app.ReportParams{GroupBy: "partner"})).Items.([]store.SummaryRow)
@@ -162,7 +162,7 @@ func TestPurchaseToPayOrderToCashScenario(t *testing.T) {
 		if ir := inv.Items.([]store.InventoryRow); len(ir) != 1 || !ir[0].OnHand.Equal(d("40")) || !ir[0].Value.Equal(d("430")) {
 			t.Fatalf("inventory balance = %+v", ir)
 		}
-		yesterday := time.Now().In(domain.Shanghai).AddDate(0, 0, -1)
+		yesterday := e.store.Now().In(domain.Shanghai).AddDate(0, 0, -1)
 		yesterday = time.Date(yesterday.Year(), yesterday.Month(), yesterday.Day(), 0, 0, 0, 0, domain.Shanghai)
 		end := app.EndOfDay(yesterday)
 		if past := must[*app.Report](t)(e.app.Report(e.admin, "inventory-balance", app.ReportParams{AsOf: &end})); past.Total != 0 {
@@ -461,7 +461,7 @@ func TestSlowMovingReport(t *testing.T) {
 		e.opening(wh.ID, app.OpeningLineInput{ProductID: idle.ID, Qty: d("5"), UnitCost: d("2")},
 			app.OpeningLineInput{ProductID: busy.ID, Qty: d("5"), UnitCost: d("2")})
 		// What 100 quiet days leave behind: the idle clock of IDLE started then.
-		long := time.Now().UTC().AddDate(0, 0, -100)
+		long := e.store.Now().UTC().AddDate(0, 0, -100)
 		if err := e.store.DB().Table("stock_balances").Where("product_id = ?", idle.ID).Update("idle_since", long).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 	if !domain.ValidPeriod(period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
-	if period > domain.PeriodOf(domain.LocalDate(now())) {
+	if period > domain.PeriodOf(domain.LocalDate(a.now())) {
 		return nil, domain.Invalid("period", "%s 尚未开始，不能结账", period)
 	}
 	end, lastDay := domain.PeriodEnd(period)
@@ -365,7 +365,7 @@ func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
 // CheckBooks verifies the books agree with the business now (what closing
 // checks at a month's end), for erpd check.
 func (a *App) CheckBooks(ctx context.Context) error {
-	period := domain.PeriodOf(domain.LocalDate(now()))
+	period := domain.PeriodOf(domain.LocalDate(a.now()))
 	end, lastDay := domain.PeriodEnd(period)
 	return checkBooksAt(a.store.Read(ctx), period, end, lastDay, true)
 }

@@ -29,6 +29,9 @@ type Report struct {
 	Page     int            `json:"page"`
 	PageSize int            `json:"page_size"`
 	Summary  map[string]any `json:"summary,omitempty"`
+	// At is when it was made, by the use cases' clock (an export's file
+	// name carries its date).
+	At time.Time `json:"-"`
 }
 
 // ReportParams are a report request's filters, already parsed.
@@ -67,7 +70,7 @@ var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}
 
 func agingReport(kind string) func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
 	return func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
-		asOf := domain.LocalDate(now())
+		asOf := domain.LocalDate(store.Now(q))
 		if f.AsOf != nil {
 			asOf = domain.LocalDate(f.AsOf.Add(-time.Millisecond)) // AsOf is the end of the day
 		}
@@ -245,12 +248,12 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		if days < 1 || days > 3650 {
 			return nil, domain.Invalid("days", "天数应在 1 到 3650 之间")
 		}
-		since := now().AddDate(0, 0, -days)
+		since := a.now().AddDate(0, 0, -days)
 		f.IdleSince = &since
 	}
 	if def.perm == domain.PermLedgerRead {
 		if rp.Period == "" {
-			rp.Period = domain.PeriodOf(domain.LocalDate(now()))
+			rp.Period = domain.PeriodOf(domain.LocalDate(a.now()))
 		}
 		if !domain.ValidPeriod(rp.Period) {
 			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
@@ -264,7 +267,7 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if rp.Export && total > MaxExportRows {
 		return nil, domain.Invalid("format", "导出超过 %d 行，请缩小日期或筛选范围", MaxExportRows)
 	}
-	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary}
+	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary, At: a.now()}
 	if rp.Export {
 		r.PageSize = int(total)
 	}

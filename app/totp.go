@@ -134,7 +134,7 @@ func (a *App) EnableTOTP(ctx context.Context, code string) error {
 		if u.TOTPSecret == "" {
 			return domain.ErrInvalidState.WithMessage("请先生成密钥")
 		}
-		step, err := a.totpStep(u, code, now())
+		step, err := a.totpStep(u, code, a.now())
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (a *App) checkTOTP(ctx context.Context, u *domain.User, code string) error 
 	if code == "" {
 		return &domain.Error{Kind: domain.KindUnauthorized, Code: domain.CodeTOTPRequired, Field: "totp_code", Message: "请输入身份验证器上的 6 位验证码"}
 	}
-	step, err := a.totpStep(u, code, now())
+	step, err := a.totpStep(u, code, a.now())
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func TestTwoStepSignIn(t *testing.T) {
 			}
 			return c
 		}
-		first := code(time.Now())
+		first := code(e.store.Now())
 		if err := e.app.EnableTOTP(me, first); err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +57,7 @@ func TestTwoStepSignIn(t *testing.T) {
 		wantCode(t, err, domain.CodeTOTPInvalid)
 		_, err = e.app.Login(bg, "boss", "Kq7-chief-9Lm", "123456x", "10.9.0.1")
 		wantCode(t, err, domain.CodeTOTPInvalid)
-		next := code(time.Now().Add(30 * time.Second))
+		next := code(e.store.Now().Add(30 * time.Second))
 		must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", next, "10.9.0.1"))
 		_, err = e.app.Login(bg, "boss", "Kq7-chief-9Lm", next, "10.9.0.1")
 		wantCode(t, err, domain.CodeTOTPInvalid) // once only

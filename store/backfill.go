@@ -134,7 +134,7 @@ func reclassAdvances(db *gorm.DB) error {
 	if db.Dialector.Name() == "sqlite" {
 		driver = DriverSQLite
 	}
-	tx := &Tx{db: db, store: &Store{driver: driver}, Now: time.Now().UTC().Truncate(time.Millisecond)}
+	tx := &Tx{db: db, store: &Store{driver: driver, clock: db.NowFunc}, Now: db.NowFunc()}
 	// Once only, even if the process died after this committed and before
 	// the migration was recorded.
 	var done int64

@@ -36,6 +36,10 @@ type Options struct {
 	MaxOpenConns int
 	MaxIdleConns int
 	Logger       *slog.Logger
+	// Now is the clock of business time: transaction times, created_at
+	// and updated_at. Nil is the system clock; tests set it so that no
+	// test depends on the day it runs.
+	Now func() time.Time
 }
 
 // Store is the database handle. Use cases reach the tables through InTx.
@@ -49,17 +53,26 @@ type Store struct {
 	// process, so no "database is locked" can reach a user.
 	writeMu sync.Mutex
 	master  *masterCache
+	clock   func() time.Time
 }
+
+// Now is the store's clock, in UTC at the millisecond precision both
+// engines keep.
+func (s *Store) Now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
 
 // Open connects and checks the connection; it does not migrate.
 func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	clock := o.Now
 	cfg := &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true, // every write is already in InTx
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) },
+		NowFunc:                func() time.Time { return clock().UTC().Truncate(time.Millisecond) },
 		Logger:                 logger.Discard,
 		PrepareStmt:            false, // measured: database/sql re-prepares per transaction, 2× slower
 	}
@@ -108,7 +121,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", o.Driver, err)
 	}
-	s := &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger, master: newMasterCache()}
+	s := &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger, master: newMasterCache(), clock: clock}
 	if err := s.watchMasterWrites(); err != nil {
 		return nil, err
 	}

@@ -747,7 +747,7 @@ var Migrations = []*gormigrate.Migration{
 	{
 		ID: "202611230002_seed_dictionaries",
 		Migrate: func(db *gorm.DB) error {
-			now := time.Now().UTC()
+			now := db.NowFunc()
 			for i, e := range seedDictionaries {
 				row := m1DictEntry{Type: e.typ, Code: e.code, Label: e.label, Sort: i + 1, Enabled: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 				if err := db.Where("type = ? AND code = ?", e.typ, e.code).FirstOrCreate(&row).Error; err != nil {
@@ -834,7 +834,7 @@ var Migrations = []*gormigrate.Migration{
 			if err := db.AutoMigrate(&m9Account{}, &m9Voucher{}, &m9VoucherLine{}, &m9VoucherTemplate{}, &m9Period{}); err != nil {
 				return err
 			}
-			now := time.Now().UTC()
+			now := db.NowFunc()
 			ids := map[string]int64{}
 			for _, e := range domain.StandardChart {
 				a := m9Account{Code: e.Code, Name: e.Name, Category: e.Category, Normal: e.Normal, Level: (len(e.Code)-4)/2 + 1,
@@ -900,7 +900,7 @@ var Migrations = []*gormigrate.Migration{
 		// advances booked to 1122 and 2202 before move there.
 		ID: "202611240013_money_templates",
 		Migrate: func(db *gorm.DB) error {
-			now := time.Now().UTC()
+			now := db.NowFunc()
 			l := func(acct, side, amt, sum string) map[string]string {
 				return map[string]string{"account": acct, "side": side, "amount": amt, "summary": sum}
 			}
@@ -953,7 +953,7 @@ var Migrations = []*gormigrate.Migration{
 			if err := db.AutoMigrate(&m14Invoice{}, &m14InvoiceLine{}); err != nil {
 				return err
 			}
-			now := time.Now().UTC()
+			now := db.NowFunc()
 			l := func(acct, side, amt, sum string) map[string]string {
 				return map[string]string{"account": acct, "side": side, "amount": amt, "summary": sum}
 			}

@@ -91,7 +91,7 @@ func (tx *Tx) FinishOutbox(id int64) error {
 // RetryOutbox releases a message whose delivery failed, to be tried at next.
 func (s *Store) RetryOutbox(ctx context.Context, id int64, next time.Time, reason string) error {
 	return translate(s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"next_at": next, "lease_until": nil, "last_error": domain.ClipRunes(reason, 500), "updated_at": time.Now().UTC()}).Error)
+		Updates(map[string]any{"next_at": next, "lease_until": nil, "last_error": domain.ClipRunes(reason, 500), "updated_at": s.Now()}).Error)
 }
 
 // FailOutbox gives a message up: the far side refused it for good.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/dingerp/erpd/domain"
 	"gorm.io/gorm"
@@ -12,6 +13,10 @@ import (
 // Q is anything repositories can run a query on: a transaction, or a plain
 // read handle from Read.
 type Q interface{ DB() *gorm.DB }
+
+// Now reads the clock of the store behind q, for rules that run on a
+// reader and need today (aging, as-of reports).
+func Now(q Q) time.Time { return q.DB().NowFunc() }
 
 type reader struct {
 	db    *gorm.DB

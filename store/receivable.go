@@ -382,7 +382,7 @@ func backfillOpenItems(db *gorm.DB) error {
 	if err != nil || len(docs) == 0 {
 		return translate(err)
 	}
-	now := time.Now().UTC()
+	now := db.NowFunc()
 	type key struct {
 		partner int64
 		kind    string

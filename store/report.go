@@ -87,7 +87,7 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 	if err != nil {
 		return nil, 0, domain.Zero, err
 	}
-	useSnap := snap != nil && f.AsOf.Sub(snapEnd) < time.Since(*f.AsOf)
+	useSnap := snap != nil && f.AsOf.Sub(snapEnd) < q.DB().NowFunc().Sub(*f.AsOf)
 	var since map[domain.BalanceKey][2]decimal.Decimal
 	if useSnap {
 		since, err = movesBetween(q, snapEnd, *f.AsOf)

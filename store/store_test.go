@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,6 +120,56 @@ func TestNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Numbers carry the business day in Shanghai and start again at 1 on a
+// new day: the last second of 31 December (15:59:59 UTC) is still that
+// year's, the next is the next year's first number.
+func TestNumbersFollowTheShanghaiDay(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s, clock := storetest.OpenClock(t, driver)
+		draw := func() string {
+			var num string
+			if err := s.InTx(ctx, func(tx *store.Tx) error {
+				var err error
+				num, err = tx.NextNumber(domain.DocTransfer)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return num
+		}
+		prefix := domain.NumberPrefix(domain.DocTransfer)
+		for _, c := range []struct {
+			at   string
+			want []string
+		}{
+			{"2026-12-31T15:59:58Z", []string{prefix + "20261231", prefix + "20261231"}},
+			{"2026-12-31T16:00:00Z", []string{prefix + "20270101"}},
+			{"2028-02-28T16:30:00Z", []string{prefix + "20280229"}},
+		} {
+			at, err := time.Parse(time.RFC3339, c.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.Set(at)
+			var got []string
+			for range c.want {
+				got = append(got, draw())
+			}
+			for i, n := range got {
+				if !strings.HasPrefix(n, c.want[i]) {
+					t.Fatalf("at %s: number %s, want prefix %s", c.at, n, c.want[i])
+				}
+			}
+			if len(got) == 2 && got[0] == got[1] {
+				t.Fatalf("at %s: %s drawn twice", c.at, got[0])
+			}
+			if !strings.HasSuffix(got[0], "0001") {
+				t.Fatalf("at %s: the day's first number is %s", c.at, got[0])
+			}
 		}
 	})
 }
@@ -246,7 +297,7 @@ func TestLockBalancesCreatesRowsInKeyOrder(t *testing.T) {
 
 func TestIdempotencyClaim(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
-		s := storetest.Open(t, driver)
+		s, clock := storetest.OpenClock(t, driver)
 		_, claimed, err := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour)
 		if err != nil || !claimed {
 			t.Fatalf("first claim: %v %v", claimed, err)
@@ -302,6 +353,15 @@ func TestIdempotencyClaim(t *testing.T) {
 		}
 		if rec, claimed, _ := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour); claimed || rec.State != store.IdemDone {
 			t.Fatal("the purge removed a live key")
+		}
+		// A day on by the clock, the first key has expired: the purge
+		// removes it and the key is claimed afresh.
+		clock.Advance(24*time.Hour + time.Second)
+		if n, err := s.IdemPurge(ctx); err != nil || n < 1 {
+			t.Fatalf("purged %d (%v) a day later, want the expired k1", n, err)
+		}
+		if _, claimed, _ := s.IdemClaim(ctx, "k1", "h1", 24*3600e9, time.Hour); !claimed {
+			t.Fatal("a key a day old was not claimable again")
 		}
 	})
 }
@@ -403,7 +463,7 @@ func TestOutboxLeaseOfDeadDeliverer(t *testing.T) {
 		if err := s.InTx(ctx, func(tx *store.Tx) error { return tx.Enqueue("oa.start", map[string]int{"approval_id": 1}) }); err != nil {
 			t.Fatal(err)
 		}
-		t0 := time.Now().UTC().Add(time.Second)
+		t0 := s.Now().Add(time.Second)
 		got, err := s.ClaimOutbox(ctx, t0, 2*time.Minute, 5)
 		if err != nil || len(got) != 1 || got[0].Attempts != 1 {
 			t.Fatalf("first claim: %+v %v", got, err)

@@ -89,7 +89,7 @@ func (s *Store) runOnce(ctx context.Context, fn func(tx *Tx) error) (*Tx, error)
 		defer s.writeMu.Unlock()
 	}
 	// MySQL connections are READ COMMITTED for the session (see Open).
-	tx := &Tx{store: s, Now: time.Now().UTC().Truncate(time.Millisecond)}
+	tx := &Tx{store: s, Now: s.Now()}
 	txCtx := context.WithValue(ctx, txKey{}, tx)
 	run := func(db *gorm.DB) error {
 		tx.db = db

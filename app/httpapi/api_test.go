@@ -24,6 +24,7 @@ type apiEnv struct {
 	t      *testing.T
 	srv    *httptest.Server
 	tokens map[string]string
+	now    func() time.Time // the server's clock
 }
 
 func newAPI(t *testing.T, driver string) *apiEnv {
@@ -34,7 +35,7 @@ func newAPI(t *testing.T, driver string) *apiEnv {
 		Auth: app.AuthConfig{Secret: []byte("api-test-secret-api-test-secret-0123"), TokenTTL: time.Hour}})
 	srv := httptest.NewServer(httpapi.New(a, log).Handler())
 	t.Cleanup(srv.Close)
-	e := &apiEnv{t: t, srv: srv, tokens: map[string]string{}}
+	e := &apiEnv{t: t, srv: srv, tokens: map[string]string{}, now: s.Now}
 	if _, err := a.EnsureAdmin(context.Background(), "admin", "Root-pass-2026"); err != nil {
 		t.Fatal(err)
 	}

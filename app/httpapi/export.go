@@ -130,7 +130,7 @@ func neutralize(s string) string {
 }
 
 func attachment(c *gin.Context, r *app.Report, ext string) {
-	name := fmt.Sprintf("%s-%s.%s", r.Title, time.Now().In(domain.Shanghai).Format("20060102"), ext)
+	name := fmt.Sprintf("%s-%s.%s", r.Title, r.At.In(domain.Shanghai).Format("20060102"), ext)
 	c.Header("Content-Disposition", "attachment; filename=\"report."+ext+"\"; filename*=UTF-8''"+url.PathEscape(name))
 }
 

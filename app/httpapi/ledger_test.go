@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dingerp/erpd/domain"
 
@@ -39,7 +38,7 @@ func TestLedgerAPI(t *testing.T) {
 		if chart.Total != len(chart.Items) || id["3103"] == 0 || id["22210107"] == 0 || id["4103"] != 0 {
 			t.Fatalf("chart: %d accounts, 3103=%d", chart.Total, id["3103"])
 		}
-		today := time.Now().In(domain.Shanghai)
+		today := e.now().In(domain.Shanghai)
 		period := today.Format("2006-01")
 		body := func(dr, cr string) string {
 			return fmt.Sprintf(`{"date":"`+today.Format("2006-01-02")+`","remark":"提现","lines":[{"account_id":%d,"debit":%q},{"account_id":%d,"credit":%q}]}`,

@@ -81,13 +81,14 @@ func quietLogger() *slog.Logger {
 }
 
 // DSN creates a fresh database for driver and returns the store options to
-// open it; the database is removed when the test ends.
+// open it, with a clock at ERP_TEST_NOW (or the real time); the database
+// is removed when the test ends.
 func DSN(tb testing.TB, driver string) store.Options {
 	tb.Helper()
 	ctx := context.Background()
 	switch driver {
 	case store.DriverSQLite:
-		return store.Options{Driver: driver, DSN: filepath.Join(tb.TempDir(), "erpd.db"), Logger: quietLogger()}
+		return store.Options{Driver: driver, DSN: filepath.Join(tb.TempDir(), "erpd.db"), Logger: quietLogger(), Now: TestClock(tb).Now}
 	case store.DriverMySQL:
 		name := UniqueName("erpdtest")
 		admin := MySQLAdminDSN()
@@ -105,7 +106,7 @@ func DSN(tb testing.TB, driver string) store.Options {
 			tb.Fatal(err)
 		}
 		cfg.DBName = name
-		return store.Options{Driver: driver, DSN: cfg.FormatDSN(), MaxOpenConns: 40, MaxIdleConns: 40, Logger: quietLogger()}
+		return store.Options{Driver: driver, DSN: cfg.FormatDSN(), MaxOpenConns: 40, MaxIdleConns: 40, Logger: quietLogger(), Now: TestClock(tb).Now}
 	}
 	tb.Fatalf("unknown driver %s", driver)
 	return store.Options{}
@@ -114,7 +115,17 @@ func DSN(tb testing.TB, driver string) store.Options {
 // Open returns a migrated store on a fresh database of driver.
 func Open(tb testing.TB, driver string) *store.Store {
 	tb.Helper()
-	s, err := store.Open(context.Background(), DSN(tb, driver))
+	s, _ := OpenClock(tb, driver)
+	return s
+}
+
+// OpenClock is Open, with the store's clock for the test to move.
+func OpenClock(tb testing.TB, driver string) (*store.Store, *Clock) {
+	tb.Helper()
+	o := DSN(tb, driver)
+	clock := TestClock(tb)
+	o.Now = clock.Now
+	s, err := store.Open(context.Background(), o)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -127,7 +138,7 @@ func Open(tb testing.TB, driver string) *store.Store {
 		// one process, so there is nobody else to tell of a change.
 		s.ShareMasterCache(func() {})
 	}
-	return s
+	return s, clock
 }
 
 // Cache returns the cache twin of driver: Redis beside MariaDB (as in
