@@ -20,5 +20,9 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // The decimal helpers are the H5 app's (src/dec.js re-exports them).
+    fs: { allow: ['.', '../mobile/src/dec.js'] },
+  },
 })

@@ -2,6 +2,7 @@
 // words them (error.message, with the field), a 401 back to the login.
 import { ElMessage } from 'element-plus'
 import router from './router'
+import { money as decMoney } from './dec'
 
 const TOKEN = 'erpd.token'
 const USER = 'erpd.user'
@@ -98,11 +99,12 @@ export async function download(path, params, filename, progress) {
   URL.revokeObjectURL(a.href)
 }
 
-// money shows an amount as ¥1,234.50.
+// money shows an amount as ¥1,234.50 (a negative one as ¥-1,234.50),
+// rounded on its digits: a float would lose cents past 2^53 and round
+// 1.005 down.
 export function money(v) {
   if (v === null || v === undefined || v === '') return ''
-  const n = Number(v)
-  return '¥' + n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+  return '¥' + decMoney(v, '')
 }
 
 // when shows a UTC time in Asia/Shanghai.

@@ -1,6 +1,11 @@
 // Money and quantities come from erpd as decimal strings and go back as
 // strings. These helpers work on the digits, never on floats, so
-// what is shown and what is sent are exactly what was typed or stored.
+// what is shown and what is sent are exactly what was typed or stored
+// (10.3 − 0.1 is 10.2, not 10.200000000000001, which erpd would refuse).
+//
+// One file for both front ends: the H5 app imports it from here and the
+// admin console (app/httpapi/console/src/dec.js) re-exports it. Its tests
+// run with `node --test app/httpapi/mobile/src/dec.test.js`.
 
 const DEC = /^\s*([+-])?(\d*)(?:\.(\d*))?\s*$/
 
@@ -148,4 +153,47 @@ export function ratio(a, b) {
   const x = Number(a)
   const y = Number(b)
   return y > 0 && x > 0 ? Math.min(1, x / y) : 0
+}
+
+// Exact sums and differences are computed at scale 6 (erpd stores
+// quantities and amounts with 4 decimals, unit costs with 6).
+const negate = (x) => ({ neg: !x.neg && x.mag !== '0', mag: x.mag })
+
+// plain writes a scale-6 number as erpd takes it: no trailing zeros
+// ("10.2", "-3", "0").
+function plain(x) {
+  const { neg, int, frac } = unscaled(x, 6)
+  const f = frac.replace(/0+$/, '')
+  return (neg ? '-' : '') + int + (f ? '.' + f : '')
+}
+
+// sub is a − b exactly, written as erpd takes it.
+export function sub(a, b) {
+  return plain(add(scaled(a, 6), negate(scaled(b, 6))))
+}
+
+// remaining is what is left of total once used is taken off, never below
+// zero: the quantity still to receive or ship (未入库、未出库) or still
+// returnable (可退) on a line.
+export function remaining(total, used) {
+  const r = sub(total, used || '0')
+  return cmp(r, '0') < 0 ? '0' : r
+}
+
+// zero tells a blank or numerically zero entry ("", "0", "0.00") from one
+// that counts; anything else (text, "1e3") is not zero: erpd will say why.
+export function zero(s) {
+  return String(s ?? '').trim() === '' || (valid(s) && cmp(s, '0') === 0)
+}
+
+// positive is a valid decimal above zero.
+export function positive(s) {
+  return valid(s) && cmp(s, '0') > 0
+}
+
+// percent shows a rate as a percentage with the given decimals, rounded
+// half away from zero ("0.13" → "13", "0.12345" with 2 → "12.35").
+export function percent(s, places = 0) {
+  const { neg, int, frac } = unscaled(scaled(s, places + 2), places)
+  return (neg ? '-' : '') + int + (frac ? '.' + frac : '')
 }
