@@ -125,7 +125,9 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 			return err
 		}
 		old := o.Version
-		o.Status, o.ApprovalID, o.Version = domain.OrderDraft, nil, old+1
+		if err := o.Withdraw(); err != nil {
+			return err
+		}
 		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}

@@ -35,45 +35,7 @@ type ReturnInput struct {
 	Lines    []domain.MoveLine `json:"lines"`
 }
 
-var errExceedsOpen = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_open_qty"}
 var errExceedsReturnable = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_returnable_qty"}
-
-func orderLine(o *domain.Order, id int64) *domain.OrderLine {
-	for i := range o.Lines {
-		if o.Lines[i].ID == id {
-			return &o.Lines[i]
-		}
-	}
-	return nil
-}
-
-// checkFulfilment validates receipt or shipment lines against the order:
-// each names a line of this order and stays within what is still open.
-func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine) error {
-	if err := o.CheckFulfillable(); err != nil {
-		return err
-	}
-	if warehouseID != 0 && warehouseID != o.WarehouseID {
-		return domain.Invalid("warehouse_id", "出入库仓库必须是订单的仓库 (%d)", o.WarehouseID)
-	}
-	if err := domain.CheckMoveLines(lines, "order_line_id"); err != nil {
-		return err
-	}
-	asked := map[int64]decimal.Decimal{}
-	for i, ml := range lines {
-		l := orderLine(o, ml.LineID)
-		f := fmt.Sprintf("lines[%d]", i)
-		if l == nil {
-			return domain.Invalid(f+".order_line_id", "%s 没有行 %d", o.Label(), ml.LineID)
-		}
-		asked[ml.LineID] = asked[ml.LineID].Add(ml.Qty)
-		if open := l.OpenQty(o.Type); asked[ml.LineID].GreaterThan(open) {
-			return errExceedsOpen.WithField(f+".qty").WithMessage("超出订单未完成数量: 行 %d 还剩 %s，本次 %s", ml.LineID, open, asked[ml.LineID]).
-				WithDetails(map[string]any{"line_id": ml.LineID, "open_qty": open.String(), "requested": asked[ml.LineID].String()})
-		}
-	}
-	return nil
-}
 
 // loadFulfilment locks the order a receipt or shipment is against, checks
 // the lines against it, and loads the warehouse and products they move.
@@ -84,12 +46,12 @@ func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, 
 	if err != nil {
 		return nil, nil, notFoundOn(err, "order_id")
 	}
-	if err := checkFulfilment(o, warehouseID, lines); err != nil {
+	if err := o.CheckFulfilment(warehouseID, lines); err != nil {
 		return nil, nil, err
 	}
 	pids := make([]int64, len(lines))
 	for i, ml := range lines {
-		pids[i] = orderLine(o, ml.LineID).ProductID
+		pids[i] = o.Line(ml.LineID).ProductID
 	}
 	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
 		for _, add := range also {
@@ -124,7 +86,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		keys := make([]domain.BalanceKey, len(in.Lines))
 		expiry := map[domain.BalanceKey]string{}
 		for i, ml := range in.Lines {
-			ol := orderLine(o, ml.LineID)
+			ol := o.Line(ml.LineID)
 			if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[ol.ProductID], ml.Batch); err != nil {
 				return err
 			}
@@ -137,7 +99,6 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 			if ml.Expiry != nil {
 				expiry[keys[i]] = *ml.Expiry
 			}
-			ol.ReceivedQty = ol.ReceivedQty.Add(ml.Qty)
 		}
 		p, err := openStockDoc(tx, d, keys, expiry, r, actor.ID)
 		if err != nil {
@@ -150,7 +111,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
-		return a.advanceOrder(ctx, tx, o, d)
+		return a.advanceOrder(ctx, tx, o, d, in.Lines)
 	})
 	if err != nil {
 		return nil, err
@@ -158,12 +119,13 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 	return d, nil
 }
 
-// advanceOrder writes an order's progress after a receipt or shipment, and
-// the document's audit row.
-func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d *domain.StockDoc) error {
+// advanceOrder records a posted receipt or shipment of lines on its order,
+// writes the order's progress, and the document's audit row.
+func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d *domain.StockDoc, lines []domain.MoveLine) error {
 	old := o.Version
-	o.Progress()
-	o.Version++
+	if err := o.Fulfil(lines); err != nil {
+		return err
+	}
 	if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 		return err
 	}
@@ -205,7 +167,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		var fields []string
 		var fromReserved []decimal.Decimal // how much of each shipment line its reservation covers
 		for i, ml := range in.Lines {
-			ol := orderLine(o, ml.LineID)
+			ol := o.Line(ml.LineID)
 			if ml.Batch != "" {
 				return domain.Invalid(fmt.Sprintf("lines[%d].batch", i), "出库批次按预留自动分配（先到期先出），不能指定")
 			}
@@ -233,10 +195,9 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
 				fromReserved = append(fromReserved, domain.Zero)
 			}
-			ol.ShippedQty = ol.ShippedQty.Add(ml.Qty)
 		}
 		for i := range d.Lines {
-			ol := orderLine(o, d.Lines[i].OrderLineID)
+			ol := o.Line(d.Lines[i].OrderLineID)
 			d.Lines[i].PriceLine(ol.NetUnitPrice(), ol.TaxRate)
 		}
 		p, err := openStockDoc(tx, d, keys, nil, r, actor.ID)
@@ -264,7 +225,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		if err := tx.SaveReservations(rs); err != nil {
 			return err
 		}
-		return a.advanceOrder(ctx, tx, o, d)
+		return a.advanceOrder(ctx, tx, o, d, in.Lines)
 	})
 	if err != nil {
 		return nil, err
@@ -358,12 +319,10 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {
 			return err
 		}
-		for id, q := range orderReturned {
-			ol := orderLine(o, id)
-			ol.ReturnedQty = ol.ReturnedQty.Add(q)
-		}
 		old := o.Version
-		o.Version++
+		if err := o.RecordReturn(orderReturned); err != nil {
+			return err
+		}
 		if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 			return err
 		}

@@ -172,7 +172,9 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 			return err
 		}
 		old := o.Version
-		o.Version++
+		if err := o.Edit(); err != nil {
+			return err
+		}
 		lines := store.HeaderOnly
 		if in.Lines != nil {
 			lines = store.ReplaceLines
@@ -261,7 +263,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		if err != nil {
 			return err
 		}
-		role, reason := domain.Role(""), ""
+		sub := domain.Submission{Rules: rules, CreditToApproval: a.creditPolicy == CreditApproval}
 		// Without a limit there is nothing to check, and summing the
 		// customer's receivables is the one read here that grows with history.
 		if typ == domain.DocSalesOrder && refs.partner.CreditLimit.IsPositive() {
@@ -269,25 +271,23 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			if err != nil {
 				return err
 			}
-			if cerr := domain.CheckCredit(*refs.partner, open, o.Total); cerr != nil {
-				if a.creditPolicy != CreditApproval {
-					return cerr
-				}
-				role, reason = domain.RoleManager, domain.AsError(cerr).Message
-			}
+			sub.CreditErr = domain.CheckCredit(*refs.partner, open, o.Total)
 		}
-		if r := domain.MatchRule(rules, typ, o.Total); r != nil && role == "" {
-			role, reason = r.Role, fmt.Sprintf("金额 %s 达到审批线 %s", o.Total.StringFixed(2), r.MinAmount.StringFixed(2))
+		route, err := o.Route(sub)
+		if err != nil {
+			return err
 		}
 		old := o.Version
-		o.Version++
-		if role == "" {
-			if err := a.approveOrder(tx, o, actor.ID, refs.refs); err != nil {
+		if route.Role == "" {
+			if err := reserveSalesOrder(tx, o, actor.ID, refs.refs); err != nil {
+				return err
+			}
+			if err := o.Submit(nil); err != nil {
 				return err
 			}
 		} else {
-			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: role,
-				Amount: o.Total, PartnerName: refs.partner.Name, Reason: reason, RequestedBy: actor.ID,
+			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: route.Role,
+				Amount: o.Total, PartnerName: refs.partner.Name, Reason: route.Reason, RequestedBy: actor.ID,
 				Channel: a.approvalChannel(typ, actor), Version: 1}
 			if err := store.Approvals.Create(tx, &ap, "doc_id", o.Number); err != nil {
 				return err
@@ -295,7 +295,9 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			if err := a.approvalRequested(tx, ap); err != nil {
 				return err
 			}
-			o.Status, o.ApprovalID = domain.OrderPending, &ap.ID
+			if err := o.Submit(&ap.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
@@ -304,17 +306,14 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 	})
 }
 
-// approveOrder makes an order approved; a sales order reserves its stock,
-// all of it or (insufficient_stock) none. r holds its warehouse and products
-// when the caller has loaded them already.
-func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
-	if o.Type == domain.DocSalesOrder {
-		if err := reserveOrder(tx, o, by, r); err != nil {
-			return err
-		}
+// reserveSalesOrder reserves a sales order's stock as it is approved, all
+// of it or (insufficient_stock) none; other orders reserve nothing. r holds
+// its warehouse and products when the caller has loaded them already.
+func reserveSalesOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
+	if o.Type != domain.DocSalesOrder {
+		return nil
 	}
-	o.Status = domain.OrderApproved
-	return nil
+	return reserveOrder(tx, o, by, r)
 }
 
 // reserveOrder sets aside each line's open quantity in the order's
@@ -424,22 +423,23 @@ func (a *App) CloseOrder(ctx context.Context, typ string, id int64) (*domain.Ord
 
 func (a *App) endOrder(ctx context.Context, typ string, id int64, action string) (*domain.Order, error) {
 	return a.changeOrder(ctx, typ, id, func(tx *store.Tx, actor *domain.User, o *domain.Order) error {
-		check, status := o.CheckCancellable, domain.OrderCancelled
+		before, old := o.Status, o.Version
+		end := o.Cancel
 		if action == "close" {
-			check, status = o.CheckClosable, domain.OrderClosed
+			end = o.Close
 		}
-		if err := check(); err != nil {
+		if err := end(); err != nil {
 			return err
 		}
-		if o.Status == domain.OrderPending {
+		if before == domain.OrderPending {
 			ap, err := store.PendingApproval(tx, typ, o.ID)
 			if err != nil {
 				return err
 			}
 			if ap != nil {
-				old := ap.Version
-				ap.Status, ap.Version = domain.ApprovalCancelled, old+1
-				if err := store.SaveApproval(tx, ap, old); err != nil {
+				aold := ap.Version
+				ap.Status, ap.Version = domain.ApprovalCancelled, aold+1
+				if err := store.SaveApproval(tx, ap, aold); err != nil {
 					return err
 				}
 				if err := a.approvalEnded(tx, *ap); err != nil {
@@ -452,9 +452,6 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 				return err
 			}
 		}
-		before := o.Status
-		old := o.Version
-		o.Status, o.Version = status, old+1
 		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}
