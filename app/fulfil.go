@@ -166,35 +166,29 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		var keys []domain.BalanceKey
 		var fields []string
 		var fromReserved []decimal.Decimal // how much of each shipment line its reservation covers
+		held := make([]domain.Reservation, len(rs))
+		for j, res := range rs {
+			held[j] = domain.Reservation{OrderLineID: res.OrderLineID, Key: res.Key(), Qty: res.Qty}
+		}
 		for i, ml := range in.Lines {
 			ol := o.Line(ml.LineID)
 			if ml.Batch != "" {
 				return domain.Invalid(fmt.Sprintf("lines[%d].batch", i), "出库批次按预留自动分配（先到期先出），不能指定")
 			}
-			need := ml.Qty
-			for j := range rs {
-				if rs[j].OrderLineID != ol.ID || !rs[j].Qty.IsPositive() || !need.IsPositive() {
-					continue
-				}
-				take := decimal.Min(need, rs[j].Qty)
-				rs[j].Qty = rs[j].Qty.Sub(take)
-				need = need.Sub(take)
-				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: rs[j].Batch, Qty: take})
-				keys = append(keys, rs[j].Key())
-				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
-				fromReserved = append(fromReserved, take)
+			field := fmt.Sprintf("lines[%d].qty", i)
+			pieces, err := domain.SplitShipment(held, *ol, o.WarehouseID, ml.Qty, r.prods[ol.ProductID].BatchTracked, field)
+			if err != nil {
+				return err
 			}
-			if need.IsPositive() {
-				// Nothing reserved (an allow-negative warehouse reserved
-				// nothing it lacked): issue from the unbatched balance.
-				if r.prods[ol.ProductID].BatchTracked {
-					return domain.ErrInsufficientStock.WithField(fmt.Sprintf("lines[%d].qty", i)).WithMessage("订单行 %d 的预留不足以出库 %s", ol.ID, ml.Qty)
-				}
-				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Qty: need})
-				keys = append(keys, domain.BalanceKey{ProductID: ol.ProductID, WarehouseID: o.WarehouseID})
-				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
-				fromReserved = append(fromReserved, domain.Zero)
+			for _, pc := range pieces {
+				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: pc.Key.Batch, Qty: pc.Qty})
+				keys = append(keys, pc.Key)
+				fields = append(fields, field)
+				fromReserved = append(fromReserved, pc.FromReserved)
 			}
+		}
+		for j := range rs {
+			rs[j].Qty = held[j].Qty
 		}
 		for i := range d.Lines {
 			ol := o.Line(d.Lines[i].OrderLineID)

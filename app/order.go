@@ -337,11 +337,11 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 			continue
 		}
 		if r.prods[l.ProductID].BatchTracked {
-			ks, err := tx.BatchesFEFO(l.ProductID, o.WarehouseID)
+			batches, err := tx.AvailableBatches(l.ProductID, o.WarehouseID)
 			if err != nil {
 				return err
 			}
-			candidates[l.ProductID] = ks
+			candidates[l.ProductID] = domain.FEFO(batches)
 		} else {
 			candidates[l.ProductID] = []domain.BalanceKey{{ProductID: l.ProductID, WarehouseID: o.WarehouseID}}
 		}
@@ -353,29 +353,13 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 	}
 	var rs []store.Reservation
 	for i, l := range o.Lines {
-		need := l.OpenQty(o.Type)
-		field := fmt.Sprintf("lines[%d].qty", i)
-		ks := candidates[l.ProductID]
-		for j, k := range ks {
-			take := need
-			if r.prods[l.ProductID].BatchTracked && j < len(ks)-1 {
-				take = decimal.Min(need, decimal.Max(p.Balance(k).Available(), domain.Zero))
-			}
-			if !take.IsPositive() {
-				continue
-			}
-			if err := p.Reserve(k, take, field); err != nil {
-				return err
-			}
-			rs = append(rs, store.Reservation{OrderID: o.ID, OrderLineID: l.ID, ProductID: k.ProductID, WarehouseID: k.WarehouseID, Batch: k.Batch, Qty: take})
-			need = need.Sub(take)
-			if !need.IsPositive() {
-				break
-			}
+		taken, err := p.ReserveFEFO(l.ProductID, o.WarehouseID, candidates[l.ProductID], l.OpenQty(o.Type), fmt.Sprintf("lines[%d].qty", i))
+		if err != nil {
+			return err
 		}
-		if need.IsPositive() { // a batch-tracked product with no batch in stock
-			return domain.ErrInsufficientStock.WithField(field).WithMessage("可用库存不足，无法预留: %s 在 %s 缺 %s",
-				r.prods[l.ProductID].SKU, r.whs[o.WarehouseID].Name, need.String())
+		for _, t := range taken {
+			rs = append(rs, store.Reservation{OrderID: o.ID, OrderLineID: l.ID, ProductID: t.Key.ProductID, WarehouseID: t.Key.WarehouseID,
+				Batch: t.Key.Batch, Qty: t.Qty})
 		}
 	}
 	if err := finishPosting(tx, p, r.prods, by, nil); err != nil {

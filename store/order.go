@@ -496,18 +496,19 @@ func (tx *Tx) SaveReservations(rs []Reservation) error {
 	return err
 }
 
-// BatchesFEFO lists the batches of a product in a warehouse that have stock
-// available, earliest expiry first (no expiry last), for reservations.
-func (tx *Tx) BatchesFEFO(productID, warehouseID int64) ([]domain.BalanceKey, error) {
+// AvailableBatches reads the balances of a product's batches in a warehouse
+// that have stock available, by batch number; which of them a reservation
+// takes first is domain.FEFO's decision.
+func (tx *Tx) AvailableBatches(productID, warehouseID int64) ([]domain.Balance, error) {
 	var rows []balanceRow
 	err := tx.DB().Where("product_id = ? AND warehouse_id = ? AND on_hand > reserved", productID, warehouseID).
-		Order("CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, batch").Find(&rows).Error
+		Order("batch").Find(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
-	keys := make([]domain.BalanceKey, len(rows))
+	out := make([]domain.Balance, len(rows))
 	for i, r := range rows {
-		keys[i] = domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
+		out[i] = *r.toDomain()
 	}
-	return keys, nil
+	return out, nil
 }

@@ -1,0 +1,178 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+func day(s string) *string { return &s }
+
+func batch(name string, expiry *string, onHand, reserved string) Balance {
+	return Balance{ProductID: 1, WarehouseID: 3, Batch: name, Expiry: expiry, OnHand: dec(onHand), Reserved: dec(reserved)}
+}
+
+func batchNames(keys []BalanceKey) string {
+	var names []string
+	for _, k := range keys {
+		names = append(names, k.Batch)
+	}
+	return strings.Join(names, ",")
+}
+
+func TestFEFO(t *testing.T) {
+	tests := []struct {
+		name    string
+		batches []Balance
+		want    string
+	}{
+		{"none", nil, ""},
+		{"earliest expiry first", []Balance{batch("A", day("2027-03-01"), "5", "0"), batch("B", day("2026-12-31"), "5", "0"),
+			batch("C", day("2027-01-15"), "5", "0")}, "B,C,A"},
+		{"no expiry last", []Balance{batch("A", nil, "5", "0"), batch("B", day("2030-01-01"), "5", "0")}, "B,A"},
+		{"same expiry keeps the given order", []Balance{batch("A", day("2027-01-01"), "1", "0"), batch("B", day("2027-01-01"), "1", "0"),
+			batch("C", nil, "1", "0"), batch("D", nil, "1", "0")}, "A,B,C,D"},
+		{"nothing available is skipped", []Balance{batch("A", day("2026-12-08"), "5", "5"), batch("B", day("2026-12-09"), "0", "0"),
+			batch("C", day("2026-12-10"), "-2", "0"), batch("D", day("2027-01-01"), "5", "4")}, "D"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := batchNames(FEFO(tt.batches)); got != tt.want {
+				t.Fatalf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func reservePosting(allowNegative bool, balances ...Balance) *Posting {
+	var bs []*Balance
+	for i := range balances {
+		b := balances[i]
+		bs = append(bs, &b)
+	}
+	return NewPosting(DocRef{Type: DocSalesOrder, ID: 7, Number: "SO20261207-0001"}, time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), 1, bs,
+		map[int64]Warehouse{3: {ID: 3, Name: "上海仓", AllowNegative: allowNegative}}, map[int64]Product{1: {ID: 1, SKU: "MILK-1L", BatchTracked: true}})
+}
+
+func TestReserveFEFO(t *testing.T) {
+	a, b, c := batch("A", day("2026-12-20"), "3", "1"), batch("B", day("2027-01-10"), "5", "0"), batch("C", nil, "4", "0")
+	keys := []BalanceKey{a.Key(), b.Key(), c.Key()}
+	tests := []struct {
+		name          string
+		allowNegative bool
+		candidates    []BalanceKey
+		need          string
+		want          string // batch:qty reserved
+		errCode, msg  string
+	}{
+		{"one batch covers it", false, keys, "2", "A:2", "", ""},
+		{"spills over to the next batches", false, keys, "9", "A:2,B:5,C:2", "", ""},
+		{"exactly everything", false, keys, "11", "A:2,B:5,C:4", "", ""},
+		{"short on the last batch", false, keys, "12", "", CodeInsufficientStock, "可用库存不足，无法预留: MILK-1L 批次 C 在 上海仓 需要 5, 可用 4"},
+		{"negative warehouse over-reserves the last batch", true, keys, "12", "A:2,B:5,C:5", "", ""},
+		{"no batch in stock", false, nil, "1", "", CodeInsufficientStock, "可用库存不足，无法预留: MILK-1L 在 上海仓 缺 1"},
+		{"nothing to reserve", false, nil, "0", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := reservePosting(tt.allowNegative, a, b, c)
+			got, err := p.ReserveFEFO(1, 3, tt.candidates, dec(tt.need), "lines[0].qty")
+			if tt.errCode != "" {
+				de := AsError(err)
+				if de == nil || de.Code != tt.errCode || de.Field != "lines[0].qty" || !strings.Contains(de.Message, tt.msg) {
+					t.Fatalf("got %v, want %s %q", err, tt.errCode, tt.msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s []string
+			for _, r := range got {
+				s = append(s, fmt.Sprintf("%s:%s", r.Key.Batch, r.Qty))
+			}
+			if strings.Join(s, ",") != tt.want {
+				t.Fatalf("reserved %v, want %s", s, tt.want)
+			}
+			if len(got) > 0 && !p.Balance(a.Key()).Reserved.Equal(a.Reserved.Add(got[0].Qty)) {
+				t.Fatalf("the posting's balance was not reserved: %s", p.Balance(a.Key()).Reserved)
+			}
+		})
+	}
+}
+
+func TestReserveFEFOTwoLinesOneProduct(t *testing.T) {
+	// A second line of the same product sees what the first set aside.
+	a, b := batch("A", day("2026-12-20"), "3", "0"), batch("B", day("2027-01-10"), "5", "0")
+	p := reservePosting(false, a, b)
+	keys := []BalanceKey{a.Key(), b.Key()}
+	if _, err := p.ReserveFEFO(1, 3, keys, dec("2"), "lines[0].qty"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.ReserveFEFO(1, 3, keys, dec("4"), "lines[1].qty")
+	if err != nil || len(got) != 2 || !got[0].Qty.Equal(dec("1")) || got[1].Key.Batch != "B" || !got[1].Qty.Equal(dec("3")) {
+		t.Fatalf("%+v %v", got, err)
+	}
+}
+
+func TestSplitShipment(t *testing.T) {
+	line := OrderLine{ID: 11, ProductID: 1, Qty: dec("10")}
+	key := func(b string) BalanceKey { return BalanceKey{ProductID: 1, WarehouseID: 3, Batch: b} }
+	reservations := func() []Reservation {
+		return []Reservation{
+			{OrderLineID: 11, Key: key("A"), Qty: dec("2")},
+			{OrderLineID: 12, Key: key("A"), Qty: dec("9")}, // another line's
+			{OrderLineID: 11, Key: key("B"), Qty: dec("0")}, // used up
+			{OrderLineID: 11, Key: key("C"), Qty: dec("5")},
+		}
+	}
+	tests := []struct {
+		name    string
+		rs      []Reservation
+		qty     string
+		tracked bool
+		want    string // batch:qty:fromReserved
+		left    []string
+		errMsg  string
+	}{
+		{"within the first reservation", reservations(), "1", true, "A:1:1", []string{"1", "9", "0", "5"}, ""},
+		{"across reservations in their order", reservations(), "6", true, "A:2:2,C:4:4", []string{"0", "9", "0", "1"}, ""},
+		{"all reserved", reservations(), "7", true, "A:2:2,C:5:5", []string{"0", "9", "0", "0"}, ""},
+		{"beyond the reservations, unbatched", reservations(), "8", false, "A:2:2,C:5:5,:1:0", []string{"0", "9", "0", "0"}, ""},
+		{"nothing reserved, unbatched", nil, "3", false, ":3:0", nil, ""},
+		{"beyond the reservations, batch-tracked", reservations(), "8", true, "", nil, "订单行 11 的预留不足以出库 8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := SplitShipment(tt.rs, line, 3, dec(tt.qty), tt.tracked, "lines[0].qty")
+			if tt.errMsg != "" {
+				de := AsError(err)
+				if de == nil || de.Code != CodeInsufficientStock || de.Field != "lines[0].qty" || de.Message != tt.errMsg {
+					t.Fatalf("got %v, want %q", err, tt.errMsg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s []string
+			for _, pc := range got {
+				if pc.Key.ProductID != 1 || pc.Key.WarehouseID != 3 {
+					t.Fatalf("piece on %+v", pc.Key)
+				}
+				s = append(s, fmt.Sprintf("%s:%s:%s", pc.Key.Batch, pc.Qty, pc.FromReserved))
+			}
+			if strings.Join(s, ",") != tt.want {
+				t.Fatalf("got %v, want %s", s, tt.want)
+			}
+			for i, r := range tt.rs {
+				if !r.Qty.Equal(decimal.RequireFromString(tt.left[i])) {
+					t.Fatalf("reservation %d left %s, want %s", i, r.Qty, tt.left[i])
+				}
+			}
+		})
+	}
+}
