@@ -35,8 +35,6 @@ type ReturnInput struct {
 	Lines    []domain.MoveLine `json:"lines"`
 }
 
-var errExceedsReturnable = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_returnable_qty"}
-
 // loadFulfilment locks the order a receipt or shipment is against, checks
 // the lines against it, and loads the warehouse and products they move.
 // Reads about the order that also adds go with those.
@@ -249,46 +247,18 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if src, err = store.GetStockDoc(tx, sourceType, in.SourceID, true); err != nil {
 			return err
 		}
-		if err := domain.CheckMoveLines(in.Lines, sourceLineField(sourceType)); err != nil {
+		plan, err := domain.PlanReturn(*src, in.Lines, sourceLineField(sourceType))
+		if err != nil {
 			return err
 		}
-		byID := map[int64]*domain.StockDocLine{}
-		for i := range src.Lines {
-			byID[src.Lines[i].ID] = &src.Lines[i]
-		}
 		d = &domain.StockDoc{Type: returnType, Status: domain.DocPosted, OrderID: o.ID, SourceID: &src.ID, PartnerID: src.PartnerID,
-			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src)}
-		pids := make([]int64, len(in.Lines))
-		keys := make([]domain.BalanceKey, len(in.Lines))
-		returned := map[int64]decimal.Decimal{}
-		orderReturned := map[int64]decimal.Decimal{}
-		for i, ml := range in.Lines {
-			f := fmt.Sprintf("lines[%d]", i)
-			sl := byID[ml.LineID]
-			if sl == nil {
-				return domain.Invalid(f+"."+sourceLineField(sourceType), "单据 %s 没有行 %d", src.Number, ml.LineID)
-			}
-			if ml.Batch != "" && ml.Batch != sl.Batch {
-				return domain.Invalid(f+".batch", "退货批次必须与原单一致 (%s)", sl.Batch)
-			}
-			returned[sl.ID] = returned[sl.ID].Add(ml.Qty)
-			if left := sl.Qty.Sub(sl.ReturnedQty); returned[sl.ID].GreaterThan(left) {
-				return errExceedsReturnable.WithField(f+".qty").WithMessage("超出可退数量: %s 行 %d 可退 %s，本次 %s", src.Number, sl.ID, left, returned[sl.ID]).
-					WithDetails(map[string]any{"line_id": sl.ID, "returnable_qty": left.String(), "requested": returned[sl.ID].String()})
-			}
-			l := domain.StockDocLine{OrderLineID: sl.OrderLineID, SourceLineID: &sl.ID, ProductID: sl.ProductID, Batch: sl.Batch, Qty: ml.Qty}
-			l.PriceLine(sl.UnitPrice, sl.TaxRate)
-			// The cost it came in or went out with, in proportion to the
-			// quantity (the whole line returned at once takes exactly its cost).
-			l.CostAmount = domain.RoundAmount(sl.CostAmount.Mul(ml.Qty).Div(sl.Qty))
-			if ml.Qty.Equal(sl.Qty) {
-				l.CostAmount = sl.CostAmount
-			}
-			l.UnitCost = sl.UnitCost
-			d.Lines = append(d.Lines, l)
-			pids[i] = sl.ProductID
-			keys[i] = domain.BalanceKey{ProductID: sl.ProductID, WarehouseID: src.WarehouseID, Batch: sl.Batch}
-			orderReturned[sl.OrderLineID] = orderReturned[sl.OrderLineID].Add(ml.Qty)
+			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src),
+			Lines: plan.Lines}
+		pids := make([]int64, len(d.Lines))
+		keys := make([]domain.BalanceKey, len(d.Lines))
+		for i, l := range d.Lines {
+			pids[i] = l.ProductID
+			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: src.WarehouseID, Batch: l.Batch}
 		}
 		r, err := loadRefs(tx, map[string]int64{"warehouse_id": src.WarehouseID}, pids)
 		if err != nil {
@@ -310,11 +280,11 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
-		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {
+		if err := tx.AddReturnedQty("stock_doc_lines", plan.BySourceLine); err != nil {
 			return err
 		}
 		old := o.Version
-		if err := o.RecordReturn(orderReturned); err != nil {
+		if err := o.RecordReturn(plan.ByOrderLine); err != nil {
 			return err
 		}
 		if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {

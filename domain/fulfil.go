@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -119,4 +120,62 @@ func SplitShipment(rs []Reservation, line OrderLine, warehouseID int64, qty deci
 		out = append(out, ShipmentPiece{Key: BalanceKey{ProductID: line.ProductID, WarehouseID: warehouseID}, Qty: need, FromReserved: Zero})
 	}
 	return out, nil
+}
+
+// ErrExceedsReturnableQty refuses a return of more than a receipt or
+// shipment line has left to return (超出可退数量).
+var ErrExceedsReturnableQty = &Error{Kind: KindInvalid, Code: "exceeds_returnable_qty"}
+
+// ReturnPlan is a return (退货) worked out against the receipt or shipment
+// it returns: its lines, and how much it returns of each source line and of
+// each order line.
+type ReturnPlan struct {
+	Lines        []StockDocLine
+	BySourceLine map[int64]decimal.Decimal
+	ByOrderLine  map[int64]decimal.Decimal
+}
+
+// PlanReturn checks a return's lines against its source document src: each
+// names a line of src (lineField: receipt_line_id or shipment_line_id) in
+// its batch, and all requests on one line stay within what it has not
+// returned yet. Each return line is priced as its source line was and
+// carries the source line's cost in proportion to the quantity, the whole
+// line returned at once taking exactly its cost, so stock value comes back
+// or leaves as it moved.
+func PlanReturn(src StockDoc, lines []MoveLine, lineField string) (ReturnPlan, error) {
+	plan := ReturnPlan{BySourceLine: map[int64]decimal.Decimal{}, ByOrderLine: map[int64]decimal.Decimal{}}
+	if err := CheckMoveLines(lines, lineField); err != nil {
+		return plan, err
+	}
+	byID := map[int64]StockDocLine{}
+	for _, sl := range src.Lines {
+		byID[sl.ID] = sl
+	}
+	for i, ml := range lines {
+		f := fmt.Sprintf("lines[%d]", i)
+		sl, ok := byID[ml.LineID]
+		if !ok {
+			return plan, Invalid(f+"."+lineField, "单据 %s 没有行 %d", src.Number, ml.LineID)
+		}
+		if ml.Batch != "" && ml.Batch != sl.Batch {
+			return plan, Invalid(f+".batch", "退货批次必须与原单一致 (%s)", sl.Batch)
+		}
+		asked := plan.BySourceLine[sl.ID].Add(ml.Qty)
+		plan.BySourceLine[sl.ID] = asked
+		if left := sl.Qty.Sub(sl.ReturnedQty); asked.GreaterThan(left) {
+			return plan, ErrExceedsReturnableQty.WithField(f+".qty").WithMessage("超出可退数量: %s 行 %d 可退 %s，本次 %s", src.Number, sl.ID, left, asked).
+				WithDetails(map[string]any{"line_id": sl.ID, "returnable_qty": left.String(), "requested": asked.String()})
+		}
+		sourceLineID := sl.ID
+		l := StockDocLine{OrderLineID: sl.OrderLineID, SourceLineID: &sourceLineID, ProductID: sl.ProductID, Batch: sl.Batch, Qty: ml.Qty}
+		l.PriceLine(sl.UnitPrice, sl.TaxRate)
+		l.CostAmount = RoundAmount(sl.CostAmount.Mul(ml.Qty).Div(sl.Qty))
+		if ml.Qty.Equal(sl.Qty) {
+			l.CostAmount = sl.CostAmount
+		}
+		l.UnitCost = sl.UnitCost
+		plan.Lines = append(plan.Lines, l)
+		plan.ByOrderLine[sl.OrderLineID] = plan.ByOrderLine[sl.OrderLineID].Add(ml.Qty)
+	}
+	return plan, nil
 }

@@ -176,3 +176,66 @@ func TestSplitShipment(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanReturn(t *testing.T) {
+	src := StockDoc{Number: "SR20261207-0001", Lines: []StockDocLine{
+		{ID: 21, OrderLineID: 11, ProductID: 1, Batch: "A", Qty: dec("3"), UnitPrice: dec("10"), TaxRate: dec("0.13"),
+			UnitCost: dec("6.6667"), CostAmount: dec("20.00"), ReturnedQty: dec("0")},
+		{ID: 22, OrderLineID: 11, ProductID: 1, Batch: "B", Qty: dec("5"), UnitPrice: dec("10"), TaxRate: dec("0.13"),
+			UnitCost: dec("6"), CostAmount: dec("30.00"), ReturnedQty: dec("4")},
+		{ID: 23, OrderLineID: 12, ProductID: 2, Qty: dec("2"), UnitPrice: dec("99.99"), TaxRate: dec("0.09"),
+			UnitCost: dec("50"), CostAmount: dec("100.00"), ReturnedQty: dec("0")},
+	}}
+	tests := []struct {
+		name     string
+		lines    []MoveLine
+		want     string // per line: source:qty:amount:tax:cost
+		byOrder  map[int64]string
+		errCode  string
+		errField string
+	}{
+		{"part of a line at its share of the cost", []MoveLine{{LineID: 21, Qty: dec("1")}},
+			"21:1:10.00:1.30:6.6667", map[int64]string{11: "1"}, "", ""},
+		{"the whole line takes exactly its cost", []MoveLine{{LineID: 21, Qty: dec("3")}, {LineID: 23, Qty: dec("2"), Batch: ""}},
+			"21:3:30.00:3.90:20,23:2:199.98:18.00:100", map[int64]string{11: "3", 12: "2"}, "", ""},
+		{"what is left of a line", []MoveLine{{LineID: 22, Qty: dec("1"), Batch: "B"}, {LineID: 21, Qty: dec("1")}},
+			"22:1:10.00:1.30:6,21:1:10.00:1.30:6.6667", map[int64]string{11: "2"}, "", ""},
+		{"more than is left", []MoveLine{{LineID: 22, Qty: dec("2")}}, "", nil, "exceeds_returnable_qty", "lines[0].qty"},
+		{"another document's line", []MoveLine{{LineID: 99, Qty: dec("1")}}, "", nil, CodeValidation, "lines[0].shipment_line_id"},
+		{"another batch", []MoveLine{{LineID: 21, Qty: dec("1"), Batch: "B"}}, "", nil, CodeValidation, "lines[0].batch"},
+		{"no lines", nil, "", nil, CodeValidation, "lines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := PlanReturn(src, tt.lines, "shipment_line_id")
+			if tt.errCode != "" {
+				de := AsError(err)
+				if de == nil || de.Code != tt.errCode || de.Field != tt.errField {
+					t.Fatalf("got %v, want %s on %s", err, tt.errCode, tt.errField)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var s []string
+			for _, l := range plan.Lines {
+				s = append(s, fmt.Sprintf("%d:%s:%s:%s:%s", *l.SourceLineID, l.Qty, l.Amount.StringFixed(2), l.TaxAmount.StringFixed(2), l.CostAmount.String()))
+				if l.UnitCost.String() == "" || l.ProductID == 0 {
+					t.Fatalf("%+v", l)
+				}
+			}
+			if strings.Join(s, ",") != tt.want {
+				t.Fatalf("got %v, want %s", s, tt.want)
+			}
+			if len(plan.ByOrderLine) != len(tt.byOrder) {
+				t.Fatalf("by order line %v", plan.ByOrderLine)
+			}
+			for id, q := range tt.byOrder {
+				if !plan.ByOrderLine[id].Equal(dec(q)) {
+					t.Fatalf("order line %d returned %s, want %s", id, plan.ByOrderLine[id], q)
+				}
+			}
+		})
+	}
+}
