@@ -9,10 +9,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func day(s string) *string { return &s }
+func expiryOn(s string) *string { return &s }
 
-func batch(name string, expiry *string, onHand, reserved string) Balance {
-	return Balance{ProductID: 1, WarehouseID: 3, Batch: name, Expiry: expiry, OnHand: dec(onHand), Reserved: dec(reserved)}
+func fefoBatch(name string, expiry *string, onHand, reserved string) Balance {
+	return Balance{ProductID: 1, WarehouseID: 3, Batch: name, Expiry: expiry, OnHand: orderQty(onHand), Reserved: orderQty(reserved)}
 }
 
 func batchNames(keys []BalanceKey) string {
@@ -30,13 +30,13 @@ func TestFEFO(t *testing.T) {
 		want    string
 	}{
 		{"none", nil, ""},
-		{"earliest expiry first", []Balance{batch("A", day("2027-03-01"), "5", "0"), batch("B", day("2026-12-31"), "5", "0"),
-			batch("C", day("2027-01-15"), "5", "0")}, "B,C,A"},
-		{"no expiry last", []Balance{batch("A", nil, "5", "0"), batch("B", day("2030-01-01"), "5", "0")}, "B,A"},
-		{"same expiry keeps the given order", []Balance{batch("A", day("2027-01-01"), "1", "0"), batch("B", day("2027-01-01"), "1", "0"),
-			batch("C", nil, "1", "0"), batch("D", nil, "1", "0")}, "A,B,C,D"},
-		{"nothing available is skipped", []Balance{batch("A", day("2026-12-08"), "5", "5"), batch("B", day("2026-12-09"), "0", "0"),
-			batch("C", day("2026-12-10"), "-2", "0"), batch("D", day("2027-01-01"), "5", "4")}, "D"},
+		{"earliest expiry first", []Balance{fefoBatch("A", expiryOn("2027-03-01"), "5", "0"), fefoBatch("B", expiryOn("2026-12-31"), "5", "0"),
+			fefoBatch("C", expiryOn("2027-01-15"), "5", "0")}, "B,C,A"},
+		{"no expiry last", []Balance{fefoBatch("A", nil, "5", "0"), fefoBatch("B", expiryOn("2030-01-01"), "5", "0")}, "B,A"},
+		{"same expiry keeps the given order", []Balance{fefoBatch("A", expiryOn("2027-01-01"), "1", "0"), fefoBatch("B", expiryOn("2027-01-01"), "1", "0"),
+			fefoBatch("C", nil, "1", "0"), fefoBatch("D", nil, "1", "0")}, "A,B,C,D"},
+		{"nothing available is skipped", []Balance{fefoBatch("A", expiryOn("2026-12-08"), "5", "5"), fefoBatch("B", expiryOn("2026-12-09"), "0", "0"),
+			fefoBatch("C", expiryOn("2026-12-10"), "-2", "0"), fefoBatch("D", expiryOn("2027-01-01"), "5", "4")}, "D"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +58,7 @@ func reservePosting(allowNegative bool, balances ...Balance) *Posting {
 }
 
 func TestReserveFEFO(t *testing.T) {
-	a, b, c := batch("A", day("2026-12-20"), "3", "1"), batch("B", day("2027-01-10"), "5", "0"), batch("C", nil, "4", "0")
+	a, b, c := fefoBatch("A", expiryOn("2026-12-20"), "3", "1"), fefoBatch("B", expiryOn("2027-01-10"), "5", "0"), fefoBatch("C", nil, "4", "0")
 	keys := []BalanceKey{a.Key(), b.Key(), c.Key()}
 	tests := []struct {
 		name          string
@@ -79,7 +79,7 @@ func TestReserveFEFO(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := reservePosting(tt.allowNegative, a, b, c)
-			got, err := p.ReserveFEFO(1, 3, tt.candidates, dec(tt.need), "lines[0].qty")
+			got, err := p.ReserveFEFO(1, 3, tt.candidates, orderQty(tt.need), "lines[0].qty")
 			if tt.errCode != "" {
 				de := AsError(err)
 				if de == nil || de.Code != tt.errCode || de.Field != "lines[0].qty" || !strings.Contains(de.Message, tt.msg) {
@@ -106,27 +106,27 @@ func TestReserveFEFO(t *testing.T) {
 
 func TestReserveFEFOTwoLinesOneProduct(t *testing.T) {
 	// A second line of the same product sees what the first set aside.
-	a, b := batch("A", day("2026-12-20"), "3", "0"), batch("B", day("2027-01-10"), "5", "0")
+	a, b := fefoBatch("A", expiryOn("2026-12-20"), "3", "0"), fefoBatch("B", expiryOn("2027-01-10"), "5", "0")
 	p := reservePosting(false, a, b)
 	keys := []BalanceKey{a.Key(), b.Key()}
-	if _, err := p.ReserveFEFO(1, 3, keys, dec("2"), "lines[0].qty"); err != nil {
+	if _, err := p.ReserveFEFO(1, 3, keys, orderQty("2"), "lines[0].qty"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := p.ReserveFEFO(1, 3, keys, dec("4"), "lines[1].qty")
-	if err != nil || len(got) != 2 || !got[0].Qty.Equal(dec("1")) || got[1].Key.Batch != "B" || !got[1].Qty.Equal(dec("3")) {
+	got, err := p.ReserveFEFO(1, 3, keys, orderQty("4"), "lines[1].qty")
+	if err != nil || len(got) != 2 || !got[0].Qty.Equal(orderQty("1")) || got[1].Key.Batch != "B" || !got[1].Qty.Equal(orderQty("3")) {
 		t.Fatalf("%+v %v", got, err)
 	}
 }
 
 func TestSplitShipment(t *testing.T) {
-	line := OrderLine{ID: 11, ProductID: 1, Qty: dec("10")}
+	line := OrderLine{ID: 11, ProductID: 1, Qty: orderQty("10")}
 	key := func(b string) BalanceKey { return BalanceKey{ProductID: 1, WarehouseID: 3, Batch: b} }
 	reservations := func() []Reservation {
 		return []Reservation{
-			{OrderLineID: 11, Key: key("A"), Qty: dec("2")},
-			{OrderLineID: 12, Key: key("A"), Qty: dec("9")}, // another line's
-			{OrderLineID: 11, Key: key("B"), Qty: dec("0")}, // used up
-			{OrderLineID: 11, Key: key("C"), Qty: dec("5")},
+			{OrderLineID: 11, Key: key("A"), Qty: orderQty("2")},
+			{OrderLineID: 12, Key: key("A"), Qty: orderQty("9")}, // another line's
+			{OrderLineID: 11, Key: key("B"), Qty: orderQty("0")}, // used up
+			{OrderLineID: 11, Key: key("C"), Qty: orderQty("5")},
 		}
 	}
 	tests := []struct {
@@ -147,7 +147,7 @@ func TestSplitShipment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := SplitShipment(tt.rs, line, 3, dec(tt.qty), tt.tracked, "lines[0].qty")
+			got, err := SplitShipment(tt.rs, line, 3, orderQty(tt.qty), tt.tracked, "lines[0].qty")
 			if tt.errMsg != "" {
 				de := AsError(err)
 				if de == nil || de.Code != CodeInsufficientStock || de.Field != "lines[0].qty" || de.Message != tt.errMsg {
@@ -179,12 +179,12 @@ func TestSplitShipment(t *testing.T) {
 
 func TestPlanReturn(t *testing.T) {
 	src := StockDoc{Number: "SR20261207-0001", Lines: []StockDocLine{
-		{ID: 21, OrderLineID: 11, ProductID: 1, Batch: "A", Qty: dec("3"), UnitPrice: dec("10"), TaxRate: dec("0.13"),
-			UnitCost: dec("6.6667"), CostAmount: dec("20.00"), ReturnedQty: dec("0")},
-		{ID: 22, OrderLineID: 11, ProductID: 1, Batch: "B", Qty: dec("5"), UnitPrice: dec("10"), TaxRate: dec("0.13"),
-			UnitCost: dec("6"), CostAmount: dec("30.00"), ReturnedQty: dec("4")},
-		{ID: 23, OrderLineID: 12, ProductID: 2, Qty: dec("2"), UnitPrice: dec("99.99"), TaxRate: dec("0.09"),
-			UnitCost: dec("50"), CostAmount: dec("100.00"), ReturnedQty: dec("0")},
+		{ID: 21, OrderLineID: 11, ProductID: 1, Batch: "A", Qty: orderQty("3"), UnitPrice: orderQty("10"), TaxRate: orderQty("0.13"),
+			UnitCost: orderQty("6.6667"), CostAmount: orderQty("20.00"), ReturnedQty: orderQty("0")},
+		{ID: 22, OrderLineID: 11, ProductID: 1, Batch: "B", Qty: orderQty("5"), UnitPrice: orderQty("10"), TaxRate: orderQty("0.13"),
+			UnitCost: orderQty("6"), CostAmount: orderQty("30.00"), ReturnedQty: orderQty("4")},
+		{ID: 23, OrderLineID: 12, ProductID: 2, Qty: orderQty("2"), UnitPrice: orderQty("99.99"), TaxRate: orderQty("0.09"),
+			UnitCost: orderQty("50"), CostAmount: orderQty("100.00"), ReturnedQty: orderQty("0")},
 	}}
 	tests := []struct {
 		name     string
@@ -194,15 +194,15 @@ func TestPlanReturn(t *testing.T) {
 		errCode  string
 		errField string
 	}{
-		{"part of a line at its share of the cost", []MoveLine{{LineID: 21, Qty: dec("1")}},
+		{"part of a line at its share of the cost", []MoveLine{{LineID: 21, Qty: orderQty("1")}},
 			"21:1:10.00:1.30:6.6667", map[int64]string{11: "1"}, "", ""},
-		{"the whole line takes exactly its cost", []MoveLine{{LineID: 21, Qty: dec("3")}, {LineID: 23, Qty: dec("2"), Batch: ""}},
+		{"the whole line takes exactly its cost", []MoveLine{{LineID: 21, Qty: orderQty("3")}, {LineID: 23, Qty: orderQty("2"), Batch: ""}},
 			"21:3:30.00:3.90:20,23:2:199.98:18.00:100", map[int64]string{11: "3", 12: "2"}, "", ""},
-		{"what is left of a line", []MoveLine{{LineID: 22, Qty: dec("1"), Batch: "B"}, {LineID: 21, Qty: dec("1")}},
+		{"what is left of a line", []MoveLine{{LineID: 22, Qty: orderQty("1"), Batch: "B"}, {LineID: 21, Qty: orderQty("1")}},
 			"22:1:10.00:1.30:6,21:1:10.00:1.30:6.6667", map[int64]string{11: "2"}, "", ""},
-		{"more than is left", []MoveLine{{LineID: 22, Qty: dec("2")}}, "", nil, "exceeds_returnable_qty", "lines[0].qty"},
-		{"another document's line", []MoveLine{{LineID: 99, Qty: dec("1")}}, "", nil, CodeValidation, "lines[0].shipment_line_id"},
-		{"another batch", []MoveLine{{LineID: 21, Qty: dec("1"), Batch: "B"}}, "", nil, CodeValidation, "lines[0].batch"},
+		{"more than is left", []MoveLine{{LineID: 22, Qty: orderQty("2")}}, "", nil, "exceeds_returnable_qty", "lines[0].qty"},
+		{"another document's line", []MoveLine{{LineID: 99, Qty: orderQty("1")}}, "", nil, CodeValidation, "lines[0].shipment_line_id"},
+		{"another batch", []MoveLine{{LineID: 21, Qty: orderQty("1"), Batch: "B"}}, "", nil, CodeValidation, "lines[0].batch"},
 		{"no lines", nil, "", nil, CodeValidation, "lines"},
 	}
 	for _, tt := range tests {
@@ -232,7 +232,7 @@ func TestPlanReturn(t *testing.T) {
 				t.Fatalf("by order line %v", plan.ByOrderLine)
 			}
 			for id, q := range tt.byOrder {
-				if !plan.ByOrderLine[id].Equal(dec(q)) {
+				if !plan.ByOrderLine[id].Equal(orderQty(q)) {
 					t.Fatalf("order line %d returned %s, want %s", id, plan.ByOrderLine[id], q)
 				}
 			}

@@ -10,12 +10,12 @@ import (
 var allOrderStates = []string{OrderDraft, OrderPending, OrderApproved, OrderRejected, OrderPartiallyReceived,
 	OrderReceived, OrderPartiallyShipped, OrderShipped, OrderClosed, OrderCancelled}
 
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func orderQty(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 // testOrder is an order of typ in status with two lines of 10, nothing done.
-func testOrder(typ, status string) *Order {
+func stateOrder(typ, status string) *Order {
 	return &Order{ID: 7, Type: typ, Number: "SO20261207-0001", Status: status, PartnerID: 1, WarehouseID: 3, Version: 4,
-		Total: dec("1130"), Lines: []OrderLine{{ID: 11, ProductID: 1, Qty: dec("10")}, {ID: 12, ProductID: 2, Qty: dec("10")}}}
+		Total: orderQty("1130"), Lines: []OrderLine{{ID: 11, ProductID: 1, Qty: orderQty("10")}, {ID: 12, ProductID: 2, Qty: orderQty("10")}}}
 }
 
 // orderAction is one step of the state machine as the app takes it.
@@ -58,11 +58,11 @@ func orderActions(typ string) []orderAction {
 			OrderApproved: OrderCancelled, OrderRejected: OrderCancelled}, "不能作废（已有出入库的订单请使用关闭）"},
 		{"close", (*Order).Close, map[string]string{OrderPartiallyReceived: OrderClosed, OrderReceived: OrderClosed,
 			OrderPartiallyShipped: OrderClosed, OrderShipped: OrderClosed}, "不能关闭"},
-		{"fulfil part", func(o *Order) error { return o.Fulfil([]MoveLine{{LineID: 11, Qty: dec("4")}}) }, partial, verb},
+		{"fulfil part", func(o *Order) error { return o.Fulfil([]MoveLine{{LineID: 11, Qty: orderQty("4")}}) }, partial, verb},
 		{"fulfil all", func(o *Order) error {
-			return o.Fulfil([]MoveLine{{LineID: 11, Qty: dec("10")}, {LineID: 12, Qty: dec("6")}, {LineID: 12, Qty: dec("4"), Batch: "B2"}})
+			return o.Fulfil([]MoveLine{{LineID: 11, Qty: orderQty("10")}, {LineID: 12, Qty: orderQty("6")}, {LineID: 12, Qty: orderQty("4"), Batch: "B2"}})
 		}, full, verb},
-		{"return", func(o *Order) error { return o.RecordReturn(map[int64]decimal.Decimal{11: dec("1")}) }, returnable, ""},
+		{"return", func(o *Order) error { return o.RecordReturn(map[int64]decimal.Decimal{11: orderQty("1")}) }, returnable, ""},
 	}
 }
 
@@ -75,7 +75,7 @@ func TestOrderStateMachine(t *testing.T) {
 		for _, act := range orderActions(typ) {
 			for _, from := range allOrderStates {
 				t.Run(typ+"/"+act.name+"/"+from, func(t *testing.T) {
-					o := testOrder(typ, from)
+					o := stateOrder(typ, from)
 					err := act.do(o)
 					want, legal := act.to[from]
 					if !legal {
@@ -105,12 +105,12 @@ func TestOrderStateMachine(t *testing.T) {
 
 func TestOrderApprovalLink(t *testing.T) {
 	id, old := int64(99), int64(42)
-	o := testOrder(DocSalesOrder, OrderRejected)
+	o := stateOrder(DocSalesOrder, OrderRejected)
 	o.ApprovalID = &old
 	if err := o.Submit(nil); err != nil || o.ApprovalID != &old {
 		t.Fatalf("approved at once keeps the earlier approval: %v %v", o.ApprovalID, err)
 	}
-	o = testOrder(DocSalesOrder, OrderDraft)
+	o = stateOrder(DocSalesOrder, OrderDraft)
 	if err := o.Submit(&id); err != nil || o.ApprovalID == nil || *o.ApprovalID != 99 {
 		t.Fatalf("submitted for approval links it: %v %v", o.ApprovalID, err)
 	}
@@ -131,21 +131,21 @@ func TestOrderFulfilQuantities(t *testing.T) {
 		wantErrTxt string
 	}{
 		{"first receipt", DocPurchaseOrder, OrderApproved, []string{"0", "0"}, []string{"0", "0"},
-			[]MoveLine{{LineID: 12, Qty: dec("2")}}, OrderPartiallyReceived, []string{"0", "2"}, ""},
+			[]MoveLine{{LineID: 12, Qty: orderQty("2")}}, OrderPartiallyReceived, []string{"0", "2"}, ""},
 		{"last receipt", DocPurchaseOrder, OrderPartiallyReceived, []string{"10", "2"}, []string{"0", "0"},
-			[]MoveLine{{LineID: 12, Qty: dec("8")}}, OrderReceived, []string{"10", "10"}, ""},
+			[]MoveLine{{LineID: 12, Qty: orderQty("8")}}, OrderReceived, []string{"10", "10"}, ""},
 		{"two batches of one line", DocPurchaseOrder, OrderApproved, []string{"0", "0"}, []string{"0", "0"},
-			[]MoveLine{{LineID: 11, Qty: dec("3"), Batch: "A"}, {LineID: 11, Qty: dec("7"), Batch: "B"}}, OrderPartiallyReceived, []string{"10", "0"}, ""},
+			[]MoveLine{{LineID: 11, Qty: orderQty("3"), Batch: "A"}, {LineID: 11, Qty: orderQty("7"), Batch: "B"}}, OrderPartiallyReceived, []string{"10", "0"}, ""},
 		{"shipment", DocSalesOrder, OrderApproved, []string{"0", "0"}, []string{"0", "0"},
-			[]MoveLine{{LineID: 11, Qty: dec("10")}, {LineID: 12, Qty: dec("10")}}, OrderShipped, []string{"10", "10"}, ""},
+			[]MoveLine{{LineID: 11, Qty: orderQty("10")}, {LineID: 12, Qty: orderQty("10")}}, OrderShipped, []string{"10", "10"}, ""},
 		{"unknown line", DocSalesOrder, OrderApproved, []string{"0", "0"}, []string{"0", "0"},
-			[]MoveLine{{LineID: 13, Qty: dec("1")}}, OrderApproved, []string{"0", "0"}, "没有行 13"},
+			[]MoveLine{{LineID: 13, Qty: orderQty("1")}}, OrderApproved, []string{"0", "0"}, "没有行 13"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := testOrder(tt.typ, tt.from)
+			o := stateOrder(tt.typ, tt.from)
 			for i := range o.Lines {
-				o.Lines[i].ReceivedQty, o.Lines[i].ShippedQty = dec(tt.received[i]), dec(tt.shipped[i])
+				o.Lines[i].ReceivedQty, o.Lines[i].ShippedQty = orderQty(tt.received[i]), orderQty(tt.shipped[i])
 			}
 			err := o.Fulfil(tt.lines)
 			if tt.wantErrTxt != "" {
@@ -158,7 +158,7 @@ func TestOrderFulfilQuantities(t *testing.T) {
 				t.Fatalf("got %s, %v; want %s", o.Status, err, tt.want)
 			}
 			for i, l := range o.Lines {
-				if !l.DoneQty(tt.typ).Equal(dec(tt.wantDone[i])) {
+				if !l.DoneQty(tt.typ).Equal(orderQty(tt.wantDone[i])) {
 					t.Fatalf("line %d done %s, want %s", l.ID, l.DoneQty(tt.typ), tt.wantDone[i])
 				}
 			}
@@ -167,14 +167,14 @@ func TestOrderFulfilQuantities(t *testing.T) {
 }
 
 func TestOrderRecordReturn(t *testing.T) {
-	o := testOrder(DocSalesOrder, OrderClosed)
-	if err := o.RecordReturn(map[int64]decimal.Decimal{11: dec("2"), 12: dec("1")}); err != nil {
+	o := stateOrder(DocSalesOrder, OrderClosed)
+	if err := o.RecordReturn(map[int64]decimal.Decimal{11: orderQty("2"), 12: orderQty("1")}); err != nil {
 		t.Fatal(err)
 	}
-	if o.Status != OrderClosed || !o.Lines[0].ReturnedQty.Equal(dec("2")) || !o.Lines[1].ReturnedQty.Equal(dec("1")) || o.Version != 5 {
+	if o.Status != OrderClosed || !o.Lines[0].ReturnedQty.Equal(orderQty("2")) || !o.Lines[1].ReturnedQty.Equal(orderQty("1")) || o.Version != 5 {
 		t.Fatalf("%+v", o)
 	}
-	if err := o.RecordReturn(map[int64]decimal.Decimal{11: dec("1"), 99: dec("1")}); err == nil || o.Version != 5 || !o.Lines[0].ReturnedQty.Equal(dec("2")) {
+	if err := o.RecordReturn(map[int64]decimal.Decimal{11: orderQty("1"), 99: orderQty("1")}); err == nil || o.Version != 5 || !o.Lines[0].ReturnedQty.Equal(orderQty("2")) {
 		t.Fatalf("an unknown line changes nothing: %v %+v", err, o)
 	}
 }
@@ -182,7 +182,7 @@ func TestOrderRecordReturn(t *testing.T) {
 func TestOrderProgressBackToApproved(t *testing.T) {
 	// A receipt fully returned leaves nothing done: the state computed from
 	// the lines is approved again (Progress is what Fulfil applies).
-	o := testOrder(DocPurchaseOrder, OrderPartiallyReceived)
+	o := stateOrder(DocPurchaseOrder, OrderPartiallyReceived)
 	o.Progress()
 	if o.Status != OrderApproved {
 		t.Fatal(o.Status)
@@ -198,20 +198,20 @@ func TestCheckFulfilment(t *testing.T) {
 		code      string
 		field     string
 	}{
-		{"ok", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 11, Qty: dec("10")}}, "", ""},
-		{"ok in its warehouse", DocPurchaseOrder, OrderPartiallyReceived, 3, []MoveLine{{LineID: 11, Qty: dec("1")}}, "", ""},
-		{"not approved", DocSalesOrder, OrderPending, 0, []MoveLine{{LineID: 11, Qty: dec("1")}}, CodeInvalidState, ""},
-		{"closed", DocPurchaseOrder, OrderClosed, 0, []MoveLine{{LineID: 11, Qty: dec("1")}}, CodeInvalidState, ""},
-		{"other warehouse", DocSalesOrder, OrderApproved, 4, []MoveLine{{LineID: 11, Qty: dec("1")}}, CodeValidation, "warehouse_id"},
+		{"ok", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 11, Qty: orderQty("10")}}, "", ""},
+		{"ok in its warehouse", DocPurchaseOrder, OrderPartiallyReceived, 3, []MoveLine{{LineID: 11, Qty: orderQty("1")}}, "", ""},
+		{"not approved", DocSalesOrder, OrderPending, 0, []MoveLine{{LineID: 11, Qty: orderQty("1")}}, CodeInvalidState, ""},
+		{"closed", DocPurchaseOrder, OrderClosed, 0, []MoveLine{{LineID: 11, Qty: orderQty("1")}}, CodeInvalidState, ""},
+		{"other warehouse", DocSalesOrder, OrderApproved, 4, []MoveLine{{LineID: 11, Qty: orderQty("1")}}, CodeValidation, "warehouse_id"},
 		{"no lines", DocSalesOrder, OrderApproved, 0, nil, CodeValidation, "lines"},
-		{"unknown line", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 13, Qty: dec("1")}}, CodeValidation, "lines[0].order_line_id"},
-		{"over the open qty", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 12, Qty: dec("10.001")}}, "exceeds_open_qty", "lines[0].qty"},
+		{"unknown line", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 13, Qty: orderQty("1")}}, CodeValidation, "lines[0].order_line_id"},
+		{"over the open qty", DocSalesOrder, OrderApproved, 0, []MoveLine{{LineID: 12, Qty: orderQty("10.001")}}, "exceeds_open_qty", "lines[0].qty"},
 		{"over it in two batches", DocPurchaseOrder, OrderApproved, 0,
-			[]MoveLine{{LineID: 11, Qty: dec("6"), Batch: "A"}, {LineID: 11, Qty: dec("5"), Batch: "B"}}, "exceeds_open_qty", "lines[1].qty"},
+			[]MoveLine{{LineID: 11, Qty: orderQty("6"), Batch: "A"}, {LineID: 11, Qty: orderQty("5"), Batch: "B"}}, "exceeds_open_qty", "lines[1].qty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := testOrder(tt.typ, tt.from).CheckFulfilment(tt.wh, tt.lines)
+			err := stateOrder(tt.typ, tt.from).CheckFulfilment(tt.wh, tt.lines)
 			if tt.code == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -228,12 +228,12 @@ func TestCheckFulfilment(t *testing.T) {
 
 func TestOrderRoute(t *testing.T) {
 	rules := []ApprovalRule{
-		{DocType: DocSalesOrder, MinAmount: dec("1000"), Role: RoleFinance, Enabled: true},
-		{DocType: DocSalesOrder, MinAmount: dec("100000"), Role: RoleAdmin, Enabled: true},
-		{DocType: DocPurchaseOrder, MinAmount: dec("0"), Role: RoleManager, Enabled: true},
-		{DocType: DocSalesOrder, MinAmount: dec("0"), Role: RoleAdmin, Enabled: false},
+		{DocType: DocSalesOrder, MinAmount: orderQty("1000"), Role: RoleFinance, Enabled: true},
+		{DocType: DocSalesOrder, MinAmount: orderQty("100000"), Role: RoleAdmin, Enabled: true},
+		{DocType: DocPurchaseOrder, MinAmount: orderQty("0"), Role: RoleManager, Enabled: true},
+		{DocType: DocSalesOrder, MinAmount: orderQty("0"), Role: RoleAdmin, Enabled: false},
 	}
-	over := CheckCredit(Partner{Name: "华东商贸", CreditLimit: dec("1000")}, dec("500"), dec("1130"))
+	over := CheckCredit(Partner{Name: "华东商贸", CreditLimit: orderQty("1000")}, orderQty("500"), orderQty("1130"))
 	tests := []struct {
 		name     string
 		from     string
@@ -254,8 +254,8 @@ func TestOrderRoute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := testOrder(DocSalesOrder, tt.from)
-			o.Total = dec(tt.total)
+			o := stateOrder(DocSalesOrder, tt.from)
+			o.Total = orderQty(tt.total)
 			route, err := o.Route(tt.sub)
 			if tt.errCode != "" {
 				de := AsError(err)
