@@ -166,7 +166,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		var fromReserved []decimal.Decimal // how much of each shipment line its reservation covers
 		held := make([]domain.Reservation, len(rs))
 		for j, res := range rs {
-			held[j] = domain.Reservation{OrderLineID: res.OrderLineID, Key: res.Key(), Qty: res.Qty}
+			held[j] = domain.Reservation{OrderLineID: res.OrderLineID, Key: res.Key(), Qty: res.Qty, Expiry: res.Expiry}
 		}
 		for i, ml := range in.Lines {
 			ol := o.Line(ml.LineID)

@@ -84,6 +84,7 @@ type Reservation struct {
 	OrderLineID int64
 	Key         BalanceKey
 	Qty         decimal.Decimal
+	Expiry      *string // of the batch, nil for none
 }
 
 // ShipmentPiece is one shipment line that a requested line is cut into: the
@@ -96,16 +97,24 @@ type ShipmentPiece struct {
 }
 
 // SplitShipment cuts a shipment of qty on an order line (in warehouseID)
-// over the line's reservations in their order (FEFO, as the store reads
-// them) and consumes them: rs is left holding what stays reserved. What no
-// reservation covers (an allow-negative warehouse reserved nothing it
-// lacked) leaves unreserved from the unbatched balance, which a
-// batch-tracked product has not: that is insufficient_stock on field.
+// over the line's reservations, first expiry first (FEFO: no expiry last,
+// batches that expire together in the order given), and consumes them: rs
+// is left holding what stays reserved. What no reservation covers (an
+// allow-negative warehouse reserved nothing it lacked) leaves unreserved
+// from the unbatched balance, which a batch-tracked product has not: that
+// is insufficient_stock on field.
 func SplitShipment(rs []Reservation, line OrderLine, warehouseID int64, qty decimal.Decimal, batchTracked bool, field string) ([]ShipmentPiece, error) {
+	var mine []int
+	for j := range rs {
+		if rs[j].OrderLineID == line.ID {
+			mine = append(mine, j)
+		}
+	}
+	sort.SliceStable(mine, func(a, b int) bool { return expiresBefore(rs[mine[a]].Expiry, rs[mine[b]].Expiry) })
 	var out []ShipmentPiece
 	need := qty
-	for j := range rs {
-		if rs[j].OrderLineID != line.ID || !rs[j].Qty.IsPositive() || !need.IsPositive() {
+	for _, j := range mine {
+		if !rs[j].Qty.IsPositive() || !need.IsPositive() {
 			continue
 		}
 		take := decimal.Min(need, rs[j].Qty)

@@ -144,6 +144,12 @@ func TestSplitShipment(t *testing.T) {
 		{"beyond the reservations, unbatched", reservations(), "8", false, "A:2:2,C:5:5,:1:0", []string{"0", "9", "0", "0"}, ""},
 		{"nothing reserved, unbatched", nil, "3", false, ":3:0", nil, ""},
 		{"beyond the reservations, batch-tracked", reservations(), "8", true, "", nil, "订单行 11 的预留不足以出库 8"},
+		{"first expiry first, no expiry last", []Reservation{
+			{OrderLineID: 11, Key: key("N"), Qty: orderQty("5")},
+			{OrderLineID: 11, Key: key("L"), Qty: orderQty("5"), Expiry: expiryOn("2027-06-01")},
+			{OrderLineID: 11, Key: key("E"), Qty: orderQty("1"), Expiry: expiryOn("2026-12-31")},
+			{OrderLineID: 11, Key: key("S"), Qty: orderQty("1"), Expiry: expiryOn("2027-06-01")},
+		}, "8", true, "E:1:1,L:5:5,S:1:1,N:1:1", []string{"4", "0", "0", "0"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
