@@ -77,19 +77,16 @@ func (a *App) decide(ctx context.Context, tx *store.Tx, ap *domain.Approval, o *
 		if err := o.Approve(); err != nil {
 			return err
 		}
-		ap.Status = domain.ApprovalApproved
-	} else {
-		if err := o.Reject(); err != nil {
-			return err
-		}
-		ap.Status = domain.ApprovalRejected
+	} else if err := o.Reject(); err != nil {
+		return err
 	}
 	if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 		return err
 	}
 	aold := ap.Version
-	ap.Version++
-	ap.DecidedBy, ap.DecidedAt, ap.Comment = by, &tx.Now, comment
+	if err := ap.Decide(approve, by, tx.Now, comment); err != nil {
+		return err
+	}
 	if err := store.SaveApproval(tx, ap, aold); err != nil {
 		return err
 	}

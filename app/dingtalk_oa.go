@@ -120,7 +120,9 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 	}
 	if ev.Type == "terminate" {
 		aold := ap.Version
-		ap.Status, ap.Version, ap.Comment = domain.ApprovalCancelled, aold+1, "发起人已在钉钉撤销审批"
+		if err := ap.Cancel("发起人已在钉钉撤销审批"); err != nil {
+			return err
+		}
 		if err := store.SaveApproval(tx, ap, aold); err != nil {
 			return err
 		}
@@ -207,7 +209,7 @@ func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*
 			return err
 		}
 		old := cur.Version
-		cur.ExternalID, cur.Version = id, old+1
+		cur.Link(id)
 		if err := store.SaveApproval(tx, cur, old); err != nil {
 			return err
 		}

@@ -208,8 +208,9 @@ func (a *App) fallback(ctx context.Context, tx *store.Tx, m store.OutboxMessage,
 		return err
 	}
 	old := ap.Version
-	ap.Channel, ap.Version = ChannelLocal, old+1
-	ap.Reason = domain.ClipRunes(ap.Reason+"（钉钉审批未能发起，改在 ERP 内审批）", 255)
+	if err := ap.Reroute(ChannelLocal, "（钉钉审批未能发起，改在 ERP 内审批）"); err != nil {
+		return err
+	}
 	if err := store.SaveApproval(tx, ap, old); err != nil {
 		return err
 	}

@@ -422,7 +422,9 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 			}
 			if ap != nil {
 				aold := ap.Version
-				ap.Status, ap.Version = domain.ApprovalCancelled, aold+1
+				if err := ap.Cancel(""); err != nil {
+					return err
+				}
 				if err := store.SaveApproval(tx, ap, aold); err != nil {
 					return err
 				}
