@@ -119,24 +119,7 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 		return nil
 	}
 	if ev.Type == "terminate" {
-		aold := ap.Version
-		if err := ap.Cancel("发起人已在钉钉撤销审批"); err != nil {
-			return err
-		}
-		if err := store.SaveApproval(tx, ap, aold); err != nil {
-			return err
-		}
-		old := o.Version
-		if err := o.Withdraw(); err != nil {
-			return err
-		}
-		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
-			return err
-		}
-		if err := audit(ctx, tx, "withdraw", ap.DocType, ap.DocID, nil, map[string]any{"approval_id": ap.ID, "instance": ev.InstanceID}); err != nil {
-			return err
-		}
-		return a.approvalEnded(tx, *ap)
+		return a.withdrawApproval(ctx, tx, ap, o, ev.InstanceID)
 	}
 	if remark == "" && !approve {
 		remark = "钉钉审批拒绝"
@@ -146,6 +129,30 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 		by = &decider.ID
 	}
 	return a.decide(ctx, tx, ap, o, approve, remark, by)
+}
+
+// withdrawApproval applies an OA instance its requester withdrew (撤销): the
+// approval is cancelled and the order, both locked by the caller, goes back
+// to draft.
+func (a *App) withdrawApproval(ctx context.Context, tx *store.Tx, ap *domain.Approval, o *domain.Order, instanceID string) error {
+	aold := ap.Version
+	if err := ap.Cancel("发起人已在钉钉撤销审批"); err != nil {
+		return err
+	}
+	if err := store.SaveApproval(tx, ap, aold); err != nil {
+		return err
+	}
+	old := o.Version
+	if err := o.Withdraw(); err != nil {
+		return err
+	}
+	if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, "withdraw", ap.DocType, ap.DocID, nil, map[string]any{"approval_id": ap.ID, "instance": instanceID}); err != nil {
+		return err
+	}
+	return a.approvalEnded(tx, *ap)
 }
 
 func (a *App) ownsProcess(code string) bool {

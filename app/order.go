@@ -416,21 +416,8 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 			return err
 		}
 		if before == domain.OrderPending {
-			ap, err := store.PendingApproval(tx, typ, o.ID)
-			if err != nil {
+			if err := a.cancelApproval(tx, typ, o.ID); err != nil {
 				return err
-			}
-			if ap != nil {
-				aold := ap.Version
-				if err := ap.Cancel(""); err != nil {
-					return err
-				}
-				if err := store.SaveApproval(tx, ap, aold); err != nil {
-					return err
-				}
-				if err := a.approvalEnded(tx, *ap); err != nil {
-					return err
-				}
 			}
 		}
 		if typ == domain.DocSalesOrder {
@@ -443,6 +430,23 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 		}
 		return audit(ctx, tx, action, typ, o.ID, map[string]string{"status": before}, map[string]string{"status": o.Status})
 	})
+}
+
+// cancelApproval withdraws the pending approval of a cancelled order, if it
+// has one, and announces it (an OA instance is terminated, cards updated).
+func (a *App) cancelApproval(tx *store.Tx, typ string, orderID int64) error {
+	ap, err := store.PendingApproval(tx, typ, orderID)
+	if err != nil || ap == nil {
+		return err
+	}
+	aold := ap.Version
+	if err := ap.Cancel(""); err != nil {
+		return err
+	}
+	if err := store.SaveApproval(tx, ap, aold); err != nil {
+		return err
+	}
+	return a.approvalEnded(tx, *ap)
 }
 
 // scopedOrder locks an order the actor may act on: one outside their data
