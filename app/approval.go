@@ -62,30 +62,31 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 // locked by the caller, and announces it (requester notified, cards
 // updated).
 func (a *App) decide(ctx context.Context, tx *store.Tx, ap *domain.Approval, o *domain.Order, approve bool, comment string, by *int64) error {
-	if o.Status != domain.OrderPending {
-		return domain.ErrInvalidState.WithMessage("%s 不在待审批状态", o.Label())
+	if err := o.CheckDecidable(); err != nil {
+		return err
 	}
 	byID := int64(0)
 	if by != nil {
 		byID = *by
 	}
 	old := o.Version
-	o.Version++
 	if approve {
-		if err := a.approveOrder(tx, o, byID, nil); err != nil {
+		if err := reserveSalesOrder(tx, o, byID, nil); err != nil {
 			return err
 		}
-		ap.Status = domain.ApprovalApproved
-	} else {
-		o.Status = domain.OrderRejected
-		ap.Status = domain.ApprovalRejected
+		if err := o.Approve(); err != nil {
+			return err
+		}
+	} else if err := o.Reject(); err != nil {
+		return err
 	}
 	if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 		return err
 	}
 	aold := ap.Version
-	ap.Version++
-	ap.DecidedBy, ap.DecidedAt, ap.Comment = by, &tx.Now, comment
+	if err := ap.Decide(approve, by, tx.Now, comment); err != nil {
+		return err
+	}
 	if err := store.SaveApproval(tx, ap, aold); err != nil {
 		return err
 	}

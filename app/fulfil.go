@@ -35,46 +35,6 @@ type ReturnInput struct {
 	Lines    []domain.MoveLine `json:"lines"`
 }
 
-var errExceedsOpen = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_open_qty"}
-var errExceedsReturnable = &domain.Error{Kind: domain.KindInvalid, Code: "exceeds_returnable_qty"}
-
-func orderLine(o *domain.Order, id int64) *domain.OrderLine {
-	for i := range o.Lines {
-		if o.Lines[i].ID == id {
-			return &o.Lines[i]
-		}
-	}
-	return nil
-}
-
-// checkFulfilment validates receipt or shipment lines against the order:
-// each names a line of this order and stays within what is still open.
-func checkFulfilment(o *domain.Order, warehouseID int64, lines []domain.MoveLine) error {
-	if err := o.CheckFulfillable(); err != nil {
-		return err
-	}
-	if warehouseID != 0 && warehouseID != o.WarehouseID {
-		return domain.Invalid("warehouse_id", "出入库仓库必须是订单的仓库 (%d)", o.WarehouseID)
-	}
-	if err := domain.CheckMoveLines(lines, "order_line_id"); err != nil {
-		return err
-	}
-	asked := map[int64]decimal.Decimal{}
-	for i, ml := range lines {
-		l := orderLine(o, ml.LineID)
-		f := fmt.Sprintf("lines[%d]", i)
-		if l == nil {
-			return domain.Invalid(f+".order_line_id", "%s 没有行 %d", o.Label(), ml.LineID)
-		}
-		asked[ml.LineID] = asked[ml.LineID].Add(ml.Qty)
-		if open := l.OpenQty(o.Type); asked[ml.LineID].GreaterThan(open) {
-			return errExceedsOpen.WithField(f+".qty").WithMessage("超出订单未完成数量: 行 %d 还剩 %s，本次 %s", ml.LineID, open, asked[ml.LineID]).
-				WithDetails(map[string]any{"line_id": ml.LineID, "open_qty": open.String(), "requested": asked[ml.LineID].String()})
-		}
-	}
-	return nil
-}
-
 // loadFulfilment locks the order a receipt or shipment is against, checks
 // the lines against it, and loads the warehouse and products they move.
 // Reads about the order that also adds go with those.
@@ -84,12 +44,12 @@ func loadFulfilment(tx *store.Tx, orderType string, orderID, warehouseID int64, 
 	if err != nil {
 		return nil, nil, notFoundOn(err, "order_id")
 	}
-	if err := checkFulfilment(o, warehouseID, lines); err != nil {
+	if err := o.CheckFulfilment(warehouseID, lines); err != nil {
 		return nil, nil, err
 	}
 	pids := make([]int64, len(lines))
 	for i, ml := range lines {
-		pids[i] = orderLine(o, ml.LineID).ProductID
+		pids[i] = o.Line(ml.LineID).ProductID
 	}
 	r, err := loadRefs(tx, map[string]int64{"warehouse_id": o.WarehouseID}, pids, func(b *store.Batch) {
 		for _, add := range also {
@@ -124,7 +84,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		keys := make([]domain.BalanceKey, len(in.Lines))
 		expiry := map[domain.BalanceKey]string{}
 		for i, ml := range in.Lines {
-			ol := orderLine(o, ml.LineID)
+			ol := o.Line(ml.LineID)
 			if err := domain.CheckBatch(fmt.Sprintf("lines[%d].batch", i), r.prods[ol.ProductID], ml.Batch); err != nil {
 				return err
 			}
@@ -137,7 +97,6 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 			if ml.Expiry != nil {
 				expiry[keys[i]] = *ml.Expiry
 			}
-			ol.ReceivedQty = ol.ReceivedQty.Add(ml.Qty)
 		}
 		p, err := openStockDoc(tx, d, keys, expiry, r, actor.ID)
 		if err != nil {
@@ -150,7 +109,7 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
-		return a.advanceOrder(ctx, tx, o, d)
+		return a.advanceOrder(ctx, tx, o, d, in.Lines)
 	})
 	if err != nil {
 		return nil, err
@@ -158,12 +117,13 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 	return d, nil
 }
 
-// advanceOrder writes an order's progress after a receipt or shipment, and
-// the document's audit row.
-func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d *domain.StockDoc) error {
+// advanceOrder records a posted receipt or shipment of lines on its order,
+// writes the order's progress, and the document's audit row.
+func (a *App) advanceOrder(ctx context.Context, tx *store.Tx, o *domain.Order, d *domain.StockDoc, lines []domain.MoveLine) error {
 	old := o.Version
-	o.Progress()
-	o.Version++
+	if err := o.Fulfil(lines); err != nil {
+		return err
+	}
 	if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 		return err
 	}
@@ -204,39 +164,32 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		var keys []domain.BalanceKey
 		var fields []string
 		var fromReserved []decimal.Decimal // how much of each shipment line its reservation covers
+		held := make([]domain.Reservation, len(rs))
+		for j, res := range rs {
+			held[j] = domain.Reservation{OrderLineID: res.OrderLineID, Key: res.Key(), Qty: res.Qty, Expiry: res.Expiry}
+		}
 		for i, ml := range in.Lines {
-			ol := orderLine(o, ml.LineID)
+			ol := o.Line(ml.LineID)
 			if ml.Batch != "" {
 				return domain.Invalid(fmt.Sprintf("lines[%d].batch", i), "出库批次按预留自动分配（先到期先出），不能指定")
 			}
-			need := ml.Qty
-			for j := range rs {
-				if rs[j].OrderLineID != ol.ID || !rs[j].Qty.IsPositive() || !need.IsPositive() {
-					continue
-				}
-				take := decimal.Min(need, rs[j].Qty)
-				rs[j].Qty = rs[j].Qty.Sub(take)
-				need = need.Sub(take)
-				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: rs[j].Batch, Qty: take})
-				keys = append(keys, rs[j].Key())
-				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
-				fromReserved = append(fromReserved, take)
+			field := fmt.Sprintf("lines[%d].qty", i)
+			pieces, err := domain.SplitShipment(held, *ol, o.WarehouseID, ml.Qty, r.prods[ol.ProductID].BatchTracked, field)
+			if err != nil {
+				return err
 			}
-			if need.IsPositive() {
-				// Nothing reserved (an allow-negative warehouse reserved
-				// nothing it lacked): issue from the unbatched balance.
-				if r.prods[ol.ProductID].BatchTracked {
-					return domain.ErrInsufficientStock.WithField(fmt.Sprintf("lines[%d].qty", i)).WithMessage("订单行 %d 的预留不足以出库 %s", ol.ID, ml.Qty)
-				}
-				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Qty: need})
-				keys = append(keys, domain.BalanceKey{ProductID: ol.ProductID, WarehouseID: o.WarehouseID})
-				fields = append(fields, fmt.Sprintf("lines[%d].qty", i))
-				fromReserved = append(fromReserved, domain.Zero)
+			for _, pc := range pieces {
+				d.Lines = append(d.Lines, domain.StockDocLine{OrderLineID: ol.ID, ProductID: ol.ProductID, Batch: pc.Key.Batch, Qty: pc.Qty})
+				keys = append(keys, pc.Key)
+				fields = append(fields, field)
+				fromReserved = append(fromReserved, pc.FromReserved)
 			}
-			ol.ShippedQty = ol.ShippedQty.Add(ml.Qty)
+		}
+		for j := range rs {
+			rs[j].Qty = held[j].Qty
 		}
 		for i := range d.Lines {
-			ol := orderLine(o, d.Lines[i].OrderLineID)
+			ol := o.Line(d.Lines[i].OrderLineID)
 			d.Lines[i].PriceLine(ol.NetUnitPrice(), ol.TaxRate)
 		}
 		p, err := openStockDoc(tx, d, keys, nil, r, actor.ID)
@@ -264,7 +217,7 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		if err := tx.SaveReservations(rs); err != nil {
 			return err
 		}
-		return a.advanceOrder(ctx, tx, o, d)
+		return a.advanceOrder(ctx, tx, o, d, in.Lines)
 	})
 	if err != nil {
 		return nil, err
@@ -294,46 +247,18 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if src, err = store.GetStockDoc(tx, sourceType, in.SourceID, true); err != nil {
 			return err
 		}
-		if err := domain.CheckMoveLines(in.Lines, sourceLineField(sourceType)); err != nil {
+		plan, err := domain.PlanReturn(*src, in.Lines, sourceLineField(sourceType))
+		if err != nil {
 			return err
 		}
-		byID := map[int64]*domain.StockDocLine{}
-		for i := range src.Lines {
-			byID[src.Lines[i].ID] = &src.Lines[i]
-		}
 		d = &domain.StockDoc{Type: returnType, Status: domain.DocPosted, OrderID: o.ID, SourceID: &src.ID, PartnerID: src.PartnerID,
-			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src)}
-		pids := make([]int64, len(in.Lines))
-		keys := make([]domain.BalanceKey, len(in.Lines))
-		returned := map[int64]decimal.Decimal{}
-		orderReturned := map[int64]decimal.Decimal{}
-		for i, ml := range in.Lines {
-			f := fmt.Sprintf("lines[%d]", i)
-			sl := byID[ml.LineID]
-			if sl == nil {
-				return domain.Invalid(f+"."+sourceLineField(sourceType), "单据 %s 没有行 %d", src.Number, ml.LineID)
-			}
-			if ml.Batch != "" && ml.Batch != sl.Batch {
-				return domain.Invalid(f+".batch", "退货批次必须与原单一致 (%s)", sl.Batch)
-			}
-			returned[sl.ID] = returned[sl.ID].Add(ml.Qty)
-			if left := sl.Qty.Sub(sl.ReturnedQty); returned[sl.ID].GreaterThan(left) {
-				return errExceedsReturnable.WithField(f+".qty").WithMessage("超出可退数量: %s 行 %d 可退 %s，本次 %s", src.Number, sl.ID, left, returned[sl.ID]).
-					WithDetails(map[string]any{"line_id": sl.ID, "returnable_qty": left.String(), "requested": returned[sl.ID].String()})
-			}
-			l := domain.StockDocLine{OrderLineID: sl.OrderLineID, SourceLineID: &sl.ID, ProductID: sl.ProductID, Batch: sl.Batch, Qty: ml.Qty}
-			l.PriceLine(sl.UnitPrice, sl.TaxRate)
-			// The cost it came in or went out with, in proportion to the
-			// quantity (the whole line returned at once takes exactly its cost).
-			l.CostAmount = domain.RoundAmount(sl.CostAmount.Mul(ml.Qty).Div(sl.Qty))
-			if ml.Qty.Equal(sl.Qty) {
-				l.CostAmount = sl.CostAmount
-			}
-			l.UnitCost = sl.UnitCost
-			d.Lines = append(d.Lines, l)
-			pids[i] = sl.ProductID
-			keys[i] = domain.BalanceKey{ProductID: sl.ProductID, WarehouseID: src.WarehouseID, Batch: sl.Batch}
-			orderReturned[sl.OrderLineID] = orderReturned[sl.OrderLineID].Add(ml.Qty)
+			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src),
+			Lines: plan.Lines}
+		pids := make([]int64, len(d.Lines))
+		keys := make([]domain.BalanceKey, len(d.Lines))
+		for i, l := range d.Lines {
+			pids[i] = l.ProductID
+			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: src.WarehouseID, Batch: l.Batch}
 		}
 		r, err := loadRefs(tx, map[string]int64{"warehouse_id": src.WarehouseID}, pids)
 		if err != nil {
@@ -355,15 +280,13 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err := finishPosting(tx, p, r.prods, actor.ID, stockDocEntry(d)); err != nil {
 			return err
 		}
-		if err := tx.AddReturnedQty("stock_doc_lines", returned); err != nil {
+		if err := tx.AddReturnedQty("stock_doc_lines", plan.BySourceLine); err != nil {
 			return err
 		}
-		for id, q := range orderReturned {
-			ol := orderLine(o, id)
-			ol.ReturnedQty = ol.ReturnedQty.Add(q)
-		}
 		old := o.Version
-		o.Version++
+		if err := o.RecordReturn(plan.ByOrderLine); err != nil {
+			return err
+		}
 		if err := tx.UpdateOrder(o, old, store.LineProgress); err != nil {
 			return err
 		}

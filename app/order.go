@@ -172,7 +172,9 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 			return err
 		}
 		old := o.Version
-		o.Version++
+		if err := o.Edit(); err != nil {
+			return err
+		}
 		lines := store.HeaderOnly
 		if in.Lines != nil {
 			lines = store.ReplaceLines
@@ -261,7 +263,7 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 		if err != nil {
 			return err
 		}
-		role, reason := domain.Role(""), ""
+		sub := domain.Submission{Rules: rules, CreditToApproval: a.creditPolicy == CreditApproval}
 		// Without a limit there is nothing to check, and summing the
 		// customer's receivables is the one read here that grows with history.
 		if typ == domain.DocSalesOrder && refs.partner.CreditLimit.IsPositive() {
@@ -269,25 +271,23 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			if err != nil {
 				return err
 			}
-			if cerr := domain.CheckCredit(*refs.partner, open, o.Total); cerr != nil {
-				if a.creditPolicy != CreditApproval {
-					return cerr
-				}
-				role, reason = domain.RoleManager, domain.AsError(cerr).Message
-			}
+			sub.CreditErr = domain.CheckCredit(*refs.partner, open, o.Total)
 		}
-		if r := domain.MatchRule(rules, typ, o.Total); r != nil && role == "" {
-			role, reason = r.Role, fmt.Sprintf("金额 %s 达到审批线 %s", o.Total.StringFixed(2), r.MinAmount.StringFixed(2))
+		route, err := o.Route(sub)
+		if err != nil {
+			return err
 		}
 		old := o.Version
-		o.Version++
-		if role == "" {
-			if err := a.approveOrder(tx, o, actor.ID, refs.refs); err != nil {
+		if route.Role == "" {
+			if err := reserveSalesOrder(tx, o, actor.ID, refs.refs); err != nil {
+				return err
+			}
+			if err := o.Submit(nil); err != nil {
 				return err
 			}
 		} else {
-			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: role,
-				Amount: o.Total, PartnerName: refs.partner.Name, Reason: reason, RequestedBy: actor.ID,
+			ap := domain.Approval{DocType: typ, DocID: o.ID, DocNumber: o.Number, Status: domain.ApprovalPending, Role: route.Role,
+				Amount: o.Total, PartnerName: refs.partner.Name, Reason: route.Reason, RequestedBy: actor.ID,
 				Channel: a.approvalChannel(typ, actor), Version: 1}
 			if err := store.Approvals.Create(tx, &ap, "doc_id", o.Number); err != nil {
 				return err
@@ -295,7 +295,9 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 			if err := a.approvalRequested(tx, ap); err != nil {
 				return err
 			}
-			o.Status, o.ApprovalID = domain.OrderPending, &ap.ID
+			if err := o.Submit(&ap.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
@@ -304,17 +306,14 @@ func (a *App) SubmitOrder(ctx context.Context, typ string, id int64, version int
 	})
 }
 
-// approveOrder makes an order approved; a sales order reserves its stock,
-// all of it or (insufficient_stock) none. r holds its warehouse and products
-// when the caller has loaded them already.
-func (a *App) approveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
-	if o.Type == domain.DocSalesOrder {
-		if err := reserveOrder(tx, o, by, r); err != nil {
-			return err
-		}
+// reserveSalesOrder reserves a sales order's stock as it is approved, all
+// of it or (insufficient_stock) none; other orders reserve nothing. r holds
+// its warehouse and products when the caller has loaded them already.
+func reserveSalesOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
+	if o.Type != domain.DocSalesOrder {
+		return nil
 	}
-	o.Status = domain.OrderApproved
-	return nil
+	return reserveOrder(tx, o, by, r)
 }
 
 // reserveOrder sets aside each line's open quantity in the order's
@@ -338,11 +337,11 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 			continue
 		}
 		if r.prods[l.ProductID].BatchTracked {
-			ks, err := tx.BatchesFEFO(l.ProductID, o.WarehouseID)
+			batches, err := tx.AvailableBatches(l.ProductID, o.WarehouseID)
 			if err != nil {
 				return err
 			}
-			candidates[l.ProductID] = ks
+			candidates[l.ProductID] = domain.FEFO(batches)
 		} else {
 			candidates[l.ProductID] = []domain.BalanceKey{{ProductID: l.ProductID, WarehouseID: o.WarehouseID}}
 		}
@@ -354,29 +353,13 @@ func reserveOrder(tx *store.Tx, o *domain.Order, by int64, r *refs) error {
 	}
 	var rs []store.Reservation
 	for i, l := range o.Lines {
-		need := l.OpenQty(o.Type)
-		field := fmt.Sprintf("lines[%d].qty", i)
-		ks := candidates[l.ProductID]
-		for j, k := range ks {
-			take := need
-			if r.prods[l.ProductID].BatchTracked && j < len(ks)-1 {
-				take = decimal.Min(need, decimal.Max(p.Balance(k).Available(), domain.Zero))
-			}
-			if !take.IsPositive() {
-				continue
-			}
-			if err := p.Reserve(k, take, field); err != nil {
-				return err
-			}
-			rs = append(rs, store.Reservation{OrderID: o.ID, OrderLineID: l.ID, ProductID: k.ProductID, WarehouseID: k.WarehouseID, Batch: k.Batch, Qty: take})
-			need = need.Sub(take)
-			if !need.IsPositive() {
-				break
-			}
+		taken, err := p.ReserveFEFO(l.ProductID, o.WarehouseID, candidates[l.ProductID], l.OpenQty(o.Type), fmt.Sprintf("lines[%d].qty", i))
+		if err != nil {
+			return err
 		}
-		if need.IsPositive() { // a batch-tracked product with no batch in stock
-			return domain.ErrInsufficientStock.WithField(field).WithMessage("可用库存不足，无法预留: %s 在 %s 缺 %s",
-				r.prods[l.ProductID].SKU, r.whs[o.WarehouseID].Name, need.String())
+		for _, t := range taken {
+			rs = append(rs, store.Reservation{OrderID: o.ID, OrderLineID: l.ID, ProductID: t.Key.ProductID, WarehouseID: t.Key.WarehouseID,
+				Batch: t.Key.Batch, Qty: t.Qty})
 		}
 	}
 	if err := finishPosting(tx, p, r.prods, by, nil); err != nil {
@@ -424,27 +407,17 @@ func (a *App) CloseOrder(ctx context.Context, typ string, id int64) (*domain.Ord
 
 func (a *App) endOrder(ctx context.Context, typ string, id int64, action string) (*domain.Order, error) {
 	return a.changeOrder(ctx, typ, id, func(tx *store.Tx, actor *domain.User, o *domain.Order) error {
-		check, status := o.CheckCancellable, domain.OrderCancelled
+		before, old := o.Status, o.Version
+		end := o.Cancel
 		if action == "close" {
-			check, status = o.CheckClosable, domain.OrderClosed
+			end = o.Close
 		}
-		if err := check(); err != nil {
+		if err := end(); err != nil {
 			return err
 		}
-		if o.Status == domain.OrderPending {
-			ap, err := store.PendingApproval(tx, typ, o.ID)
-			if err != nil {
+		if before == domain.OrderPending {
+			if err := a.cancelApproval(tx, typ, o.ID); err != nil {
 				return err
-			}
-			if ap != nil {
-				old := ap.Version
-				ap.Status, ap.Version = domain.ApprovalCancelled, old+1
-				if err := store.SaveApproval(tx, ap, old); err != nil {
-					return err
-				}
-				if err := a.approvalEnded(tx, *ap); err != nil {
-					return err
-				}
 			}
 		}
 		if typ == domain.DocSalesOrder {
@@ -452,14 +425,28 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 				return err
 			}
 		}
-		before := o.Status
-		old := o.Version
-		o.Status, o.Version = status, old+1
 		if err := tx.UpdateOrder(o, old, store.HeaderOnly); err != nil {
 			return err
 		}
 		return audit(ctx, tx, action, typ, o.ID, map[string]string{"status": before}, map[string]string{"status": o.Status})
 	})
+}
+
+// cancelApproval withdraws the pending approval of a cancelled order, if it
+// has one, and announces it (an OA instance is terminated, cards updated).
+func (a *App) cancelApproval(tx *store.Tx, typ string, orderID int64) error {
+	ap, err := store.PendingApproval(tx, typ, orderID)
+	if err != nil || ap == nil {
+		return err
+	}
+	aold := ap.Version
+	if err := ap.Cancel(""); err != nil {
+		return err
+	}
+	if err := store.SaveApproval(tx, ap, aold); err != nil {
+		return err
+	}
+	return a.approvalEnded(tx, *ap)
 }
 
 // scopedOrder locks an order the actor may act on: one outside their data

@@ -438,6 +438,9 @@ type Reservation struct {
 	WarehouseID int64
 	Batch       string
 	Qty         decimal.Decimal
+	// Expiry is the expiry of the batch's balance, read with the
+	// reservation for the shipment's FEFO split; it has no column here.
+	Expiry *string `gorm:"->"`
 }
 
 // TableName is the SQL table.
@@ -448,8 +451,9 @@ func (r Reservation) Key() domain.BalanceKey {
 	return domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
 }
 
-// Reservations returns the reservations of an order, in FEFO order per line
-// (batches that expire first are shipped first, batches without expiry last).
+// Reservations returns the open reservations of an order with the expiry of
+// their batches, by line and batch; the order a shipment takes them in is
+// domain.SplitShipment's decision.
 func (tx *Tx) Reservations(orderID int64) ([]Reservation, error) {
 	var out []Reservation
 	err := reservationsQuery(tx.DB(), orderID).Find(&out).Error
@@ -457,10 +461,10 @@ func (tx *Tx) Reservations(orderID int64) ([]Reservation, error) {
 }
 
 func reservationsQuery(db *gorm.DB, orderID int64) *gorm.DB {
-	return db.Table("reservations r").Select("r.*").
+	return db.Table("reservations r").Select("r.*, b.expiry").
 		Joins("LEFT JOIN stock_balances b ON b.product_id = r.product_id AND b.warehouse_id = r.warehouse_id AND b.batch = r.batch").
 		Where("r.order_id = ? AND r.qty > 0", orderID).
-		Order("r.order_line_id, CASE WHEN b.expiry IS NULL THEN 1 ELSE 0 END, b.expiry, r.batch, r.id")
+		Order("r.order_line_id, r.batch, r.id")
 }
 
 // ReservationsIn adds Reservations' read to b.
@@ -496,18 +500,19 @@ func (tx *Tx) SaveReservations(rs []Reservation) error {
 	return err
 }
 
-// BatchesFEFO lists the batches of a product in a warehouse that have stock
-// available, earliest expiry first (no expiry last), for reservations.
-func (tx *Tx) BatchesFEFO(productID, warehouseID int64) ([]domain.BalanceKey, error) {
+// AvailableBatches reads the balances of a product's batches in a warehouse
+// that have stock available, by batch number; which of them a reservation
+// takes first is domain.FEFO's decision.
+func (tx *Tx) AvailableBatches(productID, warehouseID int64) ([]domain.Balance, error) {
 	var rows []balanceRow
 	err := tx.DB().Where("product_id = ? AND warehouse_id = ? AND on_hand > reserved", productID, warehouseID).
-		Order("CASE WHEN expiry IS NULL THEN 1 ELSE 0 END, expiry, batch").Find(&rows).Error
+		Order("batch").Find(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
-	keys := make([]domain.BalanceKey, len(rows))
+	out := make([]domain.Balance, len(rows))
 	for i, r := range rows {
-		keys[i] = domain.BalanceKey{ProductID: r.ProductID, WarehouseID: r.WarehouseID, Batch: r.Batch}
+		out[i] = *r.toDomain()
 	}
-	return keys, nil
+	return out, nil
 }
