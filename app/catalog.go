@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -373,6 +374,22 @@ func notFoundOn(err error, field string) error {
 		return domain.Invalid(field, "%s", strings.TrimSpace(e.Message))
 	}
 	return err
+}
+
+// missingOn reports a record that an input field names and that a lookup
+// did not find as a 422 on that field, with the message given (往来单位 7
+// 不存在). Only a real "not found" becomes the user's error: anything else
+// (a deadlock, a lost connection) keeps its kind, so InTx still retries a
+// deadlock and an outage is still a 5xx, and it is wrapped with what was
+// being looked up, for the log.
+func missingOn(err error, field, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Invalid(field, format, args...)
+	}
+	return fmt.Errorf("looking up %s: %w", field, err)
 }
 
 func nilIfZero(id int64) *int64 {

@@ -77,7 +77,7 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		partner, err := store.Partners.Get(tx, in.PartnerID)
 		if err != nil {
-			return domain.Invalid("partner_id", "往来单位 %d 不存在", in.PartnerID)
+			return missingOn(err, "partner_id", "往来单位 %d 不存在", in.PartnerID)
 		}
 		// Even an invoice without VAT (and so without a voucher) raises an
 		// item dated in its month.

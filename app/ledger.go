@@ -302,7 +302,7 @@ func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Accou
 		if in.ParentID != nil {
 			p, err := store.Accounts.Get(tx, *in.ParentID)
 			if err != nil {
-				return domain.Invalid("parent_id", "上级科目 %d 不存在", *in.ParentID)
+				return missingOn(err, "parent_id", "上级科目 %d 不存在", *in.ParentID)
 			}
 			parent = p
 		}

@@ -103,7 +103,7 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		partner, err := store.Partners.Get(tx, in.PartnerID)
 		if err != nil {
-			return domain.Invalid("partner_id", "往来单位 %d 不存在", in.PartnerID)
+			return missingOn(err, "partner_id", "往来单位 %d 不存在", in.PartnerID)
 		}
 		if !partnerOK(partner.Type) {
 			return domain.Invalid("partner_id", "%s 不是%s", partner.Name, map[string]string{domain.ItemAR: "客户", domain.ItemAP: "供应商"}[kind])

@@ -310,7 +310,7 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 	}
 	partner, err := store.Partners.Get(q, f.PartnerID)
 	if err != nil {
-		return nil, 0, nil, domain.Invalid("partner_id", "往来单位 %d 不存在", f.PartnerID)
+		return nil, 0, nil, missingOn(err, "partner_id", "往来单位 %d 不存在", f.PartnerID)
 	}
 	from, to := "", ""
 	if f.From != nil {
