@@ -273,19 +273,7 @@ func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		back := map[int64]decimal.Decimal{}
-		for _, al := range later {
-			back[al.DebitItemID] = back[al.DebitItemID].Add(al.Amount)
-			back[al.CreditItemID] = back[al.CreditItemID].Sub(al.Amount)
-		}
-		kept := items[:0]
-		for _, it := range items {
-			it.Open = it.Open.Add(back[it.ID])
-			if !it.Open.IsZero() {
-				kept = append(kept, it)
-			}
-		}
-		items = kept
+		items = domain.OpenBefore(items, later)
 	}
 	var waiting map[int64]decimal.Decimal
 	if asOf >= today {

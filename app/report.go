@@ -319,17 +319,9 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 	if f.To != nil {
 		to = domain.LocalDate(f.To.Add(-time.Millisecond))
 	}
-	kinds := []string{domain.ItemAR}
-	switch partner.Type {
-	case domain.PartnerSupplier:
-		kinds = []string{domain.ItemAP}
-	case domain.PartnerBoth:
-		kinds = []string{domain.ItemAR, domain.ItemAP}
-	}
-	names := map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}
 	rows := []StatementRow{}
 	summary := map[string]any{"partner": partner.Name, "from": from, "to": to}
-	for _, k := range kinds {
+	for _, k := range partner.ItemKinds() {
 		bal, err := store.PartnerBalance(q, partner.ID, k, from)
 		if err != nil {
 			return nil, 0, nil, err
@@ -337,13 +329,13 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 		if from == "" {
 			bal = decimal.Zero
 		}
-		rows = append(rows, StatementRow{Kind: names[k], Date: from, DocName: "期初余额", Balance: bal})
+		rows = append(rows, StatementRow{Kind: domain.ItemKindName(k), Date: from, DocName: "期初余额", Balance: bal})
 		items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: k, PartnerID: partner.ID, From: from, To: to})
 		if err != nil {
 			return nil, 0, nil, err
 		}
 		for _, it := range items {
-			r := StatementRow{Kind: names[k], Date: it.Date, DocName: domain.DocName(it.DocType), DocNumber: it.DocNumber}
+			r := StatementRow{Kind: domain.ItemKindName(k), Date: it.Date, DocName: domain.DocName(it.DocType), DocNumber: it.DocNumber}
 			if it.Amount.IsPositive() {
 				r.Debit = it.Amount
 			} else {

@@ -137,6 +137,26 @@ func (p *Product) Validate() error {
 	return checkStatus(&p.Status)
 }
 
+// StockFieldsChanged reports whether after changes what p's stock history
+// depends on: its unit (计量单位: the quantities of its moves) or its batch
+// tracking (批次管理: the keys of its balances).
+func (p Product) StockFieldsChanged(after Product) bool {
+	return p.UnitID != after.UnitID || p.BatchTracked != after.BatchTracked
+}
+
+// CheckStockChange refuses such a change of a product that has stock
+// history, on the field that changed (batch_tracked before unit_id).
+func (p Product) CheckStockChange(after Product) error {
+	if !p.StockFieldsChanged(after) {
+		return nil
+	}
+	field := "unit_id"
+	if p.BatchTracked != after.BatchTracked {
+		field = "batch_tracked"
+	}
+	return Invalid(field, "商品 %s 已有库存记录，不能修改计量单位或批次管理", p.SKU)
+}
+
 // Warehouse is a stock location (仓库). AllowNegative lets postings take its
 // stock below zero, which most companies forbid.
 type Warehouse struct {

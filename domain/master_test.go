@@ -196,3 +196,26 @@ func TestDictEntryValidate(t *testing.T) {
 		t.Fatal("ValidDictType")
 	}
 }
+
+func TestProductStockChange(t *testing.T) {
+	p := Product{SKU: "A-001", UnitID: 1}
+	cases := []struct {
+		name    string
+		after   Product
+		changed bool
+		field   string
+	}{
+		{"name only", Product{SKU: "A-001", UnitID: 1, Name: "新名"}, false, ""},
+		{"unit", Product{SKU: "A-001", UnitID: 2}, true, "unit_id"},
+		{"batches", Product{SKU: "A-001", UnitID: 1, BatchTracked: true}, true, "batch_tracked"},
+		{"both", Product{SKU: "A-001", UnitID: 2, BatchTracked: true}, true, "batch_tracked"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := p.StockFieldsChanged(c.after); got != c.changed {
+				t.Fatalf("changed = %v", got)
+			}
+			expectFieldErr(t, p.CheckStockChange(c.after), c.field, "商品 A-001 已有库存记录")
+		})
+	}
+}

@@ -211,6 +211,40 @@ func MoneyAccount(tpl VoucherTemplate, byCode map[string]Account, leaves map[int
 	return acct, nil
 }
 
+// OpenBefore rolls open items back to how they stood before the
+// allocations in later (核销 made after the day asked for): each
+// allocation's amount is open again on its debit item and on its credit
+// item, and the items that are then settled (open zero) drop out. It
+// reuses items' storage.
+func OpenBefore(items []OpenItem, later []Allocation) []OpenItem {
+	back := map[int64]decimal.Decimal{}
+	for _, al := range later {
+		back[al.DebitItemID] = back[al.DebitItemID].Add(al.Amount)
+		back[al.CreditItemID] = back[al.CreditItemID].Sub(al.Amount)
+	}
+	kept := items[:0]
+	for _, it := range items {
+		it.Open = it.Open.Add(back[it.ID])
+		if !it.Open.IsZero() {
+			kept = append(kept, it)
+		}
+	}
+	return kept
+}
+
+// ItemKinds are the sub-ledgers a partner's statement (对账单) shows:
+// receivables (应收) for a customer, payables (应付) for a supplier, both for
+// a partner that is both.
+func (p Partner) ItemKinds() []string {
+	switch p.Type {
+	case PartnerSupplier:
+		return []string{ItemAP}
+	case PartnerBoth:
+		return []string{ItemAR, ItemAP}
+	}
+	return []string{ItemAR}
+}
+
 // DueDate is a date plus payment terms (账期).
 func DueDate(date string, termsDays int) string {
 	t, err := time.Parse("2006-01-02", date)

@@ -192,3 +192,39 @@ func TestCheckNotFutureShanghaiDay(t *testing.T) {
 	now := time.Date(2026, 3, 15, 16, 30, 0, 0, time.UTC) // 00:30 on the 16th in Shanghai
 	expectFieldErr(t, CheckNotFuture("date", "2026-03-16", LocalDate(now)), "", "")
 }
+
+func TestOpenBefore(t *testing.T) {
+	items := func() []OpenItem {
+		return []OpenItem{
+			{ID: 1, Amount: d("100"), Open: d("0")},   // settled by 3 after the day
+			{ID: 2, Amount: d("50"), Open: d("20")},   // part settled after the day
+			{ID: 3, Amount: d("-130"), Open: d("0")},  // the receipt that settled them
+			{ID: 4, Amount: d("80"), Open: d("80")},   // untouched
+			{ID: 5, Amount: d("-10"), Open: d("-10")}, // an unused credit
+			{ID: 6, Amount: d("30"), Open: d("0")},    // settled before the day: stays out
+		}
+	}
+	later := []Allocation{{DebitItemID: 1, CreditItemID: 3, Amount: d("100")}, {DebitItemID: 2, CreditItemID: 3, Amount: d("30")}}
+	got := OpenBefore(items(), later)
+	want := map[int64]string{1: "100", 2: "50", 3: "-130", 4: "80", 5: "-10"}
+	if len(got) != len(want) {
+		t.Fatalf("items %+v", got)
+	}
+	for _, it := range got {
+		mustEq(t, "open", it.Open, d(want[it.ID]))
+	}
+	// Nothing later: only the open ones stay.
+	if got := OpenBefore(items(), nil); len(got) != 3 || got[0].ID != 2 || got[1].ID != 4 || got[2].ID != 5 {
+		t.Fatalf("without later allocations: %+v", got)
+	}
+}
+
+func TestPartnerItemKinds(t *testing.T) {
+	cases := map[string][]string{PartnerCustomer: {ItemAR}, PartnerSupplier: {ItemAP}, PartnerBoth: {ItemAR, ItemAP}}
+	for typ, want := range cases {
+		got := Partner{Type: typ}.ItemKinds()
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("%s: %v, want %v", typ, got, want)
+		}
+	}
+}
