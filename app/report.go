@@ -219,43 +219,9 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if err != nil {
 		return nil, err
 	}
-	switch rp.GroupBy {
-	case "", "product", "partner", "month":
-	default:
-		return nil, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
-	}
-	f := store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
-		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
-	if rp.From != nil {
-		t := rp.From.UTC()
-		f.From = &t
-	}
-	if rp.To != nil {
-		t := EndOfDay(*rp.To)
-		f.To = &t
-	}
-	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
-		return nil, domain.Invalid("to", "结束日期不能早于开始日期")
-	}
-	if name == "slow-moving" {
-		days := rp.Days
-		if days == 0 {
-			days = 90
-		}
-		if days < 1 || days > 3650 {
-			return nil, domain.Invalid("days", "天数应在 1 到 3650 之间")
-		}
-		since := now().AddDate(0, 0, -days)
-		f.IdleSince = &since
-	}
-	if def.perm == domain.PermLedgerRead {
-		if rp.Period == "" {
-			rp.Period = domain.PeriodOf(domain.LocalDate(now()))
-		}
-		if !domain.ValidPeriod(rp.Period) {
-			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
-		}
-		f.Period, f.AccountID = rp.Period, rp.AccountID
+	f, err := rp.filter(name, def.perm == domain.PermLedgerRead)
+	if err != nil {
+		return nil, err
 	}
 	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
 	if err != nil {
@@ -269,6 +235,53 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		r.PageSize = int(total)
 	}
 	return r, nil
+}
+
+// filter checks a report's parameters and turns them into the store's
+// filter: the grouping, a date range that does not end before it starts
+// (to is inclusive, so it ends with its day), the days of slow-moving
+// stock (90 by default) and, for the books (ledger), the period (this
+// month by default).
+func (rp *ReportParams) filter(name string, ledger bool) (f store.ReportFilter, err error) {
+	switch rp.GroupBy {
+	case "", "product", "partner", "month":
+	default:
+		return f, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
+	}
+	f = store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
+		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
+	if rp.From != nil {
+		t := rp.From.UTC()
+		f.From = &t
+	}
+	if rp.To != nil {
+		t := EndOfDay(*rp.To)
+		f.To = &t
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		return f, domain.Invalid("to", "结束日期不能早于开始日期")
+	}
+	if name == "slow-moving" {
+		days := rp.Days
+		if days == 0 {
+			days = 90
+		}
+		if days < 1 || days > 3650 {
+			return f, domain.Invalid("days", "天数应在 1 到 3650 之间")
+		}
+		since := now().AddDate(0, 0, -days)
+		f.IdleSince = &since
+	}
+	if ledger {
+		if rp.Period == "" {
+			rp.Period = domain.PeriodOf(domain.LocalDate(now()))
+		}
+		if !domain.ValidPeriod(rp.Period) {
+			return f, domain.Invalid("period", "期间格式应为 YYYY-MM")
+		}
+		f.Period, f.AccountID = rp.Period, rp.AccountID
+	}
+	return f, nil
 }
 
 // trialBalance computes the 科目余额表 of a period.
