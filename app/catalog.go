@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -112,20 +113,8 @@ func (a *App) newCatalog() *Catalog {
 				}
 			},
 			inVersion: func(in UnitInput) int { return in.Version },
-			check: func(q store.Q, v *domain.Unit) error {
-				if v.BaseUnitID == nil {
-					return nil
-				}
-				base, err := store.Units.Get(q, *v.BaseUnitID)
-				if err != nil {
-					return notFoundOn(err, "base_unit_id")
-				}
-				if base.BaseUnitID != nil {
-					return domain.Invalid("base_unit_id", "基本单位 %s 本身是换算单位，请选它的基本单位", base.Name)
-				}
-				return nil
-			},
-			blocking: [][2]string{{"products", "unit_id"}, {"units", "base_unit_id"}},
+			check:     checkUnit,
+			blocking:  [][2]string{{"products", "unit_id"}, {"units", "base_unit_id"}},
 		},
 		Categories: &Master[domain.Category, CategoryInput]{
 			app: a, table: store.Categories, entity: "category", write: domain.PermMasterWrite,
@@ -167,41 +156,8 @@ func (a *App) newCatalog() *Catalog {
 				}
 			},
 			inVersion: func(in ProductInput) int { return in.Version },
-			check: func(q store.Q, v *domain.Product) error {
-				if _, err := store.Units.Get(q, v.UnitID); err != nil {
-					return notFoundOn(err, "unit_id")
-				}
-				if v.CategoryID != nil {
-					if _, err := store.Categories.Get(q, *v.CategoryID); err != nil {
-						return notFoundOn(err, "category_id")
-					}
-				}
-				if v.Barcode != "" {
-					taken, err := store.Products.Exists(q, "barcode = ? AND id <> ?", v.Barcode, v.ID)
-					if err != nil {
-						return err
-					}
-					if taken {
-						return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Field: "barcode",
-							Message: "条码 " + v.Barcode + " 已被其他商品使用"})
-					}
-				}
-				return nil
-			},
-			guard: func(q store.Q, before, after *domain.Product) error {
-				if before.UnitID == after.UnitID && before.BatchTracked == after.BatchTracked {
-					return nil
-				}
-				used, err := store.Referenced(q, before.ID, productRefs...)
-				if err != nil || !used {
-					return err
-				}
-				field := "unit_id"
-				if before.BatchTracked != after.BatchTracked {
-					field = "batch_tracked"
-				}
-				return domain.Invalid(field, "商品 %s 已有库存记录，不能修改计量单位或批次管理", before.SKU)
-			},
+			check:     checkProduct,
+			guard:     guardProduct,
 			beforeDelete: func(q store.Q, v *domain.Product) error {
 				return refuseIfStock(q, "product_id", v.ID, "商品 "+v.SKU)
 			},
@@ -260,6 +216,61 @@ func (a *App) newCatalog() *Catalog {
 			inVersion: func(in DictEntryInput) int { return in.Version },
 		},
 	}
+}
+
+// checkUnit checks a unit's base unit (基本单位): it exists and is itself a
+// base unit, so conversions are one step deep.
+func checkUnit(q store.Q, v *domain.Unit) error {
+	if v.BaseUnitID == nil {
+		return nil
+	}
+	base, err := store.Units.Get(q, *v.BaseUnitID)
+	if err != nil {
+		return notFoundOn(err, "base_unit_id")
+	}
+	if base.BaseUnitID != nil {
+		return domain.Invalid("base_unit_id", "基本单位 %s 本身是换算单位，请选它的基本单位", base.Name)
+	}
+	return nil
+}
+
+// checkProduct checks what a product names: its unit and category exist,
+// and no other product has its barcode (条码).
+func checkProduct(q store.Q, v *domain.Product) error {
+	if _, err := store.Units.Get(q, v.UnitID); err != nil {
+		return notFoundOn(err, "unit_id")
+	}
+	if v.CategoryID != nil {
+		if _, err := store.Categories.Get(q, *v.CategoryID); err != nil {
+			return notFoundOn(err, "category_id")
+		}
+	}
+	if v.Barcode == "" {
+		return nil
+	}
+	taken, err := store.Products.Exists(q, "barcode = ? AND id <> ?", v.Barcode, v.ID)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Field: "barcode",
+			Message: "条码 " + v.Barcode + " 已被其他商品使用"})
+	}
+	return nil
+}
+
+// guardProduct refuses a change of what a product's stock history depends
+// on once it has any (domain.Product.CheckStockChange); the history is
+// read only when such a change is asked for.
+func guardProduct(q store.Q, before, after *domain.Product) error {
+	if !before.StockFieldsChanged(*after) {
+		return nil
+	}
+	used, err := store.Referenced(q, before.ID, productRefs...)
+	if err != nil || !used {
+		return err
+	}
+	return before.CheckStockChange(*after)
 }
 
 // ListDict lists the entries of one dictionary type.
@@ -373,6 +384,22 @@ func notFoundOn(err error, field string) error {
 		return domain.Invalid(field, "%s", strings.TrimSpace(e.Message))
 	}
 	return err
+}
+
+// missingOn reports a record that an input field names and that a lookup
+// did not find as a 422 on that field, with the message given (往来单位 7
+// 不存在). Only a real "not found" becomes the user's error: anything else
+// (a deadlock, a lost connection) keeps its kind, so InTx still retries a
+// deadlock and an outage is still a 5xx, and it is wrapped with what was
+// being looked up, for the log.
+func missingOn(err error, field, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Invalid(field, format, args...)
+	}
+	return fmt.Errorf("looking up %s: %w", field, err)
 }
 
 func nilIfZero(id int64) *int64 {

@@ -208,154 +208,223 @@ func checkTransfer(q store.Q, t *domain.Transfer) (*refs, error) {
 	return r, nil
 }
 
-// CreateTransfer saves a draft transfer with a number.
-func (a *App) CreateTransfer(ctx context.Context, in TransferInput) (*domain.Transfer, error) {
+// draftDoc is the one implementation of the use cases every draft → posted
+// inventory document (调拨单 transfer, 盘点单 stocktake) shares: create,
+// update, post and cancel, with the permission, the row lock, the state and
+// optimistic-version checks, the version bump and the audit row in one
+// place, as Master[T, I] is for master data. What differs (the lines, the
+// checks against master data, what posting books) is passed in.
+type draftDoc[D any] struct {
+	typ    string // domain.DocTransfer…: number prefix, audit entity, name in messages
+	header func(*D) *domain.DocHeader
+	insert func(tx *store.Tx, d *D) error
+	get    func(q store.Q, id int64, lock bool) (*D, error)
+	// save writes d where its version is still oldVersion: the whole draft
+	// with its lines when withLines is set, else its state and what posting
+	// filled into the lines.
+	save func(tx *store.Tx, d *D, oldVersion int, withLines bool) error
+}
+
+var (
+	transfers = draftDoc[domain.Transfer]{typ: domain.DocTransfer,
+		header: func(t *domain.Transfer) *domain.DocHeader { return &t.DocHeader },
+		insert: (*store.Tx).CreateTransfer, get: store.GetTransfer, save: (*store.Tx).UpdateTransfer}
+	stocktakes = draftDoc[domain.Stocktake]{typ: domain.DocStocktake,
+		header: func(s *domain.Stocktake) *domain.DocHeader { return &s.DocHeader },
+		insert: (*store.Tx).CreateStocktake, get: store.GetStocktake, save: (*store.Tx).UpdateStocktake}
+)
+
+// create saves d as a new draft with a number, once check (against the
+// warehouses and products it names) passes.
+func (k draftDoc[D]) create(ctx context.Context, a *App, d *D, check func(store.Q, *D) (*refs, error)) (*D, error) {
 	actor, err := require(ctx, domain.PermStockWrite)
 	if err != nil {
 		return nil, err
 	}
-	t := &domain.Transfer{DocHeader: domain.DocHeader{Status: domain.DocDraft, CreatedBy: actor.ID, Version: 1}}
-	in.apply(t)
+	h := k.header(d)
+	h.Status, h.CreatedBy, h.Version = domain.DocDraft, actor.ID, 1
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := checkTransfer(tx, t); err != nil {
+		if _, err := check(tx, d); err != nil {
 			return err
 		}
 		var err error
-		if t.Number, err = tx.NextNumber(domain.DocTransfer); err != nil {
+		if h.Number, err = tx.NextNumber(k.typ); err != nil {
 			return err
 		}
-		if err := tx.CreateTransfer(t); err != nil {
+		if err := k.insert(tx, d); err != nil {
 			return err
 		}
-		return audit(ctx, tx, "create", domain.DocTransfer, t.ID, nil, t)
+		return audit(ctx, tx, "create", k.typ, h.ID, nil, d)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	return d, nil
+}
+
+// update edits a draft: apply copies the input onto it (withLines: its
+// lines too), check validates the result. version 0 skips the optimistic
+// check (domain.CheckVersion).
+func (k draftDoc[D]) update(ctx context.Context, a *App, id int64, version int, withLines bool, apply func(*D), check func(store.Q, *D) (*refs, error)) (*D, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var d *D
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if d, err = k.get(tx, id, true); err != nil {
+			return err
+		}
+		h := k.header(d)
+		if err := h.CheckEditable(); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(h.Version, version); err != nil {
+			return err
+		}
+		before := *d
+		apply(d)
+		if _, err := check(tx, d); err != nil {
+			return err
+		}
+		old := h.Version
+		h.Version++
+		if err := k.save(tx, d, old, withLines); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "update", k.typ, h.ID, before, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// draftOnly refuses to post or cancel (action) a document that has left draft.
+func (k draftDoc[D]) draftOnly(h *domain.DocHeader, action string) error {
+	if h.Status != domain.DocDraft {
+		return domain.ErrInvalidState.WithMessage("%s %s 状态为 %s，不能%s", domain.DocName(k.typ), h.Number, h.Status, action)
+	}
+	return nil
+}
+
+// post books a draft (book checks it and writes its moves and voucher) and
+// marks it posted, immutable from then on.
+func (k draftDoc[D]) post(ctx context.Context, a *App, id int64, version int, book func(tx *store.Tx, d *D, by int64) error) (*D, error) {
+	actor, err := require(ctx, domain.PermStockWrite)
+	if err != nil {
+		return nil, err
+	}
+	var d *D
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if d, err = k.get(tx, id, true); err != nil {
+			return err
+		}
+		h := k.header(d)
+		if err := k.draftOnly(h, "过账"); err != nil {
+			return err
+		}
+		if err := domain.CheckVersion(h.Version, version); err != nil {
+			return err
+		}
+		if err := book(tx, d, actor.ID); err != nil {
+			return err
+		}
+		old := h.Version
+		h.Status, h.PostedAt, h.Version = domain.DocPosted, &tx.Now, old+1
+		if err := k.save(tx, d, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "post", k.typ, h.ID, nil, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// cancel cancels a draft; a posted document is corrected by another one,
+// never undone.
+func (k draftDoc[D]) cancel(ctx context.Context, a *App, id int64) (*D, error) {
+	if _, err := require(ctx, domain.PermStockWrite); err != nil {
+		return nil, err
+	}
+	var d *D
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if d, err = k.get(tx, id, true); err != nil {
+			return err
+		}
+		h := k.header(d)
+		if err := k.draftOnly(h, "作废"); err != nil {
+			return err
+		}
+		old := h.Version
+		h.Status, h.Version = domain.DocCancelled, old+1
+		if err := k.save(tx, d, old, false); err != nil {
+			return err
+		}
+		return audit(ctx, tx, "cancel", k.typ, h.ID, nil, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CreateTransfer saves a draft transfer with a number.
+func (a *App) CreateTransfer(ctx context.Context, in TransferInput) (*domain.Transfer, error) {
+	t := &domain.Transfer{}
+	in.apply(t)
+	return transfers.create(ctx, a, t, checkTransfer)
 }
 
 // UpdateTransfer edits a draft transfer.
 func (a *App) UpdateTransfer(ctx context.Context, id int64, in TransferInput) (*domain.Transfer, error) {
-	if _, err := require(ctx, domain.PermStockWrite); err != nil {
-		return nil, err
-	}
-	var t *domain.Transfer
-	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if t, err = store.GetTransfer(tx, id, true); err != nil {
-			return err
-		}
-		if err := t.CheckEditable(); err != nil {
-			return err
-		}
-		if err := domain.CheckVersion(t.Version, in.Version); err != nil {
-			return err
-		}
-		before := *t
-		in.apply(t)
-		if _, err := checkTransfer(tx, t); err != nil {
-			return err
-		}
-		old := t.Version
-		t.Version++
-		if err := tx.UpdateTransfer(t, old, in.Lines != nil); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "update", domain.DocTransfer, t.ID, before, t)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	return transfers.update(ctx, a, id, in.Version, in.Lines != nil, in.apply, checkTransfer)
 }
 
 // PostTransfer moves the goods: out of the source at its moving-average
 // cost, into the destination at that same cost. All lines or none.
 func (a *App) PostTransfer(ctx context.Context, id int64, version int) (*domain.Transfer, error) {
-	actor, err := require(ctx, domain.PermStockWrite)
+	return transfers.post(ctx, a, id, version, bookTransfer)
+}
+
+// bookTransfer posts a transfer's moves and fills each line's cost.
+func bookTransfer(tx *store.Tx, t *domain.Transfer, by int64) error {
+	r, err := checkTransfer(tx, t)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var t *domain.Transfer
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if t, err = store.GetTransfer(tx, id, true); err != nil {
-			return err
-		}
-		if t.Status != domain.DocDraft {
-			return domain.ErrInvalidState.WithMessage("调拨单 %s 状态为 %s，不能过账", t.Number, t.Status)
-		}
-		if err := domain.CheckVersion(t.Version, version); err != nil {
-			return err
-		}
-		r, err := checkTransfer(tx, t)
+	keys := make([]domain.BalanceKey, 0, 2*len(t.Lines))
+	for _, l := range t.Lines {
+		keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
+			domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
+	}
+	p, err := startPosting(tx, domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, keys, nil, r, by)
+	if err != nil {
+		return err
+	}
+	for i := range t.Lines {
+		l := &t.Lines[i]
+		from, to := keys[2*i], keys[2*i+1]
+		amount, err := p.Out(from, l.ID, l.Qty, fmt.Sprintf("lines[%d].qty", i))
 		if err != nil {
 			return err
 		}
-		keys := make([]domain.BalanceKey, 0, 2*len(t.Lines))
-		for _, l := range t.Lines {
-			keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
-				domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
-		}
-		p, err := startPosting(tx, domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, keys, nil, r, actor.ID)
-		if err != nil {
-			return err
-		}
-		for i := range t.Lines {
-			l := &t.Lines[i]
-			from, to := keys[2*i], keys[2*i+1]
-			amount, err := p.Out(from, l.ID, l.Qty, fmt.Sprintf("lines[%d].qty", i))
-			if err != nil {
-				return err
-			}
-			p.SetExpiry(to, p.Balance(from).Expiry)
-			p.In(to, l.ID, l.Qty, amount)
-			l.Amount = amount
-			l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
-		}
-		if err := finishPosting(tx, p, r.prods, actor.ID, &glEntry{Event: domain.EventTransfer}); err != nil {
-			return err
-		}
-		old := t.Version
-		t.Status, t.PostedAt, t.Version = domain.DocPosted, &tx.Now, old+1
-		if err := tx.UpdateTransfer(t, old, false); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "post", domain.DocTransfer, t.ID, nil, t)
-	})
-	if err != nil {
-		return nil, err
+		p.SetExpiry(to, p.Balance(from).Expiry)
+		p.In(to, l.ID, l.Qty, amount)
+		l.Amount = amount
+		l.UnitCost = domain.RoundCost(amount.Div(l.Qty))
 	}
-	return t, nil
+	return finishPosting(tx, p, r.prods, by, &glEntry{Event: domain.EventTransfer})
 }
 
 // CancelTransfer cancels a draft transfer; posted ones are corrected by a
 // transfer back, never undone.
 func (a *App) CancelTransfer(ctx context.Context, id int64) (*domain.Transfer, error) {
-	if _, err := require(ctx, domain.PermStockWrite); err != nil {
-		return nil, err
-	}
-	var t *domain.Transfer
-	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if t, err = store.GetTransfer(tx, id, true); err != nil {
-			return err
-		}
-		if t.Status != domain.DocDraft {
-			return domain.ErrInvalidState.WithMessage("调拨单 %s 状态为 %s，不能作废", t.Number, t.Status)
-		}
-		old := t.Version
-		t.Status, t.Version = domain.DocCancelled, old+1
-		if err := tx.UpdateTransfer(t, old, false); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "cancel", domain.DocTransfer, t.ID, nil, nil)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	return transfers.cancel(ctx, a, id)
 }
 
 // GetTransfer returns a transfer with its lines.
@@ -426,162 +495,67 @@ func checkStocktake(q store.Q, s *domain.Stocktake) (*refs, error) {
 
 // CreateStocktake saves a draft stocktake with a number.
 func (a *App) CreateStocktake(ctx context.Context, in StocktakeInput) (*domain.Stocktake, error) {
-	actor, err := require(ctx, domain.PermStockWrite)
-	if err != nil {
-		return nil, err
-	}
-	s := &domain.Stocktake{DocHeader: domain.DocHeader{Status: domain.DocDraft, CreatedBy: actor.ID, Version: 1}}
+	s := &domain.Stocktake{}
 	in.apply(s)
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := checkStocktake(tx, s); err != nil {
-			return err
-		}
-		var err error
-		if s.Number, err = tx.NextNumber(domain.DocStocktake); err != nil {
-			return err
-		}
-		if err := tx.CreateStocktake(s); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "create", domain.DocStocktake, s.ID, nil, s)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return stocktakes.create(ctx, a, s, checkStocktake)
 }
 
 // UpdateStocktake edits a draft stocktake.
 func (a *App) UpdateStocktake(ctx context.Context, id int64, in StocktakeInput) (*domain.Stocktake, error) {
-	if _, err := require(ctx, domain.PermStockWrite); err != nil {
-		return nil, err
-	}
-	var s *domain.Stocktake
-	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if s, err = store.GetStocktake(tx, id, true); err != nil {
-			return err
-		}
-		if err := s.CheckEditable(); err != nil {
-			return err
-		}
-		if err := domain.CheckVersion(s.Version, in.Version); err != nil {
-			return err
-		}
-		before := *s
-		in.apply(s)
-		if _, err := checkStocktake(tx, s); err != nil {
-			return err
-		}
-		old := s.Version
-		s.Version++
-		if err := tx.UpdateStocktake(s, old, in.Lines != nil); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "update", domain.DocStocktake, s.ID, before, s)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return stocktakes.update(ctx, a, id, in.Version, in.Lines != nil, in.apply, checkStocktake)
 }
 
 // PostStocktake books the difference between counted and on-hand quantities
 // at the moment of posting: a gain comes in at the current average cost (or
 // the line's unit cost when there is none), a loss goes out at it.
 func (a *App) PostStocktake(ctx context.Context, id int64, version int) (*domain.Stocktake, error) {
-	actor, err := require(ctx, domain.PermStockWrite)
+	return stocktakes.post(ctx, a, id, version, bookStocktake)
+}
+
+// bookStocktake posts a stocktake's differences (盘盈 in, 盘亏 out) and
+// fills each line's book and difference quantities and their value.
+func bookStocktake(tx *store.Tx, s *domain.Stocktake, by int64) error {
+	r, err := checkStocktake(tx, s)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var s *domain.Stocktake
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if s, err = store.GetStocktake(tx, id, true); err != nil {
-			return err
-		}
-		if s.Status != domain.DocDraft {
-			return domain.ErrInvalidState.WithMessage("盘点单 %s 状态为 %s，不能过账", s.Number, s.Status)
-		}
-		if err := domain.CheckVersion(s.Version, version); err != nil {
-			return err
-		}
-		r, err := checkStocktake(tx, s)
-		if err != nil {
-			return err
-		}
-		keys := make([]domain.BalanceKey, len(s.Lines))
-		for i, l := range s.Lines {
-			keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: s.WarehouseID, Batch: l.Batch}
-		}
-		p, err := startPosting(tx, domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, keys, nil, r, actor.ID)
-		if err != nil {
-			return err
-		}
-		for i := range s.Lines {
-			l := &s.Lines[i]
-			b := p.Balance(keys[i])
-			l.BookQty = b.OnHand
-			l.DiffQty = l.CountedQty.Sub(b.OnHand)
-			switch {
-			case l.DiffQty.IsPositive():
-				cost := b.AvgCost
-				if !cost.IsPositive() {
-					cost = l.UnitCost
-				}
-				l.Amount = domain.RoundAmount(l.DiffQty.Mul(cost))
-				p.In(keys[i], l.ID, l.DiffQty, l.Amount)
-			case l.DiffQty.IsNegative():
-				l.Amount = p.Loss(keys[i], l.ID, l.DiffQty.Neg()).Neg()
-			default:
-				l.Amount = domain.Zero
-			}
-			l.UnitCost = domain.Zero
-			if !l.DiffQty.IsZero() {
-				l.UnitCost = domain.RoundCost(l.Amount.Div(l.DiffQty))
-			}
-		}
-		if err := finishPosting(tx, p, r.prods, actor.ID, &glEntry{Event: domain.EventStocktake}); err != nil {
-			return err
-		}
-		old := s.Version
-		s.Status, s.PostedAt, s.Version = domain.DocPosted, &tx.Now, old+1
-		if err := tx.UpdateStocktake(s, old, false); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "post", domain.DocStocktake, s.ID, nil, s)
-	})
+	keys := make([]domain.BalanceKey, len(s.Lines))
+	for i, l := range s.Lines {
+		keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: s.WarehouseID, Batch: l.Batch}
+	}
+	p, err := startPosting(tx, domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, keys, nil, r, by)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return s, nil
+	for i := range s.Lines {
+		l := &s.Lines[i]
+		b := p.Balance(keys[i])
+		l.BookQty = b.OnHand
+		l.DiffQty = l.CountedQty.Sub(b.OnHand)
+		switch {
+		case l.DiffQty.IsPositive():
+			cost := b.AvgCost
+			if !cost.IsPositive() {
+				cost = l.UnitCost
+			}
+			l.Amount = domain.RoundAmount(l.DiffQty.Mul(cost))
+			p.In(keys[i], l.ID, l.DiffQty, l.Amount)
+		case l.DiffQty.IsNegative():
+			l.Amount = p.Loss(keys[i], l.ID, l.DiffQty.Neg()).Neg()
+		default:
+			l.Amount = domain.Zero
+		}
+		l.UnitCost = domain.Zero
+		if !l.DiffQty.IsZero() {
+			l.UnitCost = domain.RoundCost(l.Amount.Div(l.DiffQty))
+		}
+	}
+	return finishPosting(tx, p, r.prods, by, &glEntry{Event: domain.EventStocktake})
 }
 
 // CancelStocktake cancels a draft stocktake.
 func (a *App) CancelStocktake(ctx context.Context, id int64) (*domain.Stocktake, error) {
-	if _, err := require(ctx, domain.PermStockWrite); err != nil {
-		return nil, err
-	}
-	var s *domain.Stocktake
-	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		if s, err = store.GetStocktake(tx, id, true); err != nil {
-			return err
-		}
-		if s.Status != domain.DocDraft {
-			return domain.ErrInvalidState.WithMessage("盘点单 %s 状态为 %s，不能作废", s.Number, s.Status)
-		}
-		old := s.Version
-		s.Status, s.Version = domain.DocCancelled, old+1
-		if err := tx.UpdateStocktake(s, old, false); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "cancel", domain.DocStocktake, s.ID, nil, nil)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return stocktakes.cancel(ctx, a, id)
 }
 
 // GetStocktake returns a stocktake with its lines.

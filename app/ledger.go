@@ -302,7 +302,7 @@ func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Accou
 		if in.ParentID != nil {
 			p, err := store.Accounts.Get(tx, *in.ParentID)
 			if err != nil {
-				return domain.Invalid("parent_id", "上级科目 %d 不存在", *in.ParentID)
+				return missingOn(err, "parent_id", "上级科目 %d 不存在", *in.ParentID)
 			}
 			parent = p
 		}
@@ -370,11 +370,12 @@ func (a *App) UpdateAccount(ctx context.Context, id int64, in AccountInput) (*do
 			}
 			acc.Status = *in.Status
 		}
-		if in.Version != acc.Version {
-			return domain.ErrVersionConflict.WithMessage("科目已被他人修改，请刷新后重试")
+		if err := domain.CheckVersion(acc.Version, in.Version); err != nil { // 0: not sent, not checked
+			return domain.AsError(err).WithMessage("科目已被他人修改，请刷新后重试")
 		}
+		old := acc.Version
 		acc.Version++
-		if err := store.Accounts.Update(tx, id, in.Version, acc, "code", acc.Code); err != nil {
+		if err := store.Accounts.Update(tx, id, old, acc, "code", acc.Code); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "update", "account", id, before, acc)
@@ -657,11 +658,11 @@ func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput
 		if err := t.Validate(func(code string) bool { return byCode[code] }); err != nil {
 			return err
 		}
-		if in.Version != cur.Version {
-			return domain.ErrVersionConflict.WithMessage("模板已被他人修改，请刷新后重试")
+		if err := domain.CheckVersion(cur.Version, in.Version); err != nil { // 0: not sent, not checked
+			return domain.AsError(err).WithMessage("模板已被他人修改，请刷新后重试")
 		}
 		t.Version++
-		if err := tx.SaveTemplate(&t, in.Version); err != nil {
+		if err := tx.SaveTemplate(&t, cur.Version); err != nil {
 			return err
 		}
 		return audit(ctx, tx, "update", "voucher_template", t.ID, before, t)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -33,28 +32,13 @@ type MoneyInput struct {
 	Allocations []AllocationInput `json:"allocations"`
 }
 
-// notAfterToday checks a money document's or invoice's date: a valid day,
-// not in the future (money moved, an invoice issued, are facts).
-func notAfterToday(date, today string) error {
-	if _, err := domain.ParseLocalDate("date", date); err != nil {
-		return err
+// allocated is what the request asks to allocate, line by line.
+func (in MoneyInput) allocated() []decimal.Decimal {
+	out := make([]decimal.Decimal, len(in.Allocations))
+	for i, al := range in.Allocations {
+		out[i] = al.Amount
 	}
-	if date > today {
-		return domain.Invalid("date", "日期 %s 晚于今天", date)
-	}
-	return nil
-}
-
-// moneyKind maps a money document type to its sub-ledger and the partner
-// type it deals with.
-func moneyKind(typ string) (kind string, partnerOK func(string) bool, err error) {
-	switch typ {
-	case domain.DocMoneyReceipt:
-		return domain.ItemAR, func(t string) bool { return t == domain.PartnerCustomer || t == domain.PartnerBoth }, nil
-	case domain.DocMoneyPayment:
-		return domain.ItemAP, func(t string) bool { return t == domain.PartnerSupplier || t == domain.PartnerBoth }, nil
-	}
-	return "", nil, domain.Invalid("type", "未知收付款类型 %s", typ)
+	return out
 }
 
 // CreateMoneyDoc books a receipt from a customer or a payment to a
@@ -66,154 +50,124 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	if err != nil {
 		return nil, err
 	}
-	kind, partnerOK, err := moneyKind(typ)
+	kind, err := domain.MoneyKind(typ)
 	if err != nil {
 		return nil, err
 	}
-	if in.Date == "" {
-		in.Date = domain.LocalDate(a.now())
-	}
-	if err := notAfterToday(in.Date, domain.LocalDate(a.now())); err != nil {
-		return nil, err
-	}
-	if !in.Amount.IsPositive() {
-		return nil, domain.Invalid("amount", "金额必须大于零")
-	}
-	if err := domain.CheckScale("amount", in.Amount, 2); err != nil {
-		return nil, err
-	}
-	in.Remark = strings.TrimSpace(in.Remark)
-	if len([]rune(in.Remark)) > 255 {
-		return nil, domain.Invalid("remark", "备注最长 255 字")
-	}
-	allocated := decimal.Zero
-	for i, al := range in.Allocations {
-		if !al.Amount.IsPositive() {
-			return nil, domain.Invalid(fmt.Sprintf("allocations[%d].amount", i), "核销金额必须大于零")
-		}
-		if err := domain.CheckScale(fmt.Sprintf("allocations[%d].amount", i), al.Amount, 2); err != nil {
-			return nil, err
-		}
-		allocated = allocated.Add(al.Amount)
-	}
-	if allocated.GreaterThan(in.Amount) {
-		return nil, domain.Invalid("allocations", "核销合计 %s 超过金额 %s", allocated.StringFixed(2), in.Amount.StringFixed(2))
-	}
 	m := &domain.MoneyDoc{Type: typ, PartnerID: in.PartnerID, Amount: in.Amount, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID}
+	if err := m.Validate(domain.LocalDate(a.now()), in.allocated()); err != nil {
+		return nil, err
+	}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		partner, err := store.Partners.Get(tx, in.PartnerID)
 		if err != nil {
-			return domain.Invalid("partner_id", "往来单位 %d 不存在", in.PartnerID)
+			return missingOn(err, "partner_id", "往来单位 %d 不存在", in.PartnerID)
 		}
-		if !partnerOK(partner.Type) {
-			return domain.Invalid("partner_id", "%s 不是%s", partner.Name, map[string]string{domain.ItemAR: "客户", domain.ItemAP: "供应商"}[kind])
-		}
-		codes, err := store.AccountsByCode(tx)
-		if err != nil {
+		if err := partner.CheckUsable(domain.PartnerRoleOf(typ)); err != nil {
 			return err
 		}
-		leaves, err := store.LeafAccounts(tx)
-		if err != nil {
+		if m.AccountID, err = moneyAccount(tx, typ, in); err != nil {
 			return err
 		}
-		// The template's cash line names the default account.
-		templates, err := store.Templates(tx)
-		if err != nil {
-			return err
-		}
-		acct := codes[domain.AcctBank].ID
-		for _, l := range templates[typ].Lines {
-			if l.Amount == domain.AmtMoney {
-				acct = codes[l.Account].ID
-			}
-		}
-		switch {
-		case in.AccountID != nil && in.AccountCode != "":
-			return domain.Invalid("account_code", "account_id 与 account_code 只填一个")
-		case in.AccountID != nil:
-			acct = *in.AccountID
-		case in.AccountCode != "":
-			a, ok := codes[in.AccountCode]
-			if !ok {
-				return domain.Invalid("account_code", "科目 %s 不存在", in.AccountCode)
-			}
-			acct = a.ID
-		}
-		if la, ok := leaves[acct]; !ok || !domain.CashAccount(la.Code) {
-			field := "account_id"
-			if in.AccountCode != "" {
-				field = "account_code"
-			}
-			return domain.Invalid(field, "请选择收付款账户：库存现金、银行存款或其他货币资金下的末级科目")
-		}
-		m.AccountID = acct
-		if m.Number, err = tx.NextNumber(typ); err != nil {
-			return err
-		}
-		if err := tx.CreateMoneyDoc(m); err != nil {
-			return err
-		}
-		item := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: typ, DocID: m.ID, DocNumber: m.Number, Date: m.Date,
-			DueDate: m.Date, Amount: m.Amount.Neg()}
-		if err := tx.AddOpenItem(item); err != nil {
-			return err
-		}
-		m.ItemID = item.ID
-		if err := tx.SetMoneyDocItem(m.ID, item.ID); err != nil {
-			return err
-		}
-		var allocs []domain.Allocation
-		if len(in.Allocations) > 0 {
-			ids := make([]int64, len(in.Allocations))
-			for i, al := range in.Allocations {
-				ids[i] = al.OpenItemID
-			}
-			items, err := store.OpenItemsLocked(tx, ids)
-			if err != nil {
-				return err
-			}
-			for i, al := range in.Allocations {
-				f := fmt.Sprintf("allocations[%d]", i)
-				it, ok := items[al.OpenItemID]
-				if !ok || it.PartnerID != partner.ID || it.Kind != kind || !it.Amount.IsPositive() {
-					return domain.Invalid(f+".open_item_id", "待核销项 %d 不是 %s 的%s", al.OpenItemID, partner.Name,
-						map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}[kind])
-				}
-				if al.Amount.GreaterThan(it.Open) {
-					return domain.Invalid(f+".amount", "%s 未核销余额只有 %s", it.DocNumber, it.Open.StringFixed(2))
-				}
-				if err := tx.Allocate(&it, item, al.Amount); err != nil {
-					return err
-				}
-				items[it.ID] = it
-				allocs = append(allocs, domain.Allocation{DebitItemID: it.ID, CreditItemID: item.ID, Amount: al.Amount, CreditDocType: typ})
-			}
-		} else if allocs, err = tx.AutoAllocate(partner.ID, kind); err != nil {
-			return err
-		}
-		// The voucher, dated the document's day, through the 收款/付款
-		// template: what settled open items at once against 1122/2202, the
-		// rest an advance in 2203/1123. Older advances the automatic
-		// allocation used up move out of 2203/1123 too.
-		settled := decimal.Zero
-		for _, al := range allocs {
-			if al.CreditItemID == item.ID {
-				settled = settled.Add(al.Amount)
-			}
-		}
-		ref := domain.DocRef{Type: typ, ID: m.ID, Number: m.Number}
-		if err := bookTemplate(tx, typ, m.Date, ref, partner, domain.DocAmounts{Settled: settled, Advance: m.Amount.Sub(settled)}, acct, actor.ID); err != nil {
-			return err
-		}
-		if err := bookAdvancesUsed(tx, kind, partner, ref, allocs, item.ID, actor.ID); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "create", typ, m.ID, nil, map[string]any{"number": m.Number, "amount": m.Amount, "partner_id": partner.ID})
+		return bookMoneyDoc(ctx, tx, m, kind, partner, in.Allocations)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return store.GetMoneyDoc(a.store.Read(ctx), typ, m.ID)
+}
+
+// moneyAccount reads the chart and the document's template and picks the
+// cash or bank account a money document names (domain.MoneyAccount).
+func moneyAccount(tx *store.Tx, typ string, in MoneyInput) (int64, error) {
+	codes, err := store.AccountsByCode(tx)
+	if err != nil {
+		return 0, err
+	}
+	leaves, err := store.LeafAccounts(tx)
+	if err != nil {
+		return 0, err
+	}
+	templates, err := store.Templates(tx)
+	if err != nil {
+		return 0, err
+	}
+	return domain.MoneyAccount(templates[typ], codes, leaves, in.AccountID, in.AccountCode)
+}
+
+// bookMoneyDoc writes a checked money document: its number, its credit
+// open item, the allocations (named, or else the partner's oldest due
+// items), its voucher and the vouchers of older advances the automatic
+// allocation used up, and the audit row.
+func bookMoneyDoc(ctx context.Context, tx *store.Tx, m *domain.MoneyDoc, kind string, partner *domain.Partner, asked []AllocationInput) error {
+	var err error
+	if m.Number, err = tx.NextNumber(m.Type); err != nil {
+		return err
+	}
+	if err := tx.CreateMoneyDoc(m); err != nil {
+		return err
+	}
+	item := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: m.Type, DocID: m.ID, DocNumber: m.Number, Date: m.Date,
+		DueDate: m.Date, Amount: m.Amount.Neg()}
+	if err := tx.AddOpenItem(item); err != nil {
+		return err
+	}
+	m.ItemID = item.ID
+	if err := tx.SetMoneyDocItem(m.ID, item.ID); err != nil {
+		return err
+	}
+	var allocs []domain.Allocation
+	if len(asked) > 0 {
+		allocs, err = allocateAsked(tx, item, partner, asked)
+	} else {
+		allocs, err = tx.AutoAllocate(partner.ID, kind)
+	}
+	if err != nil {
+		return err
+	}
+	// The voucher, dated the document's day, through the 收款/付款
+	// template: what settled open items at once against 1122/2202, the
+	// rest an advance in 2203/1123. Older advances the automatic
+	// allocation used up move out of 2203/1123 too.
+	settled := domain.SettledBy(allocs, item.ID)
+	ref := domain.DocRef{Type: m.Type, ID: m.ID, Number: m.Number}
+	if err := bookTemplate(tx, m.Type, m.Date, ref, partner, domain.DocAmounts{Settled: settled, Advance: m.Amount.Sub(settled)}, m.AccountID, m.CreatedBy); err != nil {
+		return err
+	}
+	if err := bookAdvancesUsed(tx, kind, partner, ref, allocs, item.ID, m.CreatedBy); err != nil {
+		return err
+	}
+	return audit(ctx, tx, "create", m.Type, m.ID, nil, map[string]any{"number": m.Number, "amount": m.Amount, "partner_id": partner.ID})
+}
+
+// allocateAsked settles the open items a money document names by its
+// credit item, in the order asked, each checked by OpenItem.CheckSettle
+// against what the earlier ones left open.
+func allocateAsked(tx *store.Tx, credit *domain.OpenItem, partner *domain.Partner, asked []AllocationInput) ([]domain.Allocation, error) {
+	ids := make([]int64, len(asked))
+	for i, al := range asked {
+		ids[i] = al.OpenItemID
+	}
+	items, err := store.OpenItemsLocked(tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	allocs := make([]domain.Allocation, 0, len(asked))
+	for i, al := range asked {
+		it, ok := items[al.OpenItemID]
+		if !ok {
+			it = domain.OpenItem{ID: al.OpenItemID} // nobody's: refused like someone else's
+		}
+		if err := it.CheckSettle(fmt.Sprintf("allocations[%d]", i), *partner, credit.Kind, al.Amount); err != nil {
+			return nil, err
+		}
+		if err := tx.Allocate(&it, credit, al.Amount); err != nil {
+			return nil, err
+		}
+		items[it.ID] = it
+		allocs = append(allocs, domain.Allocation{DebitItemID: it.ID, CreditItemID: credit.ID, Amount: al.Amount, CreditDocType: credit.DocType})
+	}
+	return allocs, nil
 }
 
 // ListOpenItems lists receivable and payable items (kind ar or ap narrows
@@ -260,7 +214,7 @@ func (a *App) GetMoneyDoc(ctx context.Context, typ string, id int64) (*domain.Mo
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	if _, _, err := moneyKind(typ); err != nil {
+	if _, err := domain.MoneyKind(typ); err != nil {
 		return nil, err
 	}
 	return store.GetMoneyDoc(a.store.Read(ctx), typ, id)
@@ -319,19 +273,7 @@ func aging(q store.Q, kind, asOf string) ([]AgingRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		back := map[int64]decimal.Decimal{}
-		for _, al := range later {
-			back[al.DebitItemID] = back[al.DebitItemID].Add(al.Amount)
-			back[al.CreditItemID] = back[al.CreditItemID].Sub(al.Amount)
-		}
-		kept := items[:0]
-		for _, it := range items {
-			it.Open = it.Open.Add(back[it.ID])
-			if !it.Open.IsZero() {
-				kept = append(kept, it)
-			}
-		}
-		items = kept
+		items = domain.OpenBefore(items, later)
 	}
 	var waiting map[int64]decimal.Decimal
 	if asOf >= today {

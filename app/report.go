@@ -222,43 +222,9 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if err != nil {
 		return nil, err
 	}
-	switch rp.GroupBy {
-	case "", "product", "partner", "month":
-	default:
-		return nil, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
-	}
-	f := store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
-		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
-	if rp.From != nil {
-		t := rp.From.UTC()
-		f.From = &t
-	}
-	if rp.To != nil {
-		t := EndOfDay(*rp.To)
-		f.To = &t
-	}
-	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
-		return nil, domain.Invalid("to", "结束日期不能早于开始日期")
-	}
-	if name == "slow-moving" {
-		days := rp.Days
-		if days == 0 {
-			days = 90
-		}
-		if days < 1 || days > 3650 {
-			return nil, domain.Invalid("days", "天数应在 1 到 3650 之间")
-		}
-		since := a.now().AddDate(0, 0, -days)
-		f.IdleSince = &since
-	}
-	if def.perm == domain.PermLedgerRead {
-		if rp.Period == "" {
-			rp.Period = domain.PeriodOf(domain.LocalDate(a.now()))
-		}
-		if !domain.ValidPeriod(rp.Period) {
-			return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
-		}
-		f.Period, f.AccountID = rp.Period, rp.AccountID
+	f, err := rp.filter(name, def.perm == domain.PermLedgerRead, a.now())
+	if err != nil {
+		return nil, err
 	}
 	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
 	if err != nil {
@@ -272,6 +238,53 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		r.PageSize = int(total)
 	}
 	return r, nil
+}
+
+// filter checks a report's parameters and turns them into the store's
+// filter: the grouping, a date range that does not end before it starts
+// (to is inclusive, so it ends with its day), the days of slow-moving
+// stock (90 by default) and, for the books (ledger), the period (this
+// month by default).
+func (rp *ReportParams) filter(name string, ledger bool, now time.Time) (f store.ReportFilter, err error) {
+	switch rp.GroupBy {
+	case "", "product", "partner", "month":
+	default:
+		return f, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
+	}
+	f = store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
+		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
+	if rp.From != nil {
+		t := rp.From.UTC()
+		f.From = &t
+	}
+	if rp.To != nil {
+		t := EndOfDay(*rp.To)
+		f.To = &t
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		return f, domain.Invalid("to", "结束日期不能早于开始日期")
+	}
+	if name == "slow-moving" {
+		days := rp.Days
+		if days == 0 {
+			days = 90
+		}
+		if days < 1 || days > 3650 {
+			return f, domain.Invalid("days", "天数应在 1 到 3650 之间")
+		}
+		since := now.AddDate(0, 0, -days)
+		f.IdleSince = &since
+	}
+	if ledger {
+		if rp.Period == "" {
+			rp.Period = domain.PeriodOf(domain.LocalDate(now))
+		}
+		if !domain.ValidPeriod(rp.Period) {
+			return f, domain.Invalid("period", "期间格式应为 YYYY-MM")
+		}
+		f.Period, f.AccountID = rp.Period, rp.AccountID
+	}
+	return f, nil
 }
 
 // trialBalance computes the 科目余额表 of a period.
@@ -313,7 +326,7 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 	}
 	partner, err := store.Partners.Get(q, f.PartnerID)
 	if err != nil {
-		return nil, 0, nil, domain.Invalid("partner_id", "往来单位 %d 不存在", f.PartnerID)
+		return nil, 0, nil, missingOn(err, "partner_id", "往来单位 %d 不存在", f.PartnerID)
 	}
 	from, to := "", ""
 	if f.From != nil {
@@ -322,17 +335,9 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 	if f.To != nil {
 		to = domain.LocalDate(f.To.Add(-time.Millisecond))
 	}
-	kinds := []string{domain.ItemAR}
-	switch partner.Type {
-	case domain.PartnerSupplier:
-		kinds = []string{domain.ItemAP}
-	case domain.PartnerBoth:
-		kinds = []string{domain.ItemAR, domain.ItemAP}
-	}
-	names := map[string]string{domain.ItemAR: "应收", domain.ItemAP: "应付"}
 	rows := []StatementRow{}
 	summary := map[string]any{"partner": partner.Name, "from": from, "to": to}
-	for _, k := range kinds {
+	for _, k := range partner.ItemKinds() {
 		bal, err := store.PartnerBalance(q, partner.ID, k, from)
 		if err != nil {
 			return nil, 0, nil, err
@@ -340,13 +345,13 @@ func partnerStatement(q store.Q, _ string, f store.ReportFilter, _ store.Page) (
 		if from == "" {
 			bal = decimal.Zero
 		}
-		rows = append(rows, StatementRow{Kind: names[k], Date: from, DocName: "期初余额", Balance: bal})
+		rows = append(rows, StatementRow{Kind: domain.ItemKindName(k), Date: from, DocName: "期初余额", Balance: bal})
 		items, err := store.ListOpenItems(q, store.OpenItemFilter{Kind: k, PartnerID: partner.ID, From: from, To: to})
 		if err != nil {
 			return nil, 0, nil, err
 		}
 		for _, it := range items {
-			r := StatementRow{Kind: names[k], Date: it.Date, DocName: domain.DocName(it.DocType), DocNumber: it.DocNumber}
+			r := StatementRow{Kind: domain.ItemKindName(k), Date: it.Date, DocName: domain.DocName(it.DocType), DocNumber: it.DocNumber}
 			if it.Amount.IsPositive() {
 				r.Debit = it.Amount
 			} else {

@@ -137,6 +137,26 @@ func (p *Product) Validate() error {
 	return checkStatus(&p.Status)
 }
 
+// StockFieldsChanged reports whether after changes what p's stock history
+// depends on: its unit (计量单位: the quantities of its moves) or its batch
+// tracking (批次管理: the keys of its balances).
+func (p Product) StockFieldsChanged(after Product) bool {
+	return p.UnitID != after.UnitID || p.BatchTracked != after.BatchTracked
+}
+
+// CheckStockChange refuses such a change of a product that has stock
+// history, on the field that changed (batch_tracked before unit_id).
+func (p Product) CheckStockChange(after Product) error {
+	if !p.StockFieldsChanged(after) {
+		return nil
+	}
+	field := "unit_id"
+	if p.BatchTracked != after.BatchTracked {
+		field = "batch_tracked"
+	}
+	return Invalid(field, "商品 %s 已有库存记录，不能修改计量单位或批次管理", p.SKU)
+}
+
 // Warehouse is a stock location (仓库). AllowNegative lets postings take its
 // stock below zero, which most companies forbid.
 type Warehouse struct {
@@ -229,6 +249,49 @@ func (p Partner) IsSupplier() bool { return p.Type == PartnerSupplier || p.Type 
 
 // IsCustomer reports whether goods may be sold to p.
 func (p Partner) IsCustomer() bool { return p.Type == PartnerCustomer || p.Type == PartnerBoth }
+
+// PartnerRoleOf says whom a document deals with: a supplier (供应商) for
+// purchase orders, purchase invoices and payments (付款), a customer (客户)
+// for sales orders, sales invoices and receipts (收款); "" for any other type.
+func PartnerRoleOf(docType string) string {
+	switch docType {
+	case DocPurchaseOrder, DocPurchaseInvoice, DocMoneyPayment:
+		return PartnerSupplier
+	case DocSalesOrder, DocSalesInvoice, DocMoneyReceipt:
+		return PartnerCustomer
+	}
+	return ""
+}
+
+// CheckRole refuses a partner that cannot be the counterparty of a document
+// dealing with role (PartnerSupplier or PartnerCustomer): a customer is not
+// paid, a supplier is not sold to. A partner of type both is either.
+func (p Partner) CheckRole(role string) error {
+	switch role {
+	case PartnerSupplier:
+		if !p.IsSupplier() {
+			return Invalid("partner_id", "%s 不是供应商", p.Name)
+		}
+	case PartnerCustomer:
+		if !p.IsCustomer() {
+			return Invalid("partner_id", "%s 不是客户", p.Name)
+		}
+	default:
+		// A programming error: the caller asked for a role that does not exist.
+		return Errorf(KindInternal, CodeInternal, "unknown partner role %q", role)
+	}
+	return nil
+}
+
+// CheckUsable refuses a partner that new business (an order, a receipt or a
+// payment) cannot name: one that is inactive (已停用), or not of role.
+// Inactive partners stay in history but take no new documents.
+func (p Partner) CheckUsable(role string) error {
+	if p.Status != StatusActive {
+		return Invalid("partner_id", "往来单位 %s 已停用", p.Name)
+	}
+	return p.CheckRole(role)
+}
 
 var dictTypePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 

@@ -150,24 +150,27 @@ func (tx *Tx) CreateTransfer(t *domain.Transfer) error {
 	return tx.insertTransferLines(t)
 }
 
-func (tx *Tx) replaceTransferLines(t *domain.Transfer) error {
-	if err := tx.DB().Where("transfer_id = ?", t.ID).Delete(&transferLineRow{}).Error; err != nil {
-		return translate(err)
-	}
-	return tx.insertTransferLines(t)
+func (tx *Tx) insertTransferLines(t *domain.Transfer) error {
+	return insertLines(tx, t.Lines, func(l domain.TransferLine) transferLineRow {
+		l.ID = 0
+		return transferLineRow{TransferID: t.ID, TransferLine: l}
+	}, func(r transferLineRow) domain.TransferLine { return r.TransferLine })
 }
 
-func (tx *Tx) insertTransferLines(t *domain.Transfer) error {
-	lines := make([]transferLineRow, len(t.Lines))
-	for i, l := range t.Lines {
-		l.ID = 0
-		lines[i] = transferLineRow{TransferID: t.ID, TransferLine: l}
+// insertLines inserts a draft's lines through their row type (row wraps a
+// line, its id zeroed so that the database numbers it) and takes the lines
+// back with their new ids (line unwraps a row). Transfers and stocktakes
+// share it.
+func insertLines[L any, R any](tx *Tx, lines []L, row func(L) R, line func(R) L) error {
+	rows := make([]R, len(lines))
+	for i, l := range lines {
+		rows[i] = row(l)
 	}
-	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
+	if err := tx.DB().CreateInBatches(&rows, 500).Error; err != nil {
 		return translate(err)
 	}
-	for i := range lines {
-		t.Lines[i].ID = lines[i].ID
+	for i := range rows {
+		lines[i] = line(rows[i])
 	}
 	return nil
 }
@@ -178,16 +181,17 @@ func stateColumns(h domain.DocHeader, now time.Time) map[string]any {
 	return map[string]any{"status": h.Status, "posted_at": h.PostedAt, "version": h.Version, "updated_at": now}
 }
 
-// UpdateTransfer writes a transfer where its version is still oldVersion:
-// the whole draft with its lines when withLines is set (an edit), otherwise
-// the state and the costs posting filled into the lines.
-func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool) error {
+// saveHeader writes a draft document's header (model is its row type)
+// where its version is still oldVersion: whole, the row of the edited
+// draft, when withLines is set, else only its state columns. A version
+// that moved on is a conflict.
+func (tx *Tx) saveHeader(model any, id int64, oldVersion int, withLines bool, whole any, h domain.DocHeader) error {
+	db := tx.DB().Model(model).Where("id = ? AND version = ?", id, oldVersion)
 	var res *gorm.DB
 	if withLines {
-		r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
-		res = tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
+		res = db.Select("*").Omit("id", "created_at", "created_by", "number").Updates(whole)
 	} else {
-		res = tx.DB().Model(&transferRow{}).Where("id = ? AND version = ?", t.ID, oldVersion).Updates(stateColumns(t.DocHeader, tx.Now))
+		res = db.Updates(stateColumns(h, tx.Now))
 	}
 	if res.Error != nil {
 		return translate(res.Error)
@@ -195,8 +199,27 @@ func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool)
 	if res.RowsAffected == 0 {
 		return errStale
 	}
+	return nil
+}
+
+// deleteLines removes a draft's lines before an edit inserts them again.
+func (tx *Tx) deleteLines(model any, fk string, id int64) error {
+	return translate(tx.DB().Where(fk+" = ?", id).Delete(model).Error)
+}
+
+// UpdateTransfer writes a transfer where its version is still oldVersion:
+// the whole draft with its lines when withLines is set (an edit), otherwise
+// the state and the costs posting filled into the lines.
+func (tx *Tx) UpdateTransfer(t *domain.Transfer, oldVersion int, withLines bool) error {
+	r := transferRow{DocHeader: t.DocHeader, FromWarehouseID: t.FromWarehouseID, ToWarehouseID: t.ToWarehouseID}
+	if err := tx.saveHeader(&transferRow{}, t.ID, oldVersion, withLines, &r, t.DocHeader); err != nil {
+		return err
+	}
 	if withLines {
-		return tx.replaceTransferLines(t)
+		if err := tx.deleteLines(&transferLineRow{}, "transfer_id", t.ID); err != nil {
+			return err
+		}
+		return tx.insertTransferLines(t)
 	}
 	ids := make([]int64, len(t.Lines))
 	cols := map[string][]any{"unit_cost": nil, "amount": nil}
@@ -263,45 +286,24 @@ func (tx *Tx) CreateStocktake(s *domain.Stocktake) error {
 	return tx.insertStocktakeLines(s)
 }
 
-func (tx *Tx) replaceStocktakeLines(s *domain.Stocktake) error {
-	if err := tx.DB().Where("stocktake_id = ?", s.ID).Delete(&stocktakeLineRow{}).Error; err != nil {
-		return translate(err)
-	}
-	return tx.insertStocktakeLines(s)
-}
-
 func (tx *Tx) insertStocktakeLines(s *domain.Stocktake) error {
-	lines := make([]stocktakeLineRow, len(s.Lines))
-	for i, l := range s.Lines {
+	return insertLines(tx, s.Lines, func(l domain.StocktakeLine) stocktakeLineRow {
 		l.ID = 0
-		lines[i] = stocktakeLineRow{StocktakeID: s.ID, StocktakeLine: l}
-	}
-	if err := tx.DB().CreateInBatches(&lines, 500).Error; err != nil {
-		return translate(err)
-	}
-	for i := range lines {
-		s.Lines[i].ID = lines[i].ID
-	}
-	return nil
+		return stocktakeLineRow{StocktakeID: s.ID, StocktakeLine: l}
+	}, func(r stocktakeLineRow) domain.StocktakeLine { return r.StocktakeLine })
 }
 
 // UpdateStocktake writes a stocktake like UpdateTransfer.
 func (tx *Tx) UpdateStocktake(s *domain.Stocktake, oldVersion int, withLines bool) error {
-	var res *gorm.DB
-	if withLines {
-		r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
-		res = tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Select("*").Omit("id", "created_at", "created_by", "number").Updates(&r)
-	} else {
-		res = tx.DB().Model(&stocktakeRow{}).Where("id = ? AND version = ?", s.ID, oldVersion).Updates(stateColumns(s.DocHeader, tx.Now))
-	}
-	if res.Error != nil {
-		return translate(res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return errStale
+	r := stocktakeRow{DocHeader: s.DocHeader, WarehouseID: s.WarehouseID}
+	if err := tx.saveHeader(&stocktakeRow{}, s.ID, oldVersion, withLines, &r, s.DocHeader); err != nil {
+		return err
 	}
 	if withLines {
-		return tx.replaceStocktakeLines(s)
+		if err := tx.deleteLines(&stocktakeLineRow{}, "stocktake_id", s.ID); err != nil {
+			return err
+		}
+		return tx.insertStocktakeLines(s)
 	}
 	ids := make([]int64, len(s.Lines))
 	cols := map[string][]any{"book_qty": nil, "diff_qty": nil, "unit_cost": nil, "amount": nil}
