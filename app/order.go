@@ -114,14 +114,8 @@ func checkOrder(q store.Q, o *domain.Order, also ...func(b *store.Batch)) (*orde
 	if !found {
 		return nil, notFoundOn(domain.NotFound(store.Partners.What, o.PartnerID), "partner_id")
 	}
-	if p.Status != domain.StatusActive {
-		return nil, domain.Invalid("partner_id", "往来单位 %s 已停用", p.Name)
-	}
-	if o.Type == domain.DocPurchaseOrder && !p.IsSupplier() {
-		return nil, domain.Invalid("partner_id", "%s 不是供应商", p.Name)
-	}
-	if o.Type == domain.DocSalesOrder && !p.IsCustomer() {
-		return nil, domain.Invalid("partner_id", "%s 不是客户", p.Name)
+	if err := p.CheckUsable(domain.PartnerRoleOf(o.Type)); err != nil {
+		return nil, err
 	}
 	return &orderRefs{refs: r, partner: &p}, nil
 }
