@@ -18,14 +18,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// ImportColumn is one column of an import template: its Chinese header, the
-// input field it fills, whether it is required, and a hint for the template.
-type ImportColumn struct {
-	Header   string `json:"header"`
-	Field    string `json:"field"`
-	Required bool   `json:"required"`
-	Hint     string `json:"hint"`
-}
+// ImportColumn is one column of an import template (domain.ImportColumn).
+type ImportColumn = domain.ImportColumn
 
 // RowError is one problem in one cell of an import file. Row is the
 // spreadsheet row (the header is row 1).
@@ -47,7 +41,7 @@ type ImportResult struct {
 var ErrImportInvalid = &domain.Error{Kind: domain.KindInvalid, Code: "import_invalid"}
 
 // MaxImportRows bounds one file.
-const MaxImportRows = 20000
+const MaxImportRows = domain.MaxImportRows
 
 type importKind struct {
 	title   string
@@ -57,21 +51,26 @@ type importKind struct {
 	run func(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(row int, field, msg string)) (int, error)
 }
 
+// col is a template column: header, field, required, hint.
+func col(header, field string, required bool, hint string) ImportColumn {
+	return ImportColumn{Header: header, Field: field, Required: required, Hint: hint}
+}
+
 var importKinds = map[string]importKind{
 	"products": {title: "商品导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
-		{"商品编码", "sku", true, "字母、数字、_ . -"}, {"商品名称", "name", true, ""}, {"规格", "spec", false, ""},
-		{"单位", "unit", true, "已有单位名称，如 个、箱"}, {"分类编码", "category", false, "已有分类编码"}, {"条码", "barcode", false, ""},
-		{"税率", "tax_rate", false, "0.13 或 13%，默认 13%"}, {"安全库存", "safety_stock", false, "数字"},
-		{"批次管理", "batch_tracked", false, "是/否，默认否"}},
+		col("商品编码", "sku", true, "字母、数字、_ . -"), col("商品名称", "name", true, ""), col("规格", "spec", false, ""),
+		col("单位", "unit", true, "已有单位名称，如 个、箱"), col("分类编码", "category", false, "已有分类编码"), col("条码", "barcode", false, ""),
+		col("税率", "tax_rate", false, "0.13 或 13%，默认 13%"), col("安全库存", "safety_stock", false, "数字"),
+		col("批次管理", "batch_tracked", false, "是/否，默认否")},
 		run: importProducts},
 	"partners": {title: "往来单位导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
-		{"编码", "code", true, ""}, {"名称", "name", true, ""}, {"类型", "type", true, "供应商/客户/供应商及客户"},
-		{"联系人", "contact", false, ""}, {"电话", "phone", false, ""}, {"地址", "address", false, ""},
-		{"信用额度", "credit_limit", false, "0 或空表示不限"}, {"账期天数", "payment_terms_days", false, "整数"}},
+		col("编码", "code", true, ""), col("名称", "name", true, ""), col("类型", "type", true, "供应商/客户/供应商及客户"),
+		col("联系人", "contact", false, ""), col("电话", "phone", false, ""), col("地址", "address", false, ""),
+		col("信用额度", "credit_limit", false, "0 或空表示不限"), col("账期天数", "payment_terms_days", false, "整数")},
 		run: importPartners},
 	"opening-stock": {title: "期初库存导入模板", perm: domain.PermStockWrite, columns: []ImportColumn{
-		{"仓库编码", "warehouse", true, "已有仓库编码"}, {"商品编码", "sku", true, "已有商品编码"}, {"数量", "qty", true, "大于 0"},
-		{"单位成本", "unit_cost", true, "不含税"}, {"批次", "batch", false, "启用批次管理的商品必填"}, {"有效期", "expiry", false, "YYYY-MM-DD"}},
+		col("仓库编码", "warehouse", true, "已有仓库编码"), col("商品编码", "sku", true, "已有商品编码"), col("数量", "qty", true, "大于 0"),
+		col("单位成本", "unit_cost", true, "不含税"), col("批次", "batch", false, "启用批次管理的商品必填"), col("有效期", "expiry", false, "YYYY-MM-DD")},
 		run: importOpening},
 }
 
@@ -193,68 +192,20 @@ func (a *App) Import(ctx context.Context, kind string, file io.Reader, format st
 	if err != nil {
 		return nil, err
 	}
-	if len(table) < 2 {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: "文件没有数据行（第 1 行是表头）"}
+	sheet, err := domain.ReadImportSheet(table, k.columns)
+	if err != nil {
+		return nil, err
 	}
-	if len(table)-1 > MaxImportRows {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: fmt.Sprintf("一次最多导入 %d 行", MaxImportRows)}
-	}
-	// Map headers (with or without the * of required columns, Chinese or the
-	// field name) to fields.
-	colOf := map[int]ImportColumn{}
-	present := map[string]bool{}
-	for i, h := range table[0] {
-		h = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")), "*")
-		for _, c := range k.columns {
-			if h == c.Header || strings.EqualFold(h, c.Field) {
-				colOf[i] = c
-				present[c.Field] = true
-			}
-		}
-	}
-	for _, c := range k.columns {
-		if c.Required && !present[c.Field] {
-			return nil, &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file",
-				Message: fmt.Sprintf("缺少必填列“%s”，请使用导入模板", c.Header)}
-		}
-	}
-	var rows []map[string]string
-	var rowNums []int
-	for i, line := range table[1:] {
-		rec := map[string]string{}
-		empty := true
-		for j, cell := range line {
-			if c, ok := colOf[j]; ok {
-				rec[c.Field] = strings.TrimSpace(cell)
-				empty = empty && rec[c.Field] == ""
-			}
-		}
-		if !empty { // blank lines in a spreadsheet are not rows
-			rows = append(rows, rec)
-			rowNums = append(rowNums, i+2)
-		}
-	}
-	header := map[string]string{}
-	for _, c := range k.columns {
-		header[c.Field] = c.Header
-	}
-	var errs []RowError
-	bad := func(row int, field, msg string) {
-		col := header[field]
-		if col == "" {
-			col = field
-		}
-		errs = append(errs, RowError{Row: rowNums[row], Column: col, Message: msg})
-	}
+	report := &importReport{sheet: sheet}
 	errRollback := errors.New("import rolled back")
 	created := 0
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		n, err := k.run(a, tx.Context(ctx), tx, rows, bad)
+		n, err := k.run(a, tx.Context(ctx), tx, sheet.Rows, report.bad)
 		if err != nil {
 			return err
 		}
 		created = n
-		if len(errs) > 0 || dryRun {
+		if len(report.errs) > 0 || dryRun {
 			return errRollback
 		}
 		return nil
@@ -262,32 +213,48 @@ func (a *App) Import(ctx context.Context, kind string, file io.Reader, format st
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
-		if len(errs) > 500 {
-			errs = errs[:500]
-		}
-		return nil, ErrImportInvalid.WithMessage("导入失败：%d 处错误，没有写入任何数据", len(errs)).
-			WithDetails(map[string]any{"errors": errs})
+	if err := report.err(); err != nil {
+		return nil, err
 	}
-	return &ImportResult{Kind: kind, Rows: len(rows), Created: created, DryRun: dryRun}, nil
+	return &ImportResult{Kind: kind, Rows: len(sheet.Rows), Created: created, DryRun: dryRun}, nil
+}
+
+// importReport collects the problems of an import's rows.
+type importReport struct {
+	sheet *domain.ImportSheet
+	errs  []RowError
+}
+
+// bad reports a problem in row (an index into the sheet's rows) under the
+// column of field.
+func (r *importReport) bad(row int, field, msg string) {
+	r.errs = append(r.errs, RowError{Row: r.sheet.Lines[row], Column: r.sheet.Column(field), Message: msg})
+}
+
+// err is nil when no row was bad, else import_invalid with the problems in
+// row order (at most 500, and the message counts those reported).
+func (r *importReport) err() error {
+	if len(r.errs) == 0 {
+		return nil
+	}
+	errs := r.errs
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
+	if len(errs) > 500 {
+		errs = errs[:500]
+	}
+	return ErrImportInvalid.WithMessage("导入失败：%d 处错误，没有写入任何数据", len(errs)).
+		WithDetails(map[string]any{"errors": errs})
 }
 
 // rowError reports a use case's error on a row: a validation error on its
-// field's column, anything else (a domain rule) on the row.
+// field's column, anything else (a domain rule) on the row. A fault comes
+// back, to abort the import.
 func rowError(bad func(int, string, string), row int, err error, fieldMap map[string]string) error {
-	e := domain.AsError(err)
-	if e == nil || e.Kind == domain.KindInternal || e.Kind == domain.KindUnavailable {
-		return err // a fault, not the file's: abort
+	field, msg, fault := domain.ImportErrorCell(err, fieldMap)
+	if fault {
+		return err
 	}
-	field := e.Field
-	if f, ok := fieldMap[field]; ok {
-		field = f
-	}
-	if i := strings.LastIndex(field, "."); i >= 0 {
-		field = field[i+1:]
-	}
-	bad(row, field, e.Message)
+	bad(row, field, msg)
 	return nil
 }
 
@@ -433,6 +400,15 @@ func importPartners(a *App, ctx context.Context, _ *store.Tx, rows []map[string]
 	return n, nil
 }
 
+// openingRow is a parsed row of an opening-stock file: its index in the
+// file's rows and the line it makes.
+type openingRow struct {
+	row int
+	in  OpeningLineInput
+}
+
+// importOpening posts one opening document per warehouse, in the order the
+// file names them, with the file's rows of that warehouse as lines.
 func importOpening(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
 	whs, err := nameIndex(tx, "warehouses", "code")
 	if err != nil {
@@ -442,81 +418,100 @@ func importOpening(a *App, ctx context.Context, tx *store.Tx, rows []map[string]
 	if err != nil {
 		return 0, err
 	}
-	type line struct {
-		row int
-		in  OpeningLineInput
-	}
-	byWH := map[int64][]line{}
+	byWH := map[int64][]openingRow{}
 	var order []int64
 	for i, r := range rows {
-		ok := true
-		wh, found := whs[r["warehouse"]]
-		if !found {
-			bad(i, "warehouse", fmt.Sprintf("仓库编码“%s”不存在", r["warehouse"]))
-			ok = false
-		}
-		pid, found := skus[r["sku"]]
-		if !found {
-			bad(i, "sku", fmt.Sprintf("商品编码“%s”不存在", r["sku"]))
-			ok = false
-		}
-		qty, err := parseDec(r["qty"], false)
-		if err != nil || qty == nil {
-			bad(i, "qty", "数量必填且为数字")
-			ok = false
-		}
-		cost, err := parseDec(r["unit_cost"], false)
-		if err != nil || cost == nil {
-			bad(i, "unit_cost", "单位成本必填且为数字")
-			ok = false
-		}
+		wh, in, ok := parseOpeningRow(r, whs, skus, func(field, msg string) { bad(i, field, msg) })
 		if !ok {
 			continue
 		}
 		if _, seen := byWH[wh]; !seen {
 			order = append(order, wh)
 		}
-		byWH[wh] = append(byWH[wh], line{row: i, in: OpeningLineInput{ProductID: pid, Qty: *qty, UnitCost: *cost, Batch: r["batch"], Expiry: nonEmpty(r["expiry"])}})
+		byWH[wh] = append(byWH[wh], openingRow{row: i, in: in})
 	}
 	n := 0
 	for _, wh := range order {
-		lines := byWH[wh]
-		// Check each line alone first, so every bad row is reported, not just
-		// the first of its warehouse.
-		good := true
-		for _, l := range lines {
-			o := domain.Opening{WarehouseID: wh, Lines: []domain.OpeningLine{{ProductID: l.in.ProductID, Qty: l.in.Qty, UnitCost: l.in.UnitCost, Batch: l.in.Batch, Expiry: l.in.Expiry}}}
-			if err := o.Validate(); err != nil {
-				if err := rowError(bad, l.row, err, map[string]string{"lines[0].unit_cost": "unit_cost", "lines[0].qty": "qty", "lines[0].expiry": "expiry"}); err != nil {
-					return 0, err
-				}
-				good = false
-			}
+		posted, err := a.importOpeningDoc(ctx, wh, byWH[wh], bad)
+		if err != nil {
+			return 0, err
 		}
-		if !good {
-			continue
-		}
-		in := OpeningInput{WarehouseID: wh, Remark: "期初导入"}
-		for _, l := range lines {
-			in.Lines = append(in.Lines, l.in)
-		}
-		if _, err := a.PostOpening(ctx, in); err != nil {
-			e := domain.AsError(err)
-			row := lines[0].row
-			if e != nil {
-				var idx int
-				if _, scanErr := fmt.Sscanf(e.Field, "lines[%d]", &idx); scanErr == nil && idx < len(lines) {
-					row = lines[idx].row
-				}
-			}
-			if err := rowError(bad, row, err, map[string]string{}); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		n += len(lines)
+		n += posted
 	}
 	return n, nil
+}
+
+// parseOpeningRow resolves a row's warehouse and product codes and reads
+// its quantity and cost, reporting every bad cell; ok is false if any was.
+func parseOpeningRow(r map[string]string, whs, skus map[string]int64, bad func(field, msg string)) (wh int64, in OpeningLineInput, ok bool) {
+	ok = true
+	wh, found := whs[r["warehouse"]]
+	if !found {
+		bad("warehouse", fmt.Sprintf("仓库编码“%s”不存在", r["warehouse"]))
+		ok = false
+	}
+	pid, found := skus[r["sku"]]
+	if !found {
+		bad("sku", fmt.Sprintf("商品编码“%s”不存在", r["sku"]))
+		ok = false
+	}
+	qty, err := parseDec(r["qty"], false)
+	if err != nil || qty == nil {
+		bad("qty", "数量必填且为数字")
+		ok = false
+	}
+	cost, err := parseDec(r["unit_cost"], false)
+	if err != nil || cost == nil {
+		bad("unit_cost", "单位成本必填且为数字")
+		ok = false
+	}
+	if !ok {
+		return 0, OpeningLineInput{}, false
+	}
+	return wh, OpeningLineInput{ProductID: pid, Qty: *qty, UnitCost: *cost, Batch: r["batch"], Expiry: nonEmpty(r["expiry"])}, true
+}
+
+// importOpeningDoc posts one warehouse's opening lines as one document and
+// returns how many lines it posted (none when a line is refused, which is
+// reported on its row).
+func (a *App) importOpeningDoc(ctx context.Context, wh int64, lines []openingRow, bad func(int, string, string)) (int, error) {
+	// Check each line alone first, so every bad row is reported, not just
+	// the first of its warehouse.
+	good := true
+	for _, l := range lines {
+		o := domain.Opening{WarehouseID: wh, Lines: []domain.OpeningLine{{ProductID: l.in.ProductID, Qty: l.in.Qty, UnitCost: l.in.UnitCost, Batch: l.in.Batch, Expiry: l.in.Expiry}}}
+		if err := o.Validate(); err != nil {
+			if err := rowError(bad, l.row, err, map[string]string{"lines[0].unit_cost": "unit_cost", "lines[0].qty": "qty", "lines[0].expiry": "expiry"}); err != nil {
+				return 0, err
+			}
+			good = false
+		}
+	}
+	if !good {
+		return 0, nil
+	}
+	in := OpeningInput{WarehouseID: wh, Remark: "期初导入"}
+	for _, l := range lines {
+		in.Lines = append(in.Lines, l.in)
+	}
+	if _, err := a.PostOpening(ctx, in); err != nil {
+		return 0, rowError(bad, lines[lineOf(err, len(lines))].row, err, map[string]string{})
+	}
+	return len(lines), nil
+}
+
+// lineOf is the index of the line a document's error names (its field is
+// lines[i]…), or 0, the document's first line, when it names none.
+func lineOf(err error, n int) int {
+	e := domain.AsError(err)
+	if e == nil {
+		return 0
+	}
+	var idx int
+	if _, scanErr := fmt.Sscanf(e.Field, "lines[%d]", &idx); scanErr == nil && idx >= 0 && idx < n {
+		return idx
+	}
+	return 0
 }
 
 // nameIndex maps a unique column of live rows to ids (unit names,

@@ -3,9 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"sort"
-	"strings"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -26,12 +23,6 @@ type SyncResult struct {
 	DirectoryCalls int `json:"directory_calls"`
 }
 
-// noPassword is stored for mirrored users: no password matches it, so they
-// sign in through DingTalk (免登, QR) until an administrator sets one.
-const noPassword = "!dingtalk"
-
-var usernameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.\-]`)
-
 // SyncOrg mirrors the DingTalk organisation: departments (tree, managers)
 // and users. A DingTalk user already linked to an ERP user updates it; a new
 // one gets a viewer account in their department; a linked user who left
@@ -50,100 +41,14 @@ func (a *App) SyncOrg(ctx context.Context) (*SyncResult, error) {
 	}
 	res := &SyncResult{DirectoryCalls: snap.Calls}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		depts, err := store.Departments(tx)
+		depts, err := syncDepartments(tx, snap, res)
 		if err != nil {
 			return err
 		}
-		// Departments: save each (parents first, so their ids are known).
-		leaders := map[int64][]string{}
-		for _, u := range snap.Users {
-			for _, d := range u.LeaderIn {
-				leaders[d] = append(leaders[d], u.UserID)
-			}
-		}
-		seen := map[int64]bool{}
-		for _, dd := range snap.Departments {
-			seen[dd.ID] = true
-			d, exists := depts[dd.ID]
-			var parent *int64
-			if p, ok := depts[dd.ParentID]; ok && dd.ID != 1 {
-				parent = &p.ID
-			}
-			managers := leaders[dd.ID]
-			sort.Strings(managers)
-			if managers == nil {
-				managers = []string{}
-			}
-			changed := !exists || d.Name != dd.Name || !sameID(d.ParentID, parent) || d.Status != domain.StatusActive ||
-				strings.Join(d.Managers, ",") != strings.Join(managers, ",")
-			d.DingTalkID, d.Name, d.ParentID, d.Managers, d.Status = dd.ID, dd.Name, parent, managers, domain.StatusActive
-			if !changed {
-				continue
-			}
-			if err := tx.SaveDepartment(&d); err != nil {
-				return err
-			}
-			depts[dd.ID] = d
-			if exists {
-				res.Departments.Updated++
-			} else {
-				res.Departments.Created++
-			}
-		}
-		for id, d := range depts {
-			if !seen[id] && d.Status == domain.StatusActive {
-				d.Status = "removed"
-				if err := tx.SaveDepartment(&d); err != nil {
-					return err
-				}
-				res.Departments.Removed++
-			}
-		}
-		// Users.
-		linked, err := store.Users.LinkedUsers(tx)
+		gone, err := syncUsers(tx, snap.Users, depts, res)
 		if err != nil {
 			return err
 		}
-		taken, err := store.Users.UsernamesLike(tx, "")
-		if err != nil {
-			return err
-		}
-		m := &mirror{tx: tx, depts: depts, linked: linked, taken: taken}
-		var created []*domain.User
-		present := map[string]bool{}
-		for _, du := range snap.Users {
-			present[du.UserID] = true
-			nu, updated, err := m.user(du)
-			if err != nil {
-				return err
-			}
-			if nu != nil {
-				created = append(created, nu)
-			}
-			if updated {
-				res.Users.Updated++
-			}
-		}
-		if err := store.Users.CreateUsers(tx, created); err != nil {
-			return err
-		}
-		res.Users.Created = len(created)
-		var gone []string
-		for id, u := range linked {
-			if present[id] || u.Status == domain.UserDisabled {
-				continue
-			}
-			u.Status = domain.UserDisabled
-			u.TokenVersion++ // their sessions end now
-			old := u.Version
-			u.Version++
-			if err := store.Users.Update(tx, u, old); err != nil {
-				return err
-			}
-			gone = append(gone, id)
-		}
-		res.Users.Disabled = len(gone)
-		sort.Strings(gone)
 		if len(gone) > 100 {
 			gone = gone[:100]
 		}
@@ -155,6 +60,84 @@ func (a *App) SyncOrg(ctx context.Context) (*SyncResult, error) {
 	return res, nil
 }
 
+// syncDepartments writes the snapshot's departments (parents first, so
+// their ids are known) where they changed, marks the ones it lacks
+// removed, counts both in res, and returns the mirror by directory id.
+func syncDepartments(tx *store.Tx, snap *domain.OrgSnapshot, res *SyncResult) (map[int64]domain.Department, error) {
+	depts, err := store.Departments(tx)
+	if err != nil {
+		return nil, err
+	}
+	leaders := domain.DepartmentLeaders(snap.Users)
+	seen := map[int64]bool{}
+	for _, dd := range snap.Departments {
+		seen[dd.ID] = true
+		old, exists := depts[dd.ID]
+		d, changed := domain.SyncDepartment(old, exists, dd, domain.DepartmentParent(dd, depts), leaders[dd.ID])
+		if !changed {
+			continue
+		}
+		if err := tx.SaveDepartment(&d); err != nil {
+			return nil, fmt.Errorf("org sync: department %d: %w", dd.ID, err)
+		}
+		depts[dd.ID] = d
+		if exists {
+			res.Departments.Updated++
+		} else {
+			res.Departments.Created++
+		}
+	}
+	for _, id := range domain.GoneDepartments(depts, seen) {
+		d := depts[id]
+		d.Status = domain.DepartmentRemoved
+		if err := tx.SaveDepartment(&d); err != nil {
+			return nil, fmt.Errorf("org sync: removing department %d: %w", id, err)
+		}
+		res.Departments.Removed++
+	}
+	return depts, nil
+}
+
+// syncUsers mirrors the snapshot's users, disables the linked users it
+// lacks, counts them in res, and returns the userids disabled, sorted.
+func syncUsers(tx *store.Tx, users []domain.DirectoryUser, depts map[int64]domain.Department, res *SyncResult) ([]string, error) {
+	m, err := newMirror(tx, depts)
+	if err != nil {
+		return nil, err
+	}
+	created, updated, err := m.users(users)
+	if err != nil {
+		return nil, err
+	}
+	res.Users.Created, res.Users.Updated = len(created), updated
+	present := make(map[string]bool, len(users))
+	for _, du := range users {
+		present[du.UserID] = true
+	}
+	gone := domain.Leavers(m.linked, present)
+	for _, id := range gone {
+		if err := leave(tx, m.linked[id]); err != nil {
+			return nil, err
+		}
+	}
+	res.Users.Disabled = len(gone)
+	return gone, nil
+}
+
+// leave disables a linked user who left the directory: their sessions end
+// now, their documents stay.
+func leave(tx *store.Tx, u *domain.User) error {
+	if !u.Leave() {
+		return nil
+	}
+	old := u.Version
+	u.Version++
+	if err := store.Users.Update(tx, u, old); err != nil {
+		return fmt.Errorf("disabling %s, who left the directory: %w", u.DingTalkUserID, err)
+	}
+	return nil
+}
+
 // mirror applies directory users to ERP users within one transaction.
 type mirror struct {
 	tx     *store.Tx
@@ -163,72 +146,59 @@ type mirror struct {
 	taken  map[string]bool             // usernames in use
 }
 
+// newMirror reads the linked users and the usernames in use.
+func newMirror(tx *store.Tx, depts map[int64]domain.Department) (*mirror, error) {
+	linked, err := store.Users.LinkedUsers(tx)
+	if err != nil {
+		return nil, err
+	}
+	taken, err := store.Users.UsernamesLike(tx, "")
+	if err != nil {
+		return nil, err
+	}
+	return &mirror{tx: tx, depts: depts, linked: linked, taken: taken}, nil
+}
+
+// users mirrors directory users: linked ones are updated where they
+// changed (counted), new ones are inserted together and returned.
+func (m *mirror) users(users []domain.DirectoryUser) (created []*domain.User, updated int, err error) {
+	for _, du := range users {
+		nu, changed, err := m.user(du)
+		if err != nil {
+			return nil, 0, err
+		}
+		if nu != nil {
+			created = append(created, nu)
+		}
+		if changed {
+			updated++
+		}
+	}
+	if err := store.Users.CreateUsers(m.tx, created); err != nil {
+		return nil, 0, err
+	}
+	return created, updated, nil
+}
+
 // user mirrors one directory user: it updates the linked ERP user (and says
 // whether anything changed), or returns a new one for the caller to insert.
 func (m *mirror) user(du domain.DirectoryUser) (created *domain.User, updated bool, err error) {
-	var deptID *int64
-	if len(du.DeptIDs) > 0 {
-		if d, ok := m.depts[du.DeptIDs[0]]; ok {
-			deptID = &d.ID
-		}
-	}
-	var leads []int64
-	for _, l := range du.LeaderIn {
-		if d, ok := m.depts[l]; ok {
-			leads = append(leads, d.ID)
-		}
-	}
+	deptID, leads := domain.UserPlacement(du, m.depts)
 	u, ok := m.linked[du.UserID]
 	if !ok {
-		nu := &domain.User{Username: freeUsername(du.UserID, m.taken), Name: du.Name, PasswordHash: noPassword,
-			Roles: []domain.Role{domain.RoleViewer}, Status: domain.UserActive, DataScope: domain.ScopeOwn,
-			DepartmentID: deptID, DingTalkUserID: du.UserID, Mobile: du.Mobile, Email: du.Email, Title: du.Title,
-			JobNumber: du.JobNumber, LeadsDepartments: leads, Source: "dingtalk", Version: 1}
-		if nu.Name == "" {
-			nu.Name = du.UserID
-		}
-		return nu, false, nil
+		return domain.NewMirroredUser(du, domain.FreeUsername(du.UserID, m.taken), deptID, leads), false, nil
 	}
-	next := *u
-	next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
-	next.DepartmentID, next.LeadsDepartments = deptID, leads
-	// A disabled user stays disabled: whether they left and came back or an
-	// administrator shut them out, being in the directory does not by
-	// itself give ERP access back. The administrator enables them.
-	if sameUser(u, &next) {
+	next, changed := domain.MirrorUser(*u, du, deptID, leads)
+	if !changed {
 		return nil, false, nil
 	}
 	old := next.Version
 	next.Version++
 	if err := store.Users.Update(m.tx, &next, old); err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("mirroring %s: %w", du.UserID, err)
 	}
 	m.linked[du.UserID] = &next
 	return nil, true, nil
-}
-
-func sameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
-
-func sameUser(a, b *domain.User) bool {
-	return a.Name == b.Name && a.Mobile == b.Mobile && a.Email == b.Email && a.Title == b.Title && a.JobNumber == b.JobNumber &&
-		sameID(a.DepartmentID, b.DepartmentID) && fmt.Sprint(a.LeadsDepartments) == fmt.Sprint(b.LeadsDepartments) && a.Status == b.Status
-}
-
-// freeUsername derives a login name from a DingTalk userid that no user has.
-func freeUsername(dingID string, taken map[string]bool) string {
-	base := usernameUnsafe.ReplaceAllString(dingID, "")
-	if len(base) < 2 {
-		base = "dt" + base
-	}
-	if len(base) > 28 {
-		base = base[:28]
-	}
-	name := base
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s-%d", base, i)
-	}
-	taken[name] = true
-	return name
 }
 
 // ListDepartments pages through the mirrored departments.
@@ -260,100 +230,105 @@ func (a *App) HandleDirectoryEvent(ctx context.Context, ev domain.DirectoryEvent
 	}
 	// Read what the event names before the transaction: no network call
 	// holds a database lock.
-	var users []domain.DirectoryUser
-	var depts []domain.DirectoryDepartment
-	switch ev.Type {
-	case domain.EventUserAdd, domain.EventUserModify, domain.EventUserActive:
-		for _, id := range ev.UserIDs {
-			du, err := reader.User(ctx, id)
-			if err != nil {
-				return err
-			}
-			users = append(users, *du)
-		}
-	case domain.EventDeptCreate, domain.EventDeptModify:
-		for _, id := range ev.DeptIDs {
-			dd, err := reader.Department(ctx, id)
-			if err != nil {
-				return err
-			}
-			depts = append(depts, *dd)
-		}
+	users, depts, err := readEvent(ctx, reader, ev)
+	if err != nil {
+		return err
 	}
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
 		first, err := tx.FirstDelivery(ev.ID, ev.Type)
 		if err != nil || !first {
 			return err
 		}
-		known, err := store.Departments(tx)
+		known, err := applyEventDepartments(tx, ev, depts)
 		if err != nil {
 			return err
 		}
-		for _, dd := range depts {
-			d := known[dd.ID]
-			d.DingTalkID, d.Name, d.Status = dd.ID, dd.Name, domain.StatusActive
-			d.ParentID = nil
-			if p, ok := known[dd.ParentID]; ok && dd.ID != 1 {
-				d.ParentID = &p.ID
-			}
-			if d.Managers == nil {
-				d.Managers = []string{}
-			}
-			if err := tx.SaveDepartment(&d); err != nil {
-				return err
-			}
-			known[dd.ID] = d
-		}
-		if ev.Type == domain.EventDeptRemove {
-			for _, id := range ev.DeptIDs {
-				if d, ok := known[id]; ok {
-					d.Status = "removed"
-					if err := tx.SaveDepartment(&d); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		linked, err := store.Users.LinkedUsers(tx)
-		if err != nil {
+		if err := applyEventUsers(tx, ev, users, known); err != nil {
 			return err
-		}
-		if ev.Type == domain.EventUserLeave {
-			for _, id := range ev.UserIDs {
-				u, ok := linked[id]
-				if !ok || u.Status == domain.UserDisabled {
-					continue
-				}
-				u.Status = domain.UserDisabled
-				u.TokenVersion++
-				old := u.Version
-				u.Version++
-				if err := store.Users.Update(tx, u, old); err != nil {
-					return err
-				}
-			}
-		}
-		if len(users) > 0 {
-			taken, err := store.Users.UsernamesLike(tx, "")
-			if err != nil {
-				return err
-			}
-			m := &mirror{tx: tx, depts: known, linked: linked, taken: taken}
-			var created []*domain.User
-			for _, du := range users {
-				nu, _, err := m.user(du)
-				if err != nil {
-					return err
-				}
-				if nu != nil {
-					created = append(created, nu)
-				}
-			}
-			if err := store.Users.CreateUsers(tx, created); err != nil {
-				return err
-			}
 		}
 		return audit(ctx, tx, "directory_event", "org", 0, nil, map[string]any{"event": ev.Type, "id": ev.ID,
 			"users": ev.UserIDs, "departments": ev.DeptIDs})
 	})
+}
+
+// readEvent reads from the directory the users or departments an event
+// names, as they are now.
+func readEvent(ctx context.Context, reader domain.DirectoryReader, ev domain.DirectoryEvent) ([]domain.DirectoryUser, []domain.DirectoryDepartment, error) {
+	var users []domain.DirectoryUser
+	var depts []domain.DirectoryDepartment
+	if ev.ReadsUsers() {
+		for _, id := range ev.UserIDs {
+			du, err := reader.User(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			users = append(users, *du)
+		}
+	}
+	if ev.ReadsDepartments() {
+		for _, id := range ev.DeptIDs {
+			dd, err := reader.Department(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			depts = append(depts, *dd)
+		}
+	}
+	return users, depts, nil
+}
+
+// applyEventDepartments saves the departments an event read and marks the
+// ones it removed, and returns the mirror by directory id.
+func applyEventDepartments(tx *store.Tx, ev domain.DirectoryEvent, depts []domain.DirectoryDepartment) (map[int64]domain.Department, error) {
+	known, err := store.Departments(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, dd := range depts {
+		d := domain.EventDepartment(known[dd.ID], dd, domain.DepartmentParent(dd, known))
+		if err := tx.SaveDepartment(&d); err != nil {
+			return nil, fmt.Errorf("directory event %s: department %d: %w", ev.ID, dd.ID, err)
+		}
+		known[dd.ID] = d
+	}
+	if ev.Type != domain.EventDeptRemove {
+		return known, nil
+	}
+	for _, id := range ev.DeptIDs {
+		if d, ok := known[id]; ok {
+			d.Status = domain.DepartmentRemoved
+			if err := tx.SaveDepartment(&d); err != nil {
+				return nil, fmt.Errorf("directory event %s: removing department %d: %w", ev.ID, id, err)
+			}
+		}
+	}
+	return known, nil
+}
+
+// applyEventUsers disables the users an event says left, and mirrors the
+// users it read.
+func applyEventUsers(tx *store.Tx, ev domain.DirectoryEvent, users []domain.DirectoryUser, known map[int64]domain.Department) error {
+	linked, err := store.Users.LinkedUsers(tx)
+	if err != nil {
+		return err
+	}
+	if ev.Type == domain.EventUserLeave {
+		for _, id := range ev.UserIDs {
+			if u, ok := linked[id]; ok {
+				if err := leave(tx, u); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	taken, err := store.Users.UsernamesLike(tx, "")
+	if err != nil {
+		return err
+	}
+	m := &mirror{tx: tx, depts: known, linked: linked, taken: taken}
+	_, _, err = m.users(users)
+	return err
 }

@@ -13,110 +13,120 @@ import (
 // the order they were posted, through the standard templates, so an
 // upgraded database's books agree with its stock from the first day (1405
 // equals the valuation). Part of the ledger migration; a no-op on a new
-// database.
+// database. What each document books is decided by domain.BackfillDoc.
 func backfillVouchers(db *gorm.DB, accountIDs map[string]int64) error {
 	var booked int64
 	if err := db.Table("vouchers").Count(&booked).Error; err != nil || booked > 0 {
 		return err // the books have begun: nothing was posted without them
 	}
-	var firsts []int64
-	err := db.Raw(`SELECT MIN(id) AS first FROM stock_moves GROUP BY doc_type, doc_id ORDER BY first`).Scan(&firsts).Error
-	if err != nil || len(firsts) == 0 {
+	docs, err := backfillDocs(db)
+	if err != nil || len(docs) == 0 {
 		return err
-	}
-	type docRow struct {
-		DocType   string
-		DocID     int64
-		DocNumber string
-		PostedAt  time.Time
-		CreatedBy int64
-	}
-	// Each document's first move names it and its time (read as columns,
-	// not aggregates, so SQLite hands back times as times).
-	docs := make([]docRow, 0, len(firsts))
-	for _, id := range firsts {
-		var d docRow
-		if err := db.Table("stock_moves").Select("doc_type, doc_id, doc_number, posted_at, created_by").Where("id = ?", id).Take(&d).Error; err != nil {
-			return err
-		}
-		docs = append(docs, d)
 	}
 	templates := map[string]domain.VoucherTemplate{}
 	for _, t := range domain.StandardTemplates() {
 		templates[t.Event] = t
 	}
+	account := func(code string) int64 { return accountIDs[code] }
 	seqs := map[string]int{}
 	for _, d := range docs {
-		var moves []struct{ Amount decimal.Decimal }
-		if err := db.Raw("SELECT amount FROM stock_moves WHERE doc_type = ? AND doc_id = ?", d.DocType, d.DocID).Scan(&moves).Error; err != nil {
+		if len(domain.BackfillEvents(d.Type)) == 0 {
+			continue // books nothing: no need to read it
+		}
+		if err := readBackfillDoc(db, &d); err != nil {
 			return err
 		}
-		var amt domain.DocAmounts
-		for _, m := range moves {
-			amt.Stock = amt.Stock.Add(m.Amount)
-			if m.Amount.IsPositive() {
-				amt.Gain = amt.Gain.Add(m.Amount)
-			} else {
-				amt.Loss = amt.Loss.Sub(m.Amount)
-			}
+		vouchers, err := d.Vouchers(templates, account)
+		if err != nil {
+			return err
 		}
-		amt.Stock, amt.Gain, amt.Loss = domain.RoundAmount(amt.Stock), domain.RoundAmount(amt.Gain), domain.RoundAmount(amt.Loss)
-		var partner *int64
-		events := []string{d.DocType}
-		switch d.DocType {
-		case domain.DocTransfer:
-			continue
-		case domain.DocStocktake:
-			events = append(events, domain.EventStocktakeSettle)
-		case domain.DocPurchaseReceipt, domain.DocPurchaseReturn, domain.DocSalesShipment, domain.DocSalesReturn:
-			var sd struct {
-				PartnerID         int64
-				Amount, TaxAmount decimal.Decimal
-			}
-			if err := db.Raw("SELECT partner_id, amount, tax_amount FROM stock_docs WHERE id = ?", d.DocID).Scan(&sd).Error; err != nil {
-				return err
-			}
-			amt.Amount, amt.Tax, partner = sd.Amount, sd.TaxAmount, &sd.PartnerID
-			if d.DocType == domain.DocPurchaseReturn || d.DocType == domain.DocSalesReturn {
-				amt.Amount, amt.Tax = amt.Amount.Neg(), amt.Tax.Neg()
-			}
-		}
-		for _, ev := range events {
-			t, ok := templates[ev]
-			if !ok {
-				continue // a document type the ledger does not book
-			}
-			date := domain.LocalDate(d.PostedAt)
-			v := &domain.Voucher{Date: date, Source: d.DocType, SourceID: d.DocID, SourceNo: d.DocNumber,
-				Remark: domain.DocName(d.DocType) + " " + d.DocNumber + "（启用总账前的单据补记）", CreatedBy: d.CreatedBy, Attachments: 1}
-			v.Lines = t.Apply(amt, func(code string) int64 { return accountIDs[code] }, v.Remark, partner, 0)
-			if domain.ZeroLines(v.Lines) {
-				continue
-			}
-			if err := v.Check(domain.AmountScale); err != nil {
-				return fmt.Errorf("backfill %s: %w", d.DocNumber, err)
-			}
+		for _, v := range vouchers {
 			seqs[v.Period]++
 			v.Seq = seqs[v.Period]
-			row := voucherRow{Period: v.Period, Seq: v.Seq, Number: domain.VoucherNumber(v.Seq), Date: v.Date, Source: v.Source,
-				SourceID: v.SourceID, SourceNo: v.SourceNo, Remark: v.Remark, Attachments: 1, Debit: v.Debit, Credit: v.Credit,
-				CreatedBy: v.CreatedBy, CreatedAt: d.PostedAt}
-			if err := db.Create(&row).Error; err != nil {
-				return err
-			}
-			for _, l := range v.Lines {
-				if err := db.Create(&voucherLineRow{VoucherID: row.ID, AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
-					Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID}).Error; err != nil {
-					return err
-				}
+			if err := insertBackfilled(db, v, d.PostedAt); err != nil {
+				return fmt.Errorf("backfill %s: %w", d.Number, err)
 			}
 		}
 	}
-	for period, n := range seqs {
+	return setVoucherSequences(db, seqs)
+}
+
+// setVoucherSequences sets each period's voucher sequence to the last
+// number drawn, so the next voucher of the period continues after it.
+func setVoucherSequences(db *gorm.DB, last map[string]int) error {
+	for period, n := range last {
 		if err := db.Exec("DELETE FROM sequences WHERE name = ?", "voucher:"+period).Error; err != nil {
 			return err
 		}
 		if err := db.Exec("INSERT INTO sequences (name, value) VALUES (?, ?)", "voucher:"+period, n).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// backfillDocs lists the documents that moved stock, in the order they
+// were posted. Each document's first move names it and its time (read as
+// columns, not aggregates, so SQLite hands back times as times).
+func backfillDocs(db *gorm.DB) ([]domain.BackfillDoc, error) {
+	var firsts []int64
+	err := db.Raw(`SELECT MIN(id) AS first FROM stock_moves GROUP BY doc_type, doc_id ORDER BY first`).Scan(&firsts).Error
+	if err != nil || len(firsts) == 0 {
+		return nil, err
+	}
+	docs := make([]domain.BackfillDoc, 0, len(firsts))
+	for _, id := range firsts {
+		var d struct {
+			DocType   string
+			DocID     int64
+			DocNumber string
+			PostedAt  time.Time
+			CreatedBy int64
+		}
+		if err := db.Table("stock_moves").Select("doc_type, doc_id, doc_number, posted_at, created_by").Where("id = ?", id).Take(&d).Error; err != nil {
+			return nil, err
+		}
+		docs = append(docs, domain.BackfillDoc{Type: d.DocType, ID: d.DocID, Number: d.DocNumber, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy})
+	}
+	return docs, nil
+}
+
+// readBackfillDoc reads a document's move amounts and, for a document with
+// a partner, its header's partner, amount and tax.
+func readBackfillDoc(db *gorm.DB, d *domain.BackfillDoc) error {
+	var moves []struct{ Amount decimal.Decimal }
+	if err := db.Raw("SELECT amount FROM stock_moves WHERE doc_type = ? AND doc_id = ?", d.Type, d.ID).Scan(&moves).Error; err != nil {
+		return err
+	}
+	for _, m := range moves {
+		d.Moves = append(d.Moves, m.Amount)
+	}
+	if !domain.BackfillNeedsHeader(d.Type) {
+		return nil
+	}
+	var sd struct {
+		PartnerID         int64
+		Amount, TaxAmount decimal.Decimal
+	}
+	if err := db.Raw("SELECT partner_id, amount, tax_amount FROM stock_docs WHERE id = ?", d.ID).Scan(&sd).Error; err != nil {
+		return err
+	}
+	d.PartnerID, d.Amount, d.Tax = &sd.PartnerID, sd.Amount, sd.TaxAmount
+	return nil
+}
+
+// insertBackfilled writes a backfilled voucher and its lines, created when
+// its document was posted.
+func insertBackfilled(db *gorm.DB, v *domain.Voucher, postedAt time.Time) error {
+	row := voucherRow{Period: v.Period, Seq: v.Seq, Number: domain.VoucherNumber(v.Seq), Date: v.Date, Source: v.Source,
+		SourceID: v.SourceID, SourceNo: v.SourceNo, Remark: v.Remark, Attachments: 1, Debit: v.Debit, Credit: v.Credit,
+		CreatedBy: v.CreatedBy, CreatedAt: postedAt}
+	if err := db.Create(&row).Error; err != nil {
+		return err
+	}
+	for _, l := range v.Lines {
+		if err := db.Create(&voucherLineRow{VoucherID: row.ID, AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
+			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID}).Error; err != nil {
 			return err
 		}
 	}

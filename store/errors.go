@@ -23,9 +23,26 @@ const (
 	mysqlNoRefRow    = 1452
 	mysqlDataTooLong = 1406
 	mysqlOutOfRange  = 1264
-	mysqlServerGone  = 2006
-	mysqlLostConn    = 2013
 )
+
+// The domain errors driver errors become. Each is wrapped around its cause
+// (Wrap copies), so logs keep the driver's words.
+var (
+	errDuplicate   = &domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Message: "记录已存在"}
+	errReferenced  = &domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced, Message: "记录被引用或引用的记录不存在"}
+	errBusy        = &domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeDeadlock, Message: "系统繁忙，请稍后重试"}
+	errOutOfRange  = &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Message: "数值或文本超出允许范围"}
+	errUnavailable = &domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeUnavailable, Message: "数据库暂时不可用，请稍后重试"}
+)
+
+// mysqlErrors maps the MySQL error numbers erpd reacts to: a deadlock or
+// lock wait is retried by InTx, the rest are the caller's to explain.
+var mysqlErrors = map[uint16]*domain.Error{
+	mysqlDuplicate: errDuplicate,
+	mysqlDeadlock:  errBusy, mysqlLockWait: errBusy,
+	mysqlRowIsRef: errReferenced, mysqlNoRefRow: errReferenced,
+	mysqlDataTooLong: errOutOfRange, mysqlOutOfRange: errOutOfRange,
+}
 
 // translate turns a driver error into a domain error, once, here. Domain
 // errors pass through untouched; anything unknown stays internal.
@@ -36,45 +53,62 @@ func translate(err error) error {
 	if domain.AsError(err) != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	if e := classify(err); e != nil {
+		return e.Wrap(err)
+	}
+	return err
+}
+
+// classify finds the domain error a driver error means, or nil: GORM's
+// own errors first, then each engine's codes, then a lost connection.
+func classify(err error) *domain.Error {
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		return domain.ErrNotFound.Wrap(err)
+		return domain.ErrNotFound
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Message: "记录已存在"}).Wrap(err)
+		return errDuplicate
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced, Message: "记录被引用或引用的记录不存在"}).Wrap(err)
+		return errReferenced
 	}
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
-		switch me.Number {
-		case mysqlDuplicate:
-			return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Message: "记录已存在"}).Wrap(err)
-		case mysqlDeadlock, mysqlLockWait:
-			return (&domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeDeadlock, Message: "系统繁忙，请稍后重试"}).Wrap(err)
-		case mysqlRowIsRef, mysqlNoRefRow:
-			return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced, Message: "记录被引用或引用的记录不存在"}).Wrap(err)
-		case mysqlDataTooLong, mysqlOutOfRange:
-			return (&domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Message: "数值或文本超出允许范围"}).Wrap(err)
+		if e, ok := mysqlErrors[me.Number]; ok {
+			return e
 		}
 	}
 	if errors.Is(err, mysql.ErrInvalidConn) {
-		return (&domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeUnavailable, Message: "数据库暂时不可用，请稍后重试"}).Wrap(err)
+		return errUnavailable
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		// Extended codes keep the primary code in the low byte.
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return (&domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeDeadlock, Message: "系统繁忙，请稍后重试"}).Wrap(err)
-		case sqlite3.SQLITE_CONSTRAINT:
-			if se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-				return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeDuplicate, Message: "记录已存在"}).Wrap(err)
-			}
+		if e := sqliteError(se.Code()); e != nil {
+			return e
 		}
 	}
-	var opErr *net.OpError
-	if errors.Is(err, driver.ErrBadConn) || errors.As(err, &opErr) || errors.Is(err, syscall.ECONNREFUSED) {
-		return (&domain.Error{Kind: domain.KindUnavailable, Code: domain.CodeUnavailable, Message: "数据库暂时不可用，请稍后重试"}).Wrap(err)
+	if connectionLost(err) {
+		return errUnavailable
 	}
-	return err
+	return nil
+}
+
+// sqliteError maps an SQLite result code. Extended codes keep the primary
+// code in the low byte; only a unique or primary key constraint is a
+// duplicate, other constraints stay internal.
+func sqliteError(code int) *domain.Error {
+	switch code & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return errBusy
+	case sqlite3.SQLITE_CONSTRAINT:
+		if code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			return errDuplicate
+		}
+	}
+	return nil
+}
+
+// connectionLost reports an error of a connection that broke or could not
+// be made: the database is down or unreachable, not wrong.
+func connectionLost(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &opErr) || errors.Is(err, syscall.ECONNREFUSED)
 }

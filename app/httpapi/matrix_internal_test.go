@@ -140,7 +140,7 @@ func TestRouteMatrix(t *testing.T) {
 		if json.Unmarshal([]byte(body), &wh); code != 201 || wh.ID == 4242 || wh.Version != 1 || wh.CreatedAt.Year() == 2001 {
 			t.Fatalf("warehouse took fields from the body: %d %s", code, body)
 		}
-		code, body = call(tokens[string(domain.RoleSales)], "GET", "/api/v1/me", "")
+		_, body = call(tokens[string(domain.RoleSales)], "GET", "/api/v1/me", "")
 		var me struct {
 			ID      int64 `json:"id"`
 			Version int   `json:"version"`

@@ -437,7 +437,7 @@ func TestKillNineWithApprovalsInOutbox(t *testing.T) {
 	}
 
 	sb.SetDown(false)
-	p = startProcess(t, envList, addr)
+	startProcess(t, envList, addr) // stopped by its cleanup
 	deadline = time.Now().Add(90 * time.Second)
 	for len(sb.Instances("")) < n {
 		if time.Now().After(deadline) {

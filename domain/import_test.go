@@ -1,0 +1,104 @@
+package domain
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var importTestColumns = []ImportColumn{
+	{Header: "商品编码", Field: "sku", Required: true},
+	{Header: "商品名称", Field: "name", Required: true},
+	{Header: "规格", Field: "spec"},
+}
+
+func TestReadImportSheet(t *testing.T) {
+	tests := []struct {
+		name  string
+		table [][]string
+		rows  []map[string]string
+		lines []int
+		err   string // part of the refusal's message; empty: read
+	}{
+		{"OK Chinese headers with stars", [][]string{{"商品编码*", "商品名称*", "规格"}, {" A1 ", "水", ""}},
+			[]map[string]string{{"sku": "A1", "name": "水", "spec": ""}}, []int{2}, ""},
+		{"OK field names in any case, BOM, unknown columns", [][]string{{"\uFEFFSKU", "备注", " name "}, {"A1", "x", "水"}},
+			[]map[string]string{{"sku": "A1", "name": "水"}}, []int{2}, ""},
+		{"OK blank rows skipped, numbers kept", [][]string{{"商品编码", "商品名称"}, {"", " "}, {"A2", "茶"}, {}, {"A3", ""}},
+			[]map[string]string{{"sku": "A2", "name": "茶"}, {"sku": "A3", "name": ""}}, []int{3, 5}, ""},
+		{"OK short rows", [][]string{{"商品编码", "商品名称", "规格"}, {"A1"}},
+			[]map[string]string{{"sku": "A1"}}, []int{2}, ""},
+		{"OK only blank rows", [][]string{{"商品编码", "商品名称"}, {"", ""}}, nil, nil, ""},
+		{"ErrEmpty", nil, nil, nil, "没有数据行"},
+		{"ErrHeaderOnly", [][]string{{"商品编码", "商品名称"}}, nil, nil, "没有数据行"},
+		{"ErrMissingRequired", [][]string{{"商品编码", "规格"}, {"A1", "x"}}, nil, nil, "缺少必填列“商品名称”"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ReadImportSheet(tt.table, importTestColumns)
+			if tt.err != "" {
+				e := AsError(err)
+				if e == nil || e.Kind != KindInvalid || e.Field != "file" || !strings.Contains(e.Message, tt.err) {
+					t.Fatalf("ReadImportSheet = %v, want a file error %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(s.Rows, tt.rows) || !reflect.DeepEqual(s.Lines, tt.lines) {
+				t.Fatalf("rows %v lines %v, want %v %v", s.Rows, s.Lines, tt.rows, tt.lines)
+			}
+		})
+	}
+	t.Run("ErrTooManyRows", func(t *testing.T) {
+		table := make([][]string, MaxImportRows+2)
+		table[0] = []string{"商品编码", "商品名称"}
+		if _, err := ReadImportSheet(table, importTestColumns); err == nil || !strings.Contains(AsError(err).Message, "20000") {
+			t.Fatalf("ReadImportSheet = %v", err)
+		}
+		if _, err := ReadImportSheet(table[:MaxImportRows+1], importTestColumns); err != nil {
+			t.Fatalf("%d rows are allowed: %v", MaxImportRows, err)
+		}
+	})
+}
+
+func TestImportSheetColumn(t *testing.T) {
+	s, err := ReadImportSheet([][]string{{"sku", "name"}, {"A1", "水"}}, importTestColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for field, want := range map[string]string{"sku": "商品编码", "spec": "规格", "unit_id": "unit_id", "": ""} {
+		if got := s.Column(field); got != want {
+			t.Errorf("Column(%q) = %q, want %q", field, got, want)
+		}
+	}
+}
+
+func TestImportErrorCell(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      error
+		fieldMap map[string]string
+		field    string
+		msg      string
+		fault    bool
+	}{
+		{"validation on its column", Invalid("sku", "编码必填"), nil, "sku", "编码必填", false},
+		{"renamed field", Invalid("unit_id", "单位停用"), map[string]string{"unit_id": "unit"}, "unit", "单位停用", false},
+		{"nested field, last part", Invalid("lines[2].batch", "批次必填"), nil, "batch", "批次必填", false},
+		{"renamed nested field", Invalid("lines[0].unit_cost", "成本为负"), map[string]string{"lines[0].unit_cost": "unit_cost"}, "unit_cost", "成本为负", false},
+		{"a rule on the row", &Error{Kind: KindConflict, Code: CodeDuplicate, Message: "记录已存在"}, nil, "", "记录已存在", false},
+		{"wrapped", errors.Join(errors.New("ctx"), Invalid("qty", "数量为零")), nil, "qty", "数量为零", false},
+		{"internal is a fault", &Error{Kind: KindInternal, Message: "x"}, nil, "", "", true},
+		{"unavailable is a fault", &Error{Kind: KindUnavailable, Code: CodeDeadlock}, nil, "", "", true},
+		{"plain error is a fault", errors.New("disk full"), nil, "", "", true},
+	}
+	for _, tt := range tests {
+		field, msg, fault := ImportErrorCell(tt.err, tt.fieldMap)
+		if field != tt.field || msg != tt.msg || fault != tt.fault {
+			t.Errorf("%s: %q %q %v, want %q %q %v", tt.name, field, msg, fault, tt.field, tt.msg, tt.fault)
+		}
+	}
+}
