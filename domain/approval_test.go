@@ -4,7 +4,7 @@ import (
 	"testing"
 )
 
-func TestApprovalRuleValidate(t *testing.T) {
+func TestApprovalRuleFields(t *testing.T) {
 	cases := []struct {
 		name      string
 		rule      ApprovalRule
@@ -80,7 +80,7 @@ func TestMatchRule(t *testing.T) {
 
 // The permission to decide: the role the approval is routed to, or an
 // administrator, but never the person who asked (不能自己审批自己).
-func TestApprovalCanDecide(t *testing.T) {
+func TestApprovalDeciderMatrix(t *testing.T) {
 	a := Approval{Role: RoleManager, RequestedBy: 7}
 	cases := []struct {
 		name string

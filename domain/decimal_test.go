@@ -10,7 +10,7 @@ import (
 
 // Rounding is half away from zero at each stored scale: quantities and
 // amounts keep 4 places (DECIMAL(20,4)), unit costs 6 (DECIMAL(20,6)).
-func TestRounding(t *testing.T) {
+func TestRoundAtStoredScales(t *testing.T) {
 	cases := []struct {
 		name  string
 		round func(decimal.Decimal) decimal.Decimal

@@ -27,7 +27,7 @@ func TestCheckEditable(t *testing.T) {
 	}
 }
 
-func TestCheckVersion(t *testing.T) {
+func TestCheckVersionOptimistic(t *testing.T) {
 	cases := []struct {
 		have, sent int
 		ok         bool

@@ -21,8 +21,8 @@ func stockPosting(docType string, allowNeg bool, bs ...*Balance) *Posting {
 	return NewPosting(DocRef{Type: docType, ID: 77, Number: "DOC-77"}, stockAt, 5, bs, whs, prods)
 }
 
-// moveAmounts lists kind:amount of each move, for compact comparisons.
-func moveAmounts(ms []Move) string {
+// stockMoveSummary lists kind:amount of each move, for compact comparisons.
+func stockMoveSummary(ms []Move) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
 		parts[i] = m.Kind + ":" + m.Amount.String()
@@ -108,7 +108,7 @@ func TestPostingInCosting(t *testing.T) {
 			mustEq(t, "on hand", b.OnHand, d(c.wantOnHand))
 			mustEq(t, "value", b.Value, d(c.wantValue))
 			mustEq(t, "avg", b.AvgCost, d(c.wantAvg))
-			if got := moveAmounts(p.Moves()); got != c.wantMoves {
+			if got := stockMoveSummary(p.Moves()); got != c.wantMoves {
 				t.Fatalf("moves = %s, want %s", got, c.wantMoves)
 			}
 			mustEq(t, "Σ amounts = value change", sumAmounts(p.Moves()), b.Value.Sub(d(c.value)))
@@ -151,7 +151,7 @@ func TestPostingOutCosting(t *testing.T) {
 			mustEq(t, "avg unchanged by an issue", b.AvgCost, d(c.avg))
 			m := p.Moves()[0]
 			if len(p.Moves()) != 1 || m.Kind != MoveOut {
-				t.Fatalf("moves = %s", moveAmounts(p.Moves()))
+				t.Fatalf("moves = %s", stockMoveSummary(p.Moves()))
 			}
 			mustEq(t, "move qty", m.Qty, d(c.qty).Neg())
 			mustEq(t, "move amount", m.Amount, d(c.wantAmount).Neg())
@@ -282,7 +282,7 @@ func TestOutAtPurchaseReturn(t *testing.T) {
 			mustEq(t, "on hand", b.OnHand, d(c.wantOnHand))
 			mustEq(t, "value", b.Value, d(c.wantValue))
 			mustEq(t, "avg", b.AvgCost, d(c.wantAvg))
-			if got := moveAmounts(p.Moves()); got != c.wantMoves {
+			if got := stockMoveSummary(p.Moves()); got != c.wantMoves {
 				t.Fatalf("moves = %s, want %s", got, c.wantMoves)
 			}
 			mustEq(t, "Σ amounts = value change", sumAmounts(p.Moves()), b.Value.Sub(d(c.value)))
