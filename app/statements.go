@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strings"
-
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/shopspring/decimal"
@@ -144,20 +142,6 @@ func evaluate(defs []lineDef, net func(code string) decimal.Decimal, partners fu
 	return out
 }
 
-// netOf returns each account subtree's net debit balance from totals.
-func netOf(accounts []domain.Account, totals map[int64]domain.Totals) func(string) decimal.Decimal {
-	return func(code string) decimal.Decimal {
-		v := decimal.Zero
-		for _, a := range accounts {
-			if strings.HasPrefix(a.Code, code) {
-				tt := totals[a.ID]
-				v = v.Add(tt.Debit).Sub(tt.Credit)
-			}
-		}
-		return v
-	}
-}
-
 // incomeStatement computes 利润表 for a month: 本年累计金额 and 本月金额, net of
 // the closing vouchers.
 func incomeStatement(q store.Q, period string) ([]StatementLine, error) {
@@ -174,8 +158,8 @@ func incomeStatement(q store.Q, period string) ([]StatementLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := evaluate(incomeLines, netOf(accounts, month), nil)
-	y := evaluate(incomeLines, netOf(accounts, year), nil)
+	m := evaluate(incomeLines, domain.NetOf(accounts, month), nil)
+	y := evaluate(incomeLines, domain.NetOf(accounts, year), nil)
 	out := make([]StatementLine, len(incomeLines))
 	for i, d := range incomeLines {
 		out[i] = StatementLine{Line: d.line, Item: d.item, Col1: y[d.line], Col2: m[d.line], Total: d.sum != nil}
@@ -209,7 +193,7 @@ func balanceSheet(q store.Q, period string) ([]StatementLine, bool, error) {
 			parts[code] = p
 			return p
 		}
-		out := evaluate(balanceLines, netOf(accounts, totals), partners)
+		out := evaluate(balanceLines, domain.NetOf(accounts, totals), partners)
 		return out, err
 	}
 	end, err := at(next, period)

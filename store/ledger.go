@@ -284,10 +284,10 @@ func RebuildPeriodTotals(db *gorm.DB) error {
 		domain.VoucherClosing, domain.VoucherClosing).Error
 }
 
-// Period states.
+// Period states (see domain.PeriodOpen).
 const (
-	PeriodOpen   = "open"
-	PeriodClosed = "closed"
+	PeriodOpen   = domain.PeriodOpen
+	PeriodClosed = domain.PeriodClosed
 )
 
 // lockOpenPeriod locks a period's row (creating it open) and refuses a
@@ -304,34 +304,27 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if tx.openPeriods[period] {
 		return nil // locked and found open earlier in this transaction
 	}
-	read := func() (own bool, closed string, err error) {
-		var rows []struct{ Period, Status string }
+	read := func() (own bool, rows []domain.PeriodState, err error) {
 		err = lockRow(tx.DB()).Table("periods").Select("period, status").
 			Where("period >= ?", period).Order("period").Find(&rows).Error
 		for _, r := range rows {
 			own = own || r.Period == period
-			if r.Status == PeriodClosed && closed == "" {
-				closed = r.Period
-			}
 		}
-		return own, closed, err
+		return own, rows, err
 	}
-	own, closed, err := read()
+	own, rows, err := read()
 	if err == nil && !own {
 		if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
 			onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
 			return translate(err)
 		}
-		_, closed, err = read()
+		_, rows, err = read()
 	}
 	if err != nil {
 		return translate(err)
 	}
-	switch {
-	case closed == period:
-		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
-	case closed != "":
-		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
+	if err := domain.CheckPostable(period, rows); err != nil {
+		return err
 	}
 	if tx.openPeriods == nil {
 		tx.openPeriods = map[string]bool{}
