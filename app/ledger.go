@@ -179,7 +179,7 @@ func prefetchBooks(tx *store.Tx, doc string, gl *glEntry) error {
 // raisesOpenItem reports whether a posting of this document type enters
 // its partner's receivables or payables now (not at a later invoice).
 func raisesOpenItem(docType string, gl *glEntry) bool {
-	kind, _ := store.OpenItemOf(docType, decimal.Zero)
+	kind, _ := domain.OpenItemOf(docType, decimal.Zero)
 	return kind != "" && gl.PartnerID != nil && !gl.Uninvoiced
 }
 
@@ -187,29 +187,24 @@ func raisesOpenItem(docType string, gl *glEntry) bool {
 // receivables or payables (with tax, due by the partner's terms) and
 // settles it against the partner's open credits or debits, oldest first.
 func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error {
-	if !raisesOpenItem(doc.Type, gl) {
-		return nil
-	}
-	kind, amount := store.OpenItemOf(doc.Type, gl.Amount.Add(gl.Tax).Abs())
-	if amount.IsZero() {
-		return nil
+	total := gl.Amount.Add(gl.Tax).Abs()
+	if !raisesOpenItem(doc.Type, gl) || total.IsZero() {
+		return nil // a document worth nothing owes nothing
 	}
 	partner, err := partnerIn(tx, *gl.PartnerID)
 	if err != nil {
 		return err
 	}
-	date := domain.LocalDate(tx.Now)
-	it := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: doc.Type, DocID: doc.ID, DocNumber: doc.Number,
-		Date: date, DueDate: domain.DueDate(date, partner.PaymentTermsDays), Amount: amount}
+	it, _ := domain.RaiseOpenItem(doc, partner.ID, partner.PaymentTermsDays, domain.LocalDate(tx.Now), total)
 	// Its id comes with AutoAllocate's first read.
-	if err := tx.AddOpenItemLater(it); err != nil {
+	if err := tx.AddOpenItemLater(&it); err != nil {
 		return err
 	}
-	allocs, err := tx.AutoAllocate(partner.ID, kind)
+	allocs, err := tx.AutoAllocate(partner.ID, it.Kind)
 	if err != nil {
 		return err
 	}
-	return bookAdvancesUsed(tx, kind, partner, doc, allocs, 0, by)
+	return bookAdvancesUsed(tx, it.Kind, partner, doc, allocs, 0, by)
 }
 
 // bookAdvancesUsed books what advances (预收/预付, credits of money
