@@ -304,18 +304,16 @@ func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Accou
 		if err := acc.ValidateSub(parent); err != nil {
 			return err
 		}
-		if named, err := accountNamed(tx, parent.Code); err != nil || named != "" {
-			if err != nil {
-				return err
-			}
-			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 由%s使用，不能再增加下级科目", parent.Code, parent.Name, named)
-		}
-		used, err := store.AccountHasPostings(tx, parent.ID)
-		if err != nil {
+		var facts domain.AccountFacts
+		var err error
+		if facts.UsedBy, err = accountNamed(tx, parent.Code); err != nil {
 			return err
 		}
-		if used {
-			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 已有发生额，不能再增加下级科目", parent.Code, parent.Name)
+		if facts.Postings, err = store.AccountHasPostings(tx, parent.ID); err != nil {
+			return err
+		}
+		if err := facts.CheckAddSub(parent); err != nil {
+			return err
 		}
 		if err := store.Accounts.Create(tx, acc, "code", acc.Code); err != nil {
 			return err
@@ -345,25 +343,20 @@ func (a *App) UpdateAccount(ctx context.Context, id int64, in AccountInput) (*do
 		}
 		before := *acc
 		if in.Name != nil {
-			name := strings.TrimSpace(*in.Name)
-			if name == "" || len([]rune(name)) > 64 {
-				return domain.Invalid("name", "科目名称必填，最长 64 字")
+			if acc.Name, err = domain.AccountName(*in.Name); err != nil {
+				return err
 			}
-			acc.Name = name
 		}
 		if in.Status != nil {
-			if *in.Status != domain.StatusActive && *in.Status != domain.StatusInactive {
-				return domain.Invalid("status", "状态只能是 active 或 inactive")
-			}
-			if *in.Status == domain.StatusInactive {
-				if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
-					if err != nil {
-						return err
-					}
-					return domain.ErrInvalidState.WithField("status").WithMessage("科目 %s 由%s使用，不能停用", acc.Code, named)
+			usedBy := ""
+			if *in.Status == domain.StatusInactive { // only disabling needs to know
+				if usedBy, err = accountNamed(tx, acc.Code); err != nil {
+					return err
 				}
 			}
-			acc.Status = *in.Status
+			if err := acc.SetStatus(*in.Status, usedBy); err != nil {
+				return err
+			}
 		}
 		if in.Version != acc.Version {
 			return domain.ErrVersionConflict.WithMessage("科目已被他人修改，请刷新后重试")
@@ -391,26 +384,20 @@ func (a *App) DeleteAccount(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if acc.System {
-			return domain.ErrInvalidState.WithMessage("科目 %s %s 属于准则科目表，不能删除（可停用）", acc.Code, acc.Name)
-		}
-		if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
-			if err != nil {
+		var facts domain.AccountFacts
+		if !acc.System { // the standard chart is refused without reading
+			if facts.UsedBy, err = accountNamed(tx, acc.Code); err != nil {
 				return err
 			}
-			return domain.ErrInvalidState.WithMessage("科目 %s 由%s使用，不能删除", acc.Code, named)
+			if facts.Postings, err = store.AccountHasPostings(tx, id); err != nil {
+				return err
+			}
+			if facts.Children, err = store.Accounts.Exists(tx, "parent_id = ?", id); err != nil {
+				return err
+			}
 		}
-		used, err := store.AccountHasPostings(tx, id)
-		if err != nil {
+		if err := facts.CheckDelete(acc); err != nil {
 			return err
-		}
-		children, err := store.Accounts.Exists(tx, "parent_id = ?", id)
-		if err != nil {
-			return err
-		}
-		if used || children {
-			return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced,
-				Message: fmt.Sprintf("科目 %s %s 已有发生额或下级科目，不能删除", acc.Code, acc.Name)})
 		}
 		if err := store.Accounts.Delete(tx, id, false); err != nil {
 			return err
@@ -482,12 +469,8 @@ func checkVoucherRefs(q store.Q, v *domain.Voucher) error {
 	var partners, products []int64
 	for i, l := range v.Lines {
 		acc, ok := leaves[l.AccountID]
-		if !ok {
-			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %d 不存在、已停用或有下级科目（请用明细科目）", l.AccountID)
-		}
-		if domain.ControlledAccounts[acc.Code] {
-			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i),
-				"科目 %s %s 由业务单据记账（入库、出库、收付款、发票），不能手工记账", acc.Code, acc.Name)
+		if err := domain.CheckManualLine(i, acc, ok, l.AccountID); err != nil {
+			return err
 		}
 		if l.PartnerID != nil {
 			partners = append(partners, *l.PartnerID)
@@ -667,33 +650,22 @@ func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput
 	return &t, nil
 }
 
-// systemAccounts are the accounts erpd's own rules post to, besides the
-// templates': money documents, closing.
-// Cash and bank accounts are not among them: a money document books to the
-// account it names, so 1002 may have a sub-account per bank account.
-var systemAccounts = []string{domain.AcctReceivable, domain.AcctPayable, domain.AcctPrepaid, domain.AcctAdvanceReceived,
-	domain.AcctStock, domain.AcctVATPrepaid, domain.AcctVATOutPaid, domain.AcctVATOverpaid, domain.AcctVATUnpaid,
-	domain.AcctProfit, domain.AcctRetained}
-
-// accountNamed says what posts to an account by its code (a template, or
-// erpd's own rules), or "" when nothing does: such an account must stay a
-// leaf and active, or generated vouchers would land on a parent or fail.
+// accountNamed says what posts to an account by its code (erpd's own
+// rules or a template, see domain.AccountUser), or "" when nothing does.
 func accountNamed(q store.Q, code string) (string, error) {
-	for _, c := range systemAccounts {
-		if c == code {
-			return "系统（收付款、结账）", nil
-		}
+	if by := domain.AccountUser(code, nil); by != "" {
+		return by, nil // no template needs reading
 	}
 	ts, err := store.Templates(q)
 	if err != nil {
 		return "", err
 	}
-	for _, t := range ts {
-		for _, l := range t.Lines {
-			if l.Account == code && l.Amount != domain.AmtMoney {
-				return "凭证模板「" + t.Name + "」", nil
-			}
+	// In the standard order, so the answer names the same template each time.
+	list := make([]domain.VoucherTemplate, 0, len(ts))
+	for _, st := range domain.StandardTemplates() {
+		if t, ok := ts[st.Event]; ok {
+			list = append(list, t)
 		}
 	}
-	return "", nil
+	return domain.AccountUser(code, list), nil
 }

@@ -59,10 +59,11 @@ type Account struct {
 // the parent's by two digits, and it inherits category and side.
 func (a *Account) ValidateSub(parent *Account) error {
 	a.Code = strings.TrimSpace(a.Code)
-	a.Name = strings.TrimSpace(a.Name)
-	if a.Name == "" || len([]rune(a.Name)) > 64 {
-		return Invalid("name", "科目名称必填，最长 64 字")
+	name, err := AccountName(a.Name)
+	if err != nil {
+		return err
 	}
+	a.Name = name
 	if parent == nil {
 		return Invalid("parent_id", "只能在已有科目下增加明细科目（一级科目由准则规定）")
 	}
