@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// wantErr checks err against an expected "code:field:message" (parts may
+// booksWantErr checks err against an expected "code:field:message" (parts may
 // be empty to skip them); want "" means no error.
-func wantErr(t *testing.T, what string, err error, want string) {
+func booksWantErr(t *testing.T, what string, err error, want string) {
 	t.Helper()
 	if want == "" {
 		if err != nil {
@@ -37,7 +37,7 @@ func TestAccountName(t *testing.T) {
 		{strings.Repeat("账", 65), "", "validation_failed:name:"},
 	} {
 		got, err := AccountName(c.in)
-		wantErr(t, c.in, err, c.err)
+		booksWantErr(t, c.in, err, c.err)
 		if got != c.out {
 			t.Errorf("AccountName(%q) = %q", c.in, got)
 		}
@@ -61,7 +61,7 @@ func TestValidateSub(t *testing.T) {
 	} {
 		a := &Account{Code: c.code, Name: c.name}
 		err := a.ValidateSub(c.parent)
-		wantErr(t, c.code, err, c.err)
+		booksWantErr(t, c.code, err, c.err)
 		if err == nil && (a.Code != "100201" || a.Name != "工商银行" || a.Category != AccountAsset || a.Normal != Debit ||
 			a.Level != 2 || a.ParentID == nil || *a.ParentID != 9) {
 			t.Errorf("sub-account %+v", a)
@@ -107,7 +107,7 @@ func TestAccountRules(t *testing.T) {
 		{"delete an account with children", AccountFacts{Children: true}.CheckDelete(acc), "referenced::", true},
 	}
 	for _, c := range cases {
-		wantErr(t, c.name, c.err, c.want)
+		booksWantErr(t, c.name, c.err, c.want)
 		if c.isRef && AsError(c.err).Code != CodeReferenced {
 			t.Errorf("%s: code %s", c.name, AsError(c.err).Code)
 		}
@@ -128,7 +128,7 @@ func TestSetStatus(t *testing.T) {
 		{"gone", "", "validation_failed:status:状态只能是 active 或 inactive", "x"},
 	} {
 		a := &Account{Code: "560201", Status: "x"}
-		wantErr(t, c.status, a.SetStatus(c.status, c.usedBy), c.err)
+		booksWantErr(t, c.status, a.SetStatus(c.status, c.usedBy), c.err)
 		if a.Status != c.after {
 			t.Errorf("%s: status %s, want %s", c.status, a.Status, c.after)
 		}
@@ -136,8 +136,8 @@ func TestSetStatus(t *testing.T) {
 }
 
 func TestCheckManualLine(t *testing.T) {
-	wantErr(t, "leaf", CheckManualLine(0, Account{Code: "5602"}, true, 5), "")
-	wantErr(t, "missing", CheckManualLine(2, Account{}, false, 77), "validation_failed:lines[2].account_id:科目 77 不存在、已停用或有下级科目（请用明细科目）")
-	wantErr(t, "controlled", CheckManualLine(1, Account{Code: AcctStock, Name: "库存商品"}, true, 5),
+	booksWantErr(t, "leaf", CheckManualLine(0, Account{Code: "5602"}, true, 5), "")
+	booksWantErr(t, "missing", CheckManualLine(2, Account{}, false, 77), "validation_failed:lines[2].account_id:科目 77 不存在、已停用或有下级科目（请用明细科目）")
+	booksWantErr(t, "controlled", CheckManualLine(1, Account{Code: AcctStock, Name: "库存商品"}, true, 5),
 		"validation_failed:lines[1].account_id:科目 1405 库存商品 由业务单据记账（入库、出库、收付款、发票），不能手工记账")
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// testChart is StandardChart as accounts with ids (index+1) and parents,
+// booksChart is StandardChart as accounts with ids (index+1) and parents,
 // plus extra sub-accounts (code, name) under their parents.
-func testChart(extra ...string) []Account {
+func booksChart(extra ...string) []Account {
 	entries := append([]ChartEntry(nil), StandardChart...)
 	for i := 0; i+1 < len(extra); i += 2 {
 		entries = append(entries, ChartEntry{Code: extra[i], Name: extra[i+1]})
@@ -38,8 +38,8 @@ func testChart(extra ...string) []Account {
 	return out
 }
 
-// totalsOf builds totals from "code:amount" pairs, debit positive.
-func totalsOf(t *testing.T, accounts []Account, pairs ...string) map[int64]Totals {
+// booksTotals builds totals from "code:amount" pairs, debit positive.
+func booksTotals(t *testing.T, accounts []Account, pairs ...string) map[int64]Totals {
 	t.Helper()
 	ids := map[string]int64{}
 	for _, a := range accounts {
@@ -64,9 +64,9 @@ func totalsOf(t *testing.T, accounts []Account, pairs ...string) map[int64]Total
 	return out
 }
 
-// voucherText renders a voucher as "remark: code±amount …" in line order
+// booksVoucherText renders a voucher as "remark: code±amount …" in line order
 // (D for a debit, C for a credit, each with its sign), for comparing.
-func voucherText(accounts []Account, v Voucher) string {
+func booksVoucherText(accounts []Account, v Voucher) string {
 	codes := map[int64]string{}
 	for _, a := range accounts {
 		codes[a.ID] = a.Code
@@ -83,7 +83,7 @@ func voucherText(accounts []Account, v Voucher) string {
 }
 
 func TestClosingEntries(t *testing.T) {
-	chart := testChart("560201", "办公费", "560202", "差旅费")
+	chart := booksChart("560201", "办公费", "560202", "差旅费")
 	cases := []struct {
 		name, period    string
 		through, month  []string
@@ -159,7 +159,7 @@ func TestClosingEntries(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			books := ClosingBooks{Accounts: chart, Through: totalsOf(t, chart, c.through...), Month: totalsOf(t, chart, c.month...)}
+			books := ClosingBooks{Accounts: chart, Through: booksTotals(t, chart, c.through...), Month: booksTotals(t, chart, c.month...)}
 			got, err := ClosingEntries(c.period, books)
 			if err != nil {
 				t.Fatal(err)
@@ -170,7 +170,7 @@ func TestClosingEntries(t *testing.T) {
 				if v.Date != last || v.Source != VoucherClosing || v.Period != c.period || !v.Debit.Equal(v.Credit) {
 					t.Errorf("voucher %+v: want dated %s, closing, balanced", v, last)
 				}
-				texts = append(texts, voucherText(chart, v))
+				texts = append(texts, booksVoucherText(chart, v))
 			}
 			if strings.Join(texts, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("vouchers\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(c.want, "\n"))
@@ -191,20 +191,20 @@ func TestClosingEntries(t *testing.T) {
 func TestClosingEntriesRefusesAMissingAccount(t *testing.T) {
 	// Without 3103 the 损益 voucher has a line without an account.
 	var chart []Account
-	for _, a := range testChart() {
+	for _, a := range booksChart() {
 		if a.Code != AcctProfit {
 			chart = append(chart, a)
 		}
 	}
-	_, err := ClosingEntries("2026-11", ClosingBooks{Accounts: chart, Through: totalsOf(t, chart, "5001:-10", "1122:10")})
+	_, err := ClosingEntries("2026-11", ClosingBooks{Accounts: chart, Through: booksTotals(t, chart, "5001:-10", "1122:10")})
 	if e := AsError(err); e == nil || e.Kind != KindInvalid {
 		t.Fatalf("err = %v, want invalid", err)
 	}
 }
 
 func TestNetOfAndSubAccounts(t *testing.T) {
-	chart := testChart()
-	tot := totalsOf(t, chart, "22210101:78", "22210107:-130", "222102:-10")
+	chart := booksChart()
+	tot := booksTotals(t, chart, "22210101:78", "22210107:-130", "222102:-10")
 	net := NetOf(chart, tot)
 	for code, want := range map[string]string{"2221": "-62", "222101": "-52", "22210101": "78", "1405": "0"} {
 		if got := net(code); !got.Equal(decimal.RequireFromString(want)) {

@@ -9,10 +9,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func booksDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func TestOpenItemOf(t *testing.T) {
-	total := dec("113")
+	total := booksDec("113")
 	for _, c := range []struct {
 		doc, kind, amount string
 	}{
@@ -21,7 +21,7 @@ func TestOpenItemOf(t *testing.T) {
 		{DocTransfer, "", "0"}, {DocMoneyReceipt, "", "0"},
 	} {
 		kind, amount := OpenItemOf(c.doc, total)
-		if kind != c.kind || !amount.Equal(dec(c.amount)) {
+		if kind != c.kind || !amount.Equal(booksDec(c.amount)) {
 			t.Errorf("OpenItemOf(%s) = %s %s, want %s %s", c.doc, kind, amount, c.kind, c.amount)
 		}
 	}
@@ -43,7 +43,7 @@ func TestRaiseOpenItem(t *testing.T) {
 		{DocStocktake, 30, "10", false, "", "0", ""},
 	}
 	for _, c := range cases {
-		it, ok := RaiseOpenItem(DocRef{Type: c.doc, ID: 7, Number: "X-1"}, 3, c.terms, "2026-11-28", dec(c.total))
+		it, ok := RaiseOpenItem(DocRef{Type: c.doc, ID: 7, Number: "X-1"}, 3, c.terms, "2026-11-28", booksDec(c.total))
 		if ok != c.ok {
 			t.Errorf("%s: ok = %v", c.doc, ok)
 			continue
@@ -51,22 +51,22 @@ func TestRaiseOpenItem(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if it.Kind != c.kind || !it.Amount.Equal(dec(c.amt)) || !it.Open.Equal(it.Amount) || it.DueDate != c.due ||
+		if it.Kind != c.kind || !it.Amount.Equal(booksDec(c.amt)) || !it.Open.Equal(it.Amount) || it.DueDate != c.due ||
 			it.Date != "2026-11-28" || it.PartnerID != 3 || it.DocID != 7 || it.DocNumber != "X-1" || it.DocType != c.doc {
 			t.Errorf("%s: %+v", c.doc, it)
 		}
 	}
 }
 
-// items builds a partner's open items from "id:open[:doctype]" in the
+// booksItems builds a partner's open items from "id:open[:doctype]" in the
 // order given (due date, id).
-func items(specs ...string) []OpenItem {
+func booksItems(specs ...string) []OpenItem {
 	out := make([]OpenItem, len(specs))
 	for i, s := range specs {
 		parts := strings.Split(s, ":")
 		var id int64
 		fmt.Sscan(parts[0], &id)
-		it := OpenItem{ID: id, PartnerID: 1, Kind: ItemAR, Open: dec(parts[1]), DocType: DocSalesShipment}
+		it := OpenItem{ID: id, PartnerID: 1, Kind: ItemAR, Open: booksDec(parts[1]), DocType: DocSalesShipment}
 		it.Amount = it.Open
 		if len(parts) > 2 {
 			it.DocType = parts[2]
@@ -100,7 +100,7 @@ func TestSettleFIFO(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			its := items(c.items...)
+			its := booksItems(c.items...)
 			steps := SettleFIFO(its, at)
 			var got []string
 			for _, s := range steps {
@@ -152,23 +152,23 @@ func TestSettle(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := OpenItem{ID: 1, PartnerID: 1, Kind: ItemAR, DocNumber: "B-1", Open: dec(c.debit)}
-			cr := OpenItem{ID: 2, PartnerID: 1, Kind: ItemAR, DocNumber: "C-1", DocType: DocMoneyReceipt, Open: dec(c.credit)}
+			d := OpenItem{ID: 1, PartnerID: 1, Kind: ItemAR, DocNumber: "B-1", Open: booksDec(c.debit)}
+			cr := OpenItem{ID: 2, PartnerID: 1, Kind: ItemAR, DocNumber: "C-1", DocType: DocMoneyReceipt, Open: booksDec(c.credit)}
 			if c.otherPartner {
 				cr.PartnerID = 2
 			}
-			al, err := Settle(&d, &cr, dec(c.amount), at)
+			al, err := Settle(&d, &cr, booksDec(c.amount), at)
 			if c.field == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if al.DebitItemID != 1 || al.CreditItemID != 2 || !al.Amount.Equal(dec(c.amount)) || al.CreditDocType != DocMoneyReceipt {
+				if al.DebitItemID != 1 || al.CreditItemID != 2 || !al.Amount.Equal(booksDec(c.amount)) || al.CreditDocType != DocMoneyReceipt {
 					t.Errorf("allocation %+v", al)
 				}
 			} else if e := AsError(err); e == nil || e.Kind != KindInvalid || e.Field != c.field || e.Message != c.message {
 				t.Errorf("err = %v, want %s: %s", err, c.field, c.message)
 			}
-			if !d.Open.Equal(dec(c.dOpen)) || !cr.Open.Equal(dec(c.cOpen)) {
+			if !d.Open.Equal(booksDec(c.dOpen)) || !cr.Open.Equal(booksDec(c.cOpen)) {
 				t.Errorf("open after: %s %s, want %s %s", d.Open, cr.Open, c.dOpen, c.cOpen)
 			}
 		})
