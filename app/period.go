@@ -11,8 +11,8 @@ import (
 )
 
 // CodeLedgerCheckFailed is refused closing: the books disagree with the
-// business (a bug or a hand-made voucher on a controlled account).
-const CodeLedgerCheckFailed = "ledger_check_failed"
+// business (see domain.CodeLedgerCheckFailed).
+const CodeLedgerCheckFailed = domain.CodeLedgerCheckFailed
 
 // PeriodClose is what closing a month did.
 type PeriodClose struct {
@@ -105,86 +105,58 @@ func closingBooks(q store.Q, period string) (domain.ClosingBooks, error) {
 	return b, err
 }
 
-// checkBooksAt verifies the books agree with the business at a month's end.
-// current checks what only today's open amounts tell: the advances unused.
+// checkBooksAt verifies the books agree with the business at a month's end
+// (domain.BooksCheck). current checks what only today's open amounts tell:
+// the advances unused.
 func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, current bool) error {
-	accounts, err := store.AllAccounts(q)
-	if err != nil {
+	c := domain.BooksCheck{Current: current}
+	var err error
+	if c.Accounts, err = store.AllAccounts(q); err != nil {
 		return err
 	}
-	totals, err := store.AccountTotals(q, "", domain.NextPeriod(period))
-	if err != nil {
+	if c.Totals, err = store.AccountTotals(q, "", domain.NextPeriod(period)); err != nil {
 		return err
 	}
-	_, tb := domain.TrialBalance(accounts, totals, nil, false)
-	fail := func(format string, args ...any) error {
-		return domain.Errorf(domain.KindConflict, CodeLedgerCheckFailed, "结账检查未通过："+format, args...)
-	}
-	if !tb.Balanced() {
-		return fail("试算不平衡（借 %s，贷 %s）", tb.OpeningDebit.StringFixed(2), tb.OpeningCredit.StringFixed(2))
-	}
-	stock, err := store.StockValueBefore(q, end)
-	if err != nil {
+	if c.Stock, err = store.StockValueBefore(q, end); err != nil {
 		return err
 	}
-	net := domain.NetOf(accounts, totals) // debit − credit of an account and its sub-accounts
-	if books := net(domain.AcctStock); !books.Equal(stock) {
-		return fail("库存商品 1405 余额 %s 与库存金额 %s 不符", books.StringFixed(2), stock.StringFixed(2))
-	}
-	// Receivables and payables: 1122 with 2203 (what customers owe, less
-	// their advances) against the AR items dated by the day; 2202 with 1123
-	// likewise against the AP items. Allocations move amounts between the
-	// items, never in or out of a kind.
-	sides := []struct{ ledger, advance, kind string }{
-		{domain.AcctReceivable, domain.AcctAdvanceReceived, domain.ItemAR},
-		{domain.AcctPayable, domain.AcctPrepaid, domain.ItemAP}}
-	for _, sd := range sides {
-		items, err := store.KindTotals(q, sd.kind, lastDay)
+	for _, kind := range []string{domain.ItemAR, domain.ItemAP} {
+		sl, err := subLedgerAt(q, kind, end, lastDay, current)
 		if err != nil {
 			return err
 		}
-		// Documents still waiting for their invoice then are in the books
-		// without VAT, and not yet in the items.
-		waiting, _, err := store.Uninvoiced(q, sd.kind, 0, end, lastDay)
-		if err != nil {
-			return err
-		}
-		items = items.Add(store.SumOf(waiting))
-		books := net(sd.ledger).Add(net(sd.advance)) // what customers owe
-		if sd.kind == domain.ItemAP {
-			books = books.Neg() // what we owe
-		}
-		if !books.Equal(items) {
-			return fail("%s 与 %s 余额合计 %s 与往来明细 %s 不符", sd.ledger, sd.advance, books.StringFixed(2), items.StringFixed(2))
-		}
-		if !current {
-			continue
-		}
-		// Today the split is known too: the advances still unused are 2203
-		// and 1123, the rest 1122 and 2202.
-		docs, advances, err := store.OpenSplit(q, sd.kind)
-		if err != nil {
-			return err
-		}
-		if waiting, _, err = store.Uninvoiced(q, sd.kind, 0, time.Time{}, ""); err != nil {
-			return err
-		}
-		ledger := net(sd.ledger)
-		if sd.kind == domain.ItemAP {
-			ledger = ledger.Neg()
-		}
-		if docs = docs.Add(store.SumOf(waiting)); !ledger.Equal(docs) {
-			return fail("%s 余额 %s 与未核销单据及未开票金额 %s 不符", sd.ledger, ledger.StringFixed(2), docs.StringFixed(2))
-		}
-		held := net(sd.advance).Neg() // 2203 is a credit; 1123 a debit
-		if sd.kind == domain.ItemAP {
-			held = held.Neg()
-		}
-		if !held.Equal(advances) {
-			return fail("%s 余额 %s 与未核销的预收/预付款 %s 不符", sd.advance, held.StringFixed(2), advances.StringFixed(2))
-		}
+		c.SubLedgers = append(c.SubLedgers, sl)
 	}
-	return nil
+	return c.Check()
+}
+
+// subLedgerAt reads a sub-ledger's totals at a month's end, and today's
+// split when current.
+func subLedgerAt(q store.Q, kind string, end time.Time, lastDay string, current bool) (domain.SubLedgerTotals, error) {
+	sl := domain.SubLedgerTotals{Kind: kind}
+	items, err := store.KindTotals(q, kind, lastDay)
+	if err != nil {
+		return sl, err
+	}
+	// Documents still waiting for their invoice then are in the books
+	// without VAT, and not yet in the items.
+	waiting, _, err := store.Uninvoiced(q, kind, 0, end, lastDay)
+	if err != nil {
+		return sl, err
+	}
+	sl.Items = items.Add(store.SumOf(waiting))
+	if !current {
+		return sl, nil
+	}
+	docs, advances, err := store.OpenSplit(q, kind)
+	if err != nil {
+		return sl, err
+	}
+	if waiting, _, err = store.Uninvoiced(q, kind, 0, time.Time{}, ""); err != nil {
+		return sl, err
+	}
+	sl.Docs, sl.Advances = docs.Add(store.SumOf(waiting)), advances
+	return sl, nil
 }
 
 // ReopenPeriod undoes a month's closing (反结账), an administrator's act in
