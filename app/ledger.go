@@ -434,16 +434,13 @@ func (a *App) CreateVoucher(ctx context.Context, in VoucherInput) (*domain.Vouch
 	if in.Date == "" {
 		in.Date = domain.LocalDate(now())
 	}
-	if in.Attachments < 0 || in.Attachments > 999 {
-		return nil, domain.Invalid("attachments", "附单据数应在 0–999 之间")
-	}
 	v := &domain.Voucher{Date: in.Date, Source: domain.VoucherManual, Remark: strings.TrimSpace(in.Remark),
 		Attachments: in.Attachments, CreatedBy: actor.ID}
 	for _, l := range in.Lines {
 		v.Lines = append(v.Lines, domain.VoucherLine{AccountID: l.AccountID, Summary: strings.TrimSpace(l.Summary),
 			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
 	}
-	if err := v.Check(2); err != nil {
+	if err := v.CheckManual(); err != nil {
 		return nil, err
 	}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
@@ -519,21 +516,8 @@ func (a *App) ReverseVoucher(ctx context.Context, id int64, date string) (*domai
 		if err != nil {
 			return err
 		}
-		if v.ReversalOf != nil {
-			return domain.ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
-		}
-		switch v.Source {
-		case domain.VoucherManual:
-		case domain.VoucherClosing:
-			return domain.ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
-		default:
-			// The books of a document follow the document: correct it by a
-			// return or a new document, or the stock and the open items
-			// would disagree with the books.
-			return domain.ErrInvalidState.WithMessage("%s 由 %s 生成，请通过退货或新单据更正", v.Number, v.SourceNo)
-		}
-		if date < v.Date {
-			return domain.Invalid("date", "冲销日期不能早于原凭证日期 %s", v.Date)
+		if err := v.CheckReversible(date); err != nil {
+			return err
 		}
 		r = v.Reversal(date)
 		r.CreatedBy = actor.ID

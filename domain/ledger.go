@@ -205,6 +205,44 @@ func (v *Voucher) Check(scale int32) error {
 // maxVoucherTotal keeps a voucher's totals inside DECIMAL(20,4).
 var maxVoucherTotal = decimal.New(1, 15)
 
+// CheckReversible decides whether v may be reversed (红字冲销) on date: only
+// a manual voucher, once, on or after its own date, and not a reversal. A closing voucher goes
+// with reopening its month; a document's voucher follows the document,
+// corrected by a return or a new document, or the stock and the open
+// items would disagree with the books.
+func (v *Voucher) CheckReversible(date string) error {
+	if v.ReversalOf != nil {
+		return ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
+	}
+	switch v.Source {
+	case VoucherManual:
+	case VoucherClosing:
+		return ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
+	default:
+		return ErrInvalidState.WithMessage("%s 由 %s 生成，请通过退货或新单据更正", v.Number, v.SourceNo)
+	}
+	if date < v.Date {
+		return Invalid("date", "冲销日期不能早于原凭证日期 %s", v.Date)
+	}
+	if v.ReversedBy != nil {
+		// The store refuses it too, for two reversals at once.
+		return ErrInvalidState.WithMessage("凭证已被冲销")
+	}
+	return nil
+}
+
+// MaxAttachments is the most 附单据数 a manual voucher may state.
+const MaxAttachments = 999
+
+// CheckManual checks a manual voucher (手工凭证) as people enter it: its
+// attachments count (附单据数, 0–999), then Check with cents.
+func (v *Voucher) CheckManual() error {
+	if v.Attachments < 0 || v.Attachments > MaxAttachments {
+		return Invalid("attachments", "附单据数应在 0–999 之间")
+	}
+	return v.Check(2)
+}
+
 // Reversal returns the red-letter voucher that cancels v (红字冲销): the same
 // accounts on the same sides with the amounts negated, dated date.
 func (v *Voucher) Reversal(date string) *Voucher {

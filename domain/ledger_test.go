@@ -385,3 +385,46 @@ func TestAccountHelpers(t *testing.T) {
 		t.Errorf("SortAccounts %v", as)
 	}
 }
+
+func TestVoucherReversible(t *testing.T) {
+	id := int64(3)
+	cases := []struct {
+		name string
+		v    Voucher
+		date string
+		err  string
+	}{
+		{"manual, later", Voucher{Number: "记-0001", Source: VoucherManual, Date: "2026-11-03"}, "2026-12-01", ""},
+		{"manual, same day", Voucher{Number: "记-0001", Source: VoucherManual, Date: "2026-11-03"}, "2026-11-03", ""},
+		{"before the original", Voucher{Number: "记-0001", Source: VoucherManual, Date: "2026-11-03"}, "2026-11-02",
+			"validation_failed:date:冲销日期不能早于原凭证日期 2026-11-03"},
+		{"a reversal", Voucher{Number: "记-0009", Source: VoucherReversal, ReversalOf: &id, Date: "2026-11-03"}, "2026-12-01",
+			"invalid_state::记-0009 是红字冲销凭证，不能再冲销"},
+		{"a closing voucher", Voucher{Number: "记-0010", Source: VoucherClosing, Date: "2026-11-30"}, "2026-12-01",
+			"invalid_state::结账凭证随反结账撤销，不能冲销"},
+		{"a document's voucher", Voucher{Number: "记-0002", Source: DocSalesShipment, SourceNo: "XS-1", Date: "2026-11-03"}, "2026-12-01",
+			"invalid_state::记-0002 由 XS-1 生成，请通过退货或新单据更正"},
+		{"reversed already", Voucher{Number: "记-0001", Source: VoucherManual, ReversedBy: &id, Date: "2026-11-03"}, "2026-12-01",
+			"invalid_state::凭证已被冲销"},
+	}
+	for _, c := range cases {
+		booksWantErr(t, c.name, c.v.CheckReversible(c.date), c.err)
+	}
+}
+
+func TestVoucherCheckManual(t *testing.T) {
+	ok := []VoucherLine{booksLine(1, "d:1"), booksLine(2, "c:1")}
+	for _, c := range []struct {
+		attachments int
+		lines       []VoucherLine
+		err         string
+	}{
+		{0, ok, ""}, {999, ok, ""},
+		{-1, ok, "validation_failed:attachments:附单据数应在 0–999 之间"},
+		{1000, nil, "validation_failed:attachments:"},
+		{1, []VoucherLine{booksLine(1, "d:0.001"), booksLine(2, "c:0.001")}, "validation_failed:lines[0].debit:最多保留 2 位小数"},
+	} {
+		v := Voucher{Date: "2026-11-28", Attachments: c.attachments, Lines: append([]VoucherLine(nil), c.lines...)}
+		booksWantErr(t, fmt.Sprint(c.attachments), v.CheckManual(), c.err)
+	}
+}
