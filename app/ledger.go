@@ -93,12 +93,12 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		}
 		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
-		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, gl.PartnerID, 0)
-		if domain.ZeroLines(v.Lines) {
-			continue // a document worth nothing books nothing
-		}
-		if err := v.Check(domain.AmountScale); err != nil {
+		booked, err := t.Book(v, amounts, func(code string) int64 { return codes[code] }, gl.PartnerID, 0)
+		if err != nil {
 			return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, ev, err)
+		}
+		if !booked {
+			continue // a document worth nothing books nothing
 		}
 		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	}
@@ -241,12 +241,12 @@ func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *
 	}
 	v := &domain.Voucher{Date: date, Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 		Remark: domain.ClipRunes(t.Name+" "+doc.Number+" "+partner.Name, 255), CreatedBy: by, Attachments: 1}
-	v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, &partner.ID, cash)
-	if domain.ZeroLines(v.Lines) {
-		return nil
-	}
-	if err := v.Check(domain.AmountScale); err != nil {
+	booked, err := t.Book(v, amounts, func(code string) int64 { return codes[code] }, &partner.ID, cash)
+	if err != nil {
 		return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, event, err)
+	}
+	if !booked {
+		return nil // nothing to book
 	}
 	tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	return nil

@@ -506,6 +506,21 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 	return lines
 }
 
+// Book fills v (its header set by the caller) with the template's lines
+// for a document's amounts (Apply, the summaries from v's remark) and
+// checks it at the stock ledger's scale. ok is false when every line is
+// zero: a document worth nothing books nothing.
+func (t *VoucherTemplate) Book(v *Voucher, d DocAmounts, account func(code string) int64, partnerID *int64, moneyAccount int64) (ok bool, err error) {
+	v.Lines = t.Apply(d, account, v.Remark, partnerID, moneyAccount)
+	if ZeroLines(v.Lines) {
+		return false, nil
+	}
+	if err := v.Check(AmountScale); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // StandardTemplates are the voucher templates a new ledger starts with, per
 // 小企业会计准则 and common practice for a trading company (one that books
 // stock at actual cost and general-taxpayer VAT). Returns use the same

@@ -428,3 +428,31 @@ func TestVoucherCheckManual(t *testing.T) {
 		booksWantErr(t, fmt.Sprint(c.attachments), v.CheckManual(), c.err)
 	}
 }
+
+func TestTemplateBook(t *testing.T) {
+	var receipt VoucherTemplate
+	for _, tpl := range StandardTemplates() {
+		if tpl.Event == EventPurchaseReceipt {
+			receipt = tpl
+		}
+	}
+	ids := map[string]int64{"1405": 1, "5401": 2, "22210101": 3, "2202": 4}
+	account := func(code string) int64 { return ids[code] }
+	pid := int64(9)
+	v := &Voucher{Date: "2026-11-28", Source: DocPurchaseReceipt, Remark: "采购入库 RK-1"}
+	ok, err := receipt.Book(v, DocAmounts{Amount: booksDec("100.005"), Tax: booksDec("13"), Stock: booksDec("100.005")}, account, &pid, 0)
+	if err != nil || !ok || len(v.Lines) != 3 || v.Period != "2026-11" || !v.Debit.Equal(booksDec("113.005")) {
+		t.Fatalf("booked %v %v: %+v", ok, err, v)
+	}
+	// Worth nothing: nothing booked, no error.
+	z := &Voucher{Date: "2026-11-28", Remark: "采购入库 RK-2"}
+	if ok, err := receipt.Book(z, DocAmounts{}, account, &pid, 0); ok || err != nil {
+		t.Fatalf("a zero document booked: %v %v", ok, err)
+	}
+	// A template line whose account is gone: the voucher is refused.
+	ids["2202"] = 0
+	if ok, err := receipt.Book(&Voucher{Date: "2026-11-28"}, DocAmounts{Amount: booksDec("1"), Stock: booksDec("1")}, account, nil, 0); ok ||
+		AsError(err) == nil || AsError(err).Field != "lines[1].account_id" {
+		t.Fatalf("no account: %v %v", ok, err)
+	}
+}
