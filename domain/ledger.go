@@ -206,10 +206,10 @@ func (v *Voucher) Check(scale int32) error {
 var maxVoucherTotal = decimal.New(1, 15)
 
 // CheckReversible decides whether v may be reversed (红字冲销) on date: only
-// a manual voucher, once, on or after its own date, and not a reversal. A closing voucher goes
-// with reopening its month; a document's voucher follows the document,
-// corrected by a return or a new document, or the stock and the open
-// items would disagree with the books.
+// a manual voucher that is not itself a reversal, once, on or after its
+// own date. A closing voucher goes with reopening its month; a document's
+// voucher follows the document, corrected by a return or a new document,
+// or the stock and the open items would disagree with the books.
 func (v *Voucher) CheckReversible(date string) error {
 	if v.ReversalOf != nil {
 		return ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
