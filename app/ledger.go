@@ -28,33 +28,16 @@ type glEntry struct {
 	Uninvoiced bool
 }
 
-// stockDocEntry is the books' view of a receipt, shipment or return. One
-// waiting for its invoice books without VAT: receipts and purchase returns
-// as 暂估, shipments and sales returns as revenue not yet invoiced.
+// stockDocEntry is the books' view of a receipt, shipment or return
+// (domain.BookingOf).
 func stockDocEntry(d *domain.StockDoc) *glEntry {
-	e := &glEntry{Event: d.Type, Amount: d.Amount, Tax: d.TaxAmount, PartnerID: &d.PartnerID}
-	if d.Type == domain.DocPurchaseReturn || d.Type == domain.DocSalesReturn {
-		e.Amount, e.Tax = e.Amount.Neg(), e.Tax.Neg()
-	}
-	if d.InvoiceStatus == domain.InvoicePending {
-		e.Uninvoiced, e.Tax = true, decimal.Zero
-		e.Event = domain.EventSalesUninvoiced
-		if d.Type == domain.DocPurchaseReceipt || d.Type == domain.DocPurchaseReturn {
-			e.Event = domain.EventPurchaseEstimate
-		}
-	}
-	return e
+	b := domain.BookingOf(d)
+	return &glEntry{Event: b.Event, Amount: b.Amount, Tax: b.Tax, PartnerID: &d.PartnerID, Uninvoiced: b.Uninvoiced}
 }
 
-// billStatus is the invoicing a new stock document starts with: a return
-// follows the document it returns (billed with it, or invoiced by a red
-// invoice), others finance.bill_at.
-func (a *App) billStatus(src *domain.StockDoc) string {
-	if (src != nil && src.InvoiceStatus != "") || (src == nil && a.billAt == domain.BillAtInvoice) {
-		return domain.InvoicePending
-	}
-	return ""
-}
+// billStatus is the invoicing a new stock document starts with
+// (domain.BillStatus under finance.bill_at).
+func (a *App) billStatus(src *domain.StockDoc) string { return domain.BillStatus(src, a.billAt) }
 
 // bookPosting writes the voucher of a posting through its template, in the
 // posting's transaction (drawn last, see store.InsertVoucher): the stock
