@@ -28,33 +28,16 @@ type glEntry struct {
 	Uninvoiced bool
 }
 
-// stockDocEntry is the books' view of a receipt, shipment or return. One
-// waiting for its invoice books without VAT: receipts and purchase returns
-// as 暂估, shipments and sales returns as revenue not yet invoiced.
+// stockDocEntry is the books' view of a receipt, shipment or return
+// (domain.BookingOf).
 func stockDocEntry(d *domain.StockDoc) *glEntry {
-	e := &glEntry{Event: d.Type, Amount: d.Amount, Tax: d.TaxAmount, PartnerID: &d.PartnerID}
-	if d.Type == domain.DocPurchaseReturn || d.Type == domain.DocSalesReturn {
-		e.Amount, e.Tax = e.Amount.Neg(), e.Tax.Neg()
-	}
-	if d.InvoiceStatus == domain.InvoicePending {
-		e.Uninvoiced, e.Tax = true, decimal.Zero
-		e.Event = domain.EventSalesUninvoiced
-		if d.Type == domain.DocPurchaseReceipt || d.Type == domain.DocPurchaseReturn {
-			e.Event = domain.EventPurchaseEstimate
-		}
-	}
-	return e
+	b := domain.BookingOf(d)
+	return &glEntry{Event: b.Event, Amount: b.Amount, Tax: b.Tax, PartnerID: &d.PartnerID, Uninvoiced: b.Uninvoiced}
 }
 
-// billStatus is the invoicing a new stock document starts with: a return
-// follows the document it returns (billed with it, or invoiced by a red
-// invoice), others finance.bill_at.
-func (a *App) billStatus(src *domain.StockDoc) string {
-	if (src != nil && src.InvoiceStatus != "") || (src == nil && a.billAt == domain.BillAtInvoice) {
-		return domain.InvoicePending
-	}
-	return ""
-}
+// billStatus is the invoicing a new stock document starts with
+// (domain.BillStatus under finance.bill_at).
+func (a *App) billStatus(src *domain.StockDoc) string { return domain.BillStatus(src, a.billAt) }
 
 // bookPosting writes the voucher of a posting through its template, in the
 // posting's transaction (drawn last, see store.InsertVoucher): the stock
@@ -93,12 +76,12 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		}
 		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
-		v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, gl.PartnerID, 0)
-		if domain.ZeroLines(v.Lines) {
-			continue // a document worth nothing books nothing
-		}
-		if err := v.Check(domain.AmountScale); err != nil {
+		booked, err := t.Book(v, amounts, func(code string) int64 { return codes[code] }, gl.PartnerID, 0)
+		if err != nil {
 			return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, ev, err)
+		}
+		if !booked {
+			continue // a document worth nothing books nothing
 		}
 		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	}
@@ -179,7 +162,7 @@ func prefetchBooks(tx *store.Tx, doc string, gl *glEntry) error {
 // raisesOpenItem reports whether a posting of this document type enters
 // its partner's receivables or payables now (not at a later invoice).
 func raisesOpenItem(docType string, gl *glEntry) bool {
-	kind, _ := store.OpenItemOf(docType, decimal.Zero)
+	kind, _ := domain.OpenItemOf(docType, decimal.Zero)
 	return kind != "" && gl.PartnerID != nil && !gl.Uninvoiced
 }
 
@@ -187,29 +170,24 @@ func raisesOpenItem(docType string, gl *glEntry) bool {
 // receivables or payables (with tax, due by the partner's terms) and
 // settles it against the partner's open credits or debits, oldest first.
 func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error {
-	if !raisesOpenItem(doc.Type, gl) {
-		return nil
-	}
-	kind, amount := store.OpenItemOf(doc.Type, gl.Amount.Add(gl.Tax).Abs())
-	if amount.IsZero() {
-		return nil
+	total := gl.Amount.Add(gl.Tax).Abs()
+	if !raisesOpenItem(doc.Type, gl) || total.IsZero() {
+		return nil // a document worth nothing owes nothing
 	}
 	partner, err := partnerIn(tx, *gl.PartnerID)
 	if err != nil {
 		return err
 	}
-	date := domain.LocalDate(tx.Now)
-	it := &domain.OpenItem{PartnerID: partner.ID, Kind: kind, DocType: doc.Type, DocID: doc.ID, DocNumber: doc.Number,
-		Date: date, DueDate: domain.DueDate(date, partner.PaymentTermsDays), Amount: amount}
+	it, _ := domain.RaiseOpenItem(doc, partner.ID, partner.PaymentTermsDays, domain.LocalDate(tx.Now), total)
 	// Its id comes with AutoAllocate's first read.
-	if err := tx.AddOpenItemLater(it); err != nil {
+	if err := tx.AddOpenItemLater(&it); err != nil {
 		return err
 	}
-	allocs, err := tx.AutoAllocate(partner.ID, kind)
+	allocs, err := tx.AutoAllocate(partner.ID, it.Kind)
 	if err != nil {
 		return err
 	}
-	return bookAdvancesUsed(tx, kind, partner, doc, allocs, 0, by)
+	return bookAdvancesUsed(tx, it.Kind, partner, doc, allocs, 0, by)
 }
 
 // bookAdvancesUsed books what advances (预收/预付, credits of money
@@ -246,12 +224,12 @@ func bookTemplate(tx *store.Tx, event, date string, doc domain.DocRef, partner *
 	}
 	v := &domain.Voucher{Date: date, Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 		Remark: domain.ClipRunes(t.Name+" "+doc.Number+" "+partner.Name, 255), CreatedBy: by, Attachments: 1}
-	v.Lines = t.Apply(amounts, func(code string) int64 { return codes[code] }, v.Remark, &partner.ID, cash)
-	if domain.ZeroLines(v.Lines) {
-		return nil
-	}
-	if err := v.Check(domain.AmountScale); err != nil {
+	booked, err := t.Book(v, amounts, func(code string) int64 { return codes[code] }, &partner.ID, cash)
+	if err != nil {
 		return fmt.Errorf("app: voucher of %s from template %s: %w", doc.Number, event, err)
+	}
+	if !booked {
+		return nil // nothing to book
 	}
 	tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	return nil
@@ -309,18 +287,16 @@ func (a *App) CreateAccount(ctx context.Context, in AccountInput) (*domain.Accou
 		if err := acc.ValidateSub(parent); err != nil {
 			return err
 		}
-		if named, err := accountNamed(tx, parent.Code); err != nil || named != "" {
-			if err != nil {
-				return err
-			}
-			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 由%s使用，不能再增加下级科目", parent.Code, parent.Name, named)
-		}
-		used, err := store.AccountHasPostings(tx, parent.ID)
-		if err != nil {
+		var facts domain.AccountFacts
+		var err error
+		if facts.UsedBy, err = accountNamed(tx, parent.Code); err != nil {
 			return err
 		}
-		if used {
-			return domain.ErrInvalidState.WithField("parent_id").WithMessage("科目 %s %s 已有发生额，不能再增加下级科目", parent.Code, parent.Name)
+		if facts.Postings, err = store.AccountHasPostings(tx, parent.ID); err != nil {
+			return err
+		}
+		if err := facts.CheckAddSub(parent); err != nil {
+			return err
 		}
 		if err := store.Accounts.Create(tx, acc, "code", acc.Code); err != nil {
 			return err
@@ -350,25 +326,20 @@ func (a *App) UpdateAccount(ctx context.Context, id int64, in AccountInput) (*do
 		}
 		before := *acc
 		if in.Name != nil {
-			name := strings.TrimSpace(*in.Name)
-			if name == "" || len([]rune(name)) > 64 {
-				return domain.Invalid("name", "科目名称必填，最长 64 字")
+			if acc.Name, err = domain.AccountName(*in.Name); err != nil {
+				return err
 			}
-			acc.Name = name
 		}
 		if in.Status != nil {
-			if *in.Status != domain.StatusActive && *in.Status != domain.StatusInactive {
-				return domain.Invalid("status", "状态只能是 active 或 inactive")
-			}
-			if *in.Status == domain.StatusInactive {
-				if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
-					if err != nil {
-						return err
-					}
-					return domain.ErrInvalidState.WithField("status").WithMessage("科目 %s 由%s使用，不能停用", acc.Code, named)
+			usedBy := ""
+			if *in.Status == domain.StatusInactive { // only disabling needs to know
+				if usedBy, err = accountNamed(tx, acc.Code); err != nil {
+					return err
 				}
 			}
-			acc.Status = *in.Status
+			if err := acc.SetStatus(*in.Status, usedBy); err != nil {
+				return err
+			}
 		}
 		if err := domain.CheckVersion(acc.Version, in.Version); err != nil { // 0: not sent, not checked
 			return domain.AsError(err).WithMessage("科目已被他人修改，请刷新后重试")
@@ -397,26 +368,20 @@ func (a *App) DeleteAccount(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if acc.System {
-			return domain.ErrInvalidState.WithMessage("科目 %s %s 属于准则科目表，不能删除（可停用）", acc.Code, acc.Name)
-		}
-		if named, err := accountNamed(tx, acc.Code); err != nil || named != "" {
-			if err != nil {
+		var facts domain.AccountFacts
+		if !acc.System { // the standard chart is refused without reading
+			if facts.UsedBy, err = accountNamed(tx, acc.Code); err != nil {
 				return err
 			}
-			return domain.ErrInvalidState.WithMessage("科目 %s 由%s使用，不能删除", acc.Code, named)
+			if facts.Postings, err = store.AccountHasPostings(tx, id); err != nil {
+				return err
+			}
+			if facts.Children, err = store.Accounts.Exists(tx, "parent_id = ?", id); err != nil {
+				return err
+			}
 		}
-		used, err := store.AccountHasPostings(tx, id)
-		if err != nil {
+		if err := facts.CheckDelete(acc); err != nil {
 			return err
-		}
-		children, err := store.Accounts.Exists(tx, "parent_id = ?", id)
-		if err != nil {
-			return err
-		}
-		if used || children {
-			return (&domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced,
-				Message: fmt.Sprintf("科目 %s %s 已有发生额或下级科目，不能删除", acc.Code, acc.Name)})
 		}
 		if err := store.Accounts.Delete(tx, id, false); err != nil {
 			return err
@@ -453,16 +418,13 @@ func (a *App) CreateVoucher(ctx context.Context, in VoucherInput) (*domain.Vouch
 	if in.Date == "" {
 		in.Date = domain.LocalDate(a.now())
 	}
-	if in.Attachments < 0 || in.Attachments > 999 {
-		return nil, domain.Invalid("attachments", "附单据数应在 0–999 之间")
-	}
 	v := &domain.Voucher{Date: in.Date, Source: domain.VoucherManual, Remark: strings.TrimSpace(in.Remark),
 		Attachments: in.Attachments, CreatedBy: actor.ID}
 	for _, l := range in.Lines {
 		v.Lines = append(v.Lines, domain.VoucherLine{AccountID: l.AccountID, Summary: strings.TrimSpace(l.Summary),
 			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
 	}
-	if err := v.Check(2); err != nil {
+	if err := v.CheckManual(); err != nil {
 		return nil, err
 	}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
@@ -488,12 +450,8 @@ func checkVoucherRefs(q store.Q, v *domain.Voucher) error {
 	var partners, products []int64
 	for i, l := range v.Lines {
 		acc, ok := leaves[l.AccountID]
-		if !ok {
-			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %d 不存在、已停用或有下级科目（请用明细科目）", l.AccountID)
-		}
-		if domain.ControlledAccounts[acc.Code] {
-			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i),
-				"科目 %s %s 由业务单据记账（入库、出库、收付款、发票），不能手工记账", acc.Code, acc.Name)
+		if err := domain.CheckManualLine(i, acc, ok, l.AccountID); err != nil {
+			return err
 		}
 		if l.PartnerID != nil {
 			partners = append(partners, *l.PartnerID)
@@ -542,21 +500,8 @@ func (a *App) ReverseVoucher(ctx context.Context, id int64, date string) (*domai
 		if err != nil {
 			return err
 		}
-		if v.ReversalOf != nil {
-			return domain.ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
-		}
-		switch v.Source {
-		case domain.VoucherManual:
-		case domain.VoucherClosing:
-			return domain.ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
-		default:
-			// The books of a document follow the document: correct it by a
-			// return or a new document, or the stock and the open items
-			// would disagree with the books.
-			return domain.ErrInvalidState.WithMessage("%s 由 %s 生成，请通过退货或新单据更正", v.Number, v.SourceNo)
-		}
-		if date < v.Date {
-			return domain.Invalid("date", "冲销日期不能早于原凭证日期 %s", v.Date)
+		if err := v.CheckReversible(date); err != nil {
+			return err
 		}
 		r = v.Reversal(date)
 		r.CreatedBy = actor.ID
@@ -673,33 +618,22 @@ func (a *App) UpdateTemplate(ctx context.Context, event string, in TemplateInput
 	return &t, nil
 }
 
-// systemAccounts are the accounts erpd's own rules post to, besides the
-// templates': money documents, closing.
-// Cash and bank accounts are not among them: a money document books to the
-// account it names, so 1002 may have a sub-account per bank account.
-var systemAccounts = []string{domain.AcctReceivable, domain.AcctPayable, domain.AcctPrepaid, domain.AcctAdvanceReceived,
-	domain.AcctStock, domain.AcctVATPrepaid, domain.AcctVATOutPaid, domain.AcctVATOverpaid, domain.AcctVATUnpaid,
-	domain.AcctProfit, domain.AcctRetained}
-
-// accountNamed says what posts to an account by its code (a template, or
-// erpd's own rules), or "" when nothing does: such an account must stay a
-// leaf and active, or generated vouchers would land on a parent or fail.
+// accountNamed says what posts to an account by its code (erpd's own
+// rules or a template, see domain.AccountUser), or "" when nothing does.
 func accountNamed(q store.Q, code string) (string, error) {
-	for _, c := range systemAccounts {
-		if c == code {
-			return "系统（收付款、结账）", nil
-		}
+	if by := domain.AccountUser(code, nil); by != "" {
+		return by, nil // no template needs reading
 	}
 	ts, err := store.Templates(q)
 	if err != nil {
 		return "", err
 	}
-	for _, t := range ts {
-		for _, l := range t.Lines {
-			if l.Account == code && l.Amount != domain.AmtMoney {
-				return "凭证模板「" + t.Name + "」", nil
-			}
+	// In the standard order, so the answer names the same template each time.
+	list := make([]domain.VoucherTemplate, 0, len(ts))
+	for _, st := range domain.StandardTemplates() {
+		if t, ok := ts[st.Event]; ok {
+			list = append(list, t)
 		}
 	}
-	return "", nil
+	return domain.AccountUser(code, list), nil
 }

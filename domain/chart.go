@@ -103,6 +103,7 @@ const (
 	AcctStock           = "1405"
 	AcctPendingLoss     = "1901"
 	AcctPayable         = "2202"
+	AcctVATPayable      = "222101" // 应交增值税: the parent of the VAT sub-accounts
 	AcctVATIn           = "22210101"
 	AcctVATPrepaid      = "22210103" // 已交税金
 	AcctVATOutPaid      = "22210104" // 转出未交增值税
@@ -111,6 +112,7 @@ const (
 	AcctVATOverpaid     = "22210110" // 转出多交增值税
 	AcctVATUnpaid       = "222102"   // 未交增值税
 	AcctProfit          = "3103"     // 本年利润
+	AcctDistribution    = "3104"     // 利润分配
 	AcctRetained        = "310409"   // 利润分配-未分配利润
 )
 

@@ -59,10 +59,11 @@ type Account struct {
 // the parent's by two digits, and it inherits category and side.
 func (a *Account) ValidateSub(parent *Account) error {
 	a.Code = strings.TrimSpace(a.Code)
-	a.Name = strings.TrimSpace(a.Name)
-	if a.Name == "" || len([]rune(a.Name)) > 64 {
-		return Invalid("name", "科目名称必填，最长 64 字")
+	name, err := AccountName(a.Name)
+	if err != nil {
+		return err
 	}
+	a.Name = name
 	if parent == nil {
 		return Invalid("parent_id", "只能在已有科目下增加明细科目（一级科目由准则规定）")
 	}
@@ -203,6 +204,44 @@ func (v *Voucher) Check(scale int32) error {
 
 // maxVoucherTotal keeps a voucher's totals inside DECIMAL(20,4).
 var maxVoucherTotal = decimal.New(1, 15)
+
+// CheckReversible decides whether v may be reversed (红字冲销) on date: only
+// a manual voucher that is not itself a reversal, once, on or after its
+// own date. A closing voucher goes with reopening its month; a document's
+// voucher follows the document, corrected by a return or a new document,
+// or the stock and the open items would disagree with the books.
+func (v *Voucher) CheckReversible(date string) error {
+	if v.ReversalOf != nil {
+		return ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
+	}
+	switch v.Source {
+	case VoucherManual:
+	case VoucherClosing:
+		return ErrInvalidState.WithMessage("结账凭证随反结账撤销，不能冲销")
+	default:
+		return ErrInvalidState.WithMessage("%s 由 %s 生成，请通过退货或新单据更正", v.Number, v.SourceNo)
+	}
+	if date < v.Date {
+		return Invalid("date", "冲销日期不能早于原凭证日期 %s", v.Date)
+	}
+	if v.ReversedBy != nil {
+		// The store refuses it too, for two reversals at once.
+		return ErrInvalidState.WithMessage("凭证已被冲销")
+	}
+	return nil
+}
+
+// MaxAttachments is the most 附单据数 a manual voucher may state.
+const MaxAttachments = 999
+
+// CheckManual checks a manual voucher (手工凭证) as people enter it: its
+// attachments count (附单据数, 0–999), then Check with cents.
+func (v *Voucher) CheckManual() error {
+	if v.Attachments < 0 || v.Attachments > MaxAttachments {
+		return Invalid("attachments", "附单据数应在 0–999 之间")
+	}
+	return v.Check(2)
+}
 
 // Reversal returns the red-letter voucher that cancels v (红字冲销): the same
 // accounts on the same sides with the amounts negated, dated date.
@@ -465,6 +504,21 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 		lines = append(lines, l)
 	}
 	return lines
+}
+
+// Book fills v (its header set by the caller) with the template's lines
+// for a document's amounts (Apply, the summaries from v's remark) and
+// checks it at the stock ledger's scale. ok is false when every line is
+// zero: a document worth nothing books nothing.
+func (t *VoucherTemplate) Book(v *Voucher, d DocAmounts, account func(code string) int64, partnerID *int64, moneyAccount int64) (ok bool, err error) {
+	v.Lines = t.Apply(d, account, v.Remark, partnerID, moneyAccount)
+	if ZeroLines(v.Lines) {
+		return false, nil
+	}
+	if err := v.Check(AmountScale); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // StandardTemplates are the voucher templates a new ledger starts with, per

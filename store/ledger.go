@@ -168,43 +168,21 @@ func (tx *Tx) InsertVoucherAtCommit(v *domain.Voucher) error {
 // the per-month account totals. Every posting already holds its period's
 // row when it gets here, so these rows add no waiting of their own.
 func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
-	type sums struct{ dr, cr decimal.Decimal }
-	by := map[int64]*sums{}
-	var order []int64
-	for _, l := range v.Lines {
-		s, ok := by[l.AccountID]
-		if !ok {
-			s = &sums{}
-			by[l.AccountID] = s
-			order = append(order, l.AccountID)
-		}
-		s.dr, s.cr = s.dr.Add(l.Debit), s.cr.Add(l.Credit)
-	}
-	sort.Slice(order, func(i, j int) bool { return order[i] < order[j] }) // one lock order for every writer
-	closing := v.Source == domain.VoucherClosing
+	accounts, partners := domain.VoucherTotals(v, sign)
 	if tx.Driver() == DriverSQLite {
 		// SQLite adds DECIMAL columns as floats: read, add in decimals,
 		// write the exact sum back (the writer lock is held anyway).
-		for _, id := range order {
-			dr, cr := by[id].dr.Mul(decimal.NewFromInt(sign)), by[id].cr.Mul(decimal.NewFromInt(sign))
-			cdr, ccr := decimal.Zero, decimal.Zero
-			if closing {
-				cdr, ccr = dr, cr
-			}
-			if err := tx.sqliteAddTotals("account_period_totals", "account_id = ? AND period = ?", []any{id, v.Period},
-				map[string]decimal.Decimal{"debit": dr, "credit": cr, "closing_debit": cdr, "closing_credit": ccr},
-				map[string]any{"account_id": id, "period": v.Period}); err != nil {
+		for _, d := range accounts {
+			if err := tx.sqliteAddTotals("account_period_totals", "account_id = ? AND period = ?", []any{d.AccountID, v.Period},
+				map[string]decimal.Decimal{"debit": d.Debit, "credit": d.Credit, "closing_debit": d.ClosingDebit, "closing_credit": d.ClosingCredit},
+				map[string]any{"account_id": d.AccountID, "period": v.Period}); err != nil {
 				return err
 			}
 		}
-		for _, l := range v.Lines {
-			if l.PartnerID == nil {
-				continue
-			}
-			dr, cr := l.Debit.Mul(decimal.NewFromInt(sign)), l.Credit.Mul(decimal.NewFromInt(sign))
+		for _, d := range partners {
 			if err := tx.sqliteAddTotals("account_partner_totals", "account_id = ? AND partner_id = ? AND period = ?",
-				[]any{l.AccountID, *l.PartnerID, v.Period}, map[string]decimal.Decimal{"debit": dr, "credit": cr},
-				map[string]any{"account_id": l.AccountID, "partner_id": *l.PartnerID, "period": v.Period}); err != nil {
+				[]any{d.AccountID, d.PartnerID, v.Period}, map[string]decimal.Decimal{"debit": d.Debit, "credit": d.Credit},
+				map[string]any{"account_id": d.AccountID, "partner_id": d.PartnerID, "period": v.Period}); err != nil {
 				return err
 			}
 		}
@@ -215,14 +193,9 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 	// shipment costs two round trips here instead of one per line.
 	var rows []string
 	var args []any
-	for _, id := range order {
-		dr, cr := by[id].dr.Mul(decimal.NewFromInt(sign)), by[id].cr.Mul(decimal.NewFromInt(sign))
-		cdr, ccr := decimal.Zero, decimal.Zero
-		if closing {
-			cdr, ccr = dr, cr
-		}
+	for _, d := range accounts {
 		rows = append(rows, "(?, ?, ?, ?, ?, ?)")
-		args = append(args, id, v.Period, dr, cr, cdr, ccr)
+		args = append(args, d.AccountID, v.Period, d.Debit, d.Credit, d.ClosingDebit, d.ClosingCredit)
 	}
 	if len(rows) > 0 {
 		if err := tx.later("INSERT INTO account_period_totals (account_id, period, debit, credit, closing_debit, closing_credit) VALUES "+
@@ -231,34 +204,13 @@ func (tx *Tx) addPeriodTotals(v *domain.Voucher, sign int64) error {
 			return err
 		}
 	}
-	// Lines about a partner also count per partner (the balance sheet's
-	// reclassification of 应收/预收, 应付/预付).
-	type pkey struct{ account, partner int64 }
-	partner := map[pkey]*sums{}
-	var keys []pkey
-	for _, l := range v.Lines {
-		if l.PartnerID == nil {
-			continue
-		}
-		k := pkey{l.AccountID, *l.PartnerID}
-		s, ok := partner[k]
-		if !ok {
-			s = &sums{}
-			partner[k] = s
-			keys = append(keys, k)
-		}
-		s.dr, s.cr = s.dr.Add(l.Debit), s.cr.Add(l.Credit)
-	}
-	if len(keys) == 0 {
+	if len(partners) == 0 {
 		return nil
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		return keys[i].account < keys[j].account || keys[i].account == keys[j].account && keys[i].partner < keys[j].partner
-	})
 	rows, args = rows[:0], args[:0]
-	for _, k := range keys {
+	for _, d := range partners {
 		rows = append(rows, "(?, ?, ?, ?, ?)")
-		args = append(args, k.account, k.partner, v.Period, partner[k].dr.Mul(decimal.NewFromInt(sign)), partner[k].cr.Mul(decimal.NewFromInt(sign)))
+		args = append(args, d.AccountID, d.PartnerID, v.Period, d.Debit, d.Credit)
 	}
 	return tx.later("INSERT INTO account_partner_totals (account_id, partner_id, period, debit, credit) VALUES "+
 		strings.Join(rows, ", ")+" ON DUPLICATE KEY UPDATE debit = debit + VALUES(debit), credit = credit + VALUES(credit)", args...)
@@ -284,10 +236,10 @@ func RebuildPeriodTotals(db *gorm.DB) error {
 		domain.VoucherClosing, domain.VoucherClosing).Error
 }
 
-// Period states.
+// Period states (see domain.PeriodOpen).
 const (
-	PeriodOpen   = "open"
-	PeriodClosed = "closed"
+	PeriodOpen   = domain.PeriodOpen
+	PeriodClosed = domain.PeriodClosed
 )
 
 // lockOpenPeriod locks a period's row (creating it open) and refuses a
@@ -304,34 +256,27 @@ func (tx *Tx) lockOpenPeriod(period string) error {
 	if tx.openPeriods[period] {
 		return nil // locked and found open earlier in this transaction
 	}
-	read := func() (own bool, closed string, err error) {
-		var rows []struct{ Period, Status string }
+	read := func() (own bool, rows []domain.PeriodState, err error) {
 		err = lockRow(tx.DB()).Table("periods").Select("period, status").
 			Where("period >= ?", period).Order("period").Find(&rows).Error
 		for _, r := range rows {
 			own = own || r.Period == period
-			if r.Status == PeriodClosed && closed == "" {
-				closed = r.Period
-			}
 		}
-		return own, closed, err
+		return own, rows, err
 	}
-	own, closed, err := read()
+	own, rows, err := read()
 	if err == nil && !own {
 		if err := tx.DB().Exec("INSERT INTO periods (period, status, version, updated_at) VALUES (?, ?, 1, ?)"+
 			onConflictNothing(tx, "period"), period, PeriodOpen, tx.Now).Error; err != nil {
 			return translate(err)
 		}
-		_, closed, err = read()
+		_, rows, err = read()
 	}
 	if err != nil {
 		return translate(err)
 	}
-	switch {
-	case closed == period:
-		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "会计期间 %s 已结账，不能再记账", period)
-	case closed != "":
-		return domain.Errorf(domain.KindConflict, domain.CodePeriodClosed, "%s 之后的月份已结账，不能再记入 %s", period, period)
+	if err := domain.CheckPostable(period, rows); err != nil {
+		return err
 	}
 	if tx.openPeriods == nil {
 		tx.openPeriods = map[string]bool{}

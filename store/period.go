@@ -28,6 +28,35 @@ func (tx *Tx) LockPeriod(period string) (*PeriodInfo, error) {
 	return &p, translate(err)
 }
 
+// LockPeriodFacts locks a period's row (creating it open) and reads what
+// closing it (forClose) or reopening it must know of the other months. For
+// a closing in a ledger that has begun, the previous month's row is locked
+// too (after this one's, the order every closing takes), so it cannot be
+// reopened meanwhile.
+func (tx *Tx) LockPeriodFacts(period string, forClose bool) (*PeriodInfo, domain.PeriodFacts, error) {
+	var f domain.PeriodFacts
+	p, err := tx.LockPeriod(period)
+	if err != nil {
+		return nil, f, err
+	}
+	f.Status = p.Status
+	if f.ClosedAfter, err = ClosedAfter(tx, period); err != nil || !forClose {
+		return p, f, err
+	}
+	if f.OpenBefore, err = OpenPeriodsWithVouchers(tx, period); err != nil {
+		return nil, f, err
+	}
+	if f.BooksBefore, err = BooksBefore(tx, period); err != nil || !f.BooksBefore {
+		return p, f, err
+	}
+	prev, err := tx.LockPeriod(domain.PrevPeriod(period))
+	if err != nil {
+		return nil, f, err
+	}
+	f.PrevStatus = prev.Status
+	return p, f, nil
+}
+
 // SetPeriodStatus closes or reopens a period.
 func (tx *Tx) SetPeriodStatus(period, status string, by *int64) error {
 	tx.openPeriods = nil // a closed month also closes the ones before it

@@ -76,10 +76,13 @@ func lockOpenItems(db *gorm.DB, partnerID int64, kind string) ([]openItemRow, er
 
 // Allocate settles amount of debit item d by credit item c (核销): both the
 // partner's, of one kind, locked by the caller, with their open amounts as
-// they stand. The new open amounts are computed here, in decimals, and
-// written whole (SQLite would do arithmetic on them in floats).
+// they stand. domain.Settle computes the new open amounts (in decimals)
+// and refuses an over-allocation; they are written whole (SQLite would do
+// arithmetic on them in floats).
 func (tx *Tx) Allocate(d, c *domain.OpenItem, amount decimal.Decimal) error {
-	d.Open, c.Open = d.Open.Sub(amount), c.Open.Add(amount)
+	if _, err := domain.Settle(d, c, amount, tx.Now); err != nil {
+		return err
+	}
 	return allocate(tx.DB(), tx.Now, d.ID, c.ID, d.Open, c.Open, amount)
 }
 
@@ -156,30 +159,17 @@ func autoAllocate(db *gorm.DB, now time.Time, partnerID int64, kind string) ([]d
 	if err != nil {
 		return nil, err
 	}
-	var debits, credits []*openItemRow
-	for i := range rows {
-		if rows[i].Open.IsPositive() {
-			debits = append(debits, &rows[i])
-		} else {
-			credits = append(credits, &rows[i])
-		}
+	items := make([]domain.OpenItem, len(rows))
+	for i, r := range rows {
+		items[i] = r.toDomain()
 	}
-	var out []domain.Allocation
-	for _, c := range credits {
-		for _, d := range debits {
-			if !c.Open.IsNegative() {
-				break
-			}
-			if !d.Open.IsPositive() {
-				continue
-			}
-			amt := decimal.Min(d.Open, c.Open.Neg())
-			d.Open, c.Open = d.Open.Sub(amt), c.Open.Add(amt)
-			if err := allocate(db, now, d.ID, c.ID, d.Open, c.Open, amt); err != nil {
-				return nil, err
-			}
-			out = append(out, domain.Allocation{DebitItemID: d.ID, CreditItemID: c.ID, Amount: amt, CreatedAt: now, CreditDocType: c.DocType})
+	steps := domain.SettleFIFO(items, now)
+	out := make([]domain.Allocation, 0, len(steps))
+	for _, st := range steps {
+		if err := allocate(db, now, st.DebitItemID, st.CreditItemID, st.DebitOpen, st.CreditOpen, st.Amount); err != nil {
+			return nil, err
 		}
+		out = append(out, st.Allocation)
 	}
 	return out, nil
 }
@@ -389,14 +379,17 @@ func backfillOpenItems(db *gorm.DB) error {
 	}
 	touched := map[key]bool{}
 	for _, d := range docs {
-		kind, amount := OpenItemOf(d.Type, d.Total)
-		date := domain.LocalDate(d.PostedAt)
-		row := openItemRow{PartnerID: d.PartnerID, Kind: kind, DocType: d.Type, DocID: d.ID, DocNumber: d.Number, Date: date,
-			DueDate: domain.DueDate(date, d.TermsDays), Amount: amount, Open: amount, CreatedAt: now}
+		it, ok := domain.RaiseOpenItem(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, d.PartnerID, d.TermsDays,
+			domain.LocalDate(d.PostedAt), d.Total)
+		if !ok {
+			continue
+		}
+		row := openItemRow{PartnerID: it.PartnerID, Kind: it.Kind, DocType: it.DocType, DocID: it.DocID, DocNumber: it.DocNumber,
+			Date: it.Date, DueDate: it.DueDate, Amount: it.Amount, Open: it.Open, CreatedAt: now}
 		if err := db.Create(&row).Error; err != nil {
 			return err
 		}
-		touched[key{d.PartnerID, kind}] = true
+		touched[key{it.PartnerID, it.Kind}] = true
 	}
 	keys := make([]key, 0, len(touched))
 	for k := range touched {
@@ -413,36 +406,9 @@ func backfillOpenItems(db *gorm.DB) error {
 	return nil
 }
 
-// OpenItemOf says which sub-ledger a posted document enters and with what
-// sign: shipments raise receivables, receipts payables, returns lower them.
+// OpenItemOf is domain.OpenItemOf, kept for callers of store.
 func OpenItemOf(docType string, total decimal.Decimal) (kind string, amount decimal.Decimal) {
-	switch docType {
-	case domain.DocSalesShipment:
-		return domain.ItemAR, total
-	case domain.DocSalesReturn:
-		return domain.ItemAR, total.Neg()
-	case domain.DocPurchaseReceipt:
-		return domain.ItemAP, total
-	case domain.DocPurchaseReturn:
-		return domain.ItemAP, total.Neg()
-	}
-	return "", decimal.Zero
-}
-
-// ItemBalances sums a kind's items per partner dated up to date: each
-// partner's sub-ledger balance (AR: what they owe; AP: what we owe).
-func ItemBalances(q Q, kind, through string) (map[int64]decimal.Decimal, error) {
-	var rows []struct {
-		PartnerID int64
-		Total     decimal.Decimal
-	}
-	err := q.DB().Model(&openItemRow{}).Select("partner_id, SUM(amount) AS total").Where("kind = ? AND date <= ?", kind, through).
-		Group("partner_id").Scan(&rows).Error
-	out := make(map[int64]decimal.Decimal, len(rows))
-	for _, r := range rows {
-		out[r.PartnerID] = domain.RoundAmount(r.Total)
-	}
-	return out, translate(err)
+	return domain.OpenItemOf(docType, total)
 }
 
 // AllocationsAfter lists the allocations of a kind's items made at or after
