@@ -28,6 +28,15 @@ type DocHeader struct {
 	Version   int        `json:"version"`
 }
 
+// MaxDocRemark is the length of a stock document's remark (备注): the
+// remark columns of openings, transfers, stocktakes, requisitions and orders
+// are VARCHAR(500), and a longer remark is refused here, on its field, rather
+// than cut off by SQLite or refused without a field by MariaDB.
+const MaxDocRemark = 500
+
+// checkDocRemark refuses a remark longer than MaxDocRemark characters.
+func checkDocRemark(remark string) error { return checkLen("remark", remark, MaxDocRemark) }
+
 // CheckEditable refuses changes to a document that has left draft.
 func (h DocHeader) CheckEditable() error {
 	if h.Status != DocDraft {
@@ -96,7 +105,7 @@ func (o *Opening) Validate() error {
 		}
 		l.Amount = RoundAmount(l.Qty.Mul(l.UnitCost))
 	}
-	return nil
+	return checkDocRemark(o.Remark)
 }
 
 // Transfer moves goods between two warehouses (调拨单); cost moves with them.
@@ -143,7 +152,7 @@ func (t *Transfer) Validate() error {
 			return err
 		}
 	}
-	return checkLen("remark", t.Remark, 500)
+	return checkDocRemark(t.Remark)
 }
 
 // Stocktake records counted quantities (盘点单); posting books the variance
@@ -196,7 +205,7 @@ func (s *Stocktake) Validate() error {
 		}
 		seen[k] = true
 	}
-	return checkLen("remark", s.Remark, 500)
+	return checkDocRemark(s.Remark)
 }
 
 // NumberPrefix returns the prefix of document numbers of a type:

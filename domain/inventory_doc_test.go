@@ -178,6 +178,49 @@ func TestStocktakeValidate(t *testing.T) {
 	}
 }
 
+// Every stock document keeps its remark (备注) within the VARCHAR(500)
+// column, counted in characters, not bytes: the opening forgot it once.
+func TestDocRemarkLength(t *testing.T) {
+	validate := map[string]func(remark string) error{
+		"opening": func(r string) error {
+			o := Opening{WarehouseID: 1, DocHeader: DocHeader{Remark: r}, Lines: []OpeningLine{{ProductID: 1, Qty: d("1"), UnitCost: d("1")}}}
+			return o.Validate()
+		},
+		"transfer": func(r string) error {
+			tr := Transfer{FromWarehouseID: 1, ToWarehouseID: 2, DocHeader: DocHeader{Remark: r}, Lines: []TransferLine{{ProductID: 1, Qty: d("1")}}}
+			return tr.Validate()
+		},
+		"stocktake": func(r string) error {
+			s := Stocktake{WarehouseID: 1, DocHeader: DocHeader{Remark: r}, Lines: []StocktakeLine{{ProductID: 1, CountedQty: d("1")}}}
+			return s.Validate()
+		},
+	}
+	cases := []struct {
+		name   string
+		remark string
+		ok     bool
+	}{
+		{"empty", "", true},
+		{"500 characters (1500 bytes)", strings.Repeat("期", 500), true},
+		{"501 characters", strings.Repeat("期", 501), false},
+		{"501 ASCII characters", strings.Repeat("a", 501), false},
+	}
+	for doc, v := range validate {
+		for _, c := range cases {
+			err := v(c.remark)
+			if c.ok {
+				if err != nil {
+					t.Errorf("%s, remark %s: Validate = %v", doc, c.name, err)
+				}
+				continue
+			}
+			if e := AsError(err); e == nil || e.Field != "remark" || e.Code != CodeValidation || e.Kind != KindInvalid {
+				t.Errorf("%s, remark %s: Validate = %v, want an error on remark", doc, c.name, err)
+			}
+		}
+	}
+}
+
 // Every document type has its own prefix and name; numbers are dated in
 // Shanghai time, so a document made at 00:30 in Shanghai (16:30 UTC the day
 // before) carries the Shanghai date.
