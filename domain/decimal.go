@@ -26,13 +26,35 @@ func RoundAmount(d decimal.Decimal) decimal.Decimal { return d.Round(AmountScale
 // RoundCost rounds a unit cost to its stored scale.
 func RoundCost(d decimal.Decimal) decimal.Decimal { return d.Round(CostScale) }
 
+// columnDigits is the precision of every quantity, amount, money and unit
+// cost column (DECIMAL(20,s) in store/migrate.go).
+const columnDigits = 20
+
+// columnLimit is the first magnitude the column of a value kept at places
+// decimals cannot hold. Quantities, amounts and money are stored at 4 places
+// (money in 分, 2 places, too), leaving 16 digits before the point: below
+// 1e16. Unit costs and prices (单价/单位成本) are stored at 6, leaving 14:
+// below 1e14. Rates live in DECIMAL(6,4) and are range-checked by their
+// callers before their scale.
+func columnLimit(places int32) decimal.Decimal {
+	return decimal.New(1, columnDigits-max(places, AmountScale))
+}
+
+// fitsColumn reports whether d fits the column a value kept at places
+// decimals is stored in, so that no engine refuses it (MariaDB, error 1264)
+// or keeps what the other refuses (SQLite).
+func fitsColumn(d decimal.Decimal, places int32) bool {
+	return d.Abs().LessThan(columnLimit(places))
+}
+
 // CheckScale refuses a value with more decimal places than the column keeps,
-// so nothing is silently rounded away on the way into the ledger.
+// so nothing is silently rounded away on the way into the ledger, and a value
+// too large for that column, so the refusal names its field on every engine.
 func CheckScale(field string, d decimal.Decimal, places int32) error {
 	if !d.Equal(d.Round(places)) {
 		return Invalid(field, "最多保留 %d 位小数", places)
 	}
-	if d.Abs().GreaterThanOrEqual(decimal.New(1, 16)) {
+	if !fitsColumn(d, places) {
 		return Invalid(field, "数值过大")
 	}
 	return nil

@@ -52,6 +52,14 @@ func TestCheckScale(t *testing.T) {
 		{"10000000000000000", 4, "数值过大"},
 		{"-10000000000000000", 4, "数值过大"},
 		{"-9999999999999999", 4, ""},
+		// The limit follows the column: unit costs and prices are
+		// DECIMAL(20,6), 14 digits before the point; money kept at 2 places
+		// is stored in DECIMAL(20,4) like amounts.
+		{"99999999999999.999999", 6, ""},
+		{"100000000000000", 6, "数值过大"},
+		{"-100000000000000", 6, "数值过大"},
+		{"9999999999999999.99", 2, ""},
+		{"10000000000000000", 2, "数值过大"},
 	}
 	for _, c := range cases {
 		err := CheckScale("lines[0].qty", d(c.in), c.places)

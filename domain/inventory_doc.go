@@ -28,6 +28,15 @@ type DocHeader struct {
 	Version   int        `json:"version"`
 }
 
+// MaxDocRemark is the length of a stock document's remark (备注): the
+// remark columns of openings, transfers, stocktakes, requisitions and orders
+// are VARCHAR(500), and a longer remark is refused here, on its field, rather
+// than cut off by SQLite or refused without a field by MariaDB.
+const MaxDocRemark = 500
+
+// checkDocRemark refuses a remark longer than MaxDocRemark characters.
+func checkDocRemark(remark string) error { return checkLen("remark", remark, MaxDocRemark) }
+
 // CheckEditable refuses changes to a document that has left draft.
 func (h DocHeader) CheckEditable() error {
 	if h.Status != DocDraft {
@@ -94,9 +103,31 @@ func (o *Opening) Validate() error {
 				return err
 			}
 		}
-		l.Amount = RoundAmount(l.Qty.Mul(l.UnitCost))
+		amount, err := openingAmount(f+".unit_cost", l.Qty, l.UnitCost)
+		if err != nil {
+			return err
+		}
+		l.Amount = amount
 	}
-	return nil
+	return checkDocRemark(o.Remark)
+}
+
+// openingAmount is the stock value of an opening line (qty × unit cost),
+// rounded where it is created. Each factor fits its column but their product
+// need not (1e8 × 1e8 does not fit DECIMAL(20,4)), and the unit cost the
+// ledger derives back from the rounded amount (amount ÷ qty, the balance's
+// average cost) can be lifted by the rounding past its own column
+// (1 × 99999999999999.999999 → 1e14). Both are refused on field, the unit
+// cost: it is what sets the value.
+func openingAmount(field string, qty, unitCost decimal.Decimal) (decimal.Decimal, error) {
+	amount := RoundAmount(qty.Mul(unitCost))
+	if !fitsColumn(amount, AmountScale) {
+		return Zero, Invalid(field, "金额（数量 × 单位成本）过大")
+	}
+	if !fitsColumn(RoundCost(amount.Div(qty)), CostScale) {
+		return Zero, Invalid(field, "数值过大")
+	}
+	return amount, nil
 }
 
 // Transfer moves goods between two warehouses (调拨单); cost moves with them.
@@ -143,7 +174,7 @@ func (t *Transfer) Validate() error {
 			return err
 		}
 	}
-	return checkLen("remark", t.Remark, 500)
+	return checkDocRemark(t.Remark)
 }
 
 // Stocktake records counted quantities (盘点单); posting books the variance
@@ -196,7 +227,7 @@ func (s *Stocktake) Validate() error {
 		}
 		seen[k] = true
 	}
-	return checkLen("remark", s.Remark, 500)
+	return checkDocRemark(s.Remark)
 }
 
 // NumberPrefix returns the prefix of document numbers of a type:

@@ -76,6 +76,19 @@ func TestOpeningValidate(t *testing.T) {
 		{"zero qty", []OpeningLine{line("0", "1")}, 1, "lines[0].qty", ""},
 		{"negative cost", []OpeningLine{line("1", "-0.01")}, 1, "lines[0].unit_cost", ""},
 		{"cost at 7 places", []OpeningLine{line("1", "1.0000001")}, 1, "lines[0].unit_cost", ""},
+		// DECIMAL(20,6) for the unit cost, DECIMAL(20,4) for the amount.
+		{"largest cost", []OpeningLine{line("1", "99999999999999.999949")}, 1, "", "99999999999999.9999"},
+		{"largest cost, 2 pieces", []OpeningLine{line("2", "99999999999999.999974")}, 1, "", "199999999999999.9999"},
+		// 1 × 99999999999999.999999 is worth 100000000000000.0000 at 4
+		// places, and so costs 1e14 on the balance: too much for its column.
+		{"cost rounded up to 1e14", []OpeningLine{line("1", "99999999999999.99995")}, 1, "lines[0].unit_cost", ""},
+		{"cost at the limit", []OpeningLine{line("1", "99999999999999.999999")}, 1, "lines[0].unit_cost", ""},
+		{"cost of 1e14", []OpeningLine{line("1", "100000000000000")}, 1, "lines[0].unit_cost", ""},
+		{"qty of 1e16", []OpeningLine{line("10000000000000000", "0")}, 1, "lines[0].qty", ""},
+		{"largest amount", []OpeningLine{line("99999999", "100000000")}, 1, "", "9999999900000000"},
+		{"amount of 1e16", []OpeningLine{line("1", "1"), line("100000000", "100000000")}, 1, "lines[1].unit_cost", ""},
+		{"amount just under 1e16", []OpeningLine{line("123.4567", "81000059130043.164931")}, 1, "", "9999999999999999.9999"},
+		{"amount rounding up to 1e16", []OpeningLine{line("999.9999", "10000001000000.1")}, 1, "lines[0].unit_cost", ""},
 	}
 	for _, c := range cases {
 		o := Opening{WarehouseID: c.warehouse, Lines: c.lines}
@@ -175,6 +188,49 @@ func TestStocktakeValidate(t *testing.T) {
 	}
 	if err := (&Stocktake{Lines: []StocktakeLine{counted(1, "", "1")}}).Validate(); AsError(err) == nil || AsError(err).Field != "warehouse_id" {
 		t.Errorf("no warehouse: %v", err)
+	}
+}
+
+// Every stock document keeps its remark (备注) within the VARCHAR(500)
+// column, counted in characters, not bytes: the opening forgot it once.
+func TestDocRemarkLength(t *testing.T) {
+	validate := map[string]func(remark string) error{
+		"opening": func(r string) error {
+			o := Opening{WarehouseID: 1, DocHeader: DocHeader{Remark: r}, Lines: []OpeningLine{{ProductID: 1, Qty: d("1"), UnitCost: d("1")}}}
+			return o.Validate()
+		},
+		"transfer": func(r string) error {
+			tr := Transfer{FromWarehouseID: 1, ToWarehouseID: 2, DocHeader: DocHeader{Remark: r}, Lines: []TransferLine{{ProductID: 1, Qty: d("1")}}}
+			return tr.Validate()
+		},
+		"stocktake": func(r string) error {
+			s := Stocktake{WarehouseID: 1, DocHeader: DocHeader{Remark: r}, Lines: []StocktakeLine{{ProductID: 1, CountedQty: d("1")}}}
+			return s.Validate()
+		},
+	}
+	cases := []struct {
+		name   string
+		remark string
+		ok     bool
+	}{
+		{"empty", "", true},
+		{"500 characters (1500 bytes)", strings.Repeat("期", 500), true},
+		{"501 characters", strings.Repeat("期", 501), false},
+		{"501 ASCII characters", strings.Repeat("a", 501), false},
+	}
+	for doc, v := range validate {
+		for _, c := range cases {
+			err := v(c.remark)
+			if c.ok {
+				if err != nil {
+					t.Errorf("%s, remark %s: Validate = %v", doc, c.name, err)
+				}
+				continue
+			}
+			if e := AsError(err); e == nil || e.Field != "remark" || e.Code != CodeValidation || e.Kind != KindInvalid {
+				t.Errorf("%s, remark %s: Validate = %v, want an error on remark", doc, c.name, err)
+			}
+		}
 	}
 }
 

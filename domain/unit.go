@@ -61,18 +61,23 @@ func (u Unit) ToBase(qty decimal.Decimal) decimal.Decimal {
 }
 
 // ConvertQty converts qty from one unit to another of the same base. The
-// result is rounded to the quantity scale; a conversion that is not exact at
-// that scale (1 个 → 0.08333… 箱) is refused rather than rounded silently.
+// result must be exact at the quantity scale (4 places) whichever way it
+// goes, out of the base unit (1 个 → 0.08333… 箱) or into it (0.0001 斤 →
+// 0.00005 千克): an inexact conversion is refused rather than rounded
+// silently, since stock is kept at that scale.
 func ConvertQty(qty decimal.Decimal, from, to Unit) (decimal.Decimal, error) {
 	if from.BaseID() != to.BaseID() {
 		return Zero, Errorf(KindInvalid, CodeValidation, "单位 %s 与 %s 不能换算", from.Name, to.Name)
 	}
 	base := from.ToBase(qty)
-	if to.BaseUnitID == nil {
-		return base, nil
+	out := base
+	if to.BaseUnitID != nil {
+		out = base.Div(to.Ratio)
 	}
-	out := base.Div(to.Ratio)
-	if !out.Mul(to.Ratio).Equal(base) || !out.Equal(RoundQty(out)) {
+	// Either direction can leave the quantity scale: 1 个 → 0.08333… 箱 by
+	// division (which Div also cuts off, hence the way back), and
+	// 0.0001 斤 → 0.00005 千克 by multiplication into the base unit.
+	if !to.ToBase(out).Equal(base) || !out.Equal(RoundQty(out)) {
 		return Zero, Errorf(KindInvalid, CodeValidation, "%s %s 不能整换为 %s", qty, from.Name, to.Name)
 	}
 	return out, nil

@@ -87,6 +87,10 @@ func TestUnitBaseAndConvert(t *testing.T) {
 		{"个 → 个", "7.5", ge, ge, "7.5"},
 		{"千克 → 斤", "1", kg, jin, "2"},
 		{"斤 → 千克", "3", jin, kg, "1.5"},
+		{"斤 → 千克 at 4 places", "0.0002", jin, kg, "0.0001"},
+		{"斤 → 千克 past 4 places", "0.0001", jin, kg, ""},
+		{"箱 → 个 past 4 places", "0.00001", xiang, ge, ""},
+		{"个 → 个 past 4 places", "1.00001", ge, ge, ""},
 		{"个 → 千克 different base", "1", ge, kg, ""},
 		{"箱 → 斤 different base", "1", xiang, jin, ""},
 	}
