@@ -39,12 +39,8 @@ func (a *App) cardsOn(template string) bool {
 }
 
 func (a *App) deliverApprovalCards(ctx context.Context, m store.OutboxMessage) error {
-	var ref approvalRef
-	if err := m.Decode(&ref); err != nil {
-		return permanent(err)
-	}
 	q := a.store.Read(ctx)
-	ap, err := store.Approvals.Get(q, ref.ApprovalID)
+	ap, err := a.approvalOf(q, m)
 	if err != nil {
 		return err
 	}

@@ -60,12 +60,8 @@ func (a *App) deciderName(q store.Q, ap *domain.Approval) string {
 }
 
 func (a *App) deliverApprovalEnded(ctx context.Context, m store.OutboxMessage) error {
-	var ref approvalRef
-	if err := m.Decode(&ref); err != nil {
-		return permanent(err)
-	}
 	q := a.store.Read(ctx)
-	ap, err := store.Approvals.Get(q, ref.ApprovalID)
+	ap, err := a.approvalOf(q, m)
 	if err != nil {
 		return err
 	}

@@ -165,12 +165,8 @@ func (a *App) ownsProcess(code string) bool {
 }
 
 func (a *App) deliverOAStart(ctx context.Context, m store.OutboxMessage) (func(*store.Tx) error, error) {
-	var ref approvalRef
-	if err := m.Decode(&ref); err != nil {
-		return nil, permanent(err)
-	}
 	q := a.store.Read(ctx)
-	ap, err := store.Approvals.Get(q, ref.ApprovalID)
+	ap, err := a.approvalOf(q, m)
 	if err != nil {
 		return nil, err
 	}
@@ -307,11 +303,7 @@ func (a *App) lineSummary(q store.Q, o *domain.Order, max int, esc func(string) 
 }
 
 func (a *App) deliverOATerminate(ctx context.Context, m store.OutboxMessage) error {
-	var ref approvalRef
-	if err := m.Decode(&ref); err != nil {
-		return permanent(err)
-	}
-	ap, err := store.Approvals.Get(a.store.Read(ctx), ref.ApprovalID)
+	ap, err := a.approvalOf(a.store.Read(ctx), m)
 	if err != nil {
 		return err
 	}

@@ -261,3 +261,13 @@ func (a *App) RetryOutbox(ctx context.Context, id int64) (*store.OutboxMessage, 
 	})
 	return m, err
 }
+
+// approvalOf reads the approval an outbox message is about; a message
+// that cannot be decoded is refused for good.
+func (a *App) approvalOf(q store.Q, m store.OutboxMessage) (*domain.Approval, error) {
+	var ref approvalRef
+	if err := m.Decode(&ref); err != nil {
+		return nil, permanent(err)
+	}
+	return store.Approvals.Get(q, ref.ApprovalID)
+}
