@@ -50,6 +50,12 @@ func BackfillEvents(docType string) []string {
 	return []string{docType}
 }
 
+// BackfillScale is the scale the ledger and receivables migrations booked
+// at: the stock ledger's four places of that release. Those migrations are
+// frozen, so they keep it; the migration to 分 (store/migrate.go, "money in
+// 分") rounds what they wrote afterwards.
+const BackfillScale = 4
+
 // Amounts are the money a document's vouchers book: the stock value its
 // moves carried, gains and losses apart (Posting.ValueChange), rounded to
 // the amount scale, and a partner document's amount and tax, negative for
@@ -64,7 +70,7 @@ func (d BackfillDoc) Amounts() DocAmounts {
 			amt.Loss = amt.Loss.Sub(m)
 		}
 	}
-	amt.Stock, amt.Gain, amt.Loss = RoundAmount(amt.Stock), RoundAmount(amt.Gain), RoundAmount(amt.Loss)
+	amt.Stock, amt.Gain, amt.Loss = amt.Stock.Round(BackfillScale), amt.Gain.Round(BackfillScale), amt.Loss.Round(BackfillScale)
 	if BackfillNeedsHeader(d.Type) {
 		amt.Amount, amt.Tax = d.Amount, d.Tax
 		if d.Type == DocPurchaseReturn || d.Type == DocSalesReturn {
@@ -96,7 +102,7 @@ func (d BackfillDoc) Vouchers(templates map[string]VoucherTemplate, account func
 		if ZeroLines(v.Lines) {
 			continue
 		}
-		if err := v.Check(AmountScale); err != nil {
+		if err := v.Check(BackfillScale); err != nil {
 			return nil, fmt.Errorf("backfill %s: %w", d.Number, err)
 		}
 		out = append(out, v)

@@ -6,11 +6,15 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Scales used everywhere quantities and money are stored: DECIMAL(20,4) for
-// quantities and amounts, DECIMAL(20,6) for unit costs.
+// Scales of quantities and money. Columns are DECIMAL(20,4) for quantities
+// and amounts and DECIMAL(20,6) for unit costs, but every amount that reaches
+// the books (move values, balance values, line amounts, tax, totals, voucher
+// lines, open items, allocations) is kept in 分 (AmountScale = 2) where it is
+// created, so what a report adds up is what the statements show, to the
+// cent. Unit prices and moving-average unit costs keep CostScale places.
 const (
 	QtyScale    = 4
-	AmountScale = 4
+	AmountScale = 2
 	CostScale   = 6
 )
 
@@ -20,7 +24,10 @@ var Zero = decimal.Zero
 // RoundQty rounds a quantity to its stored scale.
 func RoundQty(d decimal.Decimal) decimal.Decimal { return d.Round(QtyScale) }
 
-// RoundAmount rounds money to its stored scale.
+// RoundAmount rounds money to 分, half up in magnitude: a half cent goes
+// away from zero, so 0.005 is 0.01 and −0.005 is −0.01 (the same as
+// RoundMoney and a 金税 invoice; a red-letter amount rounds to the negative
+// of its blue one).
 func RoundAmount(d decimal.Decimal) decimal.Decimal { return d.Round(AmountScale) }
 
 // RoundCost rounds a unit cost to its stored scale.

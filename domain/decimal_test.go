@@ -8,8 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Rounding is half away from zero at each stored scale: quantities and
-// amounts keep 4 places (DECIMAL(20,4)), unit costs 6 (DECIMAL(20,6)).
+// Rounding is half away from zero at each scale: quantities keep 4 places,
+// amounts 2 (分; a negative half cent rounds away from zero, so a
+// red-letter amount is exactly its blue one negated), unit costs 6.
 func TestRoundAtStoredScales(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -20,7 +21,11 @@ func TestRoundAtStoredScales(t *testing.T) {
 		{"qty half up", RoundQty, d("2.49995"), "2.5"},
 		{"qty below half", RoundQty, d("2.49994"), "2.4999"},
 		{"qty negative half", RoundQty, d("-0.00005"), "-0.0001"},
-		{"amount half up", RoundAmount, d("3.18518555"), "3.1852"},
+		{"amount half up", RoundAmount, d("3.18518555"), "3.19"},
+		{"amount half cent up", RoundAmount, d("0.005"), "0.01"},
+		{"amount below half a cent", RoundAmount, d("0.00499999"), "0"},
+		{"amount negative half cent away from zero", RoundAmount, d("-0.005"), "-0.01"},
+		{"amount negative below half", RoundAmount, d("-2.0049"), "-2"},
 		{"amount already at scale", RoundAmount, d("1725"), "1725"},
 		{"cost one third", RoundCost, d("10").Div(d("3")), "3.333333"},
 		{"cost two thirds", RoundCost, d("20").Div(d("3")), "6.666667"},

@@ -201,11 +201,11 @@ func TestPlanReturn(t *testing.T) {
 		errField string
 	}{
 		{"part of a line at its share of the cost", []MoveLine{{LineID: 21, Qty: orderQty("1")}},
-			"21:1:10.00:1.30:6.6667", map[int64]string{11: "1"}, "", ""},
+			"21:1:10.00:1.30:6.67", map[int64]string{11: "1"}, "", ""},
 		{"the whole line takes exactly its cost", []MoveLine{{LineID: 21, Qty: orderQty("3")}, {LineID: 23, Qty: orderQty("2"), Batch: ""}},
 			"21:3:30.00:3.90:20,23:2:199.98:18.00:100", map[int64]string{11: "3", 12: "2"}, "", ""},
 		{"what is left of a line", []MoveLine{{LineID: 22, Qty: orderQty("1"), Batch: "B"}, {LineID: 21, Qty: orderQty("1")}},
-			"22:1:10.00:1.30:6,21:1:10.00:1.30:6.6667", map[int64]string{11: "2"}, "", ""},
+			"22:1:10.00:1.30:6,21:1:10.00:1.30:6.67", map[int64]string{11: "2"}, "", ""},
 		{"more than is left", []MoveLine{{LineID: 22, Qty: orderQty("2")}}, "", nil, "exceeds_returnable_qty", "lines[0].qty"},
 		{"another document's line", []MoveLine{{LineID: 99, Qty: orderQty("1")}}, "", nil, CodeValidation, "lines[0].shipment_line_id"},
 		{"another batch", []MoveLine{{LineID: 21, Qty: orderQty("1"), Batch: "B"}}, "", nil, CodeValidation, "lines[0].batch"},

@@ -64,7 +64,7 @@ func TestOpeningValidate(t *testing.T) {
 		wantAmount string // of the first line, when valid
 	}{
 		{"amount is qty × cost", []OpeningLine{line("100", "10")}, 1, "", "1000"},
-		{"amount rounded to 4 places", []OpeningLine{line("1.5", "2.123457")}, 1, "", "3.1852"},
+		{"amount rounded to 分", []OpeningLine{line("1.5", "2.123457")}, 1, "", "3.19"},
 		{"3 × 0.333333 = 0.999999 rounds to 1", []OpeningLine{line("3", "0.333333")}, 1, "", "1.0000"},
 		{"free goods at cost 0", []OpeningLine{line("5", "0")}, 1, "", "0"},
 		{"with expiry", []OpeningLine{{ProductID: 1, Qty: d("1"), UnitCost: d("1"), Expiry: &expiry}}, 1, "", "1"},

@@ -143,10 +143,11 @@ func VoucherNumber(seq int) string { return fmt.Sprintf("记-%04d", seq) }
 // Check validates a voucher's lines and sums them: each line has one side
 // (not both, not neither) with at most scale decimals, and debits equal
 // credits (unbalanced_voucher otherwise). Lines with a zero amount are
-// dropped first, so generated vouchers can list optional lines. People
-// enter cents (scale 2); generated vouchers carry the stock ledger's four
-// places, so account 1405 equals the stock valuation exactly, and are shown
-// rounded.
+// dropped first, so generated vouchers can list optional lines. Every
+// voucher is in 分 (AmountScale): people enter cents, and the amounts a
+// template books were rounded to 分 where they were created (the stock
+// moves, the document's lines), so 1405 still equals the stock valuation
+// exactly. Only the migrations that predate 分 check at BackfillScale.
 func (v *Voucher) Check(scale int32) error {
 	if _, err := time.Parse("2006-01-02", v.Date); err != nil {
 		return Invalid("date", "日期格式应为 YYYY-MM-DD")
@@ -508,7 +509,8 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 
 // Book fills v (its header set by the caller) with the template's lines
 // for a document's amounts (Apply, the summaries from v's remark) and
-// checks it at the stock ledger's scale. ok is false when every line is
+// checks it in 分: an amount with a fraction of a cent is refused, never
+// rounded here, where 1405 would drift from the stock. ok is false when every line is
 // zero: a document worth nothing books nothing.
 func (t *VoucherTemplate) Book(v *Voucher, d DocAmounts, account func(code string) int64, partnerID *int64, moneyAccount int64) (ok bool, err error) {
 	v.Lines = t.Apply(d, account, v.Remark, partnerID, moneyAccount)

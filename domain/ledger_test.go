@@ -46,8 +46,10 @@ func TestVoucherCheck(t *testing.T) {
 			scale: 2, period: "2026-11", total: "5", lines: 2},
 		{name: "red-letter", v: Voucher{Date: "2026-12-01", Lines: []VoucherLine{booksLine(1, "d:-5"), booksLine(2, "c:-5")}},
 			scale: 2, period: "2026-12", total: "-5", lines: 2},
-		{name: "four places for generated vouchers", v: Voucher{Date: "2026-11-28", Lines: []VoucherLine{booksLine(1, "d:1.2345"), booksLine(2, "c:1.2345")}},
-			scale: AmountScale, period: "2026-11", total: "1.2345", lines: 2},
+		{name: "generated vouchers are in 分 too", v: Voucher{Date: "2026-11-28", Lines: []VoucherLine{booksLine(1, "d:1.2345"), booksLine(2, "c:1.2345")}},
+			scale: AmountScale, err: "validation_failed:lines[0].debit:最多保留 2 位小数"},
+		{name: "the migrations before 分 booked four places", v: Voucher{Date: "2026-11-28", Lines: []VoucherLine{booksLine(1, "d:1.2345"), booksLine(2, "c:1.2345")}},
+			scale: BackfillScale, period: "2026-11", total: "1.2345", lines: 2},
 		{name: "bad date", v: Voucher{Date: "2026-11-31", Lines: []VoucherLine{booksLine(1, "d:1"), booksLine(2, "c:1")}},
 			scale: 2, err: "validation_failed:date:日期格式应为 YYYY-MM-DD"},
 		{name: "remark too long", v: Voucher{Date: "2026-11-28", Remark: long, Lines: []VoucherLine{booksLine(1, "d:1"), booksLine(2, "c:1")}},
@@ -440,9 +442,17 @@ func TestTemplateBook(t *testing.T) {
 	account := func(code string) int64 { return ids[code] }
 	pid := int64(9)
 	v := &Voucher{Date: "2026-11-28", Source: DocPurchaseReceipt, Remark: "采购入库 RK-1"}
-	ok, err := receipt.Book(v, DocAmounts{Amount: booksDec("100.005"), Tax: booksDec("13"), Stock: booksDec("100.005")}, account, &pid, 0)
-	if err != nil || !ok || len(v.Lines) != 3 || v.Period != "2026-11" || !v.Debit.Equal(booksDec("113.005")) {
+	ok, err := receipt.Book(v, DocAmounts{Amount: booksDec("100.01"), Tax: booksDec("13"), Stock: booksDec("100.01")}, account, &pid, 0)
+	if err != nil || !ok || len(v.Lines) != 3 || v.Period != "2026-11" || !v.Debit.Equal(booksDec("113.01")) {
 		t.Fatalf("booked %v %v: %+v", ok, err, v)
+	}
+	// Amounts are rounded to 分 where they are created (the posting, the
+	// document's lines): an amount that reaches Book unrounded is a bug,
+	// refused rather than rounded in the voucher, where 1405 would drift
+	// from the stock.
+	frac := &Voucher{Date: "2026-11-28", Source: DocPurchaseReceipt, Remark: "采购入库 RK-3"}
+	if ok, err := receipt.Book(frac, DocAmounts{Amount: booksDec("100.005"), Tax: booksDec("13"), Stock: booksDec("100.005")}, account, &pid, 0); ok || err == nil {
+		t.Fatalf("booked four places: %v %v", ok, err)
 	}
 	// Worth nothing: nothing booked, no error.
 	z := &Voucher{Date: "2026-11-28", Remark: "采购入库 RK-2"}

@@ -235,7 +235,8 @@ func (p *Partner) Validate() error {
 	if p.CreditLimit.IsNegative() {
 		return Invalid("credit_limit", "信用额度不能为负")
 	}
-	if err := CheckScale("credit_limit", p.CreditLimit, AmountScale); err != nil {
+	// A limit is compared with, never booked: it keeps the column's 4 places.
+	if err := CheckScale("credit_limit", p.CreditLimit, 4); err != nil {
 		return err
 	}
 	if p.PaymentTermsDays < 0 || p.PaymentTermsDays > 3650 {

@@ -130,7 +130,7 @@ func TestPostingOutCosting(t *testing.T) {
 		wantUnit              string
 	}{
 		{"part", "10", "100", "10", "3", "30", "7", "70", "10"},
-		{"part rounded to 4 places", "3", "10", "3.333333", "1", "3.3333", "2", "6.6667", "3.3333"},
+		{"part rounded to 分", "3", "10", "3.333333", "1", "3.33", "2", "6.67", "3.33"},
 		{"everything takes the whole value", "3", "10", "3.333333", "3", "10", "0", "0", "3.333333"},
 		{"into negative: value plus the shortfall at average", "10", "50", "5", "15", "75", "-5", "-25", "5"},
 		{"already negative", "-5", "-50", "10", "3", "30", "-8", "-80", "10"},
@@ -404,8 +404,8 @@ func TestPostingBookkeeping(t *testing.T) {
 	}
 	net, gains, losses := p.ValueChange()
 	mustEq(t, "gains", gains, d("60"))
-	mustEq(t, "losses", losses, d("40.6667"))
-	mustEq(t, "net", net, d("19.3333"))
+	mustEq(t, "losses", losses, d("40.67"))
+	mustEq(t, "net", net, d("19.33"))
 
 	ch := p.Changed()
 	want := []BalanceKey{{1, 2, ""}, {2, 1, "L1"}, {2, 1, "L2"}}

@@ -178,7 +178,7 @@ func reclassAdvances(db *gorm.DB) error {
 			return err
 		}
 		for _, r := range rows {
-			x := domain.RoundAmount(r.Total).Neg()
+			x := r.Total.Round(domain.BackfillScale).Neg()
 			if x.IsZero() {
 				continue
 			}
@@ -202,7 +202,7 @@ func reclassAdvances(db *gorm.DB) error {
 	for len(lines) > 0 {
 		n := min(len(lines), 500)
 		v := &domain.Voucher{Date: date, Source: domain.VoucherAdjust, Remark: reclassRemark, Lines: lines[:n]}
-		if err := v.Check(domain.AmountScale); err != nil {
+		if err := v.Check(domain.BackfillScale); err != nil {
 			return fmt.Errorf("store: reclassifying advances: %w", err)
 		}
 		if err := tx.InsertVoucher(v); err != nil {

@@ -75,6 +75,23 @@ try {
       await page.locator('[data-test=sales-trend] canvas').waitFor();
     });
     assert.ok(await page.getByText('库存金额（成本）').isVisible());
+    // The stock value card reads 1405 to the cent (the demo's averages run
+    // to many decimals; amounts are kept in 分 and shown rounded, never cut).
+    const books = await page.evaluate(async () => {
+      const h = { Authorization: 'Bearer ' + localStorage.getItem('erpd.token') };
+      const dash = await (await fetch('/api/v1/dashboard', { headers: h })).json();
+      const period = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+      const tb = await (await fetch('/api/v1/reports/trial-balance?period=' + period, { headers: h })).json();
+      const row = tb.items.find((r) => r.code === '1405');
+      return { stock: dash.stock_value, debit: row.closing_debit, credit: row.closing_credit };
+    });
+    assert.match(books.stock, /^-?\d+(\.\d{1,2})?$/, 'stock value in 分: ' + books.stock);
+    assert.equal(Number(books.credit), 0);
+    const norm = (s) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+    assert.equal(norm(books.stock), norm(books.debit), '1405 = the stock value');
+    const [int, frac = ''] = books.stock.split('.');
+    const shown = '¥' + int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '.' + frac.padEnd(2, '0');
+    assert.equal((await page.locator('[data-test=stock-value] .el-statistic__content').innerText()).trim(), shown);
     assert.ok(await page.getByText('低库存').first().isVisible());
     await shot('dashboard');
   });

@@ -155,8 +155,8 @@ export function ratio(a, b) {
   return y > 0 && x > 0 ? Math.min(1, x / y) : 0
 }
 
-// Exact sums and differences are computed at scale 6 (erpd stores
-// quantities and amounts with 4 decimals, unit costs with 6).
+// Exact sums and differences are computed at scale 6 (erpd keeps
+// quantities to 4 decimals, amounts in 分 (2), unit prices and costs to 6).
 const negate = (x) => ({ neg: !x.neg && x.mag !== '0', mag: x.mag })
 
 // plain writes a scale-6 number as erpd takes it: no trailing zeros
