@@ -24,8 +24,8 @@ func TestOpeningColumnLimits(t *testing.T) {
 		{"remark of 501 characters", strings.Repeat("期", 501), app.OpeningLineInput{Qty: d("1"), UnitCost: d("1")}, "remark"},
 		// unit_cost is DECIMAL(20,6): 14 digits before the point.
 		{"unit cost of 1e14", "", app.OpeningLineInput{Qty: d("1"), UnitCost: d("100000000000000")}, "lines[0].unit_cost"},
-		// 1 × 99999999999999.999999 is worth 100000000000000.0000 at 4
-		// places: the balance's average cost would be 1e14.
+		// 1 × 99999999999999.999999 is worth 100000000000000.00 in 分: the
+		// balance's average cost would be 1e14.
 		{"unit cost rounded up to 1e14", "", app.OpeningLineInput{Qty: d("1"), UnitCost: d("99999999999999.999999")}, "lines[0].unit_cost"},
 		// amount is DECIMAL(20,4), and qty × unit cost may not fit it.
 		{"amount of 1e16", "", app.OpeningLineInput{Qty: d("100000000"), UnitCost: d("100000000")}, "lines[0].unit_cost"},
@@ -55,14 +55,14 @@ func TestOpeningColumnLimits(t *testing.T) {
 		}
 		// The largest unit cost that fits is posted on both engines, as the
 		// first opening.
-		op := e.opening(w.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("1"), UnitCost: d("99999999999999.999949")})
+		op := e.opening(w.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("1"), UnitCost: d("99999999999999.994999")})
 		if !strings.HasSuffix(op.Number, "-0001") {
 			t.Errorf("opening after refused ones = %s, want the first number", op.Number)
 		}
 		// SQLite keeps 15 significant digits exactly (ARCHITECTURE.md), not
-		// the 18 of this value.
+		// the 16 of this value.
 		if driver == store.DriverMySQL {
-			e.wantBalance(p.ID, w.ID, "", "1", "99999999999999.9999")
+			e.wantBalance(p.ID, w.ID, "", "1", "99999999999999.99")
 		}
 	})
 }

@@ -37,6 +37,10 @@ func RoundCost(d decimal.Decimal) decimal.Decimal { return d.Round(CostScale) }
 // cost column (DECIMAL(20,s) in store/migrate.go).
 const columnDigits = 20
 
+// columnMinScale is the fewest decimal places any of those columns keeps:
+// amounts are rounded to 分 but stored in DECIMAL(20,4) like quantities.
+const columnMinScale = 4
+
 // columnLimit is the first magnitude the column of a value kept at places
 // decimals cannot hold. Quantities, amounts and money are stored at 4 places
 // (money in 分, 2 places, too), leaving 16 digits before the point: below
@@ -44,7 +48,7 @@ const columnDigits = 20
 // below 1e14. Rates live in DECIMAL(6,4) and are range-checked by their
 // callers before their scale.
 func columnLimit(places int32) decimal.Decimal {
-	return decimal.New(1, columnDigits-max(places, AmountScale))
+	return decimal.New(1, columnDigits-max(places, columnMinScale))
 }
 
 // fitsColumn reports whether d fits the column a value kept at places

@@ -76,18 +76,19 @@ func TestOpeningValidate(t *testing.T) {
 		{"zero qty", []OpeningLine{line("0", "1")}, 1, "lines[0].qty", ""},
 		{"negative cost", []OpeningLine{line("1", "-0.01")}, 1, "lines[0].unit_cost", ""},
 		{"cost at 7 places", []OpeningLine{line("1", "1.0000001")}, 1, "lines[0].unit_cost", ""},
-		// DECIMAL(20,6) for the unit cost, DECIMAL(20,4) for the amount.
-		{"largest cost", []OpeningLine{line("1", "99999999999999.999949")}, 1, "", "99999999999999.9999"},
-		{"largest cost, 2 pieces", []OpeningLine{line("2", "99999999999999.999974")}, 1, "", "199999999999999.9999"},
-		// 1 × 99999999999999.999999 is worth 100000000000000.0000 at 4
-		// places, and so costs 1e14 on the balance: too much for its column.
-		{"cost rounded up to 1e14", []OpeningLine{line("1", "99999999999999.99995")}, 1, "lines[0].unit_cost", ""},
+		// DECIMAL(20,6) for the unit cost, DECIMAL(20,4) for the amount, which
+		// is rounded to 分.
+		{"largest cost", []OpeningLine{line("1", "99999999999999.994999")}, 1, "", "99999999999999.99"},
+		{"largest cost, 2 pieces", []OpeningLine{line("2", "99999999999999.997499")}, 1, "", "199999999999999.99"},
+		// 1 × 99999999999999.995 is worth 100000000000000.00 in 分, and so
+		// costs 1e14 on the balance: too much for its column.
+		{"cost rounded up to 1e14", []OpeningLine{line("1", "99999999999999.995")}, 1, "lines[0].unit_cost", ""},
 		{"cost at the limit", []OpeningLine{line("1", "99999999999999.999999")}, 1, "lines[0].unit_cost", ""},
 		{"cost of 1e14", []OpeningLine{line("1", "100000000000000")}, 1, "lines[0].unit_cost", ""},
 		{"qty of 1e16", []OpeningLine{line("10000000000000000", "0")}, 1, "lines[0].qty", ""},
 		{"largest amount", []OpeningLine{line("99999999", "100000000")}, 1, "", "9999999900000000"},
 		{"amount of 1e16", []OpeningLine{line("1", "1"), line("100000000", "100000000")}, 1, "lines[1].unit_cost", ""},
-		{"amount just under 1e16", []OpeningLine{line("123.4567", "81000059130043.164931")}, 1, "", "9999999999999999.9999"},
+		{"amount just under 1e16", []OpeningLine{line("100", "99999999999999.9999")}, 1, "", "9999999999999999.99"},
 		{"amount rounding up to 1e16", []OpeningLine{line("999.9999", "10000001000000.1")}, 1, "lines[0].unit_cost", ""},
 	}
 	for _, c := range cases {
