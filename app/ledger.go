@@ -527,7 +527,12 @@ func (a *App) GetVoucher(ctx context.Context, id int64) (*domain.Voucher, error)
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	return store.GetVoucher(a.store.Read(ctx), id)
+	v, err := store.GetVoucher(a.store.Read(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	v.AmountInWords = domain.AmountInWords(v.Debit)
+	return v, a.nameVouchers(ctx, v)
 }
 
 // ListVouchers lists vouchers in number order.
@@ -544,6 +549,13 @@ func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListPa
 	}
 	items, total, err := store.ListVouchers(a.store.Read(ctx), f, p)
 	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*domain.Voucher, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	if err := a.nameVouchers(ctx, ptrs...); err != nil {
 		return nil, err
 	}
 	return newList(items, total, p), nil

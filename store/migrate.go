@@ -1012,6 +1012,22 @@ var Migrations = []*gormigrate.Migration{
 			return nil
 		},
 	},
+	{
+		// Voucher review (凭证审核): the reviewer and the time; a null
+		// reviewer is an unreviewed voucher. Counting a month's unreviewed
+		// vouchers uses the (period, seq) index.
+		ID: "202612070300_review_voucher_review",
+		Migrate: func(db *gorm.DB) error {
+			for _, col := range []string{"ReviewedBy", "ReviewedAt"} {
+				if !db.Migrator().HasColumn(&m300Voucher{}, col) {
+					if err := db.Migrator().AddColumn(&m300Voucher{}, col); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	},
 }
 
 func migrator(db *gorm.DB) *gormigrate.Gormigrate {

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"context"
+
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+)
+
+// FinanceSettings are the books' settings from the configuration
+// (finance.*), shown to the console for printing.
+type FinanceSettings struct {
+	// CompanyName is the 编制单位 printed on vouchers and statements.
+	CompanyName string `json:"company_name"`
+	// ReviewRequired makes closing a month require every voucher of it
+	// reviewed (审核); closing is refused with unreviewed_vouchers.
+	ReviewRequired bool `json:"review_required"`
+}
+
+// GetFinanceSettings returns the books' settings, for anyone who may read
+// the books (the console prints the company name on statements).
+func (a *App) GetFinanceSettings(ctx context.Context) (*FinanceSettings, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	s := a.finance
+	return &s, nil
+}
+
+// ReviewVoucher reviews a voucher (审核): someone other than its preparer,
+// with the ledger administrator's permission (the same as closing, since
+// review is what closing relies on when it is required).
+func (a *App) ReviewVoucher(ctx context.Context, id int64) (*domain.Voucher, error) {
+	return a.setReview(ctx, id, true)
+}
+
+// UnreviewVoucher takes a review back (取消审核), so the voucher may be
+// reversed again; refused in a closed month.
+func (a *App) UnreviewVoucher(ctx context.Context, id int64) (*domain.Voucher, error) {
+	return a.setReview(ctx, id, false)
+}
+
+func (a *App) setReview(ctx context.Context, id int64, review bool) (*domain.Voucher, error) {
+	actor, err := require(ctx, domain.PermLedgerAdmin)
+	if err != nil {
+		return nil, err
+	}
+	var out *domain.Voucher
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		v, err := store.GetVoucher(tx, id)
+		if err != nil {
+			return err
+		}
+		// The period row first, as closing takes it: an un-review and a
+		// closing that counts unreviewed vouchers never cross.
+		p, err := tx.LockPeriod(v.Period)
+		if err != nil {
+			return err
+		}
+		action := "review"
+		if review {
+			err = v.Review(actor.ID, tx.Now)
+		} else {
+			action = "unreview"
+			err = v.Unreview(actor.ID, p.Status == store.PeriodClosed)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.SetVoucherReview(v, !review); err != nil {
+			return err
+		}
+		out = v
+		return audit(ctx, tx, action, "voucher", v.ID, nil, map[string]any{"number": v.Number, "period": v.Period})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.nameVouchers(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CountUnreviewedVouchers counts a period's unreviewed vouchers, for the
+// closing checklist (结账检查).
+func (a *App) CountUnreviewedVouchers(ctx context.Context, period string) (int64, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return 0, err
+	}
+	if !domain.ValidPeriod(period) {
+		return 0, domain.Invalid("period", "期间格式应为 YYYY-MM")
+	}
+	return store.CountUnreviewedVouchers(a.store.Read(ctx), period)
+}
+
+// nameVouchers fills the preparer's (制单人) and reviewer's (审核人) names.
+func (a *App) nameVouchers(ctx context.Context, vs ...*domain.Voucher) error {
+	var ids []int64
+	for _, v := range vs {
+		ids = append(ids, v.CreatedBy)
+		if v.ReviewedBy != nil {
+			ids = append(ids, *v.ReviewedBy)
+		}
+	}
+	names, err := store.UserNames(a.store.Read(ctx), ids)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		v.CreatedByName = names[v.CreatedBy]
+		if v.ReviewedBy != nil {
+			v.ReviewedByName = names[*v.ReviewedBy]
+		}
+	}
+	return nil
+}
