@@ -543,6 +543,11 @@ func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListPa
 	if f.Period != "" && !domain.ValidPeriod(f.Period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
+	switch f.Review {
+	case "", store.ReviewFilterReviewed, store.ReviewFilterUnreviewed:
+	default:
+		return nil, domain.Invalid("review", "review 只能是 reviewed 或 unreviewed")
+	}
 	p, err := lp.page(nil)
 	if err != nil {
 		return nil, err

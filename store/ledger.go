@@ -328,7 +328,15 @@ type VoucherFilter struct {
 	Source    string
 	SourceID  int64
 	AccountID int64
+	// Review is "reviewed" (已审核), "unreviewed" (未审核) or empty (all).
+	Review string
 }
+
+// Voucher review filters.
+const (
+	ReviewFilterReviewed   = "reviewed"
+	ReviewFilterUnreviewed = "unreviewed"
+)
 
 // ListVouchers lists vouchers (without lines), in number order.
 func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error) {
@@ -341,6 +349,12 @@ func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error)
 	}
 	if f.SourceID != 0 {
 		db = db.Where("source_id = ?", f.SourceID)
+	}
+	switch f.Review {
+	case ReviewFilterReviewed:
+		db = db.Where("reviewed_by IS NOT NULL")
+	case ReviewFilterUnreviewed:
+		db = db.Where("reviewed_by IS NULL")
 	}
 	if f.AccountID != 0 {
 		db = db.Where("id IN (?)", q.DB().Table("voucher_lines").Select("voucher_id").Where("account_id = ?", f.AccountID))
