@@ -373,14 +373,15 @@ func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error)
 }
 
 // MarkReversed records the voucher that reverses id; a voucher is reversed
-// once.
+// once, and not while it is reviewed (a review that came in after the
+// reversal's rule read the voucher refuses it here).
 func (tx *Tx) MarkReversed(id, by int64) error {
-	res := tx.DB().Table("vouchers").Where("id = ? AND reversed_by IS NULL", id).Update("reversed_by", by)
+	res := tx.DB().Table("vouchers").Where("id = ? AND reversed_by IS NULL AND reviewed_by IS NULL", id).Update("reversed_by", by)
 	if res.Error != nil {
 		return translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return domain.ErrInvalidState.WithMessage("凭证已被冲销")
+		return domain.ErrInvalidState.WithMessage("凭证已被冲销或已被审核，请刷新后重试")
 	}
 	return nil
 }

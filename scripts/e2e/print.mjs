@@ -72,6 +72,7 @@ try {
     await page.locator('.el-dialog [data-test=voucher-sheet]').waitFor();
     await page.locator('[data-test=voucher-review]').click();
     await page.locator('[data-test=voucher-review-state]', { hasText: '已审核' }).waitFor();
+    await page.waitForTimeout(400); // the buttons' transition
     await page.screenshot({ path: join(out, 'voucher-print.png') });
     v = await api('/vouchers/' + other.id);
     assert.equal(v.reviewed_by_name, '赵会计');
