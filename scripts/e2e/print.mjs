@@ -68,8 +68,11 @@ try {
     await page.goto(base + '/console/vouchers');
     await page.locator('[data-test=voucher-review-filter]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '未审核' }).click();
+    // The filtered list has come (the rows move as it lands).
+    await page.getByText(`共 ${list.total} 条`).waitFor();
     await page.locator('.el-table__row', { hasText: other.number }).first().click();
     await page.locator('.el-dialog [data-test=voucher-sheet]').waitFor();
+    await page.locator('.el-dialog__title', { hasText: other.number }).waitFor();
     await page.locator('[data-test=voucher-review]').click();
     await page.locator('[data-test=voucher-review-state]', { hasText: '已审核' }).waitFor();
     await page.waitForTimeout(400); // the buttons' transition
