@@ -25,6 +25,7 @@ type App struct {
 	rules        *Master[domain.ApprovalRule, ApprovalRuleInput]
 	creditPolicy string
 	billAt       string // domain.BillAtShipment or BillAtInvoice
+	finance      FinanceSettings
 	directory    domain.Directory
 	dt           DingTalk
 	outboxKick   chan struct{}
@@ -85,6 +86,10 @@ type Options struct {
 	// BillAt is when receivables and payables arise: domain.BillAtShipment
 	// (default) or domain.BillAtInvoice.
 	BillAt string
+	// Finance is the books' presentation and control settings: the
+	// company name on printed statements (编制单位) and whether closing
+	// requires every voucher reviewed (审核).
+	Finance FinanceSettings
 	// Directory resolves DingTalk 免登 codes; nil disables DingTalk login.
 	Directory domain.Directory
 	// Now is the clock of business time (today's date, periods, token
@@ -119,7 +124,7 @@ func New(o Options) *App {
 		}
 	}
 	a := &App{store: o.Store, cache: o.Cache, log: o.Logger, auth: o.Auth, throttle: o.Throttle,
-		creditPolicy: o.CreditPolicy, billAt: o.BillAt, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1), clock: o.Now}
+		creditPolicy: o.CreditPolicy, billAt: o.BillAt, finance: o.Finance, directory: o.Directory, dt: o.DingTalk, outboxKick: make(chan struct{}, 1), clock: o.Now}
 	a.catalog = a.newCatalog()
 	a.rules = a.newApprovalRules()
 	return a

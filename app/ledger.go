@@ -527,7 +527,12 @@ func (a *App) GetVoucher(ctx context.Context, id int64) (*domain.Voucher, error)
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	return store.GetVoucher(a.store.Read(ctx), id)
+	v, err := store.GetVoucher(a.store.Read(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	v.AmountInWords = domain.AmountInWords(v.Debit)
+	return v, a.nameVouchers(ctx, v)
 }
 
 // ListVouchers lists vouchers in number order.
@@ -538,12 +543,24 @@ func (a *App) ListVouchers(ctx context.Context, f store.VoucherFilter, lp ListPa
 	if f.Period != "" && !domain.ValidPeriod(f.Period) {
 		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
 	}
+	switch f.Review {
+	case "", store.ReviewFilterReviewed, store.ReviewFilterUnreviewed:
+	default:
+		return nil, domain.Invalid("review", "review 只能是 reviewed 或 unreviewed")
+	}
 	p, err := lp.page(nil)
 	if err != nil {
 		return nil, err
 	}
 	items, total, err := store.ListVouchers(a.store.Read(ctx), f, p)
 	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*domain.Voucher, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	if err := a.nameVouchers(ctx, ptrs...); err != nil {
 		return nil, err
 	}
 	return newList(items, total, p), nil

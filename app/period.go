@@ -51,6 +51,15 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		if err := facts.CheckClose(period); err != nil {
 			return err
 		}
+		if a.finance.ReviewRequired {
+			n, err := store.CountUnreviewedVouchers(tx, period)
+			if err != nil {
+				return err
+			}
+			if err := domain.CheckReviewedForClose(period, true, n); err != nil {
+				return err
+			}
+		}
 		if err := checkBooksAt(tx, period, end, lastDay, false); err != nil {
 			return err
 		}

@@ -29,6 +29,9 @@ type Report struct {
 	Page     int            `json:"page"`
 	PageSize int            `json:"page_size"`
 	Summary  map[string]any `json:"summary,omitempty"`
+	// Footer is the rows printed after the items, in the items' columns:
+	// the 科目余额表's 合计 row. Exports write them after the items.
+	Footer any `json:"footer,omitempty"`
 	// At is when it was made, by the use cases' clock (an export's file
 	// name carries its date).
 	At time.Time `json:"-"`
@@ -61,6 +64,8 @@ type reportDef struct {
 	columns  []ReportColumn
 	sortable map[string]string
 	run      func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error)
+	// footer makes the rows after the items from the summary; nil for none.
+	footer func(summary map[string]any) any
 }
 
 var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}, {"partner_name", "往来单位", "text"},
@@ -137,6 +142,13 @@ var reports = map[string]reportDef{
 				return nil, 0, nil, err
 			}
 			return rows, int64(len(rows)), map[string]any{"period": f.Period, "total": total, "balanced": total.Balanced()}, nil
+		},
+		// 合计: the first-level accounts' sums, which balance when the
+		// books do (期初、本期、期末 借方 = 贷方).
+		footer: func(summary map[string]any) any {
+			total, _ := summary["total"].(domain.TrialBalanceRow)
+			total.Code, total.Name = "", "合计"
+			return []domain.TrialBalanceRow{total}
 		},
 	},
 	"inventory-balance": {
@@ -234,6 +246,9 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		return nil, domain.Invalid("format", "导出超过 %d 行，请缩小日期或筛选范围", MaxExportRows)
 	}
 	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary, At: a.now()}
+	if def.footer != nil {
+		r.Footer = def.footer(summary)
+	}
 	if rp.Export {
 		r.PageSize = int(total)
 	}

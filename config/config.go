@@ -90,6 +90,11 @@ type Finance struct {
 	// move billed, with VAT) or "invoice" (they move without VAT and wait
 	// for a sales or purchase invoice, which raises the open item).
 	BillAt string `mapstructure:"bill_at" json:"bill_at"`
+	// CompanyName is the 编制单位 printed on vouchers and statements.
+	CompanyName string `mapstructure:"company_name" json:"company_name"`
+	// ReviewRequired makes month-end closing require every voucher of the
+	// month reviewed (审核) by someone other than its preparer.
+	ReviewRequired bool `mapstructure:"review_required" json:"review_required"`
 }
 
 // HTTP is the listener.
@@ -162,6 +167,8 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("auth.token_ttl", "12h")
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
+	v.SetDefault("finance.company_name", "")
+	v.SetDefault("finance.review_required", false)
 	v.SetDefault("dingtalk.jsapi_sign", "sha256")
 	v.SetDefault("dingtalk.enabled", false)
 	v.SetDefault("dingtalk.app_key", "")
@@ -270,6 +277,9 @@ func (c *Config) Validate() error {
 	case "shipment", "invoice":
 	default:
 		return bad("finance.bill_at", "%q: use shipment or invoice", c.Finance.BillAt)
+	}
+	if len([]rune(c.Finance.CompanyName)) > 100 {
+		return bad("finance.company_name", "at most 100 characters")
 	}
 	if c.DingTalk.Enabled {
 		if c.DingTalk.AppKey == "" {

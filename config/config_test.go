@@ -71,6 +71,8 @@ func TestValidate(t *testing.T) {
 		{"ErrJSAPISignEvenDisabled", func(c *Config) { c.DingTalk.Enabled, c.DingTalk.JSAPISign = false, "" }, "dingtalk.jsapi_sign"},
 		{"OK bill at invoice", func(c *Config) { c.Finance.BillAt = "invoice" }, ""},
 		{"ErrBillAt", func(c *Config) { c.Finance.BillAt = "order" }, "finance.bill_at"},
+		{"OK company name", func(c *Config) { c.Finance.CompanyName = "杭州示例商贸有限公司" }, ""},
+		{"ErrCompanyName", func(c *Config) { c.Finance.CompanyName = strings.Repeat("公", 101) }, "finance.company_name"},
 		{"ErrAppKey", func(c *Config) { c.DingTalk.AppKey = "" }, "dingtalk.app_key"},
 		{"ErrAppSecret", func(c *Config) { c.DingTalk.AppSecret = "" }, "dingtalk.app_secret"},
 		{"ErrAPIHost", func(c *Config) { c.DingTalk.APIHost = "api.dingtalk.com" }, "dingtalk.api_host"},

@@ -125,8 +125,17 @@ type Voucher struct {
 	Lines       []VoucherLine   `json:"lines"`
 	Debit       decimal.Decimal `json:"debit"`
 	Credit      decimal.Decimal `json:"credit"`
-	CreatedBy   int64           `json:"created_by"`
-	CreatedAt   time.Time       `json:"created_at"`
+	// CreatedBy is the preparer (制单人); CreatedByName is shown with it.
+	CreatedBy     int64     `json:"created_by"`
+	CreatedByName string    `json:"created_by_name"`
+	CreatedAt     time.Time `json:"created_at"`
+	// ReviewedBy is the reviewer (审核人), nil until reviewed.
+	ReviewedBy     *int64     `json:"reviewed_by"`
+	ReviewedByName string     `json:"reviewed_by_name"`
+	ReviewedAt     *time.Time `json:"reviewed_at"`
+	// AmountInWords is the total in capitals (金额大写) for the printed
+	// voucher; filled on the detail read.
+	AmountInWords string `json:"amount_in_words,omitempty"`
 }
 
 // PeriodOf returns the accounting period (yyyy-mm) of a business date.
@@ -210,8 +219,12 @@ var maxVoucherTotal = decimal.New(1, 15)
 // a manual voucher that is not itself a reversal, once, on or after its
 // own date. A closing voucher goes with reopening its month; a document's
 // voucher follows the document, corrected by a return or a new document,
-// or the stock and the open items would disagree with the books.
+// or the stock and the open items would disagree with the books. A reviewed
+// (已审核) voucher is un-reviewed first (voucher_reviewed).
 func (v *Voucher) CheckReversible(date string) error {
+	if v.ReviewedBy != nil {
+		return Errorf(KindConflict, CodeVoucherReviewed, "%s 已审核，请先取消审核再冲销", v.Number)
+	}
 	if v.ReversalOf != nil {
 		return ErrInvalidState.WithMessage("%s 是红字冲销凭证，不能再冲销", v.Number)
 	}

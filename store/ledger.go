@@ -95,6 +95,8 @@ type voucherRow struct {
 	Credit      decimal.Decimal
 	CreatedBy   int64
 	CreatedAt   time.Time
+	ReviewedBy  *int64
+	ReviewedAt  *time.Time
 }
 
 func (voucherRow) TableName() string { return "vouchers" }
@@ -103,7 +105,7 @@ func (r voucherRow) toDomain() domain.Voucher {
 	return domain.Voucher{ID: r.ID, Period: r.Period, Seq: r.Seq, Number: r.Number, Date: r.Date, Source: r.Source,
 		SourceID: r.SourceID, SourceNo: r.SourceNo, ReversalOf: r.ReversalOf, ReversedBy: r.ReversedBy, Remark: r.Remark,
 		Attachments: r.Attachments, Debit: r.Debit, Credit: r.Credit, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt,
-		Lines: []domain.VoucherLine{}}
+		ReviewedBy: r.ReviewedBy, ReviewedAt: r.ReviewedAt, Lines: []domain.VoucherLine{}}
 }
 
 type voucherLineRow struct {
@@ -326,7 +328,15 @@ type VoucherFilter struct {
 	Source    string
 	SourceID  int64
 	AccountID int64
+	// Review is "reviewed" (已审核), "unreviewed" (未审核) or empty (all).
+	Review string
 }
+
+// Voucher review filters.
+const (
+	ReviewFilterReviewed   = "reviewed"
+	ReviewFilterUnreviewed = "unreviewed"
+)
 
 // ListVouchers lists vouchers (without lines), in number order.
 func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error) {
@@ -339,6 +349,12 @@ func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error)
 	}
 	if f.SourceID != 0 {
 		db = db.Where("source_id = ?", f.SourceID)
+	}
+	switch f.Review {
+	case ReviewFilterReviewed:
+		db = db.Where("reviewed_by IS NOT NULL")
+	case ReviewFilterUnreviewed:
+		db = db.Where("reviewed_by IS NULL")
 	}
 	if f.AccountID != 0 {
 		db = db.Where("id IN (?)", q.DB().Table("voucher_lines").Select("voucher_id").Where("account_id = ?", f.AccountID))
@@ -357,16 +373,50 @@ func ListVouchers(q Q, f VoucherFilter, p Page) ([]domain.Voucher, int64, error)
 }
 
 // MarkReversed records the voucher that reverses id; a voucher is reversed
-// once.
+// once, and not while it is reviewed (a review that came in after the
+// reversal's rule read the voucher refuses it here).
 func (tx *Tx) MarkReversed(id, by int64) error {
-	res := tx.DB().Table("vouchers").Where("id = ? AND reversed_by IS NULL", id).Update("reversed_by", by)
+	res := tx.DB().Table("vouchers").Where("id = ? AND reversed_by IS NULL AND reviewed_by IS NULL", id).Update("reversed_by", by)
 	if res.Error != nil {
 		return translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return domain.ErrInvalidState.WithMessage("凭证已被冲销")
+		return domain.ErrInvalidState.WithMessage("凭证已被冲销或已被审核，请刷新后重试")
 	}
 	return nil
+}
+
+// SetVoucherReview writes a voucher's review as domain's Review or Unreview
+// left it. wasReviewed is the state the rule saw: the row changes only if
+// it still holds, so two reviewers at once give one review and one
+// voucher_reviewed (or voucher_not_reviewed).
+func (tx *Tx) SetVoucherReview(v *domain.Voucher, wasReviewed bool) error {
+	db := tx.DB().Table("vouchers").Where("id = ?", v.ID)
+	if wasReviewed {
+		db = db.Where("reviewed_by IS NOT NULL")
+	} else {
+		db = db.Where("reviewed_by IS NULL")
+	}
+	res := db.Updates(map[string]any{"reviewed_by": v.ReviewedBy, "reviewed_at": v.ReviewedAt})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		if wasReviewed {
+			return domain.Errorf(domain.KindConflict, domain.CodeVoucherNotReviewed, "%s 已被他人取消审核", v.Number)
+		}
+		return domain.Errorf(domain.KindConflict, domain.CodeVoucherReviewed, "%s 已被他人审核", v.Number)
+	}
+	return nil
+}
+
+// CountUnreviewedVouchers counts the vouchers of period (yyyy-mm) nobody
+// has reviewed (未审核), for closing when review is required and for the
+// closing checklist (结账检查).
+func CountUnreviewedVouchers(q Q, period string) (int64, error) {
+	var n int64
+	err := q.DB().Table("vouchers").Where("period = ? AND reviewed_by IS NULL", period).Count(&n).Error
+	return n, translate(err)
 }
 
 // Templates returns the voucher templates keyed by event.

@@ -1013,6 +1013,22 @@ var Migrations = []*gormigrate.Migration{
 		},
 	},
 	{
+		// Voucher review (凭证审核): the reviewer and the time; a null
+		// reviewer is an unreviewed voucher. Counting a month's unreviewed
+		// vouchers uses the (period, seq) index.
+		ID: "202612070300_review_voucher_review",
+		Migrate: func(db *gorm.DB) error {
+			for _, col := range []string{"ReviewedBy", "ReviewedAt"} {
+				if !db.Migrator().HasColumn(&m300Voucher{}, col) {
+					if err := db.Migrator().AddColumn(&m300Voucher{}, col); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	},
+	{
 		// Money in 分: the amounts earlier releases kept to four places
 		// (move values, costs, generated vouchers) are rounded, the books
 		// still agreeing with the stock and the open items

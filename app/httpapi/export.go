@@ -71,16 +71,24 @@ func (s *Server) report(c *gin.Context) {
 
 // cells renders a report's rows as text per column, in the layout people
 // read: business dates and times in Shanghai, percentages with %.
+// The footer rows (合计) follow the items.
 func cells(r *app.Report) ([][]string, error) {
-	raw, err := json.Marshal(r.Items)
-	if err != nil {
-		return nil, err
-	}
 	var rows []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&rows); err != nil {
-		return nil, err
+	for _, part := range []any{r.Items, r.Footer} {
+		if part == nil {
+			continue
+		}
+		raw, err := json.Marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		var more []map[string]any
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&more); err != nil {
+			return nil, err
+		}
+		rows = append(rows, more...)
 	}
 	out := make([][]string, len(rows))
 	for i, row := range rows {

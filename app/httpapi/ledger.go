@@ -50,7 +50,7 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		f := store.VoucherFilter{Period: c.Query("period"), Source: c.Query("source")}
+		f := store.VoucherFilter{Period: c.Query("period"), Source: c.Query("source"), Review: c.Query("review")}
 		if f.SourceID, err = queryID(c, "source_id"); err == nil {
 			f.AccountID, err = queryID(c, "account_id")
 		}
@@ -81,6 +81,15 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		}
 		respond(c, http.StatusCreated)(a.ReverseVoucher(c.Request.Context(), id, in.Date))
 	}))
+	g.POST("/vouchers/:id/review", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.ReviewVoucher(c.Request.Context(), id))
+	}))
+	g.POST("/vouchers/:id/unreview", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusOK)(a.UnreviewVoucher(c.Request.Context(), id))
+	}))
+	g.GET("/finance-settings", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.GetFinanceSettings(c.Request.Context()))
+	})
 	g.GET("/periods", func(c *gin.Context) {
 		items, err := a.ListPeriods(c.Request.Context())
 		if err != nil {

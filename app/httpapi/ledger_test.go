@@ -84,13 +84,14 @@ func TestLedgerAPI(t *testing.T) {
 			Items []json.RawMessage
 		}
 		if err := json.Unmarshal([]byte(tb), &r); err != nil || !r.Summary.Balanced || r.Summary.Period != period || len(r.Items) != 2 ||
-			!strings.Contains(tb, `"period_debit":"200"`) {
+			!strings.Contains(tb, `"period_debit":"200"`) || !strings.Contains(tb, `"footer":[{"account_id":0,"code":"","name":"合计"`) {
 			t.Fatalf("trial balance %s", tb)
 		}
 		e.do("admin", "GET", "/api/v1/reports/trial-balance?period=2026-13", "", nil, 422)
 		e.do("viewer", "GET", "/api/v1/reports/trial-balance", "", nil, 403)
 		csv := e.do("admin", "GET", "/api/v1/reports/trial-balance?format=csv&period="+period, "", nil, 200)
-		if !strings.HasPrefix(csv, "\uFEFF科目编码,科目名称,期初借方") || !strings.Contains(csv, "1001,库存现金,0.00,0.00,200.00,0.00,200.00,0.00") {
+		if !strings.HasPrefix(csv, "\uFEFF科目编码,科目名称,期初借方") || !strings.Contains(csv, "1001,库存现金,0.00,0.00,200.00,0.00,200.00,0.00") ||
+			!strings.HasSuffix(csv, ",合计,0.00,0.00,200.00,200.00,200.00,200.00\n") {
 			t.Fatalf("csv %q", csv)
 		}
 		status, xlsx, _ := e.raw("admin", "GET", "/api/v1/reports/trial-balance?format=xlsx&period="+period, "", nil)
@@ -98,7 +99,8 @@ func TestLedgerAPI(t *testing.T) {
 		if status != 200 || err != nil {
 			t.Fatalf("xlsx %d %v", status, err)
 		}
-		if rows, err := f.GetRows("科目余额表"); err != nil || len(rows) != 3 || rows[1][0] != "1001" {
+		// The 合计 row follows the accounts, in every format.
+		if rows, err := f.GetRows("科目余额表"); err != nil || len(rows) != 4 || rows[1][0] != "1001" || rows[3][1] != "合计" || rows[3][4] != "200.00" || rows[3][5] != "200.00" {
 			t.Fatalf("xlsx rows %v %v", rows, err)
 		}
 		// Money: a customer's receipt, refused for a supplier-only partner

@@ -212,7 +212,10 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if _, err := a.PostStocktake(ctx, st.ID, 0); err != nil {
 		return err
 	}
-	return seedDemoOrders(ctx, a, whs[0].ID, firstIDs)
+	if err := seedDemoOrders(ctx, a, whs[0].ID, firstIDs); err != nil {
+		return err
+	}
+	return seedDemoReviews(ctx, a)
 }
 
 // seedDemoOrders adds a week of trade: an approval rule, purchase orders

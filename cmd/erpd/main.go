@@ -280,7 +280,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
-		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt, Directory: dir, DingTalk: dt})
+		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt,
+		Finance:   app.FinanceSettings{CompanyName: c.Finance.CompanyName, ReviewRequired: c.Finance.ReviewRequired},
+		Directory: dir, DingTalk: dt})
 	return nil
 }
 

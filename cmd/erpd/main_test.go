@@ -135,6 +135,24 @@ func TestDemoData(t *testing.T) {
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("demo ledger: %v %v", bad, err)
 	}
+	// 赵会计 reviewed the opening vouchers; the week's trade waits for review.
+	var reviewed, unreviewed struct {
+		Total int
+		Items []struct {
+			Source         string `json:"source"`
+			ReviewedByName string `json:"reviewed_by_name"`
+		}
+	}
+	getJSON(t, m.URL()+"/api/v1/vouchers?review=reviewed&page_size=100", tok, &reviewed)
+	getJSON(t, m.URL()+"/api/v1/vouchers?review=unreviewed", tok, &unreviewed)
+	if reviewed.Total < 1 || unreviewed.Total < 1 {
+		t.Fatalf("demo: %d reviewed, %d unreviewed vouchers", reviewed.Total, unreviewed.Total)
+	}
+	for _, v := range reviewed.Items {
+		if v.Source != domain.DocOpening || v.ReviewedByName != "赵会计" {
+			t.Fatalf("demo review: %+v", v)
+		}
+	}
 
 	// 免登 against the in-process sandbox: the mini-app's code for the
 	// DingTalk account ding_caigou signs in as the ERP user caigou.

@@ -282,10 +282,13 @@ try {
   await step('opens a voucher: debits equal credits', async () => {
     await timed('vouchers', '/vouchers', () => page.locator('.el-table__row').first().waitFor());
     await page.locator('.el-table__row').first().click();
-    const sums = page.locator('.el-dialog .el-table__footer-wrapper td');
+    const sums = page.locator('.el-dialog [data-test=voucher-sheet] tr.total td.num');
     await sums.first().waitFor();
     const cells = await sums.allInnerTexts();
-    assert.equal(cells[2], cells[3], 'voucher totals ' + cells.join(' | '));
+    assert.equal(cells.length, 2);
+    assert.equal(cells[0], cells[1], 'voucher totals ' + cells.join(' | '));
+    assert.ok((await page.locator('.el-dialog [data-test=voucher-words]').innerText()).endsWith('整') ||
+      /[角分]$/.test(await page.locator('.el-dialog [data-test=voucher-words]').innerText()), 'the total in words');
     await shot('voucher');
   });
 

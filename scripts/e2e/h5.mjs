@@ -9,7 +9,8 @@
 // 李销售 signs in silently, scans a product in 库存, sells it in 开单; 陈经理
 // finds the order in 审批 (a DingTalk OA approval, decided in DingTalk: the
 // sandbox agrees as him) and approves the purchase order waiting in the ERP
-// inbox with the confirm dialog; then a browser outside DingTalk gets the
+// inbox with the confirm dialog; 赵会计 reviews a voucher in 凭证 (审核) and
+// takes the review back; then a browser outside DingTalk gets the
 // login form, and a reused 免登 code gets a clear refusal.
 //
 //   cd scripts/e2e && npm ci && node h5.mjs
@@ -312,6 +313,30 @@ try {
     assert.equal(await page.locator('[data-test=trend] .bar-row').count(), 7)
     await page.locator('.adm-toast-mask').waitFor({ state: 'hidden' }).catch(() => {})
     await shot(page, 'dashboard')
+  })
+
+  await step('凭证 as 赵会计: a voucher waiting for review opens with its lines and the total in words; reviewed, then taken back', async () => {
+    const code = await authCode('ding_caiwu')
+    page = await inDingTalk({ 'runtime.permission.requestAuthCode': { code } }, 'caiwu')
+    await page.goto(h5)
+    await page.locator('[data-test=stats]').waitFor()
+    await timed('vouchers', () => tab(page, '凭证').click(), () => page.locator('[data-test=voucher-item]').first().waitFor())
+    const item = page.locator('[data-test=voucher-item]').first()
+    const number = await item.getAttribute('data-number')
+    await item.click()
+    await page.locator('[data-test=voucher-detail]').waitFor()
+    assert.ok((await page.locator('[data-test=voucher-line]').count()) >= 2, 'the voucher lines')
+    assert.match(await page.locator('[data-test=voucher-words]').innerText(), /^人民币（大写）\S+[整角分]$/)
+    await page.locator('[data-test=voucher-review]').click()
+    await page.locator('.adm-toast-main', { hasText: '已审核' }).waitFor()
+    assert.equal(await page.locator('[data-test=voucher-state]').innerText(), '已审核')
+    await page.locator('.adm-toast-mask').waitFor({ state: 'hidden' }).catch(() => {})
+    await shot(page, 'voucher')
+    const caiwu = apiAs(await page.evaluate(() => localStorage.getItem('erpd.h5.token')))
+    const v = (await caiwu.get('/vouchers?review=reviewed&page_size=100')).items.find((x) => x.number === number && x.reviewed_by_name === '赵会计')
+    assert.ok(v, number + ' reviewed by 赵会计')
+    await page.locator('[data-test=voucher-unreview]').click()
+    await page.locator('[data-test=voucher-review]').waitFor()
   })
 
   await step('outside DingTalk: the login form; a wrong password gets erpd\'s message, the right one signs in', async () => {

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, DotLoading, NavBar, Result, SafeArea, SpinLoading, TabBar } from 'antd-mobile'
-import { AddSquareOutline, AppOutline, CheckShieldOutline, UnorderedListOutline } from 'antd-mobile-icons'
+import { AddSquareOutline, AppOutline, BillOutline, CheckShieldOutline, UnorderedListOutline } from 'antd-mobile-icons'
 import { ApiError, can, clearCache, get, post, session, whenUnauthorized } from './api.js'
 import { authCode, configure, inDingTalk, pageURL } from './dd.js'
 import { go, useRoute } from './router.js'
@@ -12,18 +12,22 @@ const pages = {
   '/stock': () => import('./pages/Stock.jsx'),
   '/order': () => import('./pages/OrderNew.jsx'),
   '/approvals': () => import('./pages/ApprovalDetail.jsx'), // imports the list too
+  '/vouchers': () => import('./pages/Vouchers.jsx'),
 }
 const Dashboard = lazy(home)
 const Stock = lazy(pages['/stock'])
 const OrderNew = lazy(pages['/order'])
 const Approvals = lazy(() => import('./pages/Approvals.jsx'))
 const ApprovalDetail = lazy(pages['/approvals'])
+const VoucherList = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherList })))
+const VoucherDetail = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherDetail })))
 
 const TABS = [
   { key: '/', title: '首页', icon: <AppOutline /> },
   { key: '/stock', title: '库存', icon: <UnorderedListOutline />, perm: 'stock:read' },
   { key: '/order', title: '开单', icon: <AddSquareOutline />, perm: 'sales:write' },
   { key: '/approvals', title: '审批', icon: <CheckShieldOutline />, perm: 'approval:decide' },
+  { key: '/vouchers', title: '凭证', icon: <BillOutline />, perm: 'ledger:admin' }, // 凭证审核
 ]
 
 // corpId comes from the homepage URL (DingTalk fills in $CORPID$), else
@@ -170,13 +174,17 @@ export default function App() {
     return <Login expired={stage.expired} onDone={(u) => setStage({ name: 'ready', user: u })} />
   }
 
-  const detail = path.match(/^\/approvals\/(\d+)$/)
-  const tab = detail ? '/approvals' : tabs.some((t) => t.key === path) ? path : '/'
+  const approval = path.match(/^\/approvals\/(\d+)$/)
+  const voucher = path.match(/^\/vouchers\/(\d+)$/)
+  const detail = approval || voucher
+  const tab = approval ? '/approvals' : voucher ? '/vouchers' : tabs.some((t) => t.key === path) ? path : '/'
   let page
-  if (detail && can(user, 'approval:decide')) page = <ApprovalDetail id={Number(detail[1])} />
+  if (approval && can(user, 'approval:decide')) page = <ApprovalDetail id={Number(approval[1])} />
+  else if (voucher && can(user, 'ledger:admin')) page = <VoucherDetail id={Number(voucher[1])} />
   else if (tab === '/stock') page = <Stock />
   else if (tab === '/order') page = <OrderNew />
   else if (tab === '/approvals') page = <Approvals />
+  else if (tab === '/vouchers') page = <VoucherList />
   else page = <Dashboard />
 
   return (

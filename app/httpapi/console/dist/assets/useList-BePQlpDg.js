@@ -1,0 +1,1 @@
+import{F as e}from"./element-plus-DyxxyTSo.js";function t(t,{after:n}={}){let r=e([]),i=e(0),a=e(1),o=e(!1);async function s(e=a.value){a.value=e,o.value=!0;try{let a=await t(e);r.value=a.items||[],i.value=a.total,n&&await n(a)}finally{o.value=!1}}return{rows:r,total:i,page:a,loading:o,load:s}}export{t};
