@@ -162,7 +162,14 @@ func (c *Closing) closePL(b ClosingBooks, ids map[string]int64, add addClosing) 
 	if len(lines) == 0 {
 		return nil
 	}
-	return add(closingPL, append(lines, VoucherLine{AccountID: ids[AcctProfit], Summary: "结转损益", Credit: profit}))
+	// A loss is debited to 3103, not credited in red: a month with only
+	// expenses would otherwise have no debit at all, and a voucher whose
+	// debits total zero is refused.
+	pl := VoucherLine{AccountID: ids[AcctProfit], Summary: "结转损益", Credit: profit}
+	if profit.IsNegative() {
+		pl.Credit, pl.Debit = decimal.Zero, profit.Neg()
+	}
+	return add(closingPL, append(lines, pl))
 }
 
 // closeYear carries December's year: 3103 本年利润 to 310409 未分配利润

@@ -135,12 +135,20 @@ func TestClosingEntries(t *testing.T) {
 			profit:  "0", due: "0", ov: "0",
 		},
 		{
-			name:   "a loss: 3103 is credited red",
+			name:   "a loss: 3103 is debited",
 			period: "2026-10",
 			through: []string{"5001:-100", "5401:80", "560201:50", "560202:20", "1122:100", "1405:-80",
 				"1002:-70"},
-			want:   []string{"结转本月损益: 5001D100 5401C80 560201C50 560202C20 3103C-50"},
+			want:   []string{"结转本月损益: 5001D100 5401C80 560201C50 560202C20 3103D50"},
 			profit: "-50", due: "0", ov: "0",
+		},
+		{
+			// A red credit to 3103 would leave the voucher without a debit.
+			name:    "only expenses: the loss is a debit to 3103",
+			period:  "2026-10",
+			through: []string{"560201:30", "1002:-30"},
+			want:    []string{"结转本月损益: 560201C30 3103D30"},
+			profit:  "-30", due: "0", ov: "0",
 		},
 		{
 			name:    "December of a loss year with no activity in December",
