@@ -2,7 +2,7 @@ package store
 
 import (
 	"github.com/dingerp/erpd/domain"
-		"gorm.io/gorm/clause"
+	"gorm.io/gorm/clause"
 )
 
 // SettingStartPeriod is the settings key of the month the books start in
