@@ -166,3 +166,48 @@ func TestGoLiveMidYear(t *testing.T) {
 		}
 	})
 }
+
+// The openings imported from a file (import kind opening-balances): the
+// same rules as the console's, each problem on its row and column, and a
+// refused file writes nothing.
+func TestImportOpeningBalances(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		file := "科目编码,期初借方,期初贷方,本年累计借方,本年累计贷方,启用期间\n"
+		for _, l := range julyOpenings() {
+			file += l.AccountCode + "," + l.Debit.String() + "," + l.Credit.String() + "," + l.YTDDebit.String() + "," + l.YTDCredit.String() + ",2026-07\n"
+		}
+		for _, bad := range []struct {
+			file        string
+			row         int
+			column, msg string
+		}{
+			{strings.Replace(file, "1601,50000", "1601,五万", 1), 4, "期初借方", "不是数字"},
+			{strings.Replace(file, "1601,50000", "1122,50000", 1), 4, "科目编码", "期初往来"},
+			{strings.Replace(file, "1601,50000,0,0,0,2026-07", "1601,50000,0,0,0,2026-08", 1), 4, "启用期间", "一致"},
+			{strings.Replace(file, "2241,0,9000,0,0,2026-07", "2241,0,9000,0,0.001,2026-07", 1), 6, "本年累计贷方", "2 位小数"},
+		} {
+			_, err := e.app.Import(e.admin, "opening-balances", strings.NewReader(bad.file), "csv", false)
+			errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError)
+			if len(errs) != 1 || errs[0].Row != bad.row || errs[0].Column != bad.column || !strings.Contains(errs[0].Message, bad.msg) {
+				t.Fatalf("errors = %+v, want row %d %s", errs, bad.row, bad.column)
+			}
+		}
+		if s := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin)); s.StartPeriod != "" || len(s.Lines) != 0 {
+			t.Fatalf("a refused file wrote %+v", s)
+		}
+		res := must[*app.ImportResult](t)(e.app.Import(e.admin, "opening-balances", strings.NewReader(file), "csv", false))
+		if res.Created != 10 {
+			t.Fatalf("import %+v", res)
+		}
+		s := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin))
+		if s.StartPeriod != "2026-07" || len(s.Lines) != 10 || !s.Check.Balanced || !s.Check.YearDebit.Equal(d("162000")) {
+			t.Fatalf("imported %+v", s)
+		}
+		// Without the column, the start period already set is kept.
+		res = must[*app.ImportResult](t)(e.app.Import(e.admin, "opening-balances", strings.NewReader("科目编码,期初借方\n1002,1\n"), "csv", false))
+		if s := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin)); res.Created != 1 || s.StartPeriod != "2026-07" || len(s.Lines) != 1 {
+			t.Fatalf("second import %+v %+v", res, s)
+		}
+	})
+}
