@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
@@ -50,6 +51,10 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 		if _, err := a.UpdateUser(ctx, admins.Items[0].ID, app.UserInput{DingTalkUserID: p("ding_admin")}); err != nil {
 			return err
 		}
+	}
+
+	if err := seedDemoOpenings(ctx, a); err != nil {
+		return fmt.Errorf("openings: %w", err)
 	}
 
 	units := map[string]int64{}
@@ -303,4 +308,38 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) er
 	}
 	_, err = a.CreateMoneyDoc(ctx, domain.DocMoneyPayment, app.MoneyInput{PartnerID: code["S001"], Amount: *dec("500"), Remark: "银行转账"})
 	return err
+}
+
+// seedDemoOpenings takes the demo company live this month (启用期间) with its
+// account openings (科目期初余额): capital, cash and the bank balance, and,
+// when the month is not January, the year so far (本年累计): 1,200,000 of
+// sales, 900,000 of cost and 180,000 of expenses, closed monthly into 3103
+// 本年利润. 期初 借 325,000 = 贷 325,000; 年初 借 205,000 = 贷 205,000. The
+// stock's opening comes from the 期初库存 documents (借 1405 贷 3001).
+func seedDemoOpenings(ctx context.Context, a *app.App) error {
+	start := domain.PeriodOf(domain.LocalDate(a.Now()))
+	ob := func(code, dr, cr, ydr, ycr string) app.OpeningBalanceInput {
+		return app.OpeningBalanceInput{AccountCode: code, Debit: *dec(dr), Credit: *dec(cr), YTDDebit: *dec(ydr), YTDCredit: *dec(ycr)}
+	}
+	lines := []app.OpeningBalanceInput{
+		ob("1001", "5000", "0", "0", "0"),
+		ob("1002", "320000", "0", "1200000", "1080000"),
+		ob("3001", "0", "205000", "0", "0"),
+		ob("3103", "0", "120000", "1080000", "1200000"),
+		ob("5001", "0", "0", "0", "1200000"),
+		ob("5401", "0", "0", "900000", "0"),
+		ob("5602", "0", "0", "180000", "0"),
+	}
+	if strings.HasSuffix(start, "-01") {
+		// Going live in January: nothing before it this year.
+		lines = []app.OpeningBalanceInput{ob("1001", "5000", "0", "0", "0"), ob("1002", "200000", "0", "0", "0"), ob("3001", "0", "205000", "0", "0")}
+	}
+	sheet, err := a.PutOpeningBalances(ctx, app.OpeningBalancesInput{StartPeriod: start, Lines: lines})
+	if err != nil {
+		return err
+	}
+	if !sheet.Check.Balanced {
+		return fmt.Errorf("demo openings do not balance: %+v", sheet.Check)
+	}
+	return nil
 }

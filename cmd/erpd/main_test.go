@@ -17,6 +17,7 @@ import (
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 )
 
 // MustRunMain starts erpd as production wires it, on a random port, with a
@@ -134,6 +135,36 @@ func TestDemoData(t *testing.T) {
 	bad, err := m.Store.LedgerCheck(m.Store.Read(context.Background()))
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("demo ledger: %v %v", bad, err)
+	}
+	// The demo company went live this month with balanced openings: its
+	// 货币资金 is the bank and cash brought in plus the week's money, and
+	// the balance sheet balances in both columns.
+	var openings struct {
+		StartPeriod string `json:"start_period"`
+		Check       struct{ Balanced bool }
+	}
+	getJSON(t, m.URL()+"/api/v1/opening-balances", tok, &openings)
+	if openings.StartPeriod != domain.PeriodOf(domain.LocalDate(m.Store.Now())) || !openings.Check.Balanced {
+		t.Fatalf("demo openings %+v", openings)
+	}
+	var sheet struct {
+		Items []struct {
+			Line int
+			Col1 decimal.Decimal
+			Col2 decimal.Decimal
+		}
+		Summary map[string]any
+	}
+	getJSON(t, m.URL()+"/api/v1/reports/balance-sheet", tok, &sheet)
+	// 205,000 at the start of the year, 325,000 on the 1st (the same in
+	// January), +800 received, −500 paid.
+	cash := decimal.NewFromInt(325300)
+	if strings.HasSuffix(openings.StartPeriod, "-01") {
+		cash = decimal.NewFromInt(205300)
+	}
+	if len(sheet.Items) == 0 || sheet.Items[0].Line != 1 || !sheet.Items[0].Col1.Equal(cash) ||
+		!sheet.Items[0].Col2.Equal(decimal.NewFromInt(205000)) || sheet.Summary["balanced"] != true {
+		t.Fatalf("demo balance sheet: %+v", sheet)
 	}
 
 	// 免登 against the in-process sandbox: the mini-app's code for the
