@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -15,7 +16,8 @@ import (
 
 // OpeningSheet is the openings as the console edits them: the start
 // period, whether they are locked (the start period is closed), every
-// opening with its derived 年初余额, and the 试算平衡.
+// opening with its derived 年初余额 (1122 and 2202 from the opening items),
+// and the 试算平衡.
 type OpeningSheet struct {
 	StartPeriod string                  `json:"start_period"`
 	Locked      bool                    `json:"locked"`
@@ -79,6 +81,19 @@ func openingSheet(q store.Q) (*OpeningSheet, error) {
 	byID := make(map[int64]domain.Account, len(accounts))
 	for _, acc := range accounts {
 		byID[acc.ID] = acc
+	}
+	// The opening receivables and payables make 1122's and 2202's.
+	items, err := store.OpeningItems(q)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for _, acc := range accounts {
+		ids[acc.Code] = acc.ID
+	}
+	for _, b := range domain.OpeningItemBalances(s.StartPeriod, items, ids[domain.AcctReceivable], ids[domain.AcctPayable]) {
+		b.Code, b.Name = byID[b.AccountID].Code, byID[b.AccountID].Name
+		s.Lines = append(s.Lines, b)
 	}
 	for i := range s.Lines {
 		s.Lines[i].YearStart(byID[s.Lines[i].AccountID])
@@ -197,4 +212,95 @@ func checkOpeningsAt(q store.Q, period string) error {
 		return err
 	}
 	return s.Check.Err()
+}
+
+// OpeningItemsInput replaces the opening receivables and payables.
+type OpeningItemsInput struct {
+	Items []domain.OpeningItem `json:"items"`
+}
+
+// ListOpeningItems lists the opening receivables and payables (期初往来)
+// with what is still open of each.
+func (a *App) ListOpeningItems(ctx context.Context) ([]domain.OpenItem, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	return store.OpeningItems(a.store.Read(ctx))
+}
+
+// PutOpeningItems replaces the opening receivables and payables, which
+// then are open items like any other: in aging, statements and 核销. The
+// start period must be set; refused once it is closed (openings_locked)
+// or once any of them is settled (opening_items_settled). Audit-logged.
+func (a *App) PutOpeningItems(ctx context.Context, in OpeningItemsInput) ([]domain.OpenItem, error) {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return nil, err
+	}
+	var out []domain.OpenItem
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = a.putOpeningItems(ctx, tx, in)
+		return err
+	})
+	return out, err
+}
+
+// putOpeningItems is PutOpeningItems inside tx (the import runs it in its
+// own transaction).
+func (a *App) putOpeningItems(ctx context.Context, tx *store.Tx, in OpeningItemsInput) ([]domain.OpenItem, error) {
+	start, err := store.StartPeriod(tx)
+	if err != nil {
+		return nil, err
+	}
+	if start == "" {
+		return nil, domain.Invalid("start_period", "请先在“期初余额”中设置启用期间")
+	}
+	if _, err := tx.LockPeriod(start); err != nil { // as closing does: the two never cross
+		return nil, err
+	}
+	periods, err := store.PeriodStates(tx)
+	if err != nil {
+		return nil, err
+	}
+	if domain.OpeningsLocked(start, periods) {
+		return nil, domain.ErrOpeningsLocked()
+	}
+	before, err := store.OpeningItems(tx)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckReplaceOpeningItems(before); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(in.Items))
+	for i, it := range in.Items {
+		ids[i] = it.PartnerID
+	}
+	partners, err := store.Partners.GetMany(tx, ids, func(p *domain.Partner) int64 { return p.ID })
+	if err != nil {
+		return nil, err
+	}
+	for i := range in.Items {
+		it := &in.Items[i]
+		it.DocNumber = strings.TrimSpace(it.DocNumber)
+		partner, found := partners[it.PartnerID]
+		if err := domain.CheckOpeningItem(i, start, partner, found, it); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.DeleteOpeningItems(); err != nil {
+		return nil, err
+	}
+	for _, it := range in.Items {
+		oi := domain.OpenItem{PartnerID: it.PartnerID, Kind: it.Kind, DocType: domain.DocOpeningItem, DocNumber: it.DocNumber,
+			Date: it.Date, DueDate: it.DueDate, Amount: it.Amount}
+		if err := tx.AddOpenItem(&oi); err != nil {
+			return nil, err
+		}
+	}
+	after, err := store.OpeningItems(tx)
+	if err != nil {
+		return nil, err
+	}
+	return after, audit(ctx, tx, "update", "opening_items", 0, before, after)
 }

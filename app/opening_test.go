@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
@@ -209,5 +210,104 @@ func TestImportOpeningBalances(t *testing.T) {
 		if s := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin)); res.Created != 1 || s.StartPeriod != "2026-07" || len(s.Lines) != 1 {
 			t.Fatalf("second import %+v %+v", res, s)
 		}
+	})
+}
+
+// Opening receivables and payables (期初往来) at go-live: the July company
+// is owed 11,300 by a customer for a May sale (so its bank holds 11,300
+// less) and owes a supplier 2,000 for a machine bought last December
+// (1601 is 52,000). The items make 1122's and 2202's openings, appear in
+// the aging and the partner statement, a July receipt settles one, and the
+// books equal the open items when July closes.
+func TestGoLiveOpeningItems(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		cus, sup := e.partner("C1", "customer", "0"), e.partner("S1", "supplier", "0")
+		_, err := e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: []domain.OpeningItem{{PartnerID: cus.ID, Kind: "ar", DocNumber: "X", Date: "2026-05-20", Amount: d("1")}}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "start_period" {
+			t.Fatal(de)
+		}
+		lines := julyOpenings()
+		lines[1] = app.OpeningBalanceInput{AccountCode: "1002", Debit: d("188700"), YTDDebit: d("288700"), YTDCredit: d("210000")}
+		lines[2].Debit = d("52000")
+		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: lines}))
+		items := []domain.OpeningItem{
+			{PartnerID: cus.ID, Kind: "ar", DocNumber: "XS-0520", Date: "2026-05-20", DueDate: "2026-06-19", Amount: d("11300")},
+			{PartnerID: sup.ID, Kind: "ap", DocNumber: "CG-1215", Date: "2025-12-15", Amount: d("2000")},
+		}
+		for _, bad := range []struct {
+			edit  func(it *domain.OpeningItem)
+			field string
+		}{
+			{func(it *domain.OpeningItem) { it.Kind = "ap" }, "items[0].kind"},
+			{func(it *domain.OpeningItem) { it.Date = "2026-07-01" }, "items[0].date"},
+			{func(it *domain.OpeningItem) { it.DueDate = "2026-05-01" }, "items[0].due_date"},
+			{func(it *domain.OpeningItem) { it.Amount = d("0") }, "items[0].amount"},
+			{func(it *domain.OpeningItem) { it.DocNumber = " " }, "items[0].doc_number"},
+			{func(it *domain.OpeningItem) { it.PartnerID = 999 }, "items[0].partner_id"},
+		} {
+			b := append([]domain.OpeningItem(nil), items...)
+			bad.edit(&b[0])
+			_, err := e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: b})
+			if de := wantCode(t, err, domain.CodeValidation); de.Field != bad.field {
+				t.Fatalf("got %s, want %s", de.Field, bad.field)
+			}
+		}
+		got := must[[]domain.OpenItem](t)(e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items}))
+		if len(got) != 2 || got[1].DueDate != "2025-12-15" || !got[0].Open.Equal(d("11300")) {
+			t.Fatalf("items %+v", got) // no terms: due on the day
+		}
+		sheet := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin))
+		if !sheet.Check.Balanced || !sheet.Check.Debit.Equal(d("257000")) || !sheet.Check.YearDebit.Equal(d("164000")) {
+			t.Fatalf("check with the items %+v", sheet.Check)
+		}
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-07-10", Remark: "服务收入",
+			Lines: []app.VoucherLineInput{{AccountID: codes["1002"].ID, Debit: d("10000")}, {AccountID: codes["5001"].ID, Credit: d("10000")}}}))
+
+		sheetOf := func(when string, want map[int][2]string) {
+			t.Helper()
+			r := must[*app.Report](t)(e.app.Report(e.admin, "balance-sheet", app.ReportParams{Period: "2026-07"}))
+			for _, l := range r.Items.([]app.StatementLine) {
+				if w, ok := want[l.Line]; ok && (!l.Col1.Equal(d(w[0])) || !l.Col2.Equal(d(w[1]))) {
+					t.Fatalf("%s: 资产负债表 %d %s = %s/%s, want %v", when, l.Line, l.Item, l.Col1, l.Col2, w)
+				}
+			}
+			if r.Summary["balanced"] != true {
+				t.Fatalf("%s: not balanced", when)
+			}
+		}
+		sheetOf("owed", map[int][2]string{1: {"203700", "112000"}, 4: {"11300", "0"}, 20: {"46000", "49000"}, 30: {"261000", "161000"},
+			33: {"2000", "2000"}, 51: {"100000", "0"}, 53: {"261000", "161000"}})
+
+		// Aging on 15 July: the May bill is 26 days overdue.
+		asOf := time.Date(2026, 7, 16, 0, 0, 0, 0, domain.Shanghai)
+		aging := must[*app.Report](t)(e.app.Report(e.admin, "ar-aging", app.ReportParams{AsOf: &asOf})).Items.([]app.AgingRow)
+		if len(aging) != 1 || aging[0].PartnerID != cus.ID || !aging[0].D1to30.Equal(d("11300")) || !aging[0].Total.Equal(d("11300")) {
+			t.Fatalf("aging %+v", aging)
+		}
+		st := must[*app.Report](t)(e.app.Report(e.admin, "partner-statement", app.ReportParams{PartnerID: cus.ID})).Items.([]app.StatementRow)
+		if len(st) < 2 || st[1].DocName != "期初往来" || st[1].DocNumber != "XS-0520" || !st[1].Debit.Equal(d("11300")) {
+			t.Fatalf("statement %+v", st)
+		}
+
+		// The customer pays in July: the receipt settles the opening item.
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("11300"), Date: "2026-07-20"}))
+		left := must[[]domain.OpenItem](t)(e.app.ListOpeningItems(e.admin))
+		if !left[0].Open.IsZero() || !left[1].Open.Equal(d("2000")) {
+			t.Fatalf("after the receipt %+v", left)
+		}
+		sheetOf("paid", map[int][2]string{1: {"215000", "112000"}, 4: {"0", "0"}, 30: {"261000", "161000"}, 53: {"261000", "161000"}})
+		_, err = e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items})
+		wantCode(t, err, domain.CodeOpeningItemsSettled)
+
+		// July closes: 1122 and 2202 equal the open items.
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		e.checkBooks()
+		if err := e.app.CheckBooks(e.admin); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{})
+		wantCode(t, err, domain.CodeOpeningsLocked)
 	})
 }

@@ -232,3 +232,110 @@ func OpeningTotals(accounts map[int64]Account, start string, rows []OpeningBalan
 	}
 	return out
 }
+
+// DocOpeningItem is the document type of an opening receivable or payable
+// (期初往来): an open item brought in at go-live, settled by receipts and
+// payments like any other.
+const DocOpeningItem = "opening_item"
+
+// OpeningItem is a receivable (ar) or payable (ap) still open at go-live,
+// with its original document's number, date and due date (期初应收/应付).
+type OpeningItem struct {
+	PartnerID int64           `json:"partner_id"`
+	Kind      string          `json:"kind"`
+	DocNumber string          `json:"doc_number"`
+	Date      string          `json:"date"`
+	DueDate   string          `json:"due_date"`
+	Amount    decimal.Decimal `json:"amount"`
+}
+
+// CheckOpeningItem checks item i against its partner (found: it exists)
+// and the start period: a kind the partner takes (a customer owes, a
+// supplier is owed), the original number, a date before the start period,
+// a due date not before it (the partner's terms when empty), an amount
+// above zero in 分. It fills the due date.
+func CheckOpeningItem(i int, start string, p Partner, found bool, it *OpeningItem) error {
+	f := func(name string) string { return fmt.Sprintf("items[%d].%s", i, name) }
+	if !found {
+		return Invalid(f("partner_id"), "往来单位 %d 不存在", it.PartnerID)
+	}
+	kindOK := false
+	for _, k := range p.ItemKinds() {
+		kindOK = kindOK || k == it.Kind
+	}
+	if !kindOK {
+		return Invalid(f("kind"), "%s 不能有%s", p.Name, map[string]string{ItemAR: "应收", ItemAP: "应付"}[it.Kind]+"（类型应为 ar 应收或 ap 应付，并与往来单位类型一致）")
+	}
+	if it.DocNumber == "" || len([]rune(it.DocNumber)) > 64 {
+		return Invalid(f("doc_number"), "请填写原单据号（最多 64 字）")
+	}
+	if _, err := ParseLocalDate(f("date"), it.Date); err != nil {
+		return err
+	}
+	if PeriodOf(it.Date) >= start {
+		return Invalid(f("date"), "期初往来的单据日期应早于启用期间 %s", start)
+	}
+	if it.DueDate == "" {
+		it.DueDate = DueDate(it.Date, p.PaymentTermsDays)
+	} else if _, err := ParseLocalDate(f("due_date"), it.DueDate); err != nil {
+		return err
+	} else if it.DueDate < it.Date {
+		return Invalid(f("due_date"), "到期日不能早于单据日期")
+	}
+	if !it.Amount.IsPositive() {
+		return Invalid(f("amount"), "金额应大于 0")
+	}
+	return CheckScale(f("amount"), it.Amount, 2)
+}
+
+// OpeningItemBalances are the openings the opening items make on 1122
+// (receivables, debit) and 2202 (payables, credit): their whole amounts at
+// the start period, of which those dated in the start year are that
+// year's movement, so 年初 holds only the older ones. Settling an item
+// later is a voucher of its own, so the amounts here never change.
+func OpeningItemBalances(start string, items []OpenItem, receivable, payable int64) []OpeningBalance {
+	if start == "" {
+		return nil
+	}
+	ar := OpeningBalance{AccountID: receivable}
+	ap := OpeningBalance{AccountID: payable}
+	for _, it := range items {
+		thisYear := it.Date >= start[:4]+"-01-01"
+		switch it.Kind {
+		case ItemAR:
+			ar.Debit = ar.Debit.Add(it.Amount)
+			if thisYear {
+				ar.YTDDebit = ar.YTDDebit.Add(it.Amount)
+			}
+		case ItemAP:
+			ap.Credit = ap.Credit.Add(it.Amount)
+			if thisYear {
+				ap.YTDCredit = ap.YTDCredit.Add(it.Amount)
+			}
+		}
+	}
+	var out []OpeningBalance
+	for _, b := range []OpeningBalance{ar, ap} {
+		if !b.Debit.IsZero() || !b.Credit.IsZero() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// CodeOpeningItemsSettled: an opening item has been settled (核销), so the
+// opening items can no longer be replaced.
+const CodeOpeningItemsSettled = "opening_items_settled"
+
+// CheckReplaceOpeningItems refuses replacing the opening items once a
+// receipt, payment or credit has settled any of them: the settlement and
+// its voucher point at the item.
+func CheckReplaceOpeningItems(existing []OpenItem) error {
+	for _, it := range existing {
+		if !it.Open.Equal(it.Amount) {
+			return Errorf(KindConflict, CodeOpeningItemsSettled, "期初往来 %s 已核销 %s，不能再修改期初往来", it.DocNumber,
+				it.Amount.Sub(it.Open).StringFixed(2))
+		}
+	}
+	return nil
+}

@@ -249,3 +249,74 @@ func TestOpeningStatements(t *testing.T) {
 		t.Fatal("rows without a start period")
 	}
 }
+
+func TestCheckOpeningItem(t *testing.T) {
+	customer := Partner{ID: 1, Name: "甲", Type: PartnerCustomer, PaymentTermsDays: 30}
+	supplier := Partner{ID: 2, Name: "乙", Type: PartnerSupplier}
+	both := Partner{ID: 3, Name: "丙", Type: PartnerBoth}
+	ok := OpeningItem{PartnerID: 1, Kind: ItemAR, DocNumber: "XS-1", Date: "2026-05-20", Amount: dec("11300")}
+	for _, tc := range []struct {
+		name  string
+		p     Partner
+		found bool
+		edit  func(it *OpeningItem)
+		field string
+	}{
+		{"fine, due by the terms", customer, true, func(*OpeningItem) {}, ""},
+		{"both kinds", both, true, func(it *OpeningItem) { it.Kind = ItemAP }, ""},
+		{"no partner", customer, false, func(*OpeningItem) {}, "items[1].partner_id"},
+		{"a supplier is not owed by us", supplier, true, func(*OpeningItem) {}, "items[1].kind"},
+		{"unknown kind", both, true, func(it *OpeningItem) { it.Kind = "x" }, "items[1].kind"},
+		{"no number", customer, true, func(it *OpeningItem) { it.DocNumber = "" }, "items[1].doc_number"},
+		{"bad date", customer, true, func(it *OpeningItem) { it.Date = "2026-02-30" }, "items[1].date"},
+		{"dated in the start period", customer, true, func(it *OpeningItem) { it.Date = "2026-07-01" }, "items[1].date"},
+		{"bad due date", customer, true, func(it *OpeningItem) { it.DueDate = "soon" }, "items[1].due_date"},
+		{"due before dated", customer, true, func(it *OpeningItem) { it.DueDate = "2026-05-19" }, "items[1].due_date"},
+		{"zero", customer, true, func(it *OpeningItem) { it.Amount = dec("0") }, "items[1].amount"},
+		{"three decimals", customer, true, func(it *OpeningItem) { it.Amount = dec("1.005") }, "items[1].amount"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			it := ok
+			tc.edit(&it)
+			err := CheckOpeningItem(1, "2026-07", tc.p, tc.found, &it)
+			if tc.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if it.DueDate != DueDate(it.Date, tc.p.PaymentTermsDays) {
+					t.Fatalf("due %s", it.DueDate)
+				}
+				return
+			}
+			var de *Error
+			if !errors.As(err, &de) || de.Field != tc.field {
+				t.Fatalf("got %v, want %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestOpeningItemBalances(t *testing.T) {
+	items := []OpenItem{
+		{Kind: ItemAR, Date: "2026-05-20", Amount: dec("11300")},
+		{Kind: ItemAR, Date: "2025-11-02", Amount: dec("700")},
+		{Kind: ItemAP, Date: "2025-12-15", Amount: dec("2000")},
+		{Kind: ItemAP, Date: "2026-01-01", Amount: dec("50")},
+	}
+	got := OpeningItemBalances("2026-07", items, 11, 22)
+	if len(got) != 2 || got[0].AccountID != 11 || !got[0].Debit.Equal(dec("12000")) || !got[0].YTDDebit.Equal(dec("11300")) ||
+		got[1].AccountID != 22 || !got[1].Credit.Equal(dec("2050")) || !got[1].YTDCredit.Equal(dec("50")) || !got[1].Debit.IsZero() {
+		t.Fatalf("balances %+v", got)
+	}
+	if OpeningItemBalances("", items, 11, 22) != nil || len(OpeningItemBalances("2026-07", items[:2], 11, 22)) != 1 {
+		t.Fatal("rows without a start or without payables")
+	}
+	if err := CheckReplaceOpeningItems([]OpenItem{{Amount: dec("5"), Open: dec("5")}}); err != nil {
+		t.Fatal(err)
+	}
+	err := CheckReplaceOpeningItems([]OpenItem{{DocNumber: "XS-1", Amount: dec("5"), Open: dec("2")}})
+	var de *Error
+	if !errors.As(err, &de) || de.Code != CodeOpeningItemsSettled || de.Message != "期初往来 XS-1 已核销 3.00，不能再修改期初往来" {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"github.com/dingerp/erpd/domain"
+	"github.com/shopspring/decimal"
 	"gorm.io/gorm/clause"
 )
 
@@ -78,8 +79,15 @@ func addOpeningTotals(q Q, out map[int64]domain.Totals, from, before string, noC
 		return err
 	}
 	rows, err := OpeningBalances(q)
-	if err != nil || len(rows) == 0 {
+	if err != nil {
 		return err
+	}
+	items, _, err := openingItemRows(q, start)
+	if err != nil {
+		return err
+	}
+	if rows = append(rows, items...); len(rows) == 0 {
+		return nil
 	}
 	var accts []domain.Account
 	if err := q.DB().Table("accounts").Select("id, code, category").Find(&accts).Error; err != nil {
@@ -100,6 +108,75 @@ func addOpeningTotals(q Q, out map[int64]domain.Totals, from, before string, noC
 		t := out[r.AccountID]
 		t.Debit, t.Credit = t.Debit.Add(dr), t.Credit.Add(cr)
 		out[r.AccountID] = t
+	}
+	return nil
+}
+
+// OpeningItems lists the opening receivables and payables (期初往来):
+// receivables first, by partner and date.
+func OpeningItems(q Q) ([]domain.OpenItem, error) {
+	var rows []openItemRow
+	if err := q.DB().Where("doc_type = ?", domain.DocOpeningItem).Order("kind DESC, partner_id, date, id").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.OpenItem, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// DeleteOpeningItems removes every opening item (the caller has checked
+// none is settled).
+func (tx *Tx) DeleteOpeningItems() error {
+	return translate(tx.DB().Exec("DELETE FROM open_items WHERE doc_type = ?", domain.DocOpeningItem).Error)
+}
+
+// openingItemRows are the opening items' openings on 1122 and 2202
+// (domain.OpeningItemBalances).
+func openingItemRows(q Q, start string) ([]domain.OpeningBalance, []domain.OpenItem, error) {
+	items, err := OpeningItems(q)
+	if err != nil || len(items) == 0 {
+		return nil, nil, err
+	}
+	ids, err := AccountIDs(q, []string{domain.AcctReceivable, domain.AcctPayable})
+	if err != nil {
+		return nil, nil, err
+	}
+	return domain.OpeningItemBalances(start, items, ids[domain.AcctReceivable], ids[domain.AcctPayable]), items, nil
+}
+
+// addOpeningPartners adds the opening items on an account subtree through
+// a period to PartnerBalances' per-partner balances (each partner's
+// debit − credit) and to the account's whole balance.
+func addOpeningPartners(q Q, codePrefix, through string, out map[int64]decimal.Decimal, all *decimal.Decimal) error {
+	kind := map[string]string{domain.AcctReceivable: domain.ItemAR, domain.AcctPayable: domain.ItemAP}[codePrefix]
+	if kind == "" {
+		return nil
+	}
+	start, err := StartPeriod(q)
+	if err != nil || start == "" {
+		return err
+	}
+	_, items, err := openingItemRows(q, start)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		// The month the item's amount counts in (domain.OpeningTotals).
+		p := domain.PrevPeriod(start)
+		if it.Date < start[:4]+"-01-01" {
+			p = domain.PrevPeriod(start[:4] + "-01")
+		}
+		if it.Kind != kind || p > through {
+			continue
+		}
+		amt := it.Amount
+		if kind == domain.ItemAP {
+			amt = amt.Neg() // a payable is a credit
+		}
+		out[it.PartnerID] = out[it.PartnerID].Add(amt)
+		*all = all.Add(amt)
 	}
 	return nil
 }

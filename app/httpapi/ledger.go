@@ -110,6 +110,28 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		}
 		respond(c, http.StatusOK)(a.PutOpeningBalances(c.Request.Context(), in))
 	})
+	// 期初往来: the receivables and payables open at go-live.
+	g.GET("/opening-items", func(c *gin.Context) {
+		items, err := a.ListOpeningItems(c.Request.Context())
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, itemsOf(items))
+	})
+	g.PUT("/opening-items", func(c *gin.Context) {
+		var in app.OpeningItemsInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		items, err := a.PutOpeningItems(c.Request.Context(), in)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, itemsOf(items))
+	})
 	g.GET("/voucher-templates", func(c *gin.Context) {
 		items, err := a.ListTemplates(c.Request.Context())
 		if err != nil {

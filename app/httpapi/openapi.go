@@ -119,6 +119,8 @@ func apiOps() []op {
 		{method: "GET", path: "/opening-balances", tag: "财务", summary: "科目期初余额（启用期间、期初与本年累计、年初余额、试算平衡）", resp: app.OpeningSheet{}},
 		{method: "GET", path: "/opening-balances/check", tag: "财务", summary: "期初试算平衡", resp: domain.OpeningCheck{}},
 		{method: "PUT", path: "/opening-balances", tag: "财务", summary: "保存科目期初余额（整表替换；启用期间结账后锁定）", body: app.OpeningBalancesInput{}, resp: app.OpeningSheet{}},
+		{method: "GET", path: "/opening-items", tag: "财务", summary: "期初往来（期初应收、应付，及未核销金额）", resp: itemsBody[domain.OpenItem]{}},
+		{method: "PUT", path: "/opening-items", tag: "财务", summary: "保存期初往来（整表替换；已核销或启用期间结账后不能修改）", body: app.OpeningItemsInput{}, resp: itemsBody[domain.OpenItem]{}},
 		{method: "GET", path: "/voucher-templates", tag: "财务", summary: "凭证模板", resp: itemsBody[domain.VoucherTemplate]{}},
 		{method: "PUT", path: "/voucher-templates/:event", tag: "财务", summary: "修改凭证模板", body: app.TemplateInput{}, resp: domain.VoucherTemplate{}},
 		{method: "GET", path: "/open-items", tag: "财务", summary: "往来明细（应收、应付）", query: []string{"page", "page_size", "partner_id", "kind", "status"}, resp: app.List[domain.OpenItem]{}},

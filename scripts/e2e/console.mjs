@@ -322,6 +322,20 @@ try {
     assert.ok(number);
   });
 
+  await step('shows the openings of going live (期初余额) with their 试算平衡, flagging a cent off', async () => {
+    await page.goto(base + '/console/opening-balances');
+    const check = page.locator('[data-test=opening-check]');
+    await check.filter({ hasText: '平衡' }).waitFor();
+    assert.equal((await check.innerText()).trim(), '平衡', 'the demo openings balance');
+    const cash = page.locator('input[data-test=opening-1001-debit]');
+    assert.equal(await cash.inputValue(), '5000');
+    await cash.fill('5000.01');
+    await check.filter({ hasText: '差额 ¥0.01' }).waitFor();
+    await cash.fill('5000');
+    await check.filter({ hasText: /^平衡$/ }).waitFor();
+    await shot('opening-balances');
+  });
+
   await step('imports products: a bad row is reported by row and column; corrected, the file imports', async () => {
     await switchUser('admin');
     await timed('imports', '/imports', () => page.locator('[data-test=import-file]').waitFor());
