@@ -237,5 +237,25 @@ func TestOpeningBalancesAPI(t *testing.T) {
 				t.Fatalf("%s: %s", bad.body, got)
 			}
 		}
+		// 期初往来: a customer's bill from May, then a bad date on its field.
+		c := e.do("admin", "POST", "/api/v1/partners", `{"code":"KH1","name":"客户一","type":"customer"}`, nil, 201)
+		var cus struct{ ID int64 }
+		json.Unmarshal([]byte(c), &cus)
+		items := fmt.Sprintf(`{"items":[{"partner_id":%d,"kind":"ar","doc_number":"XS-0520","date":"2026-05-20","due_date":"2026-06-19","amount":"11300"}]}`, cus.ID)
+		if got := e.do("admin", "PUT", "/api/v1/opening-items", items, nil, 200); !strings.Contains(got, `"doc_type":"opening_item"`) || !strings.Contains(got, `"open":"11300"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "GET", "/api/v1/opening-items", "", nil, 200); !strings.Contains(got, `"doc_number":"XS-0520"`) {
+			t.Fatal(got)
+		}
+		got = e.do("admin", "PUT", "/api/v1/opening-items", strings.Replace(items, "2026-05-20", "2026-07-02", 1), nil, 422)
+		if !strings.Contains(got, `"field":"items[0].date"`) {
+			t.Fatal(got)
+		}
+		e.do("viewer", "PUT", "/api/v1/opening-items", items, nil, 403)
+		// 1122 now opens at 11,300 on the sheet.
+		if got := e.do("admin", "GET", "/api/v1/opening-balances", "", nil, 200); !strings.Contains(got, `"code":"1122","name":"应收账款","debit":"11300"`) {
+			t.Fatal(got)
+		}
 	})
 }

@@ -156,14 +156,26 @@ func TestDemoData(t *testing.T) {
 		Summary map[string]any
 	}
 	getJSON(t, m.URL()+"/api/v1/reports/balance-sheet", tok, &sheet)
-	// 205,000 at the start of the year, 325,000 on the 1st (the same in
-	// January), +800 received, −500 paid.
-	cash := decimal.NewFromInt(325300)
+	// The opening bills are open items: C001's 7,000, its oldest, took the
+	// 800 received and the 18.08 credit of its return; S001's 8,000 the 500 paid.
+	var items struct {
+		Items []struct {
+			DocNumber string          `json:"doc_number"`
+			Open      decimal.Decimal `json:"open"`
+		}
+	}
+	getJSON(t, m.URL()+"/api/v1/opening-items", tok, &items)
+	if len(items.Items) != 3 || !items.Items[0].Open.Equal(decimal.RequireFromString("6181.92")) || !items.Items[2].Open.Equal(decimal.NewFromInt(7500)) {
+		t.Fatalf("demo opening items %+v", items)
+	}
+	// 205,000 at the start of the year, 321,000 on the 1st (201,000 both
+	// in January), +800 received, −500 paid.
+	cash, year := decimal.NewFromInt(321300), decimal.NewFromInt(205000)
 	if strings.HasSuffix(openings.StartPeriod, "-01") {
-		cash = decimal.NewFromInt(205300)
+		cash, year = decimal.NewFromInt(201300), decimal.NewFromInt(201000)
 	}
 	if len(sheet.Items) == 0 || sheet.Items[0].Line != 1 || !sheet.Items[0].Col1.Equal(cash) ||
-		!sheet.Items[0].Col2.Equal(decimal.NewFromInt(205000)) || sheet.Summary["balanced"] != true {
+		!sheet.Items[0].Col2.Equal(year) || sheet.Summary["balanced"] != true {
 		t.Fatalf("demo balance sheet: %+v", sheet)
 	}
 

@@ -333,7 +333,15 @@ try {
     await check.filter({ hasText: '差额 ¥0.01' }).waitFor();
     await cash.fill('5000');
     await check.filter({ hasText: /^平衡$/ }).waitFor();
+    // 1122 opens at the demo's opening receivables, read-only here.
+    assert.ok(await page.locator('input[data-test=opening-1122-debit]').isDisabled());
+    assert.equal(await page.locator('input[data-test=opening-1122-debit]').inputValue(), '12000');
     await shot('opening-balances');
+    await page.getByRole('tab', { name: '期初往来' }).click();
+    await page.locator('[data-test=opening-items] .el-table__row').nth(2).waitFor();
+    // C001's opening bill: 7,000 less the demo's 800 and 18.08 and this run's 100 receipt.
+    assert.match(await page.locator('[data-test=opening-items] .el-table__row').first().innerText(), /¥6,081\.92/);
+    await shot('opening-items');
   });
 
   await step('imports products: a bad row is reported by row and column; corrected, the file imports', async () => {
