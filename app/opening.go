@@ -154,6 +154,13 @@ func (a *App) putOpenings(ctx context.Context, tx *store.Tx, in OpeningBalancesI
 	if err := domain.CheckStartPeriod(in.StartPeriod, booksBefore, locked); err != nil {
 		return err
 	}
+	items, err := store.OpeningItems(tx)
+	if err != nil {
+		return err
+	}
+	if err := domain.CheckItemsBeforeStart(in.StartPeriod, items); err != nil {
+		return err
+	}
 	before, err := openingSheet(tx)
 	if err != nil {
 		return err

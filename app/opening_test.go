@@ -254,6 +254,11 @@ func TestGoLiveOpeningItems(t *testing.T) {
 			}
 		}
 		got := must[[]domain.OpenItem](t)(e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items}))
+		// The start period cannot move to before an item's date.
+		_, err = e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-05", Lines: lines})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "start_period" {
+			t.Fatal(de)
+		}
 		if len(got) != 2 || got[1].DueDate != "2025-12-15" || !got[0].Open.Equal(d("11300")) {
 			t.Fatalf("items %+v", got) // no terms: due on the day
 		}

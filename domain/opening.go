@@ -339,3 +339,15 @@ func CheckReplaceOpeningItems(existing []OpenItem) error {
 	}
 	return nil
 }
+
+// CheckItemsBeforeStart refuses a start period that an opening item is not
+// dated before (moving the start period earlier would leave the item
+// inside the books it opens).
+func CheckItemsBeforeStart(start string, items []OpenItem) error {
+	for _, it := range items {
+		if PeriodOf(it.Date) >= start {
+			return Invalid("start_period", "期初往来 %s 的单据日期 %s 不早于启用期间 %s", it.DocNumber, it.Date, start)
+		}
+	}
+	return nil
+}

@@ -311,6 +311,12 @@ func TestOpeningItemBalances(t *testing.T) {
 	if OpeningItemBalances("", items, 11, 22) != nil || len(OpeningItemBalances("2026-07", items[:2], 11, 22)) != 1 {
 		t.Fatal("rows without a start or without payables")
 	}
+	if err := CheckItemsBeforeStart("2026-07", items); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckItemsBeforeStart("2026-05", items); err == nil || AsError(err).Field != "start_period" {
+		t.Fatalf("an item dated 2026-05-20 under a start in May: %v", err)
+	}
 	if err := CheckReplaceOpeningItems([]OpenItem{{Amount: dec("5"), Open: dec("5")}}); err != nil {
 		t.Fatal(err)
 	}
