@@ -316,3 +316,48 @@ func TestGoLiveOpeningItems(t *testing.T) {
 		wantCode(t, err, domain.CodeOpeningsLocked)
 	})
 }
+
+// Opening cash and bank balances per bank account: the bank accounts are
+// 1002's sub-accounts (100201 工商银行, 100202 建设银行), each opens with its
+// own balance, and 科目余额表 shows them apart and together under 1002.
+func TestGoLiveBankAccounts(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		icbc := must[*domain.Account](t)(e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(codes["1002"].ID), Code: ptr("100201"), Name: ptr("工商银行")}))
+		must[*domain.Account](t)(e.app.CreateAccount(e.admin, app.AccountInput{ParentID: ptr(codes["1002"].ID), Code: ptr("100202"), Name: ptr("建设银行")}))
+		// 1002 itself now has sub-accounts: its opening goes on them.
+		_, err := e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: []app.OpeningBalanceInput{
+			{AccountCode: "1002", Debit: d("1")}}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "lines[0].account_code" {
+			t.Fatal(de)
+		}
+		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: []app.OpeningBalanceInput{
+			{AccountCode: "1001", Debit: d("800")},
+			{AccountCode: "100201", Debit: d("120000.50")},
+			{AccountCode: "100202", Debit: d("30000")},
+			{AccountCode: "3001", Credit: d("150800.50")},
+		}}))
+		cus := e.partner("C1", "customer", "0")
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("99.50"),
+			Date: "2026-07-03", AccountID: &icbc.ID}))
+		r := must[*app.Report](t)(e.app.Report(e.admin, "trial-balance", app.ReportParams{Period: "2026-07"}))
+		want := map[string][2]string{"1001": {"800", "800"}, "100201": {"120000.5", "120100"}, "100202": {"30000", "30000"}, "1002": {"150000.5", "150100"}}
+		seen := 0
+		for _, row := range r.Items.([]domain.TrialBalanceRow) {
+			if w, ok := want[row.Code]; ok {
+				seen++
+				if !row.OpeningDebit.Equal(d(w[0])) || !row.ClosingDebit.Equal(d(w[1])) {
+					t.Fatalf("科目余额表 %s %+v, want %v", row.Code, row, w)
+				}
+			}
+		}
+		if seen != 4 || r.Summary["balanced"] != true {
+			t.Fatalf("科目余额表: %d rows, %v", seen, r.Summary)
+		}
+		bs := must[*app.Report](t)(e.app.Report(e.admin, "balance-sheet", app.ReportParams{Period: "2026-07"})).Items.([]app.StatementLine)
+		if bs[0].Line != 1 || !bs[0].Col1.Equal(d("150900")) || !bs[0].Col2.Equal(d("150800.5")) {
+			t.Fatalf("货币资金 %+v", bs[0]) // 年初 = 期初: nothing moved before July
+		}
+	})
+}
