@@ -72,6 +72,16 @@ var importKinds = map[string]importKind{
 		col("仓库编码", "warehouse", true, "已有仓库编码"), col("商品编码", "sku", true, "已有商品编码"), col("数量", "qty", true, "大于 0"),
 		col("单位成本", "unit_cost", true, "不含税"), col("批次", "batch", false, "启用批次管理的商品必填"), col("有效期", "expiry", false, "YYYY-MM-DD")},
 		run: importOpening},
+	"opening-balances": {title: "科目期初余额导入模板", perm: domain.PermLedgerAdmin, columns: []ImportColumn{
+		col("科目编码", "account_code", true, "明细科目编码，如 1002、100201"), col("期初借方", "debit", false, "启用期间月初余额，借贷只填一方"),
+		col("期初贷方", "credit", false, ""), col("本年累计借方", "ytd_debit", false, "年初至启用前一月；损益类填实际发生额"),
+		col("本年累计贷方", "ytd_credit", false, ""), col("启用期间", "start_period", false, "YYYY-MM；不填沿用已设置的启用期间")},
+		run: importOpeningBalances},
+	"opening-items": {title: "期初往来导入模板", perm: domain.PermLedgerAdmin, columns: []ImportColumn{
+		col("往来单位编码", "partner", true, "已有往来单位编码"), col("类型", "kind", true, "应收/应付"), col("原单据号", "doc_number", true, ""),
+		col("单据日期", "date", true, "YYYY-MM-DD，早于启用期间"), col("到期日", "due_date", false, "YYYY-MM-DD；不填按往来单位账期"),
+		col("金额", "amount", true, "未收/未付金额，大于 0")},
+		run: importOpeningItems},
 }
 
 // ImportKinds lists what can be imported.
@@ -518,4 +528,132 @@ func lineOf(err error, n int) int {
 // warehouse codes, SKUs) for resolving what an import file names.
 func nameIndex(tx *store.Tx, table, col string) (map[string]int64, error) {
 	return store.CodeIndex(tx, table, col)
+}
+
+// importOpeningBalances replaces the accounts' openings (科目期初余额) with
+// the file's rows, as PUT /opening-balances does: one row per account, the
+// start period from the file (every row that names one must agree) or the
+// one already set.
+func importOpeningBalances(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	start, err := store.StartPeriod(tx)
+	if err != nil {
+		return 0, err
+	}
+	fileStart := ""
+	in := OpeningBalancesInput{}
+	ok := true
+	for i, r := range rows {
+		if p := r["start_period"]; p != "" {
+			if fileStart == "" {
+				fileStart = p
+			} else if p != fileStart {
+				bad(i, "start_period", fmt.Sprintf("启用期间应与前面的行一致（%s）", fileStart))
+				ok = false
+			}
+		}
+		l := OpeningBalanceInput{AccountCode: r["account_code"]}
+		for _, c := range []struct {
+			field string
+			to    *decimal.Decimal
+		}{{"debit", &l.Debit}, {"credit", &l.Credit}, {"ytd_debit", &l.YTDDebit}, {"ytd_credit", &l.YTDCredit}} {
+			v, err := parseDec(r[c.field], false)
+			if err != nil {
+				bad(i, c.field, err.Error())
+				ok = false
+			} else if v != nil {
+				*c.to = *v
+			}
+		}
+		in.Lines = append(in.Lines, l)
+	}
+	if in.StartPeriod = start; fileStart != "" {
+		in.StartPeriod = fileStart
+	}
+	if in.StartPeriod == "" && len(rows) > 0 {
+		bad(0, "start_period", "尚未设置启用期间，请在文件中填写")
+		ok = false
+	}
+	if !ok || len(rows) == 0 {
+		return 0, nil
+	}
+	if !domain.ValidPeriod(in.StartPeriod) {
+		bad(0, "start_period", "启用期间格式应为 YYYY-MM")
+		return 0, nil
+	}
+	actor := Actor(ctx)
+	if err := a.putOpenings(ctx, tx, in, actor.ID, func(*OpeningSheet) {}); err != nil {
+		// lines[i].account_id is the row's 科目编码 column.
+		field, msg, fault := domain.ImportErrorCell(err, nil)
+		if fault {
+			return 0, err
+		}
+		if field == "account_id" {
+			field = "account_code"
+		}
+		bad(lineOf(err, len(rows)), field, msg)
+		return 0, nil
+	}
+	return len(rows), nil
+}
+
+// importOpeningItems replaces the opening receivables and payables
+// (期初往来) with the file's rows, as PUT /opening-items does.
+func importOpeningItems(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	partners, err := nameIndex(tx, "partners", "code")
+	if err != nil {
+		return 0, err
+	}
+	in := OpeningItemsInput{}
+	ok := true
+	for i, r := range rows {
+		it := domain.OpeningItem{DocNumber: r["doc_number"], Date: r["date"], DueDate: r["due_date"]}
+		if id, found := partners[r["partner"]]; found {
+			it.PartnerID = id
+		} else {
+			bad(i, "partner", fmt.Sprintf("往来单位编码“%s”不存在", r["partner"]))
+			ok = false
+		}
+		switch r["kind"] {
+		case "应收", domain.ItemAR:
+			it.Kind = domain.ItemAR
+		case "应付", domain.ItemAP:
+			it.Kind = domain.ItemAP
+		default:
+			bad(i, "kind", "请填写“应收”或“应付”")
+			ok = false
+		}
+		if v, err := parseDec(r["amount"], false); err != nil || v == nil {
+			bad(i, "amount", "请填写金额")
+			ok = false
+		} else {
+			it.Amount = *v
+		}
+		in.Items = append(in.Items, it)
+	}
+	if !ok || len(rows) == 0 {
+		return 0, nil
+	}
+	if _, err := a.putOpeningItems(ctx, tx, in); err != nil {
+		field, msg, fault := domain.ImportErrorCell(err, nil)
+		if fault {
+			return 0, err
+		}
+		if field == "partner_id" {
+			field = "partner"
+		}
+		bad(itemOf(err, len(rows)), field, msg)
+		return 0, nil
+	}
+	return len(rows), nil
+}
+
+// itemOf is the index of the item an error names (items[i]…), or 0.
+func itemOf(err error, n int) int {
+	var i int
+	if e := domain.AsError(err); e != nil {
+		if _, scanErr := fmt.Sscanf(e.Field, "items[%d]", &i); scanErr == nil && i >= 0 && i < n {
+			return i
+		}
+	}
+	return 0
 }

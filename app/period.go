@@ -60,6 +60,9 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 				return err
 			}
 		}
+		if err := checkOpeningsAt(tx, period); err != nil {
+			return err
+		}
 		if err := checkBooksAt(tx, period, end, lastDay, false); err != nil {
 			return err
 		}
@@ -199,7 +202,14 @@ func (a *App) ReopenPeriod(ctx context.Context, period string) (*store.PeriodInf
 			return err
 		}
 		p.Status = store.PeriodOpen
-		return audit(ctx, tx, "reopen", "period", 0, nil, map[string]any{"period": period, "by": actor.ID})
+		// Reopening the start period unlocks the openings (期初); the audit
+		// row says so.
+		start, err := store.StartPeriod(tx)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, "reopen", "period", 0, nil, map[string]any{"period": period, "by": actor.ID,
+			"openings_unlocked": start == period})
 	})
 	if err != nil {
 		return nil, err

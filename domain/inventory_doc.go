@@ -271,6 +271,7 @@ var docNames = map[string]string{
 	DocPurchaseOrder: "采购订单", DocSalesOrder: "销售订单", DocPurchaseReceipt: "采购入库单",
 	DocPurchaseReturn: "采购退货单", DocSalesShipment: "销售出库单", DocSalesReturn: "销售退货单",
 	DocMoneyReceipt: "收款单", DocMoneyPayment: "付款单", DocSalesInvoice: "销售发票", DocPurchaseInvoice: "采购发票",
+	DocOpeningItem: "期初往来",
 }
 
 // DocName is a document type's name for people (采购订单…); the one place

@@ -73,8 +73,13 @@ func LeafAccounts(q Q) (map[int64]domain.Account, error) {
 	return out, nil
 }
 
-// AccountHasPostings reports whether any voucher line uses the account.
+// AccountHasPostings reports whether any voucher line or opening (期初)
+// uses the account: such an account is neither deleted nor given
+// sub-accounts.
 func AccountHasPostings(q Q, id int64) (bool, error) {
+	if has, err := exists(q.DB().Table("opening_balances").Where("account_id = ?", id)); err != nil || has {
+		return has, err
+	}
 	return exists(q.DB().Table("voucher_lines").Where("account_id = ?", id))
 }
 
@@ -478,7 +483,9 @@ func (tx *Tx) SaveTemplate(t *domain.VoucherTemplate, oldVersion int) error {
 }
 
 // AccountTotals sums voucher lines per account for periods from (yyyy-mm,
-// inclusive; empty: the beginning) up to before (exclusive).
+// inclusive; empty: the beginning) up to before (exclusive), with the
+// openings of going live (期初) as totals of the months before the start
+// period (domain.OpeningTotals).
 func AccountTotals(q Q, from, before string) (map[int64]domain.Totals, error) {
 	return accountTotals(q, from, before, false)
 }
@@ -511,6 +518,10 @@ func accountTotals(q Q, from, before string, noClosing bool) (map[int64]domain.T
 		// gives the exact sum back (13 significant digits are far inside
 		// float64's).
 		out[r.AccountID] = domain.Totals{Debit: domain.RoundAmount(r.Debit), Credit: domain.RoundAmount(r.Credit)}
+	}
+	// Going live: the openings count as totals before the start period.
+	if err := addOpeningTotals(q, out, from, before, noClosing); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

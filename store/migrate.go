@@ -1029,6 +1029,14 @@ var Migrations = []*gormigrate.Migration{
 		},
 	},
 	{
+		// Going live (期初): the accounts' openings, read by the statements
+		// as totals before the start period (domain.OpeningTotals).
+		ID: "202612070400_opening_balances",
+		Migrate: func(db *gorm.DB) error {
+			return db.AutoMigrate(&m400Opening{})
+		},
+	},
+	{
 		// Money in 分: the amounts earlier releases kept to four places
 		// (move values, costs, generated vouchers) are rounded, the books
 		// still agreeing with the stock and the open items
@@ -1039,6 +1047,21 @@ var Migrations = []*gormigrate.Migration{
 		},
 	},
 }
+
+// m400Opening is an account's opening (科目期初余额) at go-live: its balance
+// at the start of the start period (a setting) and its movement earlier in
+// that year. Amounts are in 分.
+type m400Opening struct {
+	AccountID int64           `gorm:"primaryKey"`
+	Debit     decimal.Decimal `gorm:"type:decimal(20,2);not null"`
+	Credit    decimal.Decimal `gorm:"type:decimal(20,2);not null"`
+	YTDDebit  decimal.Decimal `gorm:"column:ytd_debit;type:decimal(20,2);not null"`
+	YTDCredit decimal.Decimal `gorm:"column:ytd_credit;type:decimal(20,2);not null"`
+	UpdatedBy int64           `gorm:"not null"`
+	UpdatedAt time.Time       `gorm:"not null"`
+}
+
+func (m400Opening) TableName() string { return "opening_balances" }
 
 func migrator(db *gorm.DB) *gormigrate.Gormigrate {
 	return gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 64, UseTransaction: false}, Migrations)

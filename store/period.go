@@ -202,10 +202,16 @@ func PartnerBalances(q Q, codePrefix, through string) (map[int64]decimal.Decimal
 		return nil, translate(err)
 	}
 	out := map[int64]decimal.Decimal{}
-	rest := domain.RoundAmount(all.Debit.Sub(all.Credit))
+	whole := domain.RoundAmount(all.Debit.Sub(all.Credit))
 	for _, r := range rows {
-		b := domain.RoundAmount(r.Debit.Sub(r.Credit))
-		out[r.PartnerID] = b
+		out[r.PartnerID] = domain.RoundAmount(r.Debit.Sub(r.Credit))
+	}
+	// Going live: the opening receivables and payables (期初往来).
+	if err := addOpeningPartners(q, codePrefix, through, out, &whole); err != nil {
+		return nil, err
+	}
+	rest := whole
+	for _, b := range out {
 		rest = rest.Sub(b)
 	}
 	if !rest.IsZero() {

@@ -104,6 +104,43 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 	g.POST("/periods/:period/reopen", func(c *gin.Context) {
 		respond(c, http.StatusOK)(a.ReopenPeriod(c.Request.Context(), c.Param("period")))
 	})
+	// Going live (期初): the accounts' openings, their 试算平衡.
+	g.GET("/opening-balances", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.GetOpeningBalances(c.Request.Context()))
+	})
+	g.GET("/opening-balances/check", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.CheckOpeningBalances(c.Request.Context()))
+	})
+	g.PUT("/opening-balances", func(c *gin.Context) {
+		var in app.OpeningBalancesInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.PutOpeningBalances(c.Request.Context(), in))
+	})
+	// 期初往来: the receivables and payables open at go-live.
+	g.GET("/opening-items", func(c *gin.Context) {
+		items, err := a.ListOpeningItems(c.Request.Context())
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, itemsOf(items))
+	})
+	g.PUT("/opening-items", func(c *gin.Context) {
+		var in app.OpeningItemsInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		items, err := a.PutOpeningItems(c.Request.Context(), in)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, itemsOf(items))
+	})
 	g.GET("/voucher-templates", func(c *gin.Context) {
 		items, err := a.ListTemplates(c.Request.Context())
 		if err != nil {

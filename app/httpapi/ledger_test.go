@@ -204,3 +204,60 @@ func TestLedgerAPI(t *testing.T) {
 		}
 	})
 }
+
+// Going live over HTTP: the openings are saved and read back with their
+// 试算平衡; bad input is a 4xx naming its code and field; the read-only
+// role does not write them, the warehouse keeper does not read them.
+func TestOpeningBalancesAPI(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newAPI(t, driver)
+		if got := e.do("admin", "GET", "/api/v1/opening-balances", "", nil, 200); !strings.Contains(got, `"start_period":""`) || !strings.Contains(got, `"lines":[]`) {
+			t.Fatal(got)
+		}
+		put := `{"start_period":"2026-07","lines":[{"account_code":"1002","debit":"1000.50","ytd_debit":"300","ytd_credit":"100"},` +
+			`{"account_code":"3001","credit":"1000.50"}]}`
+		got := e.do("admin", "PUT", "/api/v1/opening-balances", put, nil, 200)
+		// 1002's 年初 = 1000.50 − (300 − 100) = 800.50 against 3001's 1000.50.
+		for _, want := range []string{`"start_period":"2026-07"`, `"code":"1002"`, `"year_debit":"800.5"`, `"debit":"1000.5","credit":"1000.5"`, `"balanced":false`} {
+			if !strings.Contains(got, want) {
+				t.Fatalf("%s not in %s", want, got)
+			}
+		}
+		e.do("keeper", "GET", "/api/v1/opening-balances", "", nil, 403) // no ledger:read
+		if got := e.do("admin", "GET", "/api/v1/opening-balances/check", "", nil, 200); !strings.Contains(got, `"year_credit":"1000.5"`) {
+			t.Fatal(got)
+		}
+		e.do("viewer", "PUT", "/api/v1/opening-balances", put, nil, 403)
+		for _, bad := range []struct{ body, code, field string }{
+			{`{"start_period":"2026-7","lines":[]}`, "validation_failed", "start_period"},
+			{`{"start_period":"2026-07","lines":[{"account_code":"1122","debit":"1"}]}`, "validation_failed", "lines[0].account_id"},
+			{`{"start_period":"2026-07","lines":[{"account_code":"1002","debit":"1.001"}]}`, "validation_failed", "lines[0].debit"},
+			{`{"start_period":"2026-07","lines":[{"account_code":"1002","debit":"1"},{"account_code":"1002","debit":"1"}]}`, "validation_failed", "lines[1].account_id"},
+		} {
+			got := e.do("admin", "PUT", "/api/v1/opening-balances", bad.body, nil, 422)
+			if !strings.Contains(got, `"code":"`+bad.code+`"`) || !strings.Contains(got, `"field":"`+bad.field+`"`) {
+				t.Fatalf("%s: %s", bad.body, got)
+			}
+		}
+		// 期初往来: a customer's bill from May, then a bad date on its field.
+		c := e.do("admin", "POST", "/api/v1/partners", `{"code":"KH1","name":"客户一","type":"customer"}`, nil, 201)
+		var cus struct{ ID int64 }
+		json.Unmarshal([]byte(c), &cus)
+		items := fmt.Sprintf(`{"items":[{"partner_id":%d,"kind":"ar","doc_number":"XS-0520","date":"2026-05-20","due_date":"2026-06-19","amount":"11300"}]}`, cus.ID)
+		if got := e.do("admin", "PUT", "/api/v1/opening-items", items, nil, 200); !strings.Contains(got, `"doc_type":"opening_item"`) || !strings.Contains(got, `"open":"11300"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "GET", "/api/v1/opening-items", "", nil, 200); !strings.Contains(got, `"doc_number":"XS-0520"`) {
+			t.Fatal(got)
+		}
+		got = e.do("admin", "PUT", "/api/v1/opening-items", strings.Replace(items, "2026-05-20", "2026-07-02", 1), nil, 422)
+		if !strings.Contains(got, `"field":"items[0].date"`) {
+			t.Fatal(got)
+		}
+		e.do("viewer", "PUT", "/api/v1/opening-items", items, nil, 403)
+		// 1122 now opens at 11,300 on the sheet.
+		if got := e.do("admin", "GET", "/api/v1/opening-balances", "", nil, 200); !strings.Contains(got, `"code":"1122","name":"应收账款","debit":"11300"`) {
+			t.Fatal(got)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
@@ -212,6 +213,9 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if _, err := a.PostStocktake(ctx, st.ID, 0); err != nil {
 		return err
 	}
+	if err := seedDemoOpenings(ctx, a); err != nil {
+		return fmt.Errorf("openings: %w", err)
+	}
 	if err := seedDemoOrders(ctx, a, whs[0].ID, firstIDs); err != nil {
 		return err
 	}
@@ -306,4 +310,61 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) er
 	}
 	_, err = a.CreateMoneyDoc(ctx, domain.DocMoneyPayment, app.MoneyInput{PartnerID: code["S001"], Amount: *dec("500"), Remark: "银行转账"})
 	return err
+}
+
+// seedDemoOpenings takes the demo company live this month (启用期间) with its
+// account openings (科目期初余额): capital, cash and the bank balance, and,
+// when the month is not January, the year so far (本年累计): 1,200,000 of
+// sales, 900,000 of cost and 180,000 of expenses, closed monthly into 3103
+// 本年利润; and last month's bills still open (期初往来): 12,000 owed by two
+// customers, 8,000 owed to a supplier. 期初 借 333,000 = 贷 333,000; 年初
+// 借 205,000 = 贷 205,000 (in January 213,000, the bills being last
+// year's). The stock's opening comes from the 期初库存 documents (借 1405
+// 贷 3001).
+func seedDemoOpenings(ctx context.Context, a *app.App) error {
+	start := domain.PeriodOf(domain.LocalDate(a.Now()))
+	ob := func(code, dr, cr, ydr, ycr string) app.OpeningBalanceInput {
+		return app.OpeningBalanceInput{AccountCode: code, Debit: *dec(dr), Credit: *dec(cr), YTDDebit: *dec(ydr), YTDCredit: *dec(ycr)}
+	}
+	lines := []app.OpeningBalanceInput{
+		ob("1001", "5000", "0", "0", "0"),
+		ob("1002", "316000", "0", "1196000", "1080000"),
+		ob("3001", "0", "205000", "0", "0"),
+		ob("3103", "0", "120000", "1080000", "1200000"),
+		ob("5001", "0", "0", "0", "1200000"),
+		ob("5401", "0", "0", "900000", "0"),
+		ob("5602", "0", "0", "180000", "0"),
+	}
+	if strings.HasSuffix(start, "-01") {
+		// Going live in January: nothing before it this year.
+		lines = []app.OpeningBalanceInput{ob("1001", "5000", "0", "0", "0"), ob("1002", "196000", "0", "0", "0"), ob("3001", "0", "205000", "0", "0")}
+	}
+	if _, err := a.PutOpeningBalances(ctx, app.OpeningBalancesInput{StartPeriod: start, Lines: lines}); err != nil {
+		return err
+	}
+	// 期初往来: last month's bills still open, which make 1122 and 2202.
+	partners, err := a.Catalog().Partners.List(ctx, app.ListParams{PageSize: 50}, nil)
+	if err != nil {
+		return err
+	}
+	code := map[string]int64{}
+	for _, pt := range partners.Items {
+		code[pt.Code] = pt.ID
+	}
+	lastMonth := domain.PrevPeriod(start)
+	if _, err := a.PutOpeningItems(ctx, app.OpeningItemsInput{Items: []domain.OpeningItem{
+		{PartnerID: code["C001"], Kind: domain.ItemAR, DocNumber: "XS" + strings.ReplaceAll(lastMonth, "-", "") + "18-003", Date: lastMonth + "-18", Amount: *dec("7000")},
+		{PartnerID: code["C002"], Kind: domain.ItemAR, DocNumber: "XS" + strings.ReplaceAll(lastMonth, "-", "") + "05-001", Date: lastMonth + "-05", Amount: *dec("5000")},
+		{PartnerID: code["S001"], Kind: domain.ItemAP, DocNumber: "CG" + strings.ReplaceAll(lastMonth, "-", "") + "20-002", Date: lastMonth + "-20", Amount: *dec("8000")},
+	}}); err != nil {
+		return err
+	}
+	sheet, err := a.GetOpeningBalances(ctx)
+	if err != nil {
+		return err
+	}
+	if !sheet.Check.Balanced {
+		return fmt.Errorf("demo openings do not balance: %+v", sheet.Check)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 )
 
 // MustRunMain starts erpd as production wires it, on a random port, with a
@@ -152,6 +153,48 @@ func TestDemoData(t *testing.T) {
 		if v.Source != domain.DocOpening || v.ReviewedByName != "赵会计" {
 			t.Fatalf("demo review: %+v", v)
 		}
+	}
+	// The demo company went live this month with balanced openings: its
+	// 货币资金 is the bank and cash brought in plus the week's money, and
+	// the balance sheet balances in both columns.
+	var openings struct {
+		StartPeriod string `json:"start_period"`
+		Check       struct{ Balanced bool }
+	}
+	getJSON(t, m.URL()+"/api/v1/opening-balances", tok, &openings)
+	if openings.StartPeriod != domain.PeriodOf(domain.LocalDate(m.Store.Now())) || !openings.Check.Balanced {
+		t.Fatalf("demo openings %+v", openings)
+	}
+	var sheet struct {
+		Items []struct {
+			Line int
+			Col1 decimal.Decimal
+			Col2 decimal.Decimal
+		}
+		Summary map[string]any
+	}
+	getJSON(t, m.URL()+"/api/v1/reports/balance-sheet", tok, &sheet)
+	// The opening bills are open items: C001's 7,000, its oldest, took the
+	// 800 received and the 18.08 credit of its return; S001's 8,000 the 500 paid.
+	var items struct {
+		Items []struct {
+			DocNumber string          `json:"doc_number"`
+			Open      decimal.Decimal `json:"open"`
+		}
+	}
+	getJSON(t, m.URL()+"/api/v1/opening-items", tok, &items)
+	if len(items.Items) != 3 || !items.Items[0].Open.Equal(decimal.RequireFromString("6181.92")) || !items.Items[2].Open.Equal(decimal.NewFromInt(7500)) {
+		t.Fatalf("demo opening items %+v", items)
+	}
+	// 205,000 at the start of the year, 321,000 on the 1st (201,000 both
+	// in January), +800 received, −500 paid.
+	cash, year := decimal.NewFromInt(321300), decimal.NewFromInt(205000)
+	if strings.HasSuffix(openings.StartPeriod, "-01") {
+		cash, year = decimal.NewFromInt(201300), decimal.NewFromInt(201000)
+	}
+	if len(sheet.Items) == 0 || sheet.Items[0].Line != 1 || !sheet.Items[0].Col1.Equal(cash) ||
+		!sheet.Items[0].Col2.Equal(year) || sheet.Summary["balanced"] != true {
+		t.Fatalf("demo balance sheet: %+v", sheet)
 	}
 
 	// 免登 against the in-process sandbox: the mini-app's code for the
