@@ -200,8 +200,25 @@ func TestCheckCommand(t *testing.T) {
 	if err := check.ParseFlags([]string{"check"}); err != nil {
 		t.Fatal(err)
 	}
-	if code := check.Exec(context.Background()); code != 0 || !strings.Contains(out.String(), "every balance equals") {
+	if code := check.Exec(context.Background()); code != 0 || !strings.Contains(out.String(), "every balance equals") ||
+		!strings.Contains(out.String(), "现金净增加额 equals its change in 货币资金") {
 		t.Fatalf("check on a sound ledger: exit %d, %q", code, out.String())
+	}
+	// A bank line that lost its cash-flow item (the demo's receipt): the
+	// month's 现金净增加额 no longer equals the change in 货币资金.
+	db := m.Store.DB()
+	var line int64
+	if err := db.Table("voucher_lines").Select("MIN(id)").Where("cash_flow_item = ?", domain.CFSales).Scan(&line).Error; err != nil || line == 0 {
+		t.Fatalf("the demo books no receipt: %v", err)
+	}
+	if err := db.Exec("UPDATE voucher_lines SET cash_flow_item = 0 WHERE id = ?", line).Error; err != nil {
+		t.Fatal(err)
+	}
+	if code := check.Exec(context.Background()); code != 1 {
+		t.Fatalf("check with a cash line out of 现金流量表: exit %d", code)
+	}
+	if err := db.Exec("UPDATE voucher_lines SET cash_flow_item = ? WHERE id = ?", domain.CFSales, line).Error; err != nil {
+		t.Fatal(err)
 	}
 	// Break one balance behind the ledger's back: check must say so.
 	if err := m.Store.DB().Exec("UPDATE stock_balances SET on_hand = on_hand + 1 WHERE id = 1").Error; err != nil {
