@@ -166,8 +166,7 @@ var cashFlowByCounter = []struct {
 // counter-account (the largest non-cash line on the other side) and its
 // side: 2211 paid is 支付的职工薪酬, 2001 received 取得借款收到的现金, and so
 // on. An account it does not know gives 收到/支付其他与经营活动有关的现金.
-// The upgrade uses it for the vouchers booked before items existed; the
-// console offers it as the default.
+// The upgrade uses it for the vouchers booked before items existed.
 func SuggestCashFlowItem(debit bool, counter string) int {
 	best := -1
 	for i, c := range cashFlowByCounter {
