@@ -316,6 +316,8 @@ try {
     await dialog.locator('.err', { hasText: '现金流量项目' }).waitFor();
     await dialog.locator('[data-test=voucher-cashflow-1]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().waitFor({ state: 'hidden' });
+    await page.locator('.el-message').first().waitFor({ state: 'hidden' });
     await shot('voucher-manual');
     await dialog.locator('[data-test=voucher-save]').click();
     const saved = await page.locator('.el-message--success', { hasText: '已记账' }).innerText();
