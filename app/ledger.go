@@ -398,6 +398,10 @@ type VoucherLineInput struct {
 	Credit    decimal.Decimal `json:"credit"`
 	PartnerID *int64          `json:"partner_id"`
 	ProductID *int64          `json:"product_id"`
+	// CashFlowItem is the 现金流量项目 of a cash or bank line (a line number
+	// of 现金流量表, see GET /cash-flow-items); required there unless the
+	// line is part of a transfer between cash accounts, refused elsewhere.
+	CashFlowItem int `json:"cash_flow_item"`
 }
 
 // VoucherInput is a manual voucher (手工凭证).
@@ -422,7 +426,7 @@ func (a *App) CreateVoucher(ctx context.Context, in VoucherInput) (*domain.Vouch
 		Attachments: in.Attachments, CreatedBy: actor.ID}
 	for _, l := range in.Lines {
 		v.Lines = append(v.Lines, domain.VoucherLine{AccountID: l.AccountID, Summary: strings.TrimSpace(l.Summary),
-			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
+			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID, CashFlowItem: l.CashFlowItem})
 	}
 	if err := v.CheckManual(); err != nil {
 		return nil, err
@@ -459,6 +463,9 @@ func checkVoucherRefs(q store.Q, v *domain.Voucher) error {
 		if l.ProductID != nil {
 			products = append(products, *l.ProductID)
 		}
+	}
+	if err := v.CheckCashFlow(func(id int64) string { return leaves[id].Code }); err != nil {
+		return err
 	}
 	ps, err := store.Partners.GetMany(q, partners, func(p *domain.Partner) int64 { return p.ID })
 	if err != nil {
@@ -582,6 +589,15 @@ func (a *App) ListTemplates(ctx context.Context) ([]domain.VoucherTemplate, erro
 		}
 	}
 	return out, nil
+}
+
+// CashFlowItems lists the 现金流量项目 a cash or bank line may carry: the
+// lines of 现金流量表 (会小企03表) that are not totals.
+func (a *App) CashFlowItems(ctx context.Context) ([]domain.CashFlowItem, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	return domain.CashFlowItems(), nil
 }
 
 // TemplateInput changes a template's lines.

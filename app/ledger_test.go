@@ -147,11 +147,64 @@ func (e *env) checkBooks() {
 		}
 		e.t.Fatalf("balance sheet: assets %s, liabilities and equity %s", lines[30].Col1, lines[53].Col1)
 	}
+	e.checkCashFlow()
 	// Every open amount lies between zero and its item's amount.
 	var wrong int64
 	q.DB().Table("open_items").Where("(amount > 0 AND (open_amount < 0 OR open_amount > amount)) OR (amount < 0 AND (open_amount > 0 OR open_amount < amount))").Count(&wrong)
 	if wrong > 0 {
 		e.t.Fatalf("%d open items over- or under-settled", wrong)
+	}
+}
+
+// checkCashFlow asserts, for every month the books have touched, that
+// 现金流量表's 现金净增加额 is the change in 货币资金 (资产负债表 line 1) over
+// the month and over the year to date, and that its 期初/期末现金余额 are
+// 货币资金 at the start and the end; and that the books check (erpd check,
+// closing) agrees.
+func (e *env) checkCashFlow() {
+	e.t.Helper()
+	var periods []string
+	if err := e.store.DB().Table("voucher_lines").Distinct("period").Order("period").Pluck("period", &periods).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	report := func(name, period string) map[int][2]decimal.Decimal {
+		r := must[*app.Report](e.t)(e.app.Report(e.admin, name, app.ReportParams{Period: period}))
+		out := map[int][2]decimal.Decimal{}
+		switch rows := r.Items.(type) {
+		case []app.StatementLine:
+			for _, l := range rows {
+				out[l.Line] = [2]decimal.Decimal{l.Col1, l.Col2}
+			}
+		case []app.CashFlowRow:
+			for _, l := range rows {
+				switch {
+				case l.Line != nil:
+					out[*l.Line] = [2]decimal.Decimal{*l.Col1, *l.Col2}
+				case l.Col1 != nil: // 上线前本年现金净增加额, no line of the form
+					out[domain.CFLineBeforeGoLive] = [2]decimal.Decimal{*l.Col1, *l.Col2}
+				}
+			}
+		}
+		return out
+	}
+	for _, p := range periods {
+		cf, bs, prev := report("cash-flow", p), report("balance-sheet", p), report("balance-sheet", domain.PrevPeriod(p))
+		end, yearStart, monthStart := bs[1][0], bs[1][1], prev[1][0]
+		if !cf[20][1].Equal(end.Sub(monthStart)) || !cf[20][0].Equal(end.Sub(yearStart)) {
+			e.t.Fatalf("%s: 现金净增加额 month %s year %s, 货币资金 %s → %s (年初 %s)", p, cf[20][1], cf[20][0], monthStart, end, yearStart)
+		}
+		if !cf[22][0].Equal(end) || !cf[22][1].Equal(end) || !cf[21][1].Equal(monthStart) || !cf[21][0].Equal(yearStart) {
+			e.t.Fatalf("%s: 期初/期末现金余额 %v / %v, 货币资金 %s → %s (年初 %s)", p, cf[21], cf[22], monthStart, end, yearStart)
+		}
+		for col, name := range []string{"本年", "本月"} {
+			before := cf[domain.CFLineBeforeGoLive][col]
+			if !cf[20][col].Equal(cf[7][col].Add(cf[13][col]).Add(cf[19][col]).Add(before)) {
+				e.t.Fatalf("%s: %s 现金净增加额 %s is not 经营 + 投资 + 筹资 + 上线前 %s", p, name, cf[20][col], before)
+			}
+		}
+	}
+	if err := e.app.CheckBooks(e.admin); err != nil {
+		e.t.Fatalf("books check: %v", err)
 	}
 }
 
@@ -222,7 +275,11 @@ func TestManualVouchers(t *testing.T) {
 			return m[code].ID
 		}
 		line := func(code, dr, cr string) app.VoucherLineInput {
-			return app.VoucherLineInput{AccountID: acct(code), Debit: d(dr), Credit: d(cr), Summary: "银行手续费"}
+			l := app.VoucherLineInput{AccountID: acct(code), Debit: d(dr), Credit: d(cr), Summary: "银行手续费"}
+			if code == "1002" {
+				l.CashFlowItem = domain.CFOtherOperOut // 支付其他与经营活动有关的现金
+			}
+			return l
 		}
 		// Bank charges: Dr 5603 / Cr 1002.
 		v := must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Remark: "手续费",
@@ -247,7 +304,8 @@ func TestManualVouchers(t *testing.T) {
 		_, err = e.app.ReverseVoucher(e.admin, v.ID, "2000-01-01")
 		wantCode(t, err, domain.CodeValidation)
 		r := must[*domain.Voucher](t)(e.app.ReverseVoucher(e.admin, v.ID, ""))
-		if r.Number != "记-0002" || !r.Lines[0].Debit.Equal(d("-12.5")) || !r.Lines[1].Credit.Equal(d("-12.5")) || *r.ReversalOf != v.ID {
+		if r.Number != "记-0002" || !r.Lines[0].Debit.Equal(d("-12.5")) || !r.Lines[1].Credit.Equal(d("-12.5")) || *r.ReversalOf != v.ID ||
+			r.Lines[1].CashFlowItem != domain.CFOtherOperOut || r.Lines[0].CashFlowItem != 0 {
 			t.Fatalf("reversal %+v", r)
 		}
 		_, err = e.app.ReverseVoucher(e.admin, v.ID, "")
@@ -346,7 +404,50 @@ func TestBooksInvariantsRandomized(t *testing.T) {
 			ops = 300
 		}
 		done := 0
+		// Manual cash vouchers, drawn from their own source so the
+		// documents' sequence stays the same: in this month and the two
+		// before, so 现金流量表 has months and a year to date to tie out.
+		rngCash := rand.New(rand.NewPCG(11, uint64(len(driver))))
+		chart := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		cashVoucher := func() error {
+			now := e.store.Now().In(domain.Shanghai)
+			month := max(int(now.Month())-rngCash.IntN(3), 1)
+			date := time.Date(now.Year(), time.Month(month), 1+rngCash.IntN(28), 0, 0, 0, 0, domain.Shanghai)
+			if date.After(now) {
+				date = now
+			}
+			amt := decimal.New(int64(rngCash.IntN(100000)+1), -2)
+			line := func(code string, dr bool, item int) app.VoucherLineInput {
+				l := app.VoucherLineInput{AccountID: chart[code].ID, CashFlowItem: item}
+				if dr {
+					l.Debit = amt
+				} else {
+					l.Credit = amt
+				}
+				return l
+			}
+			var lines []app.VoucherLineInput
+			switch rngCash.IntN(5) {
+			case 0: // 付房租
+				lines = []app.VoucherLineInput{line("5602", true, 0), line("1002", false, domain.CFOtherOperOut)}
+			case 1: // 提现 / 存现: no flow
+				lines = []app.VoucherLineInput{line("1001", true, 0), line("1002", false, 0)}
+			case 2: // 投资者投入
+				lines = []app.VoucherLineInput{line("1002", true, domain.CFCapitalIn), line("3001", false, 0)}
+			case 3: // 取得借款
+				lines = []app.VoucherLineInput{line("1002", true, domain.CFBorrowed), line("2001", false, 0)}
+			case 4: // 现金付办公费
+				lines = []app.VoucherLineInput{line("5602", true, 0), line("1001", false, domain.CFOtherOperOut)}
+			}
+			_, err := e.app.CreateVoucher(e.admin, app.VoucherInput{Date: date.Format("2006-01-02"), Remark: "现金流量", Lines: lines})
+			return err
+		}
 		for i := 0; i < ops; i++ {
+			if i%40 == 39 {
+				if err := cashVoucher(); err != nil {
+					t.Fatalf("op %d: cash voucher: %v", i, err)
+				}
+			}
 			p, wh := prods[rng.IntN(len(prods))], whs[rng.IntN(len(whs))]
 			var err error
 			if i == ops/3 {
@@ -516,7 +617,7 @@ func TestLedgerMigrationBooksEarlierPostings(t *testing.T) {
 		wantCode(t, err, domain.CodeInvalidState)
 		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
 		v := must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Lines: []app.VoucherLineInput{
-			{AccountID: codes["1001"].ID, Debit: d("1")}, {AccountID: codes["3001"].ID, Credit: d("1")}}}))
+			{AccountID: codes["1001"].ID, Debit: d("1"), CashFlowItem: domain.CFCapitalIn}, {AccountID: codes["3001"].ID, Credit: d("1")}}}))
 		if v.Seq != int(n)+1 {
 			t.Fatalf("next voucher is %s after %d backfilled", v.Number, n)
 		}
@@ -629,6 +730,36 @@ func TestBooksHandComputed(t *testing.T) {
 			t.Fatalf("field %s: %v", de.Field, err)
 		}
 		e.checkBooks()
+		// 现金流量表 by hand: 收款 1,130 + 100 are 销售…收到的现金 (1,230), 付款
+		// 500 + 630.50 购买…支付的现金 (1,130.50); then 50 of office costs paid
+		// in cash and 200 drawn from the bank (a transfer, no flow): 现金净增加额
+		// 49.50, 1002 at −100.50 and 1001 at 150.
+		today := domain.LocalDate(e.store.Now())
+		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Date: today, Remark: "办公费", Lines: []app.VoucherLineInput{
+			{AccountID: codes["5602"].ID, Debit: d("50")}, {AccountID: codes["1001"].ID, Credit: d("50")}}})
+		if de := wantCode(t, err, domain.CodeCashFlowRequired); de.Field != "lines[1].cash_flow_item" {
+			t.Fatalf("field %s: %v", de.Field, err)
+		}
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: today, Remark: "办公费", Lines: []app.VoucherLineInput{
+			{AccountID: codes["5602"].ID, Debit: d("50")}, {AccountID: codes["1001"].ID, Credit: d("50"), CashFlowItem: domain.CFOtherOperOut}}}))
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: today, Remark: "提现", Lines: []app.VoucherLineInput{
+			{AccountID: codes["1001"].ID, Debit: d("200")}, {AccountID: codes["1002"].ID, Credit: d("200")}}}))
+		bal, _ = e.books()
+		wantBooks(t, bal, map[string]string{"1001": "150", "1002": "-100.5"})
+		cf := must[*app.Report](t)(e.app.Report(e.admin, "cash-flow", app.ReportParams{}))
+		got := map[int]string{}
+		for _, r := range cf.Items.([]app.CashFlowRow) {
+			if r.Line != nil {
+				got[*r.Line] = r.Col2.String() + "/" + r.Col1.String()
+			}
+		}
+		for line, w := range map[int]string{1: "1230/1230", 3: "1130.5/1130.5", 6: "50/50", 7: "49.5/49.5", 13: "0/0", 19: "0/0",
+			20: "49.5/49.5", 21: "0/0", 22: "49.5/49.5"} {
+			if got[line] != w {
+				t.Errorf("现金流量表 line %d: %s, want %s", line, got[line], w)
+			}
+		}
+		e.checkBooks()
 	})
 }
 
@@ -719,7 +850,7 @@ func TestStatementsAndClosing(t *testing.T) {
 		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
 		lastMonth := e.store.Now().In(domain.Shanghai).AddDate(0, -1, 0).Format("2006-01") + "-15"
 		_, err = e.app.CreateVoucher(e.admin, app.VoucherInput{Date: lastMonth, Lines: []app.VoucherLineInput{
-			{AccountID: codes["1001"].ID, Debit: d("1")}, {AccountID: codes["3001"].ID, Credit: d("1")}}})
+			{AccountID: codes["1001"].ID, Debit: d("1"), CashFlowItem: domain.CFCapitalIn}, {AccountID: codes["3001"].ID, Credit: d("1")}}})
 		wantCode(t, err, domain.CodePeriodClosed)
 		wh2 := e.warehouse("W2", false)
 		tr := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &wh2.ID,
@@ -821,7 +952,14 @@ func TestYearEndClosing(t *testing.T) {
 		e := newEnv(t, driver)
 		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
 		line := func(code, dr, cr string) app.VoucherLineInput {
-			return app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+			l := app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+			if domain.CashAccount(code) { // cash sales in, purchases out
+				l.CashFlowItem = domain.CFSales
+				if l.Debit.IsZero() {
+					l.CashFlowItem = domain.CFPurchases
+				}
+			}
+			return l
 		}
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-12-10", Remark: "服务收入",
 			Lines: []app.VoucherLineInput{line("1002", "1000", "0"), line("5001", "0", "1000")}}))
@@ -858,7 +996,14 @@ func TestMonthEndVAT(t *testing.T) {
 		e := newEnv(t, driver)
 		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
 		line := func(code, dr, cr string) app.VoucherLineInput {
-			return app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+			l := app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr)}
+			if domain.CashAccount(code) { // cash sales in, purchases out
+				l.CashFlowItem = domain.CFSales
+				if l.Debit.IsZero() {
+					l.CashFlowItem = domain.CFPurchases
+				}
+			}
+			return l
 		}
 		voucher := func(date string, lines ...app.VoucherLineInput) {
 			t.Helper()
@@ -1187,5 +1332,89 @@ func TestBillingAtInvoice(t *testing.T) {
 		must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so3.ID, Lines: []domain.MoveLine{{LineID: so3.Lines[0].ID, Qty: d("1")}}}))
 		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, domain.PeriodOf(domain.LocalDate(e.store.Now()))))
 		e.checkBooks()
+	})
+}
+
+// A database from before cash-flow items: the migration adds the column
+// and gives the cash lines booked earlier their items from their
+// counter-accounts, so 现金流量表 ties out from the first month; until then
+// the books check names the month that does not.
+func TestCashFlowMigrationFillsItems(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("300")}))
+		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyPayment, app.MoneyInput{PartnerID: sup.ID, Amount: d("120")}))
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		today := domain.LocalDate(e.store.Now())
+		manual := func(dr, cr string, item int, amt string) {
+			l := []app.VoucherLineInput{{AccountID: codes[dr].ID, Debit: d(amt)}, {AccountID: codes[cr].ID, Credit: d(amt)}}
+			if domain.CashAccount(dr) {
+				l[0].CashFlowItem = item
+			} else {
+				l[1].CashFlowItem = item
+			}
+			if domain.CashAccount(dr) && domain.CashAccount(cr) {
+				l[0].CashFlowItem = 0
+			}
+			must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: today, Remark: "x", Lines: l}))
+		}
+		manual("1002", "2001", domain.CFBorrowed, "1000") // 借款
+		manual("5602", "1002", domain.CFOtherOperOut, "40")
+		manual("1001", "1002", 0, "25") // 提现
+		want := map[string]int{}
+		var lines []struct {
+			ID           int64
+			AccountID    int64
+			CashFlowItem int
+		}
+		db := e.store.DB()
+		if err := db.Table("voucher_lines").Select("id, account_id, cash_flow_item").Order("id").Scan(&lines).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lines {
+			want[fmt.Sprint(l.ID)] = l.CashFlowItem
+		}
+		e.checkBooks()
+
+		// As it was before: no column, no index, the migration not run.
+		if err := db.Migrator().DropIndex("voucher_lines", "idx_vline_cashflow"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("ALTER TABLE voucher_lines DROP COLUMN cash_flow_item").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("DELETE FROM schema_migrations WHERE id = ?", "202612070200_cashflow_items").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Table("voucher_lines").Select("id, account_id, cash_flow_item").Order("id").Scan(&lines).Error; err != nil {
+			t.Fatal(err)
+		}
+		items := 0
+		for _, l := range lines {
+			if l.CashFlowItem != want[fmt.Sprint(l.ID)] {
+				t.Errorf("line %d (account %d): item %d after the upgrade, %d when booked", l.ID, l.AccountID, l.CashFlowItem, want[fmt.Sprint(l.ID)])
+			}
+			if l.CashFlowItem != 0 {
+				items++
+			}
+		}
+		if items != 4 {
+			t.Fatalf("%d lines with items, want receipt, payment, loan and expense", items)
+		}
+		e.checkBooks()
+
+		// A cash line that lost its item (not a transfer) fails the books
+		// check on its month: 300 − 120 − 40 of items against 1,140 of cash.
+		if err := db.Exec("UPDATE voucher_lines SET cash_flow_item = 0 WHERE cash_flow_item = ?", domain.CFBorrowed).Error; err != nil {
+			t.Fatal(err)
+		}
+		err := e.app.CheckBooks(e.admin)
+		if de := wantCode(t, err, domain.CodeLedgerCheckFailed); !strings.Contains(de.Message, domain.PeriodOf(today)+" 现金流量表现金净增加额 140.00 与货币资金变动 1140.00") {
+			t.Fatalf("books check: %v", err)
+		}
 	})
 }

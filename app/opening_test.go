@@ -10,6 +10,7 @@ import (
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 )
 
 // julyOpenings is the go-live of domain/opening_test.go's company, computed
@@ -58,7 +59,7 @@ func TestGoLiveMidYear(t *testing.T) {
 		}
 		// July: a service sold for 10,000 into the bank.
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-07-10", Remark: "服务收入",
-			Lines: []app.VoucherLineInput{line("1002", "10000", "0"), line("5001", "0", "10000")}}))
+			Lines: []app.VoucherLineInput{cashLine(line("1002", "10000", "0"), domain.CFSales), line("5001", "0", "10000")}}))
 
 		statements := func(when string) {
 			t.Helper()
@@ -268,7 +269,7 @@ func TestGoLiveOpeningItems(t *testing.T) {
 		}
 		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-07-10", Remark: "服务收入",
-			Lines: []app.VoucherLineInput{{AccountID: codes["1002"].ID, Debit: d("10000")}, {AccountID: codes["5001"].ID, Credit: d("10000")}}}))
+			Lines: []app.VoucherLineInput{{AccountID: codes["1002"].ID, Debit: d("10000"), CashFlowItem: domain.CFSales}, {AccountID: codes["5001"].ID, Credit: d("10000")}}}))
 
 		sheetOf := func(when string, want map[int][2]string) {
 			t.Helper()
@@ -359,5 +360,89 @@ func TestGoLiveBankAccounts(t *testing.T) {
 		if bs[0].Line != 1 || !bs[0].Col1.Equal(d("150900")) || !bs[0].Col2.Equal(d("150800.5")) {
 			t.Fatalf("货币资金 %+v", bs[0]) // 年初 = 期初: nothing moved before July
 		}
+	})
+}
+
+func cashLine(l app.VoucherLineInput, item int) app.VoucherLineInput {
+	l.CashFlowItem = item
+	return l
+}
+
+// 现金流量表 of a company going live in July 2026 (julyOpenings): before
+// going live the till took 10,000 and paid 7,000, the bank took 300,000
+// and paid 210,000 this year, so 货币资金 moved by 93,000 between its
+// 112,000 on 1 January and its 205,000 on 1 July. That movement is on the
+// statement's 上线前 line of 本年累计 (and of June, the month the openings
+// sit in), so 现金净增加额 is the change in 货币资金 in every column; closing
+// and the books check agree.
+func TestCashFlowGoLiveMidYear(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: julyOpenings()}))
+		codes := must[map[string]domain.Account](t)(store.AccountsByCode(e.store.Read(context.Background())))
+		line := func(code, dr, cr string, item int) app.VoucherLineInput {
+			return app.VoucherLineInput{AccountID: codes[code].ID, Debit: d(dr), Credit: d(cr), CashFlowItem: item}
+		}
+		// July: 10,000 of services into the bank, 3,000 rent and 4,000 of
+		// equipment paid from it, 1,000 drawn to the till (a transfer):
+		// 货币资金 205,000 + 10,000 − 3,000 − 4,000 = 208,000.
+		for _, v := range []app.VoucherInput{
+			{Date: "2026-07-03", Remark: "服务收入", Lines: []app.VoucherLineInput{line("1002", "10000", "0", domain.CFSales), line("5001", "0", "10000", 0)}},
+			{Date: "2026-07-05", Remark: "房租", Lines: []app.VoucherLineInput{line("5602", "3000", "0", 0), line("1002", "0", "3000", domain.CFOtherOperOut)}},
+			{Date: "2026-07-09", Remark: "购入设备", Lines: []app.VoucherLineInput{line("1601", "4000", "0", 0), line("1002", "0", "4000", domain.CFAssetsBought)}},
+			{Date: "2026-07-12", Remark: "提取备用金", Lines: []app.VoucherLineInput{line("1001", "1000", "0", 0), line("1002", "0", "1000", 0)}},
+		} {
+			must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, v))
+		}
+		const beforeLine = "加：上线前本年现金净增加额（期初录入）"
+		statement := func(period string, want map[any][2]string) {
+			t.Helper()
+			r := must[*app.Report](t)(e.app.Report(e.admin, "cash-flow", app.ReportParams{Period: period}))
+			got := map[any][2]decimal.Decimal{}
+			for _, row := range r.Items.([]app.CashFlowRow) {
+				switch {
+				case row.Line != nil:
+					got[*row.Line] = [2]decimal.Decimal{*row.Col1, *row.Col2}
+				case row.Item == beforeLine && row.Col1 != nil:
+					got[beforeLine] = [2]decimal.Decimal{*row.Col1, *row.Col2}
+				}
+			}
+			for k, w := range want {
+				g, ok := got[k]
+				if w == [2]string{} {
+					if ok {
+						t.Errorf("%s: %v shown: %v", period, k, g)
+					}
+					continue
+				}
+				if !ok || !g[0].Equal(d(w[0])) || !g[1].Equal(d(w[1])) {
+					t.Errorf("%s: %v = %v, want 本年 %s 本月 %s", period, k, g, w[0], w[1])
+				}
+			}
+		}
+		// June, where the openings sit: both columns are the movement
+		// before going live, from 112,000 to 205,000.
+		statement("2026-06", map[any][2]string{beforeLine: {"93000", "93000"}, 7: {"0", "0"},
+			domain.CFLineNetIncrease: {"93000", "93000"}, domain.CFLineOpening: {"112000", "112000"}, domain.CFLineClosing: {"205000", "205000"}})
+		// July: 本年 112,000 + 93,000 + (10,000 − 3,000) − 4,000 = 208,000;
+		// 本月 205,000 + 3,000.
+		july := map[any][2]string{beforeLine: {"93000", "0"}, domain.CFSales: {"10000", "10000"}, domain.CFOtherOperOut: {"3000", "3000"},
+			7: {"7000", "7000"}, domain.CFAssetsBought: {"4000", "4000"}, 13: {"-4000", "-4000"}, 19: {"0", "0"},
+			domain.CFLineNetIncrease: {"96000", "3000"}, domain.CFLineOpening: {"112000", "205000"}, domain.CFLineClosing: {"208000", "208000"}}
+		statement("2026-07", july)
+		e.checkBooks() // checkCashFlow: 现金流量表 against 货币资金, and the books check
+		// Closing July runs the books check with the same rule.
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		statement("2026-07", july)
+		// August: 2,000 of wages; 本年 still counts the 93,000.
+		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-08-05", Remark: "发放工资",
+			Lines: []app.VoucherLineInput{line("5602", "2000", "0", 0), line("1002", "0", "2000", domain.CFWages)}}))
+		statement("2026-08", map[any][2]string{beforeLine: {"93000", "0"}, domain.CFWages: {"2000", "2000"},
+			domain.CFLineNetIncrease: {"94000", "-2000"}, domain.CFLineOpening: {"112000", "208000"}, domain.CFLineClosing: {"206000", "206000"}})
+		// The next year starts from 货币资金 on 1 January: no 上线前 line.
+		statement("2027-01", map[any][2]string{beforeLine: {}, domain.CFLineNetIncrease: {"0", "0"},
+			domain.CFLineOpening: {"206000", "206000"}, domain.CFLineClosing: {"206000", "206000"}})
+		e.checkBooks()
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-08"))
 	})
 }

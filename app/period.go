@@ -129,6 +129,9 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, curre
 	if c.Totals, err = store.AccountTotals(q, "", domain.NextPeriod(period)); err != nil {
 		return err
 	}
+	if c.CashMonths, err = cashMonths(q, c.Accounts, period); err != nil {
+		return err
+	}
 	if c.Stock, err = store.StockValueBefore(q, end); err != nil {
 		return err
 	}

@@ -122,6 +122,13 @@ var reports = map[string]reportDef{
 			return rows, int64(len(rows)), map[string]any{"period": f.Period, "form": "会小企01表", "balanced": balanced}, err
 		},
 	},
+	"cash-flow": {
+		title: "现金流量表", perm: domain.PermLedgerRead, columns: statementColumns("本年累计金额", "本月金额"),
+		run: func(q store.Q, _ string, f store.ReportFilter, _ store.Page) (any, int64, map[string]any, error) {
+			rows, err := cashFlowStatement(q, f.Period)
+			return rows, int64(len(rows)), map[string]any{"period": f.Period, "form": "会小企03表"}, err
+		},
+	},
 	"ar-aging": {title: "应收账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAR)},
 	"ap-aging": {title: "应付账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAP)},
 	"partner-statement": {

@@ -31,6 +31,9 @@ type BooksCheck struct {
 	// Current checks what only today's open amounts tell: the advances
 	// unused apart from the documents.
 	Current bool
+	// CashMonths are, per month through the one checked, 现金流量表's
+	// 现金净增加额 and the change in 货币资金 (CheckCashMonths).
+	CashMonths map[string]CashMonth
 }
 
 // subLedgerAccounts are the accounts a sub-ledger is kept in: the
@@ -42,7 +45,8 @@ var subLedgerAccounts = map[string][2]string{ItemAR: {AcctReceivable, AcctAdvanc
 // customers owe, less their advances) against the AR items, and 2202 with
 // 1123 likewise against the AP items (allocations move amounts between
 // items, never in or out of a kind); and today, the split of each between
-// documents and advances unused.
+// documents and advances unused; then every month's 现金净增加额 against its
+// change in 货币资金.
 func (b BooksCheck) Check() error {
 	fail := func(format string, args ...any) error {
 		return Errorf(KindConflict, CodeLedgerCheckFailed, "结账检查未通过："+format, args...)
@@ -73,5 +77,5 @@ func (b BooksCheck) Check() error {
 			return fail("%s 余额 %s 与未核销的预收/预付款 %s 不符", accts[1], advance.StringFixed(2), sl.Advances.StringFixed(2))
 		}
 	}
-	return nil
+	return CheckCashMonths(b.CashMonths)
 }

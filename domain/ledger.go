@@ -94,6 +94,10 @@ type VoucherLine struct {
 	Credit    decimal.Decimal `json:"credit"`
 	PartnerID *int64          `json:"partner_id"`
 	ProductID *int64          `json:"product_id"`
+	// CashFlowItem is the 现金流量表 line a cash line belongs to (see
+	// CashFlowItems); zero on other lines and on transfers between cash
+	// accounts.
+	CashFlowItem int `json:"cash_flow_item"`
 }
 
 // Voucher sources: manual, or the document type that generated it.
@@ -250,6 +254,8 @@ const MaxAttachments = 999
 
 // CheckManual checks a manual voucher (手工凭证) as people enter it: its
 // attachments count (附单据数, 0–999), then Check with cents.
+//
+// Its cash-flow items are checked with the accounts (CheckCashFlow).
 func (v *Voucher) CheckManual() error {
 	if v.Attachments < 0 || v.Attachments > MaxAttachments {
 		return Invalid("attachments", "附单据数应在 0–999 之间")
@@ -259,6 +265,9 @@ func (v *Voucher) CheckManual() error {
 
 // Reversal returns the red-letter voucher that cancels v (红字冲销): the same
 // accounts on the same sides with the amounts negated, dated date.
+//
+// The lines keep their cash-flow items, so the reversal takes the flow
+// back out of the same 现金流量表 line.
 func (v *Voucher) Reversal(date string) *Voucher {
 	r := &Voucher{Date: date, Source: VoucherReversal, SourceID: v.ID, SourceNo: v.Number, ReversalOf: &v.ID,
 		Remark: fmt.Sprintf("冲销 %s %s", v.Period, v.Number)}
@@ -336,6 +345,9 @@ type TemplateLine struct {
 	Side    string `json:"side"`
 	Amount  string `json:"amount"`
 	Summary string `json:"summary"`
+	// CashFlow is the 现金流量项目 of a cash line; zero takes the event's
+	// default (DefaultCashFlowItem).
+	CashFlow int `json:"cash_flow,omitempty"`
 }
 
 // VoucherTemplate says how a document event becomes a voucher.
@@ -400,6 +412,9 @@ func (t *VoucherTemplate) Validate(leaf func(code string) bool) error {
 		}
 		if len([]rune(l.Summary)) > 60 {
 			return Invalid(f+".summary", "摘要最长 60 字")
+		}
+		if l.CashFlow != 0 && (!CashAccount(l.Account) || !ValidCashFlowItem(l.CashFlow)) {
+			return Invalid(f+".cash_flow", "现金流量项目只用于现金、银行科目的行，且须是现金流量表的项目")
 		}
 		for k, n := range b {
 			net[k] += sign * n
@@ -514,6 +529,14 @@ func (t *VoucherTemplate) Apply(d DocAmounts, account func(code string) int64, s
 			}
 		default:
 			l.PartnerID = partnerID
+		}
+		if tl.Amount == AmtMoney || CashAccount(tl.Account) {
+			// Every cash line is a flow: a template moves money between
+			// the firm and someone else, never between its own accounts.
+			l.CashFlowItem = tl.CashFlow
+			if l.CashFlowItem == 0 {
+				l.CashFlowItem = DefaultCashFlowItem(t.Event, tl.Side == Debit)
+			}
 		}
 		lines = append(lines, l)
 	}

@@ -127,6 +127,25 @@ type voucherLineRow struct {
 
 func (voucherLineRow) TableName() string { return "voucher_lines" }
 
+// voucherLineItemRow is a voucher line with its cash-flow item (现金流量项目,
+// migration 202612070200). A voucher without a cash flow inserts plain
+// voucherLineRows, so the migrations before that one, which book vouchers
+// with no cash lines, never name the column before it exists.
+type voucherLineItemRow struct {
+	ID           int64
+	VoucherID    int64
+	AccountID    int64
+	Period       string
+	Summary      string
+	Debit        decimal.Decimal
+	Credit       decimal.Decimal
+	PartnerID    *int64
+	ProductID    *int64
+	CashFlowItem int
+}
+
+func (voucherLineItemRow) TableName() string { return "voucher_lines" }
+
 // InsertVoucher numbers a checked voucher in its period (记-0001, gapless:
 // the number is drawn in tx, so a rollback gives it back) and saves it with
 // its lines. A closed period refuses it (period_closed); the period row is
@@ -160,11 +179,22 @@ func (tx *Tx) InsertVoucherAtCommit(v *domain.Voucher) error {
 		return err
 	}
 	rows := make([]voucherLineRow, len(v.Lines))
+	flows := false
 	for i, l := range v.Lines {
 		rows[i] = voucherLineRow{AccountID: l.AccountID, Period: v.Period, Summary: l.Summary,
 			Debit: l.Debit, Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID}
+		flows = flows || l.CashFlowItem != 0
 	}
-	_, err = tx.laterInsert(rows, map[string]string{"voucher_id": id}, func(i int, id int64) { v.Lines[i].ID = id })
+	var lineRows any = rows
+	if flows {
+		withItems := make([]voucherLineItemRow, len(rows))
+		for i, r := range rows {
+			withItems[i] = voucherLineItemRow{AccountID: r.AccountID, Period: r.Period, Summary: r.Summary, Debit: r.Debit,
+				Credit: r.Credit, PartnerID: r.PartnerID, ProductID: r.ProductID, CashFlowItem: v.Lines[i].CashFlowItem}
+		}
+		lineRows = withItems
+	}
+	_, err = tx.laterInsert(lineRows, map[string]string{"voucher_id": id}, func(i int, id int64) { v.Lines[i].ID = id })
 	if err != nil {
 		return err
 	}
@@ -316,13 +346,13 @@ func GetVoucher(q Q, id int64) (*domain.Voucher, error) {
 		return nil, translate(err)
 	}
 	v := row.toDomain()
-	var lines []voucherLineRow
+	var lines []voucherLineItemRow
 	if err := q.DB().Where("voucher_id = ?", id).Order("id").Find(&lines).Error; err != nil {
 		return nil, translate(err)
 	}
 	for _, l := range lines {
 		v.Lines = append(v.Lines, domain.VoucherLine{ID: l.ID, AccountID: l.AccountID, Summary: l.Summary, Debit: l.Debit,
-			Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID})
+			Credit: l.Credit, PartnerID: l.PartnerID, ProductID: l.ProductID, CashFlowItem: l.CashFlowItem})
 	}
 	return &v, nil
 }

@@ -1013,6 +1013,26 @@ var Migrations = []*gormigrate.Migration{
 		},
 	},
 	{
+		// 现金流量表: every cash and bank voucher line carries its cash-flow
+		// item (现金流量项目, the form's line number; 0 on other lines and on
+		// transfers between cash accounts). Lines booked before get theirs
+		// from their counter-account (backfillCashFlowItems).
+		ID: "202612070200_cashflow_items",
+		Migrate: func(db *gorm.DB) error {
+			if !db.Migrator().HasColumn(&m200VoucherLine{}, "CashFlowItem") {
+				if err := db.Migrator().AddColumn(&m200VoucherLine{}, "CashFlowItem"); err != nil {
+					return err
+				}
+			}
+			if !db.Migrator().HasIndex(&m200VoucherLine{}, "idx_vline_cashflow") {
+				if err := db.Migrator().CreateIndex(&m200VoucherLine{}, "idx_vline_cashflow"); err != nil {
+					return err
+				}
+			}
+			return db.Transaction(backfillCashFlowItems)
+		},
+	},
+	{
 		// Voucher review (凭证审核): the reviewer and the time; a null
 		// reviewer is an unreviewed voucher. Counting a month's unreviewed
 		// vouchers uses the (period, seq) index.
@@ -1062,6 +1082,15 @@ type m400Opening struct {
 }
 
 func (m400Opening) TableName() string { return "opening_balances" }
+
+// m200VoucherLine is voucher_lines with its cash-flow item.
+type m200VoucherLine struct {
+	ID           int64  `gorm:"primaryKey;autoIncrement"`
+	Period       string `gorm:"size:7;not null;index:idx_vline_cashflow,priority:2"`
+	CashFlowItem int    `gorm:"not null;default:0;index:idx_vline_cashflow,priority:1"`
+}
+
+func (m200VoucherLine) TableName() string { return "voucher_lines" }
 
 func migrator(db *gorm.DB) *gormigrate.Gormigrate {
 	return gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 64, UseTransaction: false}, Migrations)

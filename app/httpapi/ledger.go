@@ -141,6 +141,14 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		}
 		c.JSON(http.StatusOK, itemsOf(items))
 	})
+	g.GET("/cash-flow-items", func(c *gin.Context) {
+		items, err := a.CashFlowItems(c.Request.Context())
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, itemsOf(items))
+	})
 	g.GET("/voucher-templates", func(c *gin.Context) {
 		items, err := a.ListTemplates(c.Request.Context())
 		if err != nil {

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/dingerp/erpd/domain"
-
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -202,6 +202,69 @@ func TestLedgerAPI(t *testing.T) {
 		if !strings.Contains(tpl, `"event":"sales_shipment"`) || !strings.Contains(tpl, `"account":"22210107"`) {
 			t.Fatal(tpl)
 		}
+		// 现金流量表: a bank payment of expenses needs its cash-flow item
+		// (422 cash_flow_required on the line's field); with one it shows on
+		// its line, and 现金净增加额 is the change in 货币资金.
+		e.do("viewer", "GET", "/api/v1/cash-flow-items", "", nil, 403) // 只读 does not read the books
+		if items := e.do("admin", "GET", "/api/v1/cash-flow-items", "", nil, 200); !strings.Contains(items, `{"line":4,"name":"支付的职工薪酬","activity":"经营","inflow":false}`) {
+			t.Fatal(items)
+		}
+		expense := func(item int) string {
+			return fmt.Sprintf(`{"date":%q,"remark":"付房租","lines":[{"account_id":%d,"debit":"300"},{"account_id":%d,"credit":"300","cash_flow_item":%d}]}`,
+				today.Format("2006-01-02"), id["5602"], id["1002"], item)
+		}
+		got = e.do("admin", "POST", "/api/v1/vouchers", expense(0), nil, 422)
+		if !strings.Contains(got, `"code":"cash_flow_required"`) || !strings.Contains(got, `"field":"lines[1].cash_flow_item"`) {
+			t.Fatal(got)
+		}
+		got = e.do("admin", "POST", "/api/v1/vouchers", expense(7), nil, 422)
+		if !strings.Contains(got, `"field":"lines[1].cash_flow_item"`) {
+			t.Fatal(got)
+		}
+		if got = e.do("admin", "POST", "/api/v1/vouchers", expense(6), nil, 201); !strings.Contains(got, `"cash_flow_item":6`) {
+			t.Fatal(got)
+		}
+		var cf struct {
+			Items []struct {
+				Line       *int
+				Item       string
+				Col1, Col2 *decimal.Decimal
+				Heading    bool
+			}
+			Summary map[string]any
+		}
+		if err := json.Unmarshal([]byte(e.do("admin", "GET", "/api/v1/reports/cash-flow?period="+period, "", nil, 200)), &cf); err != nil {
+			t.Fatal(err)
+		}
+		cfLine := map[int]decimal.Decimal{}
+		for _, r := range cf.Items {
+			if r.Heading != (r.Line == nil) {
+				t.Fatalf("row %+v", r)
+			}
+			if r.Line != nil {
+				cfLine[*r.Line] = *r.Col2
+			}
+		}
+		if len(cf.Items) != 25 || cf.Summary["form"] != "会小企03表" || !cfLine[6].Equal(decimal.NewFromInt(300)) {
+			t.Fatalf("cash flow: %+v", cf)
+		}
+		var bs struct {
+			Items []struct {
+				Line int
+				Col1 decimal.Decimal
+			}
+		}
+		json.Unmarshal([]byte(e.do("admin", "GET", "/api/v1/reports/balance-sheet?period="+period, "", nil, 200)), &bs)
+		if !bs.Items[0].Col1.Equal(cfLine[22]) || !cfLine[20].Equal(cfLine[22].Sub(cfLine[21])) {
+			t.Fatalf("货币资金 %s, 现金流量表 期末 %s 净增加 %s", bs.Items[0].Col1, cfLine[22], cfLine[20])
+		}
+		if csv := e.do("admin", "GET", "/api/v1/reports/cash-flow?format=csv&period="+period, "", nil, 200); !strings.Contains(csv, ",一、经营活动产生的现金流量：,,") ||
+			!strings.Contains(csv, "6,支付其他与经营活动有关的现金,300.00,300.00") {
+			t.Fatal(csv)
+		}
+		e.do("admin", "GET", "/api/v1/reports/cash-flow?format=xlsx", "", nil, 200)
+		e.do("keeper", "GET", "/api/v1/reports/cash-flow", "", nil, 403)
+		e.do("admin", "GET", "/api/v1/reports/cash-flow?period=2026-13", "", nil, 422)
 	})
 }
 

@@ -92,7 +92,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet…",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},
@@ -125,6 +125,7 @@ func apiOps() []op {
 		{method: "GET", path: "/opening-items", tag: "财务", summary: "期初往来（期初应收、应付，及未核销金额）", resp: itemsBody[domain.OpenItem]{}},
 		{method: "PUT", path: "/opening-items", tag: "财务", summary: "保存期初往来（整表替换；已核销或启用期间结账后不能修改）", body: app.OpeningItemsInput{}, resp: itemsBody[domain.OpenItem]{}},
 		{method: "GET", path: "/voucher-templates", tag: "财务", summary: "凭证模板", resp: itemsBody[domain.VoucherTemplate]{}},
+		{method: "GET", path: "/cash-flow-items", tag: "财务", summary: "现金流量项目（现金流量表的行次，现金/银行科目的凭证行必填，账户间划转除外）", resp: itemsBody[domain.CashFlowItem]{}},
 		{method: "PUT", path: "/voucher-templates/:event", tag: "财务", summary: "修改凭证模板", body: app.TemplateInput{}, resp: domain.VoucherTemplate{}},
 		{method: "GET", path: "/open-items", tag: "财务", summary: "往来明细（应收、应付）", query: []string{"page", "page_size", "partner_id", "kind", "status"}, resp: app.List[domain.OpenItem]{}},
 	}

@@ -219,7 +219,40 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if err := seedDemoOrders(ctx, a, whs[0].ID, firstIDs); err != nil {
 		return err
 	}
+	if err := seedDemoCash(ctx, a, s); err != nil {
+		return err
+	}
 	return seedDemoReviews(ctx, a)
+}
+
+// seedDemoCash books a few manual cash vouchers, so 现金流量表 has more than
+// receipts and payments to show: office rent paid from the bank
+// (支付其他与经营活动有关的现金), wages paid (支付的职工薪酬, accrued first), and
+// petty cash drawn from the bank, a transfer that is no cash flow.
+func seedDemoCash(ctx context.Context, a *app.App, s *store.Store) error {
+	acct, err := store.AccountsByCode(s.Read(ctx))
+	if err != nil {
+		return err
+	}
+	for _, v := range []app.VoucherInput{
+		{Remark: "支付本月办公室房租", Attachments: 1, Lines: []app.VoucherLineInput{
+			{AccountID: acct["5602"].ID, Summary: "办公室房租", Debit: *dec("3000")},
+			{AccountID: acct["1002"].ID, Summary: "办公室房租", Credit: *dec("3000"), CashFlowItem: domain.CFOtherOperOut}}},
+		{Remark: "计提本月工资", Lines: []app.VoucherLineInput{
+			{AccountID: acct["5602"].ID, Summary: "管理人员工资", Debit: *dec("6000")},
+			{AccountID: acct["2211"].ID, Summary: "应付工资", Credit: *dec("6000")}}},
+		{Remark: "发放本月工资", Attachments: 1, Lines: []app.VoucherLineInput{
+			{AccountID: acct["2211"].ID, Summary: "发放工资", Debit: *dec("6000")},
+			{AccountID: acct["1002"].ID, Summary: "发放工资", Credit: *dec("6000"), CashFlowItem: domain.CFWages}}},
+		{Remark: "提取备用金", Attachments: 1, Lines: []app.VoucherLineInput{
+			{AccountID: acct["1001"].ID, Summary: "提取备用金", Debit: *dec("2000")},
+			{AccountID: acct["1002"].ID, Summary: "提取备用金", Credit: *dec("2000")}}},
+	} {
+		if _, err := a.CreateVoucher(ctx, v); err != nil {
+			return fmt.Errorf("demo voucher %s: %w", v.Remark, err)
+		}
+	}
+	return nil
 }
 
 // seedDemoOrders adds a week of trade: an approval rule, purchase orders

@@ -172,7 +172,8 @@ func (m *Main) Exec(ctx context.Context) int {
 				fmt.Fprintln(os.Stderr, "books:", err)
 				return 1
 			}
-			fmt.Fprintln(m.Out, "books: the trial balance balances; 1405, 1122 and 2202 agree with the stock and the open items")
+			fmt.Fprintln(m.Out, "books: the trial balance balances; 1405, 1122 and 2202 agree with the stock and the open items; "+
+				"every month's 现金净增加额 equals its change in 货币资金")
 		}
 		return 0
 	}

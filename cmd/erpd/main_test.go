@@ -187,14 +187,57 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("demo opening items %+v", items)
 	}
 	// 205,000 at the start of the year, 321,000 on the 1st (201,000 both
-	// in January), +800 received, −500 paid.
-	cash, year := decimal.NewFromInt(321300), decimal.NewFromInt(205000)
+	// in January), +800 received, −500 paid, and the demo's cash vouchers:
+	// rent 3,000 and wages 6,000 leave the bank, the 2,000 petty cash moves
+	// from the bank to the till (a transfer, 货币资金 unchanged):
+	// 321,000 + 800 − 500 − 3,000 − 6,000 = 312,300 (192,300 in January).
+	cash, year, month := decimal.NewFromInt(312300), decimal.NewFromInt(205000), decimal.NewFromInt(321000)
+	// Before going live the bank took 1,196,000 and paid 1,080,000 this
+	// year: 现金流量表's 上线前 line, 116,000 (none going live in January).
+	before := decimal.NewFromInt(116000)
 	if strings.HasSuffix(openings.StartPeriod, "-01") {
-		cash, year = decimal.NewFromInt(201300), decimal.NewFromInt(201000)
+		cash, year, month, before = decimal.NewFromInt(192300), decimal.NewFromInt(201000), decimal.NewFromInt(201000), decimal.Zero
 	}
 	if len(sheet.Items) == 0 || sheet.Items[0].Line != 1 || !sheet.Items[0].Col1.Equal(cash) ||
 		!sheet.Items[0].Col2.Equal(year) || sheet.Summary["balanced"] != true {
 		t.Fatalf("demo balance sheet: %+v", sheet)
+	}
+	// 现金流量表 ties to 货币资金 in both columns: 本年 opens at the year's
+	// 205,000, nets 116,000 before going live and 800 − 500 − 3,000 − 6,000
+	// = −8,700 since (107,300), and closes at 312,300; 本月 opens at
+	// 321,000 and nets −8,700.
+	var flows struct {
+		Items []struct {
+			Line       *int
+			Item       string
+			Col1, Col2 *decimal.Decimal
+		}
+	}
+	getJSON(t, m.URL()+"/api/v1/reports/cash-flow", tok, &flows)
+	cf := map[string][2]decimal.Decimal{}
+	for _, r := range flows.Items {
+		if r.Col1 != nil {
+			cf[r.Item] = [2]decimal.Decimal{*r.Col1, *r.Col2}
+		}
+	}
+	want := map[string][2]decimal.Decimal{
+		"加：期初现金余额": {year, month},
+		"四、现金净增加额": {cash.Sub(year), decimal.NewFromInt(-8700)},
+		"五、期末现金余额": {cash, cash},
+		"支付的职工薪酬":  {decimal.NewFromInt(6000), decimal.NewFromInt(6000)},
+	}
+	if !before.IsZero() {
+		want["加：上线前本年现金净增加额（期初录入）"] = [2]decimal.Decimal{before, decimal.Zero}
+	} else if _, ok := cf["加：上线前本年现金净增加额（期初录入）"]; ok {
+		t.Fatalf("demo cash flow shows a 上线前 line going live in January: %+v", cf)
+	}
+	for item, w := range want {
+		if g, ok := cf[item]; !ok || !g[0].Equal(w[0]) || !g[1].Equal(w[1]) {
+			t.Errorf("demo 现金流量表 %s: %v, want %v", item, g, w)
+		}
+	}
+	if !year.Add(before).Sub(decimal.NewFromInt(8700)).Equal(cash) {
+		t.Fatalf("the demo's figures do not add up")
 	}
 
 	// 免登 against the in-process sandbox: the mini-app's code for the
@@ -261,8 +304,25 @@ func TestCheckCommand(t *testing.T) {
 	if err := check.ParseFlags([]string{"check"}); err != nil {
 		t.Fatal(err)
 	}
-	if code := check.Exec(context.Background()); code != 0 || !strings.Contains(out.String(), "every balance equals") {
+	if code := check.Exec(context.Background()); code != 0 || !strings.Contains(out.String(), "every balance equals") ||
+		!strings.Contains(out.String(), "现金净增加额 equals its change in 货币资金") {
 		t.Fatalf("check on a sound ledger: exit %d, %q", code, out.String())
+	}
+	// A bank line that lost its cash-flow item (the demo's receipt): the
+	// month's 现金净增加额 no longer equals the change in 货币资金.
+	db := m.Store.DB()
+	var line int64
+	if err := db.Table("voucher_lines").Select("MIN(id)").Where("cash_flow_item = ?", domain.CFSales).Scan(&line).Error; err != nil || line == 0 {
+		t.Fatalf("the demo books no receipt: %v", err)
+	}
+	if err := db.Exec("UPDATE voucher_lines SET cash_flow_item = 0 WHERE id = ?", line).Error; err != nil {
+		t.Fatal(err)
+	}
+	if code := check.Exec(context.Background()); code != 1 {
+		t.Fatalf("check with a cash line out of 现金流量表: exit %d", code)
+	}
+	if err := db.Exec("UPDATE voucher_lines SET cash_flow_item = ? WHERE id = ?", domain.CFSales, line).Error; err != nil {
+		t.Fatal(err)
 	}
 	// Break one balance behind the ledger's back: check must say so.
 	if err := m.Store.DB().Exec("UPDATE stock_balances SET on_hand = on_hand + 1 WHERE id = 1").Error; err != nil {
