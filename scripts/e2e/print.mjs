@@ -42,7 +42,8 @@ function money(s, symbol = '¥') {
   let cents = BigInt(int + (frac + '000').slice(0, 2)) + (Number((frac + '000')[2]) >= 5 ? 1n : 0n);
   const neg = String(s).startsWith('-') && cents !== 0n;
   const yuan = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + symbol + yuan + '.' + (cents % 100n).toString().padStart(2, '0');
+  // As the console's money(): the sign after the ¥ (¥-8,315.93).
+  return symbol + (neg ? '-' : '') + yuan + '.' + (cents % 100n).toString().padStart(2, '0');
 }
 const api = (path) => page.evaluate(async (p) => {
   const r = await fetch('/api/v1' + p, { headers: { Authorization: 'Bearer ' + localStorage.getItem('erpd.token') } });
