@@ -57,8 +57,9 @@ func (f ReportFilter) balances(db *gorm.DB) *gorm.DB {
 
 // InventoryBalance is stock by product, warehouse and batch, now or at the
 // end of a day. A past date is reached by taking today's balances back by
-// the moves posted since (read through the posted_at index), so its cost
-// follows the balances and the recent activity, never the whole history.
+// the moves dated (业务日期) after it (read through the biz_date index), so
+// its cost follows the balances and the recent activity, never the whole
+// history; by business date, so a month's end ties to 1405 of that month.
 func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decimal.Decimal, error) {
 	db := f.balances(q.DB().Table("stock_balances b").
 		Joins("JOIN products p ON p.id = b.product_id").Joins("JOIN warehouses w ON w.id = b.warehouse_id").
@@ -90,9 +91,9 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 	useSnap := snap != nil && f.AsOf.Sub(snapEnd) < q.DB().NowFunc().Sub(*f.AsOf)
 	var since map[domain.BalanceKey][2]decimal.Decimal
 	if useSnap {
-		since, err = movesBetween(q, snapEnd, *f.AsOf)
+		since, err = movesBetween(q, domain.LocalDate(snapEnd), domain.LocalDate(*f.AsOf))
 	} else {
-		since, err = movesSince(q, *f.AsOf)
+		since, err = movesSince(q, domain.LocalDate(*f.AsOf))
 	}
 	if err != nil {
 		return nil, 0, domain.Zero, err
@@ -152,15 +153,15 @@ func lastSnapshot(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, t
 	return nil, time.Time{}, nil
 }
 
-// movesBetween sums the moves posted in [from, to) per balance key.
-func movesBetween(q Q, from, to time.Time) (map[domain.BalanceKey][2]decimal.Decimal, error) {
+// movesBetween sums the moves dated (业务日期) in [from, to) per balance key.
+func movesBetween(q Q, from, to string) (map[domain.BalanceKey][2]decimal.Decimal, error) {
 	var rows []struct {
 		ProductID, WarehouseID int64
 		Batch                  string
 		Qty, Amount            decimal.Decimal
 	}
 	err := q.DB().Table("stock_moves").Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
-		Where("posted_at >= ? AND posted_at < ?", from, to).Group("product_id, warehouse_id, batch").Scan(&rows).Error
+		Where("biz_date >= ? AND biz_date < ?", from, to).Group("product_id, warehouse_id, batch").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -171,11 +172,11 @@ func movesBetween(q Q, from, to time.Time) (map[domain.BalanceKey][2]decimal.Dec
 	return out, nil
 }
 
-// movesSince sums the moves posted at or after t per balance key.
-func movesSince(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, error) {
+// movesSince sums the moves dated (业务日期) on or after day per balance key.
+func movesSince(q Q, day string) (map[domain.BalanceKey][2]decimal.Decimal, error) {
 	table := "stock_moves"
 	if q.DB().Dialector.Name() == DriverMySQL {
-		table = "stock_moves FORCE INDEX (idx_stock_moves_posted_at)"
+		table = "stock_moves FORCE INDEX (idx_move_biz)"
 	}
 	var rows []struct {
 		ProductID, WarehouseID int64
@@ -183,7 +184,7 @@ func movesSince(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, err
 		Qty, Amount            decimal.Decimal
 	}
 	err := q.DB().Table(table).Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
-		Where("posted_at >= ?", t).Group("product_id, warehouse_id, batch").Scan(&rows).Error
+		Where("biz_date >= ?", day).Group("product_id, warehouse_id, batch").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
