@@ -379,7 +379,7 @@ func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, l
 	if _, err := require(ctx, perm); err != nil {
 		return nil, err
 	}
-	p, err := lp.page(map[string]string{"id": "d.id", "number": "d.number", "posted_at": "d.posted_at", "total": "d.total"})
+	p, err := lp.page(map[string]string{"id": "d.id", "number": "d.number", "posted_at": "d.posted_at", "biz_date": "d.biz_date", "total": "d.total"})
 	if err != nil {
 		return nil, err
 	}
