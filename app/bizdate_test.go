@@ -156,6 +156,19 @@ func TestBusinessDatesAndClosing(t *testing.T) {
 		if !dated[sh1.Number+"@2026-11-30"] || !dated[sh2.Number+"@2026-12-01"] {
 			t.Fatalf("open items %+v", items.Items)
 		}
+		// The sales detail of December (by business date) has the shipment
+		// posted on November 30th and dated December 1st, and not the one
+		// dated November 30th; its cost is December's 营业成本 voucher.
+		from, to := shanghai(t, "2026-12-01 00:00"), shanghai(t, "2026-12-31 00:00") // To takes its whole day
+		sd := must[*app.Report](t)(e.app.Report(e.admin, "sales-detail", app.ReportParams{From: &from, To: &to}))
+		rows := sd.Items.([]store.SalesDetailRow)
+		if len(rows) != 1 || rows[0].Number != sh2.Number || rows[0].Date != "2026-12-01" || !rows[0].Cost.Equal(sh2.CostAmount) {
+			t.Fatalf("december sales detail %+v", rows)
+		}
+		nov := must[*app.Report](t)(e.app.Report(e.admin, "sales-detail", app.ReportParams{From: ptr(shanghai(t, "2026-11-01 00:00")), To: ptr(shanghai(t, "2026-11-30 00:00"))}))
+		if rows := nov.Items.([]store.SalesDetailRow); len(rows) != 1 || rows[0].Number != sh1.Number {
+			t.Fatalf("november sales detail %+v", rows)
+		}
 		// Money documents: their date is their business date, under the
 		// same rule.
 		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("5"), Date: "2026-12-01"}))

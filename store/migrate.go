@@ -736,7 +736,8 @@ func (m15User) TableName() string { return "users" }
 // m100 (issue 20 §3): the business date (业务日期) of stock documents and
 // of the moves they post, a Shanghai yyyy-mm-dd.
 type m100StockDoc struct {
-	BizDate string `gorm:"column:biz_date;size:10;not null;default:''"`
+	Type    string `gorm:"size:32;index:idx_sdoc_biz,priority:1"`
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:'';index:idx_sdoc_biz,priority:2"`
 }
 
 func (m100StockDoc) TableName() string { return "stock_docs" }
@@ -1060,7 +1061,7 @@ var Migrations = []*gormigrate.Migration{
 				index string
 			}
 			for _, c := range []col{
-				{&m100StockDoc{}, "stock_docs", "posted_at", ""},
+				{&m100StockDoc{}, "stock_docs", "posted_at", "idx_sdoc_biz"},
 				{&m100Opening{}, "stock_openings", "COALESCE(posted_at, created_at)", ""},
 				{&m100Transfer{}, "transfers", "COALESCE(posted_at, created_at)", "idx_transfer_biz"},
 				{&m100Stocktake{}, "stocktakes", "COALESCE(posted_at, created_at)", "idx_stocktake_biz"},

@@ -282,25 +282,9 @@ func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 	return out, total, nil
 }
 
-// monthExpr is the Shanghai calendar month (YYYY-MM) of a UTC timestamp.
-func monthExpr(driver, col string) string {
-	if driver == DriverMySQL {
-		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
-	}
-	return "strftime('%Y-%m', datetime(" + col + ", '+8 hours'))"
-}
-
-// dateExpr is the Shanghai business date (YYYY-MM-DD) of a UTC timestamp.
-func dateExpr(driver, col string) string {
-	if driver == DriverMySQL {
-		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m-%d')"
-	}
-	return "strftime('%Y-%m-%d', datetime(" + col + ", '+8 hours'))"
-}
-
 // docLines joins documents to their lines, products, partners and
 // warehouses in a fixed order: the database starts from the documents of
-// the period (index on type, posted_at) and fetches their lines, instead of
+// the period (index on type, biz_date) and fetches their lines, instead of
 // starting from the 50 products and reading every line each ever had.
 // STRAIGHT_JOIN fixes the order on MySQL, CROSS JOIN on SQLite.
 func docLines(driver string) string {
@@ -313,14 +297,16 @@ func docLines(driver string) string {
 }
 
 // docs filters joined document lines by type, period, partner, product and
-// warehouse.
+// warehouse. The period is the documents' 业务日期 (From and To are the
+// Shanghai midnights that bound it), the dates their vouchers carry, so
+// the reports tie out to the statements of the same dates.
 func (f ReportFilter) docs(db *gorm.DB, types ...string) *gorm.DB {
 	db = db.Where("d.type IN ?", types)
 	if f.From != nil {
-		db = db.Where("d.posted_at >= ?", *f.From)
+		db = db.Where("d.biz_date >= ?", domain.LocalDate(*f.From))
 	}
 	if f.To != nil {
-		db = db.Where("d.posted_at < ?", *f.To)
+		db = db.Where("d.biz_date <= ?", domain.LocalDate(f.To.Add(-time.Millisecond)))
 	}
 	if f.PartnerID != 0 {
 		db = db.Where("d.partner_id = ?", f.PartnerID)
@@ -357,7 +343,7 @@ func docSummary(q Q, driver, forward, backward string, f ReportFilter, p Page) (
 	case "partner":
 		key, name = "pt.code", "pt.name"
 	case "month":
-		key = monthExpr(driver, "d.posted_at")
+		key = "SUBSTR(d.biz_date, 1, 7)"
 		name = key
 	default:
 		key, name = "p.sku", "p.name"
@@ -444,9 +430,9 @@ func SalesDetail(q Q, driver string, f ReportFilter, p Page) ([]SalesDetailRow, 
 		return nil, 0, translate(err)
 	}
 	var rows []SalesDetailRow
-	sel := db.Select(dateExpr(driver, "d.posted_at") + " AS date, d.number, d.type, pt.name AS customer, p.sku, p.name AS product, w.name AS warehouse, " +
+	sel := db.Select("d.biz_date AS date, d.number, d.type, pt.name AS customer, p.sku, p.name AS product, w.name AS warehouse, " +
 		"l.qty, l.unit_price, l.amount, l.tax_amount, l.total, l.cost_amount AS cost")
-	if err := p.applyTie(sel, "d.posted_at", "l.id").Find(&rows).Error; err != nil {
+	if err := p.applyTie(sel, "d.biz_date", "l.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	for i := range rows {
