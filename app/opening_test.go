@@ -108,7 +108,7 @@ func TestGoLiveMidYear(t *testing.T) {
 		if sheet.Check.Balanced {
 			t.Fatal("a cent off balances")
 		}
-		_, err := e.app.ClosePeriod(e.admin, "2026-07")
+		_, err := e.app.ClosePeriod(e.admin, "2026-07", forced)
 		wantCode(t, err, domain.CodeOpeningsUnbalanced)
 		chk := must[*domain.OpeningCheck](t)(e.app.CheckOpeningBalances(e.admin))
 		if chk.Balanced || !chk.Debit.Equal(d("255000.01")) {
@@ -136,7 +136,7 @@ func TestGoLiveMidYear(t *testing.T) {
 
 		// Balanced again, July closes; the openings are then locked.
 		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: julyOpenings()}))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		if !res.Profit.Equal(d("10000")) {
 			t.Fatalf("close %+v", res)
 		}
@@ -307,7 +307,7 @@ func TestGoLiveOpeningItems(t *testing.T) {
 		wantCode(t, err, domain.CodeOpeningItemsSettled)
 
 		// July closes: 1122 and 2202 equal the open items.
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		e.checkBooks()
 		if err := e.app.CheckBooks(e.admin); err != nil {
 			t.Fatal(err)

@@ -84,19 +84,19 @@ func TestVoucherReview(t *testing.T) {
 		}
 		_, err = e.app.CountUnreviewedVouchers(mgr, "2026-13")
 		wantCode(t, err, domain.CodeValidation)
-		_, err = e.app.ClosePeriod(e.admin, period)
+		_, err = e.app.ClosePeriod(e.admin, period, forced)
 		if de := wantCode(t, err, domain.CodeUnreviewedVouchers); de.Details["count"] != int64(3) {
 			t.Fatalf("details %v", de.Details)
 		}
 		for _, v := range []*domain.Voucher{v1, r1} {
 			must[*domain.Voucher](t)(e.app.ReviewVoucher(rev, v.ID))
 		}
-		_, err = e.app.ClosePeriod(e.admin, period)
+		_, err = e.app.ClosePeriod(e.admin, period, forced)
 		if de := wantCode(t, err, domain.CodeUnreviewedVouchers); de.Details["count"] != int64(1) {
 			t.Fatalf("details %v", de.Details)
 		}
 		must[*domain.Voucher](t)(e.app.ReviewVoucher(rev, v2.ID))
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period, forced))
 		// The closed month's reviews stand.
 		_, err = e.app.UnreviewVoucher(rev, v2.ID)
 		wantCode(t, err, domain.CodePeriodClosed)
