@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +109,27 @@ func TestGoLiveMidYear(t *testing.T) {
 		if sheet.Check.Balanced {
 			t.Fatal("a cent off balances")
 		}
+		openingsItem := func() (domain.ChecklistItem, []string) {
+			t.Helper()
+			cl := must[*domain.Checklist](t)(e.app.PeriodChecklist(e.admin, "2026-07"))
+			for _, it := range cl.Items {
+				if it.Code == domain.CheckOpeningsBalanced {
+					return it, cl.Blocking
+				}
+			}
+			t.Fatalf("checklist %+v has no %s", cl, domain.CheckOpeningsBalanced)
+			return domain.ChecklistItem{}, nil
+		}
+		if it, blocking := openingsItem(); it.Level != domain.CheckBlock || !strings.Contains(it.Message, "5000.01") ||
+			!slices.Contains(blocking, domain.CheckOpeningsBalanced) {
+			t.Fatalf("unbalanced openings: %+v %v", it, blocking)
+		}
+		// Only the start period has the item.
+		for _, it := range must[*domain.Checklist](t)(e.app.PeriodChecklist(e.admin, "2026-08")).Items {
+			if it.Code == domain.CheckOpeningsBalanced {
+				t.Fatalf("August: %+v", it)
+			}
+		}
 		_, err := e.app.ClosePeriod(e.admin, "2026-07", forced)
 		wantCode(t, err, domain.CodeOpeningsUnbalanced)
 		chk := must[*domain.OpeningCheck](t)(e.app.CheckOpeningBalances(e.admin))
@@ -136,6 +158,9 @@ func TestGoLiveMidYear(t *testing.T) {
 
 		// Balanced again, July closes; the openings are then locked.
 		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: julyOpenings()}))
+		if it, _ := openingsItem(); it.Level != domain.CheckOK {
+			t.Fatalf("balanced openings: %+v", it)
+		}
 		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		if !res.Profit.Equal(d("10000")) {
 			t.Fatalf("close %+v", res)
