@@ -21,7 +21,7 @@ func TestCloseMonthOfOnlyExpenses(t *testing.T) {
 		date := last.Format("2006-01") + "-10"
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: date, Remark: "办公用品", Lines: []app.VoucherLineInput{
 			{AccountID: codes["5602"].ID, Debit: d("30")}, {AccountID: codes["1001"].ID, Credit: d("30"), CashFlowItem: domain.CFOtherOperOut}}}))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, domain.PeriodOf(date)))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, domain.PeriodOf(date), forced))
 		if !res.Profit.Equal(d("-30")) || len(res.Vouchers) == 0 {
 			t.Fatalf("close %+v", res)
 		}

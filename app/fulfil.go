@@ -13,26 +13,33 @@ import (
 // line names an order line (line_id) and, for batch-tracked products, the
 // batch and its expiry.
 type ReceiptInput struct {
-	OrderID     int64             `json:"order_id"`
-	WarehouseID int64             `json:"warehouse_id"`
-	Remark      string            `json:"remark"`
-	Lines       []domain.MoveLine `json:"lines"`
+	OrderID     int64  `json:"order_id"`
+	WarehouseID int64  `json:"warehouse_id"`
+	Remark      string `json:"remark"`
+	// BizDate is the 业务日期 (yyyy-mm-dd, Shanghai); empty: today.
+	BizDate string            `json:"biz_date"`
+	Lines   []domain.MoveLine `json:"lines"`
 }
 
 // ShipmentInput is a shipment (销售出库) against a sales order.
 type ShipmentInput struct {
-	OrderID     int64             `json:"order_id"`
-	WarehouseID int64             `json:"warehouse_id"`
-	Remark      string            `json:"remark"`
-	Lines       []domain.MoveLine `json:"lines"`
+	OrderID     int64  `json:"order_id"`
+	WarehouseID int64  `json:"warehouse_id"`
+	Remark      string `json:"remark"`
+	// BizDate is the 业务日期 (yyyy-mm-dd, Shanghai); empty: today.
+	BizDate string            `json:"biz_date"`
+	Lines   []domain.MoveLine `json:"lines"`
 }
 
 // ReturnInput is a return against a receipt (采购退货) or a shipment
 // (销售退货); line_id names the receipt or shipment line.
 type ReturnInput struct {
-	SourceID int64             `json:"source_id"`
-	Remark   string            `json:"remark"`
-	Lines    []domain.MoveLine `json:"lines"`
+	SourceID int64  `json:"source_id"`
+	Remark   string `json:"remark"`
+	// BizDate is the 业务日期 (yyyy-mm-dd, Shanghai); empty: today. Not
+	// before the source document's.
+	BizDate string            `json:"biz_date"`
+	Lines   []domain.MoveLine `json:"lines"`
 }
 
 // loadFulfilment locks the order a receipt or shipment is against, checks
@@ -78,8 +85,12 @@ func (a *App) PostReceipt(ctx context.Context, in ReceiptInput) (*domain.StockDo
 		if err != nil {
 			return err
 		}
+		day, err := bizDate(tx, "biz_date", in.BizDate)
+		if err != nil {
+			return err
+		}
 		d = &domain.StockDoc{Type: domain.DocPurchaseReceipt, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
-			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID,
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, BizDate: day, CreatedBy: actor.ID,
 			InvoiceStatus: a.billStatus(nil)}
 		keys := make([]domain.BalanceKey, len(in.Lines))
 		expiry := map[domain.BalanceKey]string{}
@@ -156,8 +167,12 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		if found {
 			knownPartner(tx, &partner)
 		}
+		day, err := bizDate(tx, "biz_date", in.BizDate)
+		if err != nil {
+			return err
+		}
 		d = &domain.StockDoc{Type: domain.DocSalesShipment, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
-			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID,
+			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, BizDate: day, CreatedBy: actor.ID,
 			InvoiceStatus: a.billStatus(nil)}
 		// Split each requested line over its reservations: one shipment line
 		// per batch it takes from.
@@ -251,8 +266,15 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err != nil {
 			return err
 		}
+		day, err := bizDate(tx, "biz_date", in.BizDate)
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckNotBefore("biz_date", day, src.BizDate, src.Number); err != nil {
+			return err
+		}
 		d = &domain.StockDoc{Type: returnType, Status: domain.DocPosted, OrderID: o.ID, SourceID: &src.ID, PartnerID: src.PartnerID,
-			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src),
+			WarehouseID: src.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, BizDate: day, CreatedBy: actor.ID, InvoiceStatus: a.billStatus(src),
 			Lines: plan.Lines}
 		pids := make([]int64, len(d.Lines))
 		keys := make([]domain.BalanceKey, len(d.Lines))
@@ -357,7 +379,7 @@ func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, l
 	if _, err := require(ctx, perm); err != nil {
 		return nil, err
 	}
-	p, err := lp.page(map[string]string{"id": "d.id", "number": "d.number", "posted_at": "d.posted_at", "total": "d.total"})
+	p, err := lp.page(map[string]string{"id": "d.id", "number": "d.number", "posted_at": "d.posted_at", "biz_date": "d.biz_date", "total": "d.total"})
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,20 @@ func TestImports(t *testing.T) {
 			t.Fatalf("opening import = %+v", res)
 		}
 		e.wantBalance(p1.ID, 1, "", "100", "120")
+		// 业务日期: a date ahead is refused on its cell; a past one dates
+		// the document (one per warehouse and date).
+		dated := "仓库编码,商品编码,数量,单位成本,业务日期\nW1,P001,1,1.2,2999-01-01\n"
+		_, err = e.app.Import(e.admin, "opening-stock", strings.NewReader(dated), "csv", false)
+		if errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError); len(errs) != 1 || errs[0].Row != 2 || errs[0].Column != "业务日期" {
+			t.Fatalf("dated opening errors = %+v", errs)
+		}
+		yesterday := domain.LocalDate(e.store.Now().AddDate(0, 0, -1))
+		dated = strings.Replace(dated, "2999-01-01", yesterday, 1)
+		must[*app.ImportResult](t)(e.app.Import(e.admin, "opening-stock", strings.NewReader(dated), "csv", false))
+		moves := must[*app.List[domain.Move]](t)(e.app.Moves(e.admin, app.MoveFilter{ProductID: p1.ID, DocType: domain.DocOpening}, app.ListParams{}))
+		if last := moves.Items[len(moves.Items)-1]; last.BizDate != yesterday || !last.Qty.Equal(d("1")) {
+			t.Fatalf("dated opening move %+v", last)
+		}
 
 		_, err = e.app.Import(e.admin, "products", strings.NewReader("名称\n甲\n"), "csv", false)
 		if de := wantCode(t, err, domain.CodeValidation); de.Field != "file" || !strings.Contains(de.Message, "商品编码") {

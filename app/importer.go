@@ -70,7 +70,8 @@ var importKinds = map[string]importKind{
 		run: importPartners},
 	"opening-stock": {title: "期初库存导入模板", perm: domain.PermStockWrite, columns: []ImportColumn{
 		col("仓库编码", "warehouse", true, "已有仓库编码"), col("商品编码", "sku", true, "已有商品编码"), col("数量", "qty", true, "大于 0"),
-		col("单位成本", "unit_cost", true, "不含税"), col("批次", "batch", false, "启用批次管理的商品必填"), col("有效期", "expiry", false, "YYYY-MM-DD")},
+		col("单位成本", "unit_cost", true, "不含税"), col("批次", "batch", false, "启用批次管理的商品必填"), col("有效期", "expiry", false, "YYYY-MM-DD"),
+		col("业务日期", "biz_date", false, "YYYY-MM-DD，空为今天")},
 		run: importOpening},
 	"opening-balances": {title: "科目期初余额导入模板", perm: domain.PermLedgerAdmin, columns: []ImportColumn{
 		col("科目编码", "account_code", true, "明细科目编码，如 1002、100201"), col("期初借方", "debit", false, "启用期间月初余额，借贷只填一方"),
@@ -417,8 +418,16 @@ type openingRow struct {
 	in  OpeningLineInput
 }
 
-// importOpening posts one opening document per warehouse, in the order the
-// file names them, with the file's rows of that warehouse as lines.
+// openingDoc is one opening document of an import: a warehouse and a
+// business date (业务日期).
+type openingDoc struct {
+	wh   int64
+	date string
+}
+
+// importOpening posts one opening document per warehouse and business
+// date, in the order the file names them, with the file's rows of that
+// warehouse and date as lines.
 func importOpening(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
 	whs, err := nameIndex(tx, "warehouses", "code")
 	if err != nil {
@@ -428,21 +437,22 @@ func importOpening(a *App, ctx context.Context, tx *store.Tx, rows []map[string]
 	if err != nil {
 		return 0, err
 	}
-	byWH := map[int64][]openingRow{}
-	var order []int64
+	byDoc := map[openingDoc][]openingRow{}
+	var order []openingDoc
 	for i, r := range rows {
 		wh, in, ok := parseOpeningRow(r, whs, skus, func(field, msg string) { bad(i, field, msg) })
 		if !ok {
 			continue
 		}
-		if _, seen := byWH[wh]; !seen {
-			order = append(order, wh)
+		key := openingDoc{wh, r["biz_date"]}
+		if _, seen := byDoc[key]; !seen {
+			order = append(order, key)
 		}
-		byWH[wh] = append(byWH[wh], openingRow{row: i, in: in})
+		byDoc[key] = append(byDoc[key], openingRow{row: i, in: in})
 	}
 	n := 0
-	for _, wh := range order {
-		posted, err := a.importOpeningDoc(ctx, wh, byWH[wh], bad)
+	for _, key := range order {
+		posted, err := a.importOpeningDoc(ctx, key, byDoc[key], bad)
 		if err != nil {
 			return 0, err
 		}
@@ -484,7 +494,8 @@ func parseOpeningRow(r map[string]string, whs, skus map[string]int64, bad func(f
 // importOpeningDoc posts one warehouse's opening lines as one document and
 // returns how many lines it posted (none when a line is refused, which is
 // reported on its row).
-func (a *App) importOpeningDoc(ctx context.Context, wh int64, lines []openingRow, bad func(int, string, string)) (int, error) {
+func (a *App) importOpeningDoc(ctx context.Context, doc openingDoc, lines []openingRow, bad func(int, string, string)) (int, error) {
+	wh := doc.wh
 	// Check each line alone first, so every bad row is reported, not just
 	// the first of its warehouse.
 	good := true
@@ -500,7 +511,7 @@ func (a *App) importOpeningDoc(ctx context.Context, wh int64, lines []openingRow
 	if !good {
 		return 0, nil
 	}
-	in := OpeningInput{WarehouseID: wh, Remark: "期初导入"}
+	in := OpeningInput{WarehouseID: wh, BizDate: doc.date, Remark: "期初导入"}
 	for _, l := range lines {
 		in.Lines = append(in.Lines, l.in)
 	}

@@ -21,9 +21,11 @@ type OpeningLineInput struct {
 
 // OpeningInput posts opening balances (期初库存) into one warehouse.
 type OpeningInput struct {
-	WarehouseID int64              `json:"warehouse_id"`
-	Remark      string             `json:"remark"`
-	Lines       []OpeningLineInput `json:"lines"`
+	WarehouseID int64  `json:"warehouse_id"`
+	Remark      string `json:"remark"`
+	// BizDate is the 业务日期 (yyyy-mm-dd, Shanghai); empty: today.
+	BizDate string             `json:"biz_date"`
+	Lines   []OpeningLineInput `json:"lines"`
 }
 
 // TransferLineInput is one line of a transfer.
@@ -38,6 +40,7 @@ type TransferInput struct {
 	FromWarehouseID *int64               `json:"from_warehouse_id"`
 	ToWarehouseID   *int64               `json:"to_warehouse_id"`
 	Remark          *string              `json:"remark"`
+	BizDate         *string              `json:"biz_date"` // 业务日期; a new draft without one: today
 	Lines           *[]TransferLineInput `json:"lines"`
 	Version         int                  `json:"version"`
 }
@@ -55,6 +58,7 @@ type StocktakeLineInput struct {
 type StocktakeInput struct {
 	WarehouseID *int64                `json:"warehouse_id"`
 	Remark      *string               `json:"remark"`
+	BizDate     *string               `json:"biz_date"` // 业务日期; a new draft without one: today
 	Lines       *[]StocktakeLineInput `json:"lines"`
 	Version     int                   `json:"version"`
 }
@@ -140,6 +144,9 @@ func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening
 				expiry[keys[i]] = *l.Expiry
 			}
 		}
+		if o.BizDate, err = bizDate(tx, "biz_date", in.BizDate); err != nil {
+			return err
+		}
 		if o.Number, err = tx.NextNumber(domain.DocOpening); err != nil {
 			return err
 		}
@@ -147,7 +154,7 @@ func (a *App) PostOpening(ctx context.Context, in OpeningInput) (*domain.Opening
 		if err := tx.CreateOpening(o); err != nil {
 			return err
 		}
-		p, err := startPosting(tx, domain.DocRef{Type: domain.DocOpening, ID: o.ID, Number: o.Number}, keys, expiry, r, actor.ID)
+		p, err := startPosting(tx, domain.DocRef{Type: domain.DocOpening, ID: o.ID, Number: o.Number, Date: o.BizDate}, keys, expiry, r, actor.ID)
 		if err != nil {
 			return err
 		}
@@ -178,6 +185,7 @@ func (in TransferInput) apply(t *domain.Transfer) {
 	set(&t.FromWarehouseID, in.FromWarehouseID)
 	set(&t.ToWarehouseID, in.ToWarehouseID)
 	set(&t.Remark, in.Remark)
+	set(&t.BizDate, in.BizDate)
 	if in.Lines != nil {
 		t.Lines = make([]domain.TransferLine, len(*in.Lines))
 		for i, l := range *in.Lines {
@@ -248,6 +256,9 @@ func (k draftDoc[D]) create(ctx context.Context, a *App, d *D, check func(store.
 			return err
 		}
 		var err error
+		if h.BizDate, err = bizDate(tx, "biz_date", h.BizDate); err != nil {
+			return err
+		}
 		if h.Number, err = tx.NextNumber(k.typ); err != nil {
 			return err
 		}
@@ -283,9 +294,15 @@ func (k draftDoc[D]) update(ctx context.Context, a *App, id int64, version int, 
 			return err
 		}
 		before := *d
+		was := h.BizDate
 		apply(d)
 		if _, err := check(tx, d); err != nil {
 			return err
+		}
+		if h.BizDate != was {
+			if h.BizDate, err = bizDate(tx, "biz_date", h.BizDate); err != nil {
+				return err
+			}
 		}
 		old := h.Version
 		h.Version++
@@ -326,6 +343,11 @@ func (k draftDoc[D]) post(ctx context.Context, a *App, id int64, version int, bo
 			return err
 		}
 		if err := domain.CheckVersion(h.Version, version); err != nil {
+			return err
+		}
+		// Checked again: a draft dated ahead (after an early close) waits
+		// until its month may take it.
+		if h.BizDate, err = bizDate(tx, "biz_date", h.BizDate); err != nil {
 			return err
 		}
 		if err := book(tx, d, actor.ID); err != nil {
@@ -402,7 +424,7 @@ func bookTransfer(tx *store.Tx, t *domain.Transfer, by int64) error {
 		keys = append(keys, domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.FromWarehouseID, Batch: l.Batch},
 			domain.BalanceKey{ProductID: l.ProductID, WarehouseID: t.ToWarehouseID, Batch: l.Batch})
 	}
-	p, err := startPosting(tx, domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number}, keys, nil, r, by)
+	p, err := startPosting(tx, domain.DocRef{Type: domain.DocTransfer, ID: t.ID, Number: t.Number, Date: t.BizDate}, keys, nil, r, by)
 	if err != nil {
 		return err
 	}
@@ -459,6 +481,7 @@ func (a *App) ListTransfers(ctx context.Context, f DocFilter, lp ListParams) (*L
 func (in StocktakeInput) apply(s *domain.Stocktake) {
 	set(&s.WarehouseID, in.WarehouseID)
 	set(&s.Remark, in.Remark)
+	set(&s.BizDate, in.BizDate)
 	if in.Lines != nil {
 		s.Lines = make([]domain.StocktakeLine, len(*in.Lines))
 		for i, l := range *in.Lines {
@@ -523,7 +546,7 @@ func bookStocktake(tx *store.Tx, s *domain.Stocktake, by int64) error {
 	for i, l := range s.Lines {
 		keys[i] = domain.BalanceKey{ProductID: l.ProductID, WarehouseID: s.WarehouseID, Batch: l.Batch}
 	}
-	p, err := startPosting(tx, domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number}, keys, nil, r, by)
+	p, err := startPosting(tx, domain.DocRef{Type: domain.DocStocktake, ID: s.ID, Number: s.Number, Date: s.BizDate}, keys, nil, r, by)
 	if err != nil {
 		return err
 	}

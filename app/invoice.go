@@ -30,7 +30,11 @@ func (a *App) CreateInvoice(ctx context.Context, typ string, in InvoiceInput) (*
 		return nil, err
 	}
 	inv := &domain.Invoice{Type: typ, InvoiceNo: in.InvoiceNo, PartnerID: in.PartnerID, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID}
-	if err := inv.Validate(domain.LocalDate(a.now()), in.DocIDs); err != nil {
+	latest, err := a.latestBizDate(ctx, in.Date)
+	if err != nil {
+		return nil, err
+	}
+	if err := inv.Validate(latest, in.DocIDs); err != nil {
 		return nil, err
 	}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
@@ -103,7 +107,7 @@ func bookInvoice(ctx context.Context, tx *store.Tx, inv *domain.Invoice, partner
 	if err := tx.SetInvoiceItem(inv.ID, it.ID); err != nil {
 		return err
 	}
-	ref := domain.DocRef{Type: inv.Type, ID: inv.ID, Number: inv.Number}
+	ref := domain.DocRef{Type: inv.Type, ID: inv.ID, Number: inv.Number, Date: inv.Date}
 	if err := bookTemplate(tx, inv.Type, inv.Date, ref, partner, domain.DocAmounts{Amount: inv.Amount, Tax: inv.Tax}, 0, inv.CreatedBy); err != nil {
 		return err
 	}

@@ -48,7 +48,8 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 	if gl == nil || booksOff.Load() {
 		return nil
 	}
-	period := domain.PeriodOf(domain.LocalDate(tx.Now))
+	day := p.BizDate() // the document's 业务日期 decides its period
+	period := domain.PeriodOf(day)
 	net, gains, losses := p.ValueChange()
 	if gl.Event == domain.EventTransfer {
 		if !net.IsZero() {
@@ -74,7 +75,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		if !ok {
 			return fmt.Errorf("app: no voucher template for %s", ev)
 		}
-		v := &domain.Voucher{Date: domain.LocalDate(tx.Now), Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
+		v := &domain.Voucher{Date: day, Source: doc.Type, SourceID: doc.ID, SourceNo: doc.Number,
 			Remark: domain.DocName(doc.Type) + " " + doc.Number, CreatedBy: by, Attachments: 1}
 		booked, err := t.Book(v, amounts, func(code string) int64 { return codes[code] }, gl.PartnerID, 0)
 		if err != nil {
@@ -86,6 +87,7 @@ func bookPosting(tx *store.Tx, p *domain.Posting, gl *glEntry, by int64) error {
 		tx.BeforeCommit(func(tx *store.Tx) error { return tx.InsertVoucherAtCommit(v) })
 	}
 	// After the document's own voucher: an advance it uses up books next.
+	doc.Date = day
 	return raiseOpenItem(tx, doc, gl, by)
 }
 
@@ -178,7 +180,7 @@ func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error
 	if err != nil {
 		return err
 	}
-	it, _ := domain.RaiseOpenItem(doc, partner.ID, partner.PaymentTermsDays, domain.LocalDate(tx.Now), total)
+	it, _ := domain.RaiseOpenItem(doc, partner.ID, partner.PaymentTermsDays, docDate(tx, doc), total)
 	// Its id comes with AutoAllocate's first read.
 	if err := tx.AddOpenItemLater(&it); err != nil {
 		return err
@@ -192,7 +194,8 @@ func raiseOpenItem(tx *store.Tx, doc domain.DocRef, gl *glEntry, by int64) error
 
 // bookAdvancesUsed books what advances (预收/预付, credits of money
 // documents other than skip) settled among allocs: the money sat in 2203 or
-// 1123 and now settles 1122 or 2202 (预收冲应收, 预付冲应付), dated today.
+// 1123 and now settles 1122 or 2202 (预收冲应收, 预付冲应付), dated on the
+// settling document's business date (today when it has none).
 // A return's credit settles within 1122 or 2202 and books nothing.
 func bookAdvancesUsed(tx *store.Tx, kind string, partner *domain.Partner, doc domain.DocRef, allocs []domain.Allocation, skip, by int64) error {
 	used := decimal.Zero
@@ -208,7 +211,16 @@ func bookAdvancesUsed(tx *store.Tx, kind string, partner *domain.Partner, doc do
 	if kind == domain.ItemAP {
 		event = domain.EventPrepaymentApplied
 	}
-	return bookTemplate(tx, event, domain.LocalDate(tx.Now), doc, partner, domain.DocAmounts{Settled: used}, 0, by)
+	return bookTemplate(tx, event, docDate(tx, doc), doc, partner, domain.DocAmounts{Settled: used}, 0, by)
+}
+
+// docDate is the business date a document books on: its own (业务日期),
+// or today when it has none.
+func docDate(tx *store.Tx, doc domain.DocRef) string {
+	if doc.Date != "" {
+		return doc.Date
+	}
+	return domain.LocalDate(tx.Now)
 }
 
 // bookTemplate writes a money event's voucher through its template, at the

@@ -823,7 +823,7 @@ func TestStatementsAndClosing(t *testing.T) {
 		wantCode(t, err, domain.CodeValidation)
 
 		period := domain.PeriodOf(domain.LocalDate(e.store.Now()))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period, forced))
 		// December also carries the year's profit from 3103 to 3104
 		// (结转本年利润).
 		vouchers, books := 1, map[string]string{"3103": "500", "3104": "0", "5001": "0", "5401": "0"}
@@ -843,7 +843,7 @@ func TestStatementsAndClosing(t *testing.T) {
 		_, err = e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: d("1")}}})
 		wantCode(t, err, domain.CodePeriodClosed)
 		e.checkLedger() // the refused shipment left no trace
-		_, err = e.app.ClosePeriod(e.admin, period)
+		_, err = e.app.ClosePeriod(e.admin, period, forced)
 		wantCode(t, err, domain.CodeInvalidState)
 		// Nor can anything be dated before it, nor stock moved without a
 		// voucher (a transfer).
@@ -857,7 +857,7 @@ func TestStatementsAndClosing(t *testing.T) {
 			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("1")}}}))
 		_, err = e.app.PostTransfer(e.admin, tr.ID, tr.Version)
 		wantCode(t, err, domain.CodePeriodClosed)
-		_, err = e.app.ClosePeriod(e.admin, "2999-01")
+		_, err = e.app.ClosePeriod(e.admin, "2999-01", forced)
 		wantCode(t, err, domain.CodeValidation)
 		var snap int64
 		e.store.DB().Table("period_stock").Where("period = ?", period).Count(&snap)
@@ -911,11 +911,11 @@ func TestAsOfFromClosedMonthSnapshot(t *testing.T) {
 			if doc == domain.DocPurchaseReceipt {
 				q = q.Where("doc_number = (SELECT MIN(doc_number) FROM stock_moves WHERE doc_type = ?)", doc)
 			}
-			if err := q.Update("posted_at", at.UTC()).Error; err != nil {
+			if err := q.Updates(map[string]any{"posted_at": at.UTC(), "biz_date": domain.LocalDate(at)}).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		err := e.store.InTx(context.Background(), func(tx *store.Tx) error { return tx.SnapshotStock(pStart.Format("2006-01"), pEnd.UTC()) })
+		err := e.store.InTx(context.Background(), func(tx *store.Tx) error { return tx.SnapshotStock(pStart.Format("2006-01")) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -965,7 +965,7 @@ func TestYearEndClosing(t *testing.T) {
 			Lines: []app.VoucherLineInput{line("1002", "1000", "0"), line("5001", "0", "1000")}}))
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-12-20", Remark: "提取盈余公积",
 			Lines: []app.VoucherLineInput{line("310401", "100", "0"), line("3101", "0", "100")}}))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12"))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12", forced))
 		if len(res.Vouchers) != 3 || !res.Profit.Equal(d("1000")) {
 			t.Fatalf("year-end close %+v", res)
 		}
@@ -981,9 +981,9 @@ func TestYearEndClosing(t *testing.T) {
 		// A new year's month closes after it; the old year takes nothing more.
 		_, err := e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2025-11-30", Lines: []app.VoucherLineInput{line("1002", "1", "0"), line("5001", "0", "1")}})
 		wantCode(t, err, domain.CodePeriodClosed)
-		_, err = e.app.ClosePeriod(e.admin, "2026-02")
+		_, err = e.app.ClosePeriod(e.admin, "2026-02", forced)
 		wantCode(t, err, domain.CodeInvalidState) // 2026-01 first
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-01"))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-01", forced))
 		e.checkBooks()
 	})
 }
@@ -1021,7 +1021,7 @@ func TestMonthEndVAT(t *testing.T) {
 		// October: 销项 130, 进项 50: 80 payable.
 		voucher("2025-10-10", line("1002", "1130", "0"), line("5001", "0", "1000"), line("22210107", "0", "130"))
 		voucher("2025-10-12", line("22210101", "50", "0"), line("1002", "0", "50"))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-10"))
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-10", forced))
 		if !res.VATDue.Equal(d("80")) || !res.VATOverpaid.IsZero() {
 			t.Fatalf("October %+v", res)
 		}
@@ -1030,7 +1030,7 @@ func TestMonthEndVAT(t *testing.T) {
 		voucher("2025-11-05", line("22210103", "100", "0"), line("1002", "0", "100"))
 		voucher("2025-11-10", line("1002", "565", "0"), line("5001", "0", "500"), line("22210107", "0", "65"))
 		voucher("2025-11-12", line("22210101", "30", "0"), line("1002", "0", "30"))
-		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-11"))
+		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-11", forced))
 		if !res.VATDue.IsZero() || !res.VATOverpaid.Equal(d("65")) {
 			t.Fatalf("November %+v", res)
 		}
@@ -1041,7 +1041,7 @@ func TestMonthEndVAT(t *testing.T) {
 		}
 		// December: only 进项 40, nothing paid: a 留抵 credit that stays.
 		voucher("2025-12-03", line("22210101", "40", "0"), line("1002", "0", "40"))
-		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12"))
+		res = must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2025-12", forced))
 		if !res.VATDue.IsZero() || !res.VATOverpaid.IsZero() {
 			t.Fatalf("December %+v", res)
 		}
@@ -1330,7 +1330,7 @@ func TestBillingAtInvoice(t *testing.T) {
 		// agree with the items plus what waits.
 		so3 := e.submit(e.order(domain.DocSalesOrder, cus.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("1"), UnitPrice: d("20")}))
 		must[*domain.StockDoc](t)(e.app.PostShipment(e.admin, app.ShipmentInput{OrderID: so3.ID, Lines: []domain.MoveLine{{LineID: so3.Lines[0].ID, Qty: d("1")}}}))
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, domain.PeriodOf(domain.LocalDate(e.store.Now()))))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, domain.PeriodOf(domain.LocalDate(e.store.Now())), forced))
 		e.checkBooks()
 	})
 }
@@ -1418,3 +1418,7 @@ func TestCashFlowMigrationFillsItems(t *testing.T) {
 		}
 	})
 }
+
+// forced closes a month before its last day has passed (提前结账): the
+// tests close the month they run in.
+var forced = app.CloseInput{Force: true, Reason: "测试：提前结账"}

@@ -55,7 +55,11 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 		return nil, err
 	}
 	m := &domain.MoneyDoc{Type: typ, PartnerID: in.PartnerID, Amount: in.Amount, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID}
-	if err := m.Validate(domain.LocalDate(a.now()), in.allocated()); err != nil {
+	latest, err := a.latestBizDate(ctx, in.Date)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(latest, in.allocated()); err != nil {
 		return nil, err
 	}
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
@@ -130,7 +134,7 @@ func bookMoneyDoc(ctx context.Context, tx *store.Tx, m *domain.MoneyDoc, kind st
 	// rest an advance in 2203/1123. Older advances the automatic
 	// allocation used up move out of 2203/1123 too.
 	settled := domain.SettledBy(allocs, item.ID)
-	ref := domain.DocRef{Type: m.Type, ID: m.ID, Number: m.Number}
+	ref := domain.DocRef{Type: m.Type, ID: m.ID, Number: m.Number, Date: m.Date}
 	if err := bookTemplate(tx, m.Type, m.Date, ref, partner, domain.DocAmounts{Settled: settled, Advance: m.Amount.Sub(settled)}, m.AccountID, m.CreatedBy); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,7 +110,28 @@ func TestGoLiveMidYear(t *testing.T) {
 		if sheet.Check.Balanced {
 			t.Fatal("a cent off balances")
 		}
-		_, err := e.app.ClosePeriod(e.admin, "2026-07")
+		openingsItem := func() (domain.ChecklistItem, []string) {
+			t.Helper()
+			cl := must[*domain.Checklist](t)(e.app.PeriodChecklist(e.admin, "2026-07"))
+			for _, it := range cl.Items {
+				if it.Code == domain.CheckOpeningsBalanced {
+					return it, cl.Blocking
+				}
+			}
+			t.Fatalf("checklist %+v has no %s", cl, domain.CheckOpeningsBalanced)
+			return domain.ChecklistItem{}, nil
+		}
+		if it, blocking := openingsItem(); it.Level != domain.CheckBlock || !strings.Contains(it.Message, "5000.01") ||
+			!slices.Contains(blocking, domain.CheckOpeningsBalanced) {
+			t.Fatalf("unbalanced openings: %+v %v", it, blocking)
+		}
+		// Only the start period has the item.
+		for _, it := range must[*domain.Checklist](t)(e.app.PeriodChecklist(e.admin, "2026-08")).Items {
+			if it.Code == domain.CheckOpeningsBalanced {
+				t.Fatalf("August: %+v", it)
+			}
+		}
+		_, err := e.app.ClosePeriod(e.admin, "2026-07", forced)
 		wantCode(t, err, domain.CodeOpeningsUnbalanced)
 		chk := must[*domain.OpeningCheck](t)(e.app.CheckOpeningBalances(e.admin))
 		if chk.Balanced || !chk.Debit.Equal(d("255000.01")) {
@@ -137,7 +159,10 @@ func TestGoLiveMidYear(t *testing.T) {
 
 		// Balanced again, July closes; the openings are then locked.
 		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: julyOpenings()}))
-		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		if it, _ := openingsItem(); it.Level != domain.CheckOK {
+			t.Fatalf("balanced openings: %+v", it)
+		}
+		res := must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		if !res.Profit.Equal(d("10000")) {
 			t.Fatalf("close %+v", res)
 		}
@@ -308,7 +333,7 @@ func TestGoLiveOpeningItems(t *testing.T) {
 		wantCode(t, err, domain.CodeOpeningItemsSettled)
 
 		// July closes: 1122 and 2202 equal the open items.
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		e.checkBooks()
 		if err := e.app.CheckBooks(e.admin); err != nil {
 			t.Fatal(err)
@@ -432,7 +457,7 @@ func TestCashFlowGoLiveMidYear(t *testing.T) {
 		statement("2026-07", july)
 		e.checkBooks() // checkCashFlow: 现金流量表 against 货币资金, and the books check
 		// Closing July runs the books check with the same rule.
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07"))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-07", forced))
 		statement("2026-07", july)
 		// August: 2,000 of wages; 本年 still counts the 93,000.
 		must[*domain.Voucher](t)(e.app.CreateVoucher(e.admin, app.VoucherInput{Date: "2026-08-05", Remark: "发放工资",
@@ -443,6 +468,6 @@ func TestCashFlowGoLiveMidYear(t *testing.T) {
 		statement("2027-01", map[any][2]string{beforeLine: {}, domain.CFLineNetIncrease: {"0", "0"},
 			domain.CFLineOpening: {"206000", "206000"}, domain.CFLineClosing: {"206000", "206000"}})
 		e.checkBooks()
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-08"))
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, "2026-08", forced))
 	})
 }

@@ -26,22 +26,38 @@ type PeriodClose struct {
 	VATOverpaid decimal.Decimal `json:"vat_overpaid"`
 }
 
-// ClosePeriod closes a month (月末结账) in one transaction: it refuses while
-// an earlier month with vouchers is open or when the books disagree with
-// the business at the month's end (trial balance, 1405 against the stock,
-// 1122/2202 against the open items); carries a VAT balance payable to 未交
-// 增值税; transfers the month's profit and loss to 3103 本年利润 (and in
-// December the year's profit to 3104 未分配利润); keeps the month's stock;
-// and from then on refuses anything dated in it (period_closed).
-func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, error) {
+// CloseInput is what the closer sends: Force closes a month before its
+// last day has passed (提前结账), which needs a Reason; both go to the audit
+// log.
+type CloseInput struct {
+	Force  bool   `json:"force"`
+	Reason string `json:"reason"`
+}
+
+// ClosePeriod closes a month (月末结账) in one transaction: it refuses
+// before the month's last day has passed unless forced with a reason
+// (period_not_ended); while an earlier month with vouchers is open; when
+// the books disagree with the business at the month's end (trial balance,
+// 1405 against the stock, 1122/2202 against the open items); and while the
+// checklist (结账检查) has other blocking items (closing_blocked). It carries
+// a VAT balance payable to 未交增值税; transfers the month's profit and loss
+// to 3103 本年利润 (and in December the year's profit to 3104 未分配利润);
+// keeps the month's stock; and from then on refuses anything dated in it
+// (period_closed).
+func (a *App) ClosePeriod(ctx context.Context, period string, in CloseInput) (*PeriodClose, error) {
 	actor, err := require(ctx, domain.PermLedgerAdmin)
 	if err != nil {
 		return nil, err
 	}
-	if err := domain.CheckClosablePeriod(period, domain.LocalDate(a.now())); err != nil {
+	today := domain.LocalDate(a.now())
+	if err := domain.CheckClosablePeriod(period, today); err != nil {
 		return nil, err
 	}
-	end, lastDay := domain.PeriodEnd(period)
+	reason, early, err := domain.CheckCloseTime(period, today, in.Force, in.Reason)
+	if err != nil {
+		return nil, err
+	}
+	_, lastDay := domain.PeriodEnd(period)
 	var res *PeriodClose
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		_, facts, err := tx.LockPeriodFacts(period, true)
@@ -63,7 +79,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		if err := checkOpeningsAt(tx, period); err != nil {
 			return err
 		}
-		if err := checkBooksAt(tx, period, end, lastDay, false); err != nil {
+		if err := checkBooksAt(tx, period, lastDay, false); err != nil {
 			return err
 		}
 		books, err := closingBooks(tx, period)
@@ -73,6 +89,15 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 		c, err := domain.ClosingEntries(period, books)
 		if err != nil {
 			return fmt.Errorf("app: closing vouchers of %s: %w", period, err)
+		}
+		// The books held (above); the rest of the checklist decides.
+		cf, err := a.checklistFacts(tx, period, false)
+		if err != nil {
+			return err
+		}
+		cf.VATDue, cf.VATOverpaid = c.VATDue, c.VATOverpaid
+		if err := domain.BuildChecklist(period, today, cf).Check(); err != nil {
+			return err
 		}
 		// A retried transaction starts over from here.
 		res = &PeriodClose{Period: period, Vouchers: make([]domain.Voucher, 0, len(c.Vouchers)), Profit: c.Profit,
@@ -85,15 +110,19 @@ func (a *App) ClosePeriod(ctx context.Context, period string) (*PeriodClose, err
 			}
 			res.Vouchers = append(res.Vouchers, *v)
 		}
-		if err := tx.SnapshotStock(period, end); err != nil {
+		if err := tx.SnapshotStock(period); err != nil {
 			return err
 		}
 		if err := tx.SetPeriodStatus(period, store.PeriodClosed, &actor.ID); err != nil {
 			return err
 		}
 		res.Status = store.PeriodClosed
-		return audit(ctx, tx, "close", "period", 0, nil, map[string]any{"period": period, "profit": c.Profit, "vat_due": c.VATDue,
-			"vat_overpaid": c.VATOverpaid})
+		after := map[string]any{"period": period, "profit": c.Profit, "vat_due": c.VATDue, "vat_overpaid": c.VATOverpaid}
+		if early {
+			// 提前结账: who forced it and why stays in the audit log.
+			after["force"], after["reason"], after["closed_on"] = true, reason, today
+		}
+		return audit(ctx, tx, "close", "period", 0, nil, after)
 	})
 	if err != nil {
 		return nil, err
@@ -118,9 +147,9 @@ func closingBooks(q store.Q, period string) (domain.ClosingBooks, error) {
 }
 
 // checkBooksAt verifies the books agree with the business at a month's end
-// (domain.BooksCheck). current checks what only today's open amounts tell:
-// the advances unused.
-func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, current bool) error {
+// (domain.BooksCheck): everything dated (业务日期) through its last day.
+// current checks what only today's open amounts tell: the advances unused.
+func checkBooksAt(q store.Q, period string, lastDay string, current bool) error {
 	c := domain.BooksCheck{Current: current}
 	var err error
 	if c.Accounts, err = store.AllAccounts(q); err != nil {
@@ -132,11 +161,11 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, curre
 	if c.CashMonths, err = cashMonths(q, c.Accounts, period); err != nil {
 		return err
 	}
-	if c.Stock, err = store.StockValueBefore(q, end); err != nil {
+	if c.Stock, err = store.StockValueThrough(q, lastDay); err != nil {
 		return err
 	}
 	for _, kind := range []string{domain.ItemAR, domain.ItemAP} {
-		sl, err := subLedgerAt(q, kind, end, lastDay, current)
+		sl, err := subLedgerAt(q, kind, lastDay, current)
 		if err != nil {
 			return err
 		}
@@ -147,7 +176,8 @@ func checkBooksAt(q store.Q, period string, end time.Time, lastDay string, curre
 
 // subLedgerAt reads a sub-ledger's totals at a month's end, and today's
 // split when current.
-func subLedgerAt(q store.Q, kind string, end time.Time, lastDay string, current bool) (domain.SubLedgerTotals, error) {
+func subLedgerAt(q store.Q, kind string, lastDay string, current bool) (domain.SubLedgerTotals, error) {
+	end, _ := domain.PeriodEnd(domain.PeriodOf(lastDay))
 	sl := domain.SubLedgerTotals{Kind: kind}
 	items, err := store.KindTotals(q, kind, lastDay)
 	if err != nil {
@@ -229,9 +259,88 @@ func (a *App) ListPeriods(ctx context.Context) ([]store.PeriodInfo, error) {
 }
 
 // CheckBooks verifies the books agree with the business now (what closing
-// checks at a month's end), for erpd check.
+// checks at a month's end), for erpd check. After an early close, the next
+// month's documents are already in: the check runs through that month.
 func (a *App) CheckBooks(ctx context.Context) error {
-	period := domain.PeriodOf(domain.LocalDate(a.now()))
-	end, lastDay := domain.PeriodEnd(period)
-	return checkBooksAt(a.store.Read(ctx), period, end, lastDay, true)
+	q := a.store.Read(ctx)
+	today := domain.LocalDate(a.now())
+	closed, err := store.PeriodIsClosed(q, domain.PeriodOf(today))
+	if err != nil {
+		return err
+	}
+	period := domain.PeriodOf(domain.LatestBizDate(today, closed))
+	_, lastDay := domain.PeriodEnd(period)
+	return checkBooksAt(q, period, lastDay, true)
+}
+
+// closingChecks are the checklist items other modules add (the extension
+// point of 结账检查): each reads what it needs of period and returns its
+// item, or nil when it has nothing to say. Unreviewed vouchers (凭证审核,
+// when review is required) are added here by the voucher-review module.
+var closingChecks []func(a *App, q store.Q, period string) (*domain.ChecklistItem, error)
+
+// checklistFacts reads what a month's checklist is decided on; withBooks
+// also runs the books check (a closing runs it itself first).
+func (a *App) checklistFacts(q store.Q, period string, withBooks bool) (domain.ChecklistFacts, error) {
+	var f domain.ChecklistFacts
+	first := period + "-01"
+	_, lastDay := domain.PeriodEnd(period)
+	var err error
+	if f.Drafts, err = store.DraftsDated(q, first, lastDay); err != nil {
+		return f, err
+	}
+	if f.PendingApprovals, err = store.PendingApprovalCount(q); err != nil {
+		return f, err
+	}
+	if f.NegativeStock, err = store.NegativeStockThrough(q, lastDay, 50); err != nil {
+		return f, err
+	}
+	if withBooks {
+		if err := checkBooksAt(q, period, lastDay, false); err != nil {
+			if e := domain.AsError(err); e == nil || e.Code != domain.CodeLedgerCheckFailed {
+				return f, err
+			}
+			f.Books = err
+		}
+	}
+	for _, check := range closingChecks {
+		it, err := check(a, q, period)
+		if err != nil {
+			return f, err
+		}
+		if it != nil {
+			f.Extra = append(f.Extra, *it)
+		}
+	}
+	return f, nil
+}
+
+// PeriodChecklist is a month's closing checklist (结账检查), shown before the
+// closing is confirmed: drafts dated in the month, pending approvals,
+// negative stock, the VAT position, whether the books agree with the
+// business, and what other modules add. Blocking items (level block) refuse
+// the closing.
+func (a *App) PeriodChecklist(ctx context.Context, period string) (*domain.Checklist, error) {
+	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
+		return nil, err
+	}
+	if !domain.ValidPeriod(period) {
+		return nil, domain.Invalid("period", "期间格式应为 YYYY-MM")
+	}
+	q := a.store.Read(ctx)
+	f, err := a.checklistFacts(q, period, true)
+	if err != nil {
+		return nil, err
+	}
+	books, err := closingBooks(q, period)
+	if err != nil {
+		return nil, err
+	}
+	c, err := domain.ClosingEntries(period, books)
+	if err != nil {
+		return nil, fmt.Errorf("app: closing vouchers of %s: %w", period, err)
+	}
+	f.VATDue, f.VATOverpaid = c.VATDue, c.VATOverpaid
+	cl := domain.BuildChecklist(period, domain.LocalDate(a.now()), f)
+	return &cl, nil
 }

@@ -38,7 +38,7 @@ func openStockDoc(tx *store.Tx, d *domain.StockDoc, keys []domain.BalanceKey, ex
 	if err := tx.AwaitIDs(); err != nil {
 		return nil, err
 	}
-	return domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number}, tx.Now, by, balances, r.whs, r.prods), nil
+	return domain.NewPosting(domain.DocRef{Type: d.Type, ID: d.ID, Number: d.Number, Date: d.BizDate}, tx.Now, by, balances, r.whs, r.prods), nil
 }
 
 // finishPosting writes a posting, checks the reorder points of what it

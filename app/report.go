@@ -200,7 +200,7 @@ var reports = map[string]reportDef{
 			{"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"qty", "数量", "qty"}, {"unit_price", "单价", "cost"},
 			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}, {"cost", "成本", "money"},
 			{"profit", "毛利", "money"}},
-		sortable: map[string]string{"date": "d.posted_at", "number": "d.number"},
+		sortable: map[string]string{"date": "d.biz_date", "number": "d.number"},
 		run: func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
 			rows, n, err := store.SalesDetail(q, driver, f, p)
 			return rows, n, nil, err

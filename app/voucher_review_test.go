@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/dingerp/erpd/app"
@@ -71,6 +72,23 @@ func TestVoucherReview(t *testing.T) {
 		wantCode(t, err, domain.CodeVoucherNotReviewed)
 		r1 := must[*domain.Voucher](t)(e.app.ReverseVoucher(prep, v1.ID, date))
 
+		// Without review required, the checklist shows the unreviewed
+		// vouchers as a figure, not in the way.
+		item := func(code string) domain.ChecklistItem {
+			t.Helper()
+			cl := must[*domain.Checklist](t)(e.app.PeriodChecklist(mgr, period))
+			for _, it := range cl.Items {
+				if it.Code == code {
+					return it
+				}
+			}
+			t.Fatalf("checklist %+v has no %s", cl, code)
+			return domain.ChecklistItem{}
+		}
+		if it := item(domain.CheckUnreviewed); it.Level != domain.CheckInfo || it.Count != 2 {
+			t.Fatalf("not required: %+v", it)
+		}
+
 		// Closing with review required counts the month's unreviewed vouchers.
 		e.opts.Finance = app.FinanceSettings{CompanyName: "示例商贸有限公司", ReviewRequired: true}
 		e.app = app.New(e.opts)
@@ -84,19 +102,28 @@ func TestVoucherReview(t *testing.T) {
 		}
 		_, err = e.app.CountUnreviewedVouchers(mgr, "2026-13")
 		wantCode(t, err, domain.CodeValidation)
-		_, err = e.app.ClosePeriod(e.admin, period)
+		if it := item(domain.CheckUnreviewed); it.Level != domain.CheckBlock || it.Count != 3 {
+			t.Fatalf("required: %+v", it)
+		}
+		if cl := must[*domain.Checklist](t)(e.app.PeriodChecklist(mgr, period)); !slices.Contains(cl.Blocking, domain.CheckUnreviewed) {
+			t.Fatalf("blocking %v", cl.Blocking)
+		}
+		_, err = e.app.ClosePeriod(e.admin, period, forced)
 		if de := wantCode(t, err, domain.CodeUnreviewedVouchers); de.Details["count"] != int64(3) {
 			t.Fatalf("details %v", de.Details)
 		}
 		for _, v := range []*domain.Voucher{v1, r1} {
 			must[*domain.Voucher](t)(e.app.ReviewVoucher(rev, v.ID))
 		}
-		_, err = e.app.ClosePeriod(e.admin, period)
+		_, err = e.app.ClosePeriod(e.admin, period, forced)
 		if de := wantCode(t, err, domain.CodeUnreviewedVouchers); de.Details["count"] != int64(1) {
 			t.Fatalf("details %v", de.Details)
 		}
 		must[*domain.Voucher](t)(e.app.ReviewVoucher(rev, v2.ID))
-		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period))
+		if it := item(domain.CheckUnreviewed); it.Level != domain.CheckOK || it.Count != 0 {
+			t.Fatalf("all reviewed: %+v", it)
+		}
+		must[*app.PeriodClose](t)(e.app.ClosePeriod(e.admin, period, forced))
 		// The closed month's reviews stand.
 		_, err = e.app.UnreviewVoucher(rev, v2.ID)
 		wantCode(t, err, domain.CodePeriodClosed)

@@ -17,15 +17,18 @@ const (
 
 // DocHeader is what every document carries.
 type DocHeader struct {
-	ID        int64      `json:"id"`
-	Number    string     `json:"number"`
-	Status    string     `json:"status"`
-	Remark    string     `json:"remark"`
-	PostedAt  *time.Time `json:"posted_at"`
-	CreatedBy int64      `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	Version   int        `json:"version"`
+	ID       int64      `json:"id"`
+	Number   string     `json:"number"`
+	Status   string     `json:"status"`
+	Remark   string     `json:"remark"`
+	PostedAt *time.Time `json:"posted_at"`
+	// BizDate is the 业务日期 (Shanghai): the period the document is
+	// booked in when posted, and where a draft counts at a closing.
+	BizDate   string    `json:"biz_date"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int       `json:"version"`
 }
 
 // MaxDocRemark is the length of a stock document's remark (备注): the

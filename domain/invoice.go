@@ -148,8 +148,13 @@ func (inv *Invoice) Cover(docIDs []int64, pending map[int64]StockDoc, partner Pa
 		if d.PartnerID != partner.ID {
 			return Invalid(f, "%s 不是 %s 的单据", d.Number, partner.Name)
 		}
-		if posted := LocalDate(d.PostedAt); posted > inv.Date {
-			return Invalid("date", "%s 于 %s 过账，发票日期不能早于它", d.Number, posted)
+		// The document's 业务日期 (the day it posted, for one without).
+		posted := d.BizDate
+		if posted == "" {
+			posted = LocalDate(d.PostedAt)
+		}
+		if posted > inv.Date {
+			return Invalid("date", "%s 于 %s 过账（业务日期），发票日期不能早于它", d.Number, posted)
 		}
 		l := InvoiceLine{DocType: d.Type, DocID: d.ID, DocNumber: d.Number, Amount: d.Amount, Tax: d.TaxAmount}
 		if d.Type == ret {

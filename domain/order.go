@@ -282,12 +282,14 @@ type StockDoc struct {
 	CostAmount  decimal.Decimal `json:"cost_amount"`
 	// InvoiceStatus is empty when the document was billed as it posted,
 	// else pending or invoiced (finance.bill_at = invoice).
-	InvoiceStatus string         `json:"invoice_status"`
-	InvoiceID     *int64         `json:"invoice_id"`
-	PostedAt      time.Time      `json:"posted_at"`
-	CreatedBy     int64          `json:"created_by"`
-	CreatedAt     time.Time      `json:"created_at"`
-	Lines         []StockDocLine `json:"lines"`
+	InvoiceStatus string    `json:"invoice_status"`
+	InvoiceID     *int64    `json:"invoice_id"`
+	PostedAt      time.Time `json:"posted_at"`
+	// BizDate is the 业务日期: the period the document is booked in.
+	BizDate   string         `json:"biz_date"`
+	CreatedBy int64          `json:"created_by"`
+	CreatedAt time.Time      `json:"created_at"`
+	Lines     []StockDocLine `json:"lines"`
 }
 
 // StockDocLine is one product moved. Amount/TaxAmount/Total are at the

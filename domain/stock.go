@@ -140,6 +140,10 @@ type DocRef struct {
 	Type   string
 	ID     int64
 	Number string
+	// Date is the document's 业务日期 (business date): its moves count in
+	// that month and its voucher and open item are dated on it. Empty means
+	// the day it is posted.
+	Date string
 }
 
 // Move is one row of the append-only stock ledger (库存流水): one line of one
@@ -160,7 +164,10 @@ type Move struct {
 	DocNumber    string          `json:"doc_number"`
 	LineID       int64           `json:"line_id"`
 	PostedAt     time.Time       `json:"posted_at"`
-	CreatedBy    int64           `json:"created_by"`
+	// BizDate is the document's business date (业务日期): the month the
+	// move counts in at a closing, which may differ from when it was posted.
+	BizDate   string `json:"biz_date"`
+	CreatedBy int64  `json:"created_by"`
 }
 
 // Posting applies one document's moves to the balances it locked. It is the
@@ -185,6 +192,15 @@ func NewPosting(doc DocRef, at time.Time, by int64, balances []*Balance, warehou
 		p.balances[b.Key()] = b
 	}
 	return p
+}
+
+// BizDate is the business date the posting is booked on: the document's,
+// or the Shanghai day it is posted.
+func (p *Posting) BizDate() string {
+	if p.doc.Date != "" {
+		return p.doc.Date
+	}
+	return LocalDate(p.at)
 }
 
 func (p *Posting) balance(k BalanceKey) *Balance {
@@ -255,7 +271,7 @@ func (p *Posting) record(b *Balance, lineID int64, kind string, qty, amount deci
 		ProductID: b.ProductID, WarehouseID: b.WarehouseID, Batch: b.Batch, Kind: kind,
 		Qty: qty, UnitCost: unit, Amount: amount, BalanceQty: b.OnHand, BalanceValue: b.Value,
 		DocType: p.doc.Type, DocID: p.doc.ID, DocNumber: p.doc.Number, LineID: lineID,
-		PostedAt: p.at, CreatedBy: p.by,
+		PostedAt: p.at, BizDate: p.BizDate(), CreatedBy: p.by,
 	})
 }
 

@@ -126,10 +126,12 @@ func centsMoves(db *gorm.DB) error {
 		return err
 	}
 	for _, p := range periods {
-		end, _ := domain.PeriodEnd(p)
+		// By business date, as SnapshotStock now keeps them (the dates
+		// migration, earlier, gave every move the day it was posted).
+		_, lastDay := domain.PeriodEnd(p)
 		if err := db.Exec(`UPDATE period_stock SET value = (SELECT COALESCE(SUM(m.amount), 0) FROM stock_moves m
 			WHERE m.product_id = period_stock.product_id AND m.warehouse_id = period_stock.warehouse_id
-			AND m.batch = period_stock.batch AND m.posted_at < ?) WHERE period = ?`, end, p).Error; err != nil {
+			AND m.batch = period_stock.batch AND m.biz_date <= ?) WHERE period = ?`, lastDay, p).Error; err != nil {
 			return err
 		}
 	}

@@ -160,9 +160,9 @@ func ListInvoices(q Q, typ string, partnerID int64, p Page) ([]domain.Invoice, i
 	return out, total, translate(err)
 }
 
-// Uninvoiced sums, per partner, the documents of a sub-ledger kind posted
-// before t that had no invoice dated by day (every one waiting today when
-// t is zero): their goods amounts (what the books hold for them without
+// Uninvoiced sums, per partner, the documents of a sub-ledger kind dated
+// (业务日期) by day that had no invoice dated by day (every one waiting
+// today when t is zero; otherwise t only says "as of day"): their goods amounts (what the books hold for them without
 // VAT) and their totals with VAT (what the partner will be billed).
 // Returns count negative.
 func Uninvoiced(q Q, kind string, partnerID int64, t time.Time, day string) (amounts, totals map[int64]decimal.Decimal, err error) {
@@ -176,7 +176,7 @@ func Uninvoiced(q Q, kind string, partnerID int64, t time.Time, day string) (amo
 		db = db.Where("d.invoice_status = ?", domain.InvoicePending)
 	} else {
 		db = db.Joins("LEFT JOIN invoices i ON i.id = d.invoice_id").
-			Where("d.posted_at < ? AND (d.invoice_id IS NULL OR i.date > ?)", t, day)
+			Where("d.biz_date <= ? AND (d.invoice_id IS NULL OR i.date > ?)", day, day)
 	}
 	if partnerID != 0 {
 		db = db.Where("d.partner_id = ?", partnerID)

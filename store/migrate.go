@@ -733,6 +733,41 @@ type m15User struct {
 
 func (m15User) TableName() string { return "users" }
 
+// m100 (issue 20 §3): the business date (业务日期) of stock documents and
+// of the moves they post, a Shanghai yyyy-mm-dd.
+type m100StockDoc struct {
+	Type    string `gorm:"size:32;index:idx_sdoc_biz,priority:1"`
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:'';index:idx_sdoc_biz,priority:2"`
+}
+
+func (m100StockDoc) TableName() string { return "stock_docs" }
+
+type m100Opening struct {
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:''"`
+}
+
+func (m100Opening) TableName() string { return "stock_openings" }
+
+type m100Transfer struct {
+	Status  string `gorm:"size:16;index:idx_transfer_biz,priority:1"`
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:'';index:idx_transfer_biz,priority:2"`
+}
+
+func (m100Transfer) TableName() string { return "transfers" }
+
+type m100Stocktake struct {
+	Status  string `gorm:"size:16;index:idx_stocktake_biz,priority:1"`
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:'';index:idx_stocktake_biz,priority:2"`
+}
+
+func (m100Stocktake) TableName() string { return "stocktakes" }
+
+type m100Move struct {
+	BizDate string `gorm:"column:biz_date;size:10;not null;default:'';index:idx_move_biz"`
+}
+
+func (m100Move) TableName() string { return "stock_moves" }
+
 // Migrations is the ordered, append-only list of schema versions.
 var Migrations = []*gormigrate.Migration{
 	{
@@ -1008,6 +1043,48 @@ var Migrations = []*gormigrate.Migration{
 			}
 			if db.Migrator().HasIndex(&m10OpenItem{}, "idx_item_partner") {
 				return db.Migrator().DropIndex(&m10OpenItem{}, "idx_item_partner")
+			}
+			return nil
+		},
+	},
+	{
+		// 业务日期: stock documents and their moves carry the business date
+		// that decides their period. Existing rows get the Shanghai day they
+		// were posted (drafts: created), which is what decided their period
+		// until now.
+		ID: "202612070100_dates_biz_date",
+		Migrate: func(db *gorm.DB) error {
+			type col struct {
+				model any
+				table string
+				from  string
+				index string
+			}
+			for _, c := range []col{
+				{&m100StockDoc{}, "stock_docs", "posted_at", "idx_sdoc_biz"},
+				{&m100Opening{}, "stock_openings", "COALESCE(posted_at, created_at)", ""},
+				{&m100Transfer{}, "transfers", "COALESCE(posted_at, created_at)", "idx_transfer_biz"},
+				{&m100Stocktake{}, "stocktakes", "COALESCE(posted_at, created_at)", "idx_stocktake_biz"},
+				{&m100Move{}, "stock_moves", "posted_at", "idx_move_biz"},
+			} {
+				if !db.Migrator().HasColumn(c.model, "BizDate") {
+					if err := db.Migrator().AddColumn(c.model, "BizDate"); err != nil {
+						return err
+					}
+				}
+				// Shanghai has kept UTC+8 without daylight saving since 1991.
+				day := "strftime('%Y-%m-%d', " + c.from + ", '+8 hours')"
+				if db.Dialector.Name() == "mysql" {
+					day = "DATE_FORMAT(DATE_ADD(" + c.from + ", INTERVAL 8 HOUR), '%Y-%m-%d')"
+				}
+				if err := db.Exec("UPDATE " + c.table + " SET biz_date = " + day + " WHERE biz_date = ''").Error; err != nil {
+					return err
+				}
+				if c.index != "" && !db.Migrator().HasIndex(c.model, c.index) {
+					if err := db.Migrator().CreateIndex(c.model, c.index); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
 		},

@@ -266,6 +266,7 @@ type stockDocRow struct {
 	InvoiceStatus string
 	InvoiceID     *int64
 	PostedAt      time.Time
+	BizDate       string
 	CreatedBy     int64
 	CreatedAt     time.Time
 }
@@ -283,7 +284,7 @@ func (r stockDocRow) toDomain() domain.StockDoc {
 	return domain.StockDoc{ID: r.ID, Type: r.Type, Number: r.Number, Status: r.Status, OrderID: r.OrderID,
 		SourceID: r.SourceID, PartnerID: r.PartnerID, WarehouseID: r.WarehouseID, Remark: r.Remark,
 		Amount: r.Amount, TaxAmount: r.TaxAmount, Total: r.Total, CostAmount: r.CostAmount,
-		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
+		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), BizDate: r.BizDate, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
 }
 
 // CreateStockDoc inserts a posted receipt, shipment or return with its
@@ -292,7 +293,7 @@ func (r stockDocRow) toDomain() domain.StockDoc {
 func (tx *Tx) CreateStockDoc(d *domain.StockDoc) error {
 	r := stockDocRow{Type: d.Type, Number: d.Number, Status: d.Status, OrderID: d.OrderID, SourceID: d.SourceID,
 		PartnerID: d.PartnerID, WarehouseID: d.WarehouseID, Remark: d.Remark, Amount: d.Amount, TaxAmount: d.TaxAmount,
-		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, CreatedBy: d.CreatedBy,
+		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, BizDate: d.BizDate, CreatedBy: d.CreatedBy,
 		CreatedAt: tx.Now}
 	d.CreatedAt = tx.Now
 	id, err := tx.laterInsert([]stockDocRow{r}, nil, func(_ int, id int64) { d.ID = id })

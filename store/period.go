@@ -132,14 +132,16 @@ func StockValueBefore(q Q, at time.Time) (decimal.Decimal, error) {
 }
 
 // SnapshotStock keeps the stock of every (product, warehouse, batch) at
-// the end of a period.
-func (tx *Tx) SnapshotStock(period string, end time.Time) error {
+// the end of a period: the moves of documents dated (业务日期) through its
+// last day.
+func (tx *Tx) SnapshotStock(period string) error {
+	_, lastDay := domain.PeriodEnd(period)
 	if err := tx.DB().Exec("DELETE FROM period_stock WHERE period = ?", period).Error; err != nil {
 		return translate(err)
 	}
 	return translate(tx.DB().Exec(`INSERT INTO period_stock (period, product_id, warehouse_id, batch, qty, value)
-		SELECT ?, product_id, warehouse_id, batch, SUM(qty), SUM(amount) FROM stock_moves WHERE posted_at < ?
-		GROUP BY product_id, warehouse_id, batch`, period, end).Error)
+		SELECT ?, product_id, warehouse_id, batch, SUM(qty), SUM(amount) FROM stock_moves WHERE biz_date <= ?
+		GROUP BY product_id, warehouse_id, batch`, period, lastDay).Error)
 }
 
 // DeleteSnapshot drops a reopened period's stock snapshot.

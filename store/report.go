@@ -57,8 +57,9 @@ func (f ReportFilter) balances(db *gorm.DB) *gorm.DB {
 
 // InventoryBalance is stock by product, warehouse and batch, now or at the
 // end of a day. A past date is reached by taking today's balances back by
-// the moves posted since (read through the posted_at index), so its cost
-// follows the balances and the recent activity, never the whole history.
+// the moves dated (业务日期) after it (read through the biz_date index), so
+// its cost follows the balances and the recent activity, never the whole
+// history; by business date, so a month's end ties to 1405 of that month.
 func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decimal.Decimal, error) {
 	db := f.balances(q.DB().Table("stock_balances b").
 		Joins("JOIN products p ON p.id = b.product_id").Joins("JOIN warehouses w ON w.id = b.warehouse_id").
@@ -90,9 +91,9 @@ func InventoryBalance(q Q, f ReportFilter, p Page) ([]InventoryRow, int64, decim
 	useSnap := snap != nil && f.AsOf.Sub(snapEnd) < q.DB().NowFunc().Sub(*f.AsOf)
 	var since map[domain.BalanceKey][2]decimal.Decimal
 	if useSnap {
-		since, err = movesBetween(q, snapEnd, *f.AsOf)
+		since, err = movesBetween(q, domain.LocalDate(snapEnd), domain.LocalDate(*f.AsOf))
 	} else {
-		since, err = movesSince(q, *f.AsOf)
+		since, err = movesSince(q, domain.LocalDate(*f.AsOf))
 	}
 	if err != nil {
 		return nil, 0, domain.Zero, err
@@ -152,15 +153,15 @@ func lastSnapshot(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, t
 	return nil, time.Time{}, nil
 }
 
-// movesBetween sums the moves posted in [from, to) per balance key.
-func movesBetween(q Q, from, to time.Time) (map[domain.BalanceKey][2]decimal.Decimal, error) {
+// movesBetween sums the moves dated (业务日期) in [from, to) per balance key.
+func movesBetween(q Q, from, to string) (map[domain.BalanceKey][2]decimal.Decimal, error) {
 	var rows []struct {
 		ProductID, WarehouseID int64
 		Batch                  string
 		Qty, Amount            decimal.Decimal
 	}
 	err := q.DB().Table("stock_moves").Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
-		Where("posted_at >= ? AND posted_at < ?", from, to).Group("product_id, warehouse_id, batch").Scan(&rows).Error
+		Where("biz_date >= ? AND biz_date < ?", from, to).Group("product_id, warehouse_id, batch").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -171,11 +172,11 @@ func movesBetween(q Q, from, to time.Time) (map[domain.BalanceKey][2]decimal.Dec
 	return out, nil
 }
 
-// movesSince sums the moves posted at or after t per balance key.
-func movesSince(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, error) {
+// movesSince sums the moves dated (业务日期) on or after day per balance key.
+func movesSince(q Q, day string) (map[domain.BalanceKey][2]decimal.Decimal, error) {
 	table := "stock_moves"
 	if q.DB().Dialector.Name() == DriverMySQL {
-		table = "stock_moves FORCE INDEX (idx_stock_moves_posted_at)"
+		table = "stock_moves FORCE INDEX (idx_move_biz)"
 	}
 	var rows []struct {
 		ProductID, WarehouseID int64
@@ -183,7 +184,7 @@ func movesSince(q Q, t time.Time) (map[domain.BalanceKey][2]decimal.Decimal, err
 		Qty, Amount            decimal.Decimal
 	}
 	err := q.DB().Table(table).Select("product_id, warehouse_id, batch, SUM(qty) AS qty, SUM(amount) AS amount").
-		Where("posted_at >= ?", t).Group("product_id, warehouse_id, batch").Scan(&rows).Error
+		Where("biz_date >= ?", day).Group("product_id, warehouse_id, batch").Scan(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -281,25 +282,9 @@ func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 	return out, total, nil
 }
 
-// monthExpr is the Shanghai calendar month (YYYY-MM) of a UTC timestamp.
-func monthExpr(driver, col string) string {
-	if driver == DriverMySQL {
-		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m')"
-	}
-	return "strftime('%Y-%m', datetime(" + col + ", '+8 hours'))"
-}
-
-// dateExpr is the Shanghai business date (YYYY-MM-DD) of a UTC timestamp.
-func dateExpr(driver, col string) string {
-	if driver == DriverMySQL {
-		return "DATE_FORMAT(DATE_ADD(" + col + ", INTERVAL 8 HOUR), '%Y-%m-%d')"
-	}
-	return "strftime('%Y-%m-%d', datetime(" + col + ", '+8 hours'))"
-}
-
 // docLines joins documents to their lines, products, partners and
 // warehouses in a fixed order: the database starts from the documents of
-// the period (index on type, posted_at) and fetches their lines, instead of
+// the period (index on type, biz_date) and fetches their lines, instead of
 // starting from the 50 products and reading every line each ever had.
 // STRAIGHT_JOIN fixes the order on MySQL, CROSS JOIN on SQLite.
 func docLines(driver string) string {
@@ -312,14 +297,16 @@ func docLines(driver string) string {
 }
 
 // docs filters joined document lines by type, period, partner, product and
-// warehouse.
+// warehouse. The period is the documents' 业务日期 (From and To are the
+// Shanghai midnights that bound it), the dates their vouchers carry, so
+// the reports tie out to the statements of the same dates.
 func (f ReportFilter) docs(db *gorm.DB, types ...string) *gorm.DB {
 	db = db.Where("d.type IN ?", types)
 	if f.From != nil {
-		db = db.Where("d.posted_at >= ?", *f.From)
+		db = db.Where("d.biz_date >= ?", domain.LocalDate(*f.From))
 	}
 	if f.To != nil {
-		db = db.Where("d.posted_at < ?", *f.To)
+		db = db.Where("d.biz_date <= ?", domain.LocalDate(f.To.Add(-time.Millisecond)))
 	}
 	if f.PartnerID != 0 {
 		db = db.Where("d.partner_id = ?", f.PartnerID)
@@ -356,7 +343,7 @@ func docSummary(q Q, driver, forward, backward string, f ReportFilter, p Page) (
 	case "partner":
 		key, name = "pt.code", "pt.name"
 	case "month":
-		key = monthExpr(driver, "d.posted_at")
+		key = "SUBSTR(d.biz_date, 1, 7)"
 		name = key
 	default:
 		key, name = "p.sku", "p.name"
@@ -443,9 +430,9 @@ func SalesDetail(q Q, driver string, f ReportFilter, p Page) ([]SalesDetailRow, 
 		return nil, 0, translate(err)
 	}
 	var rows []SalesDetailRow
-	sel := db.Select(dateExpr(driver, "d.posted_at") + " AS date, d.number, d.type, pt.name AS customer, p.sku, p.name AS product, w.name AS warehouse, " +
+	sel := db.Select("d.biz_date AS date, d.number, d.type, pt.name AS customer, p.sku, p.name AS product, w.name AS warehouse, " +
 		"l.qty, l.unit_price, l.amount, l.tax_amount, l.total, l.cost_amount AS cost")
-	if err := p.applyTie(sel, "d.posted_at", "l.id").Find(&rows).Error; err != nil {
+	if err := p.applyTie(sel, "d.biz_date", "l.id").Find(&rows).Error; err != nil {
 		return nil, 0, translate(err)
 	}
 	for i := range rows {

@@ -133,15 +133,15 @@ func (tx *Tx) WritePosting(p *domain.Posting) error {
 	for len(moves) > 0 {
 		n := min(len(moves), 500)
 		var sb strings.Builder
-		args := make([]any, 0, n*15)
-		sb.WriteString("INSERT INTO stock_moves (product_id, warehouse_id, batch, kind, qty, unit_cost, amount, balance_qty, balance_value, doc_type, doc_id, doc_number, line_id, posted_at, created_by) VALUES ")
+		args := make([]any, 0, n*16)
+		sb.WriteString("INSERT INTO stock_moves (product_id, warehouse_id, batch, kind, qty, unit_cost, amount, balance_qty, balance_value, doc_type, doc_id, doc_number, line_id, posted_at, biz_date, created_by) VALUES ")
 		for i, m := range moves[:n] {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			args = append(args, m.ProductID, m.WarehouseID, m.Batch, m.Kind, m.Qty, m.UnitCost, m.Amount, m.BalanceQty, m.BalanceValue,
-				m.DocType, m.DocID, m.DocNumber, m.LineID, m.PostedAt, m.CreatedBy)
+				m.DocType, m.DocID, m.DocNumber, m.LineID, m.PostedAt, m.BizDate, m.CreatedBy)
 		}
 		if err := tx.later(sb.String(), args...); err != nil {
 			return err

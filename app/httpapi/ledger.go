@@ -98,8 +98,16 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 		}
 		c.JSON(http.StatusOK, itemsOf(items))
 	})
+	g.GET("/periods/:period/checklist", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.PeriodChecklist(c.Request.Context(), c.Param("period")))
+	})
 	g.POST("/periods/:period/close", func(c *gin.Context) {
-		respond(c, http.StatusOK)(a.ClosePeriod(c.Request.Context(), c.Param("period")))
+		var in app.CloseInput
+		if err := bindOptional(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ClosePeriod(c.Request.Context(), c.Param("period"), in))
 	})
 	g.POST("/periods/:period/reopen", func(c *gin.Context) {
 		respond(c, http.StatusOK)(a.ReopenPeriod(c.Request.Context(), c.Param("period")))

@@ -184,7 +184,19 @@ func TestLedgerAPI(t *testing.T) {
 		// reopened, it takes them again.
 		e.do("admin", "POST", "/api/v1/periods/2026-13/close", "", nil, 422)
 		e.do("viewer", "POST", "/api/v1/periods/"+period+"/close", "", nil, 403)
-		if got := e.do("admin", "POST", "/api/v1/periods/"+period+"/close", "", nil, 200); !strings.Contains(got, `"status":"closed"`) {
+		// The month has not ended: closing needs force and a reason.
+		if got := e.do("admin", "POST", "/api/v1/periods/"+period+"/close", "", nil, 409); !strings.Contains(got, `"code":"period_not_ended"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "POST", "/api/v1/periods/"+period+"/close", `{"force":true}`, nil, 422); !strings.Contains(got, `"field":"reason"`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "GET", "/api/v1/periods/"+period+"/checklist", "", nil, 200); !strings.Contains(got, `"code":"books"`) ||
+			!strings.Contains(got, `"early":true`) || !strings.Contains(got, `"blocking":[]`) {
+			t.Fatal(got)
+		}
+		e.do("admin", "GET", "/api/v1/periods/2026-13/checklist", "", nil, 422)
+		if got := e.do("admin", "POST", "/api/v1/periods/"+period+"/close", `{"force":true,"reason":"月底前盘点完毕，提前结账"}`, nil, 200); !strings.Contains(got, `"status":"closed"`) {
 			t.Fatal(got)
 		}
 		if got := e.do("admin", "POST", "/api/v1/vouchers", body("1", "1"), nil, 409); !strings.Contains(got, `"code":"period_closed"`) {

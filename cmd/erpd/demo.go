@@ -186,8 +186,13 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 			byWH[w.ID] = append(byWH[w.ID], app.OpeningLineInput{ProductID: v.ID, Qty: rest, UnitCost: decimal.RequireFromString(pr.cost)})
 		}
 	}
+	// 业务日期: the stock was counted on the first of the month; the week's
+	// receipt came in two days ago (within the month).
+	today := domain.LocalDate(a.Now())
+	monthStart := today[:8] + "01"
+	twoDaysAgo := max(monthStart, domain.LocalDate(a.Now().AddDate(0, 0, -2)))
 	for _, w := range whs {
-		if _, err := a.PostOpening(ctx, app.OpeningInput{WarehouseID: w.ID, Remark: "系统启用期初库存", Lines: byWH[w.ID]}); err != nil {
+		if _, err := a.PostOpening(ctx, app.OpeningInput{WarehouseID: w.ID, BizDate: monthStart, Remark: "系统启用期初库存", Lines: byWH[w.ID]}); err != nil {
 			return fmt.Errorf("opening %s: %w", w.Code, err)
 		}
 	}
@@ -216,7 +221,13 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if err := seedDemoOpenings(ctx, a); err != nil {
 		return fmt.Errorf("openings: %w", err)
 	}
-	if err := seedDemoOrders(ctx, a, whs[0].ID, firstIDs); err != nil {
+	if err := seedDemoOrders(ctx, a, whs[0].ID, firstIDs, twoDaysAgo); err != nil {
+		return err
+	}
+	// A transfer still in draft, dated today: 结账检查 lists it until it is
+	// posted or cancelled.
+	if _, err := a.CreateTransfer(ctx, app.TransferInput{FromWarehouseID: &whs[0].ID, ToWarehouseID: &whs[1].ID, BizDate: &today,
+		Remark: p("苏州仓补货（待确认）"), Lines: &[]app.TransferLineInput{{ProductID: firstIDs[1], Qty: decimal.NewFromInt(24)}}}); err != nil {
 		return err
 	}
 	if err := seedDemoCash(ctx, a, s); err != nil {
@@ -258,7 +269,7 @@ func seedDemoCash(ctx context.Context, a *app.App, s *store.Store) error {
 // seedDemoOrders adds a week of trade: an approval rule, purchase orders
 // received in full and in part, sales orders shipped, reserved and waiting
 // for a manager, a sales return, and a product below its safety stock.
-func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) error {
+func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64, receivedOn string) error {
 	if _, err := a.ApprovalRules().Create(ctx, app.ApprovalRuleInput{DocType: p(domain.DocPurchaseOrder), MinAmount: dec("10000"), Role: p(domain.RoleManager)}); err != nil {
 		return err
 	}
@@ -299,7 +310,7 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64) er
 	if err != nil {
 		return err
 	}
-	if _, err := a.PostReceipt(ctx, app.ReceiptInput{OrderID: po.ID, Lines: []domain.MoveLine{
+	if _, err := a.PostReceipt(ctx, app.ReceiptInput{OrderID: po.ID, BizDate: receivedOn, Lines: []domain.MoveLine{
 		{LineID: po.Lines[0].ID, Qty: *dec("480")}, {LineID: po.Lines[1].ID, Qty: *dec("120")}}}); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
@@ -120,6 +121,26 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 			if len(rows) == 0 {
 				t.Fatalf("%s: no rows in the release's database", q.table)
 			}
+		}
+		// The dates migration gave every move and stock document the
+		// Shanghai day it was posted, and the 分 migration after it kept
+		// them: a move's business date is its posted day.
+		var moves []struct {
+			PostedAt time.Time
+			BizDate  string
+		}
+		if err := m.Store.DB().Table("stock_moves").Select("posted_at, biz_date").Find(&moves).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, mv := range moves {
+			if want := mv.PostedAt.In(domain.Shanghai).Format("2006-01-02"); mv.BizDate != want {
+				t.Fatalf("a move posted %s has business date %q, want %s", mv.PostedAt, mv.BizDate, want)
+			}
+		}
+		var undated int64
+		m.Store.DB().Table("stock_docs").Where("biz_date = '' OR biz_date IS NULL").Count(&undated)
+		if len(moves) == 0 || undated > 0 {
+			t.Fatalf("%d moves, %d stock documents without a business date after the upgrade", len(moves), undated)
 		}
 		// The old release's admin and password still sign in.
 		tok := login(t, m.URL(), "admin", DemoPassword)

@@ -311,6 +311,38 @@ try {
     await timed('periods', '/periods', () => page.locator('.el-table__row').first().waitFor());
     assert.ok(await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).isVisible());
     await shot('periods');
+    // 结账检查 comes before the confirm; the month has not ended, so the
+    // confirm waits for force and a reason. Nothing is closed here.
+    await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).click();
+    const check = page.locator('.el-dialog', { hasText: '结账检查' });
+    await check.locator('.el-table__row', { hasText: '账实核对' }).waitFor();
+    assert.ok(await check.locator('.el-table__row', { hasText: '账实核对' }).innerText().then((t) => t.includes('通过')), 'the books agree');
+    assert.ok(await check.locator('.el-table__row', { hasText: '月份已结束' }).innerText().then((t) => t.includes('注意')), 'the month has not ended');
+    // The demo's draft transfer is dated in the month: it blocks.
+    assert.ok(await check.locator('.el-table__row', { hasText: '本月草稿单据' }).innerText().then((t) => t.includes('阻止结账')), 'the draft blocks');
+    const confirm = check.locator('[data-test=close-confirm]');
+    assert.ok(await confirm.isDisabled(), 'a blocking item disables the confirm');
+    await check.getByRole('button', { name: '关闭', exact: true }).click();
+    // Cancelled, the draft no longer blocks; the month has not ended, so
+    // the confirm waits for force and a reason. Nothing is closed here.
+    await switchUser('cangguan'); // 张仓管 cancels the draft
+    await page.goto(base + '/console/transfers');
+    await page.locator('.el-table__row', { hasText: '待确认' }).first().click();
+    await page.locator('[data-test=doc-detail]').getByRole('button', { name: '作废' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: 'OK' }).or(page.locator('.el-message-box').getByRole('button', { name: '确定' })).click();
+    await page.locator('.el-message--success', { hasText: '已作废' }).waitFor();
+    await page.keyboard.press('Escape');
+    await switchUser('caiwu');
+    await page.goto(base + '/console/periods');
+    await page.locator('.el-table__row').first().getByRole('button', { name: '结账' }).click();
+    await check.locator('.el-table__row', { hasText: '本月草稿单据' }).waitFor();
+    assert.ok(await check.locator('.el-table__row', { hasText: '本月草稿单据' }).innerText().then((t) => t.includes('通过')), 'no draft left');
+    assert.ok(await confirm.isDisabled(), 'closing early needs force and a reason');
+    await check.locator('[data-test=close-force]').click();
+    await check.locator('textarea[data-test=close-reason]').fill('月末盘点已完成，提前结账');
+    assert.ok(await confirm.isEnabled(), 'forced with a reason, the month may close');
+    await shot('checklist');
+    await check.getByRole('button', { name: '关闭', exact: true }).click();
   });
 
   await step('books a manual voucher that must balance, then reverses it', async () => {

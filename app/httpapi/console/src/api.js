@@ -107,6 +107,11 @@ export function money(v) {
   return '¥' + decMoney(v, '')
 }
 
+// today is today's date in Asia/Shanghai (yyyy-mm-dd): the default 业务日期.
+export function today() {
+  return new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+}
+
 // when shows a UTC time in Asia/Shanghai.
 export function when(v) {
   if (!v) return ''
