@@ -123,14 +123,6 @@ func (tx *Tx) DeleteClosingVouchers(period string) error {
 	return translate(tx.DB().Exec("UPDATE sequences SET value = ? WHERE name = ?", last.Seq, "voucher:"+period).Error)
 }
 
-// StockValueBefore is the stock's value at an instant: the sum of the
-// moves posted before it.
-func StockValueBefore(q Q, at time.Time) (decimal.Decimal, error) {
-	var v struct{ Value decimal.Decimal }
-	err := q.DB().Table("stock_moves").Select("COALESCE(SUM(amount), 0) AS value").Where("posted_at < ?", at).Scan(&v).Error
-	return domain.RoundAmount(v.Value), translate(err)
-}
-
 // SnapshotStock keeps the stock of every (product, warehouse, batch) at
 // the end of a period: the moves of documents dated (业务日期) through its
 // last day.

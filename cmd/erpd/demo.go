@@ -15,6 +15,10 @@ import (
 // and only ever used for the demo data directory.
 const DemoPassword = "erpdemo2026"
 
+// DemoCompanyName is the demo company, printed as the 编制单位 of its
+// vouchers and statements.
+const DemoCompanyName = "华东商贸有限公司"
+
 func p[T any](v T) *T { return &v }
 
 func dec(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }

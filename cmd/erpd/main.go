@@ -132,6 +132,10 @@ func (m *Main) ParseFlags(args []string) error {
 		if os.Getenv("ERP_ADMIN_PASSWORD") == "" {
 			os.Setenv("ERP_ADMIN_PASSWORD", DemoPassword)
 		}
+		// The 编制单位 on the demo's printed vouchers and statements.
+		if os.Getenv("ERP_FINANCE_COMPANY_NAME") == "" {
+			os.Setenv("ERP_FINANCE_COMPANY_NAME", DemoCompanyName)
+		}
 	}
 	cfg, err := config.Load(m.ConfigPath)
 	if err != nil {

@@ -122,6 +122,14 @@ func TestDemoData(t *testing.T) {
 	if products.Total < 30 || stock.Total < 30 {
 		t.Fatalf("demo: %d products, %d balances", products.Total, stock.Total)
 	}
+	// Its printed vouchers and statements carry the company's name.
+	var fin struct {
+		CompanyName string `json:"company_name"`
+	}
+	getJSON(t, m.URL()+"/api/v1/finance-settings", tok, &fin)
+	if fin.CompanyName != DemoCompanyName {
+		t.Fatalf("demo 编制单位 %q, want %q", fin.CompanyName, DemoCompanyName)
+	}
 	var pending, suggestions struct{ Total int }
 	getJSON(t, m.URL()+"/api/v1/approvals?status=pending", tok, &pending)
 	getJSON(t, m.URL()+"/api/v1/reorder-suggestions", tok, &suggestions)
