@@ -55,7 +55,7 @@ func newMetrics(s *store.Store) *metrics {
 
 func (m *metrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		start := time.Now()
+		start := time.Now() // wall clock: request latency, not business time
 		c.Next()
 		route := c.FullPath()
 		if route == "" {

@@ -54,7 +54,7 @@ func requestID() gin.HandlerFunc {
 // accessLog logs one line per request.
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		start := time.Now()
+		start := time.Now() // wall clock: request latency, not business time
 		c.Next()
 		route := c.FullPath()
 		if route == "" {

@@ -294,7 +294,7 @@ func (m *Main) Open(ctx context.Context) error {
 // Run opens everything, makes sure an administrator exists, seeds the demo
 // when asked, and starts serving HTTP in the background.
 func (m *Main) Run(ctx context.Context) error {
-	start := time.Now()
+	start := time.Now() // wall clock: start-up time, not business time
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (m *Main) workers(ctx context.Context) {
 					"users_disabled", res.Users.Disabled, "directory_calls", res.DirectoryCalls)
 			}
 		case <-t.C:
-			if _, err := m.Store.PurgeOutbox(ctx, time.Now().UTC().Add(-7*24*time.Hour)); err != nil {
+			if _, err := m.Store.PurgeOutbox(ctx, m.Store.Now().Add(-7*24*time.Hour)); err != nil {
 				m.Log.Warn("purge outbox", "err", err)
 			}
 			if n, err := m.Store.IdemPurge(ctx); err != nil {

@@ -18,20 +18,22 @@ type Clock struct {
 }
 
 // NewClock returns a clock reading at now.
-func NewClock(at time.Time) *Clock { return &Clock{at: at, since: time.Now()} }
+func NewClock(at time.Time) *Clock {
+	return &Clock{at: at, since: time.Now()} // wall clock: the test clock runs on with real time
+}
 
 // Now reads the clock.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.at.Add(time.Since(c.since))
+	return c.at.Add(time.Since(c.since)) // wall clock: the test clock runs on with real time
 }
 
 // Set moves the clock to t; it runs on from there.
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.at, c.since = t, time.Now()
+	c.at, c.since = t, time.Now() // wall clock: runs on from here
 }
 
 // Advance moves the clock on by d (back, when negative).
@@ -52,7 +54,7 @@ func Start(tb testing.TB) time.Time {
 	tb.Helper()
 	v := os.Getenv(TestNowEnv)
 	if v == "" {
-		return time.Now()
+		return time.Now() // wall clock: no ERP_TEST_NOW, the real time
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {

@@ -53,7 +53,8 @@ var seq atomic.Int64
 
 // UniqueName returns a database or key-prefix name no other test run uses.
 func UniqueName(prefix string) string {
-	return fmt.Sprintf("%s_%d_%d_%d", prefix, os.Getpid(), time.Now().UnixNano()%1e9, seq.Add(1))
+	return fmt.Sprintf("%s_%d_%d_%d", prefix, os.Getpid(), time.Now().UnixNano()%1e9, // wall clock: a unique name, not business time
+		seq.Add(1))
 }
 
 // RedisPrefix returns a fresh key prefix ("name_…:") for an erpd the test
