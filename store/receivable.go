@@ -406,11 +406,6 @@ func backfillOpenItems(db *gorm.DB) error {
 	return nil
 }
 
-// OpenItemOf is domain.OpenItemOf, kept for callers of store.
-func OpenItemOf(docType string, total decimal.Decimal) (kind string, amount decimal.Decimal) {
-	return domain.OpenItemOf(docType, total)
-}
-
 // AllocationsAfter lists the allocations of a kind's items made at or after
 // t (to undo them for a view as of an earlier day).
 func AllocationsAfter(q Q, kind string, t time.Time) ([]domain.Allocation, error) {
