@@ -122,7 +122,7 @@ func (o *Order) Validate() error {
 			return err
 		}
 	}
-	if err := checkLen("remark", o.Remark, 500); err != nil {
+	if err := checkDocRemark(o.Remark); err != nil {
 		return err
 	}
 	if len(o.Lines) == 0 {

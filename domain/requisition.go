@@ -73,7 +73,7 @@ func (r *Requisition) Validate() error {
 			return err
 		}
 	}
-	return checkLen("remark", r.Remark, 500)
+	return checkDocRemark(r.Remark)
 }
 
 // ReorderQty suggests how much to buy when available stock has fallen below
