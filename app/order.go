@@ -429,9 +429,20 @@ func (a *App) endOrder(ctx context.Context, typ string, id int64, action string)
 // cancelApproval withdraws the pending approval of a cancelled order, if it
 // has one, and announces it (an OA instance is terminated, cards updated).
 func (a *App) cancelApproval(tx *store.Tx, typ string, orderID int64) error {
-	ap, err := store.PendingApproval(tx, typ, orderID)
-	if err != nil || ap == nil {
+	pending, err := store.PendingApproval(tx, typ, orderID)
+	if err != nil || pending == nil {
 		return err
+	}
+	// Lock it and read it again: the outbox may have just linked its OA
+	// instance (a new version), which the plain read above need not see
+	// (MySQL's snapshot), and saving the old version would fail with
+	// version_conflict.
+	ap, err := store.LockApproval(tx, pending.ID)
+	if err != nil {
+		return err
+	}
+	if ap.Status != domain.ApprovalPending {
+		return nil
 	}
 	aold := ap.Version
 	if err := ap.Cancel(""); err != nil {
