@@ -47,8 +47,8 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		if ap.Channel == ChannelDingTalk && a.dt.Workflow != nil {
 			return domain.ErrInvalidState.WithMessage("审批 %s 在钉钉审批中进行，请在钉钉中处理", ap.DocNumber)
 		}
-		if !ap.CanDecide(*actor) {
-			return domain.ErrForbidden.WithMessage("该审批需由 %s 审批，且不能审批自己提交的单据", ap.Role)
+		if err := a.checkDecider(ctx, tx, ap, o.CreatedBy, actor); err != nil {
+			return err
 		}
 		return a.decide(ctx, tx, ap, o, approve, comment, &actor.ID)
 	})
@@ -56,6 +56,22 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		return nil, err
 	}
 	return ap, nil
+}
+
+// checkDecider applies domain.CheckDecider: decider (nil when a DingTalk
+// account is linked to no ERP user) judged with the data scope they have
+// over the document created by creator. A refusal is a forbidden error
+// (domain.RefusalOf names it); any other error is a failed read.
+func (a *App) checkDecider(ctx context.Context, q store.Q, ap *domain.Approval, creator int64, decider *domain.User) error {
+	inScope := false
+	if decider != nil {
+		ok, err := a.canSee(WithActor(ctx, decider), q, creator)
+		if err != nil {
+			return err
+		}
+		inScope = ok
+	}
+	return ap.CheckDecider(decider, inScope)
 }
 
 // decide applies a decision to a pending approval and its order, both

@@ -160,19 +160,31 @@ func (a *App) HandleCardAction(ctx context.Context, ca CardAction) (map[string]s
 	if err != nil {
 		return nil, err
 	}
-	u, err := store.Users.ByDingTalkUserID(a.store.Read(ctx), ca.UserID)
-	if err != nil || u.Status != domain.UserActive {
-		return map[string]string{"message": "你的钉钉账号未绑定可用的 ERP 用户，请联系管理员"}, nil
-	}
-	ctx = WithActor(ctx, u)
 	show := func(err error) (map[string]string, error) {
 		if de := domain.AsError(err); de != nil && de.Kind != domain.KindInternal {
 			return map[string]string{"message": "操作未完成：" + de.Message}, nil
 		}
 		return nil, err
 	}
+	u, err := store.Users.ByDingTalkUserID(a.store.Read(ctx), ca.UserID)
+	if err != nil || u.Status != domain.UserActive {
+		if card.Kind == CardApproval && (ca.Action == "approve" || ca.Action == "reject") {
+			// A forwarded card pressed by someone the ERP does not know:
+			// recorded and refused like any decision the rule refuses.
+			if err := a.refuseCardDecision(ctx, card.RefID, ca.UserID, nil, ca.Action == "approve"); err != nil && domain.RefusalOf(err) == "" {
+				return show(err)
+			}
+		}
+		return map[string]string{"message": "你的钉钉账号未绑定可用的 ERP 用户，请联系管理员"}, nil
+	}
+	ctx = WithActor(ctx, u)
 	switch {
 	case card.Kind == CardApproval && (ca.Action == "approve" || ca.Action == "reject"):
+		// The requester, or someone without the right or the document in
+		// scope: the decision is recorded, the requester told.
+		if err := a.refuseCardDecision(ctx, card.RefID, ca.UserID, u, ca.Action == "approve"); err != nil {
+			return show(err)
+		}
 		comment := ""
 		if ca.Action == "reject" {
 			comment = "在钉钉卡片中拒绝"

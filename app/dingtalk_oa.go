@@ -38,7 +38,9 @@ var errUnknownInstance = errors.New("dingtalk: approval instance not linked yet"
 // HandleApprovalEvent applies an OA instance change (bpms_instance_change)
 // to its approval, once: finish/agree approves the document, finish/refuse
 // rejects it, terminate (the requester withdrew in DingTalk) returns it to
-// draft. Events of other processes, duplicates and events about approvals
+// draft. A decision by someone the ERP would not let decide
+// (domain.CheckDecider) decides nothing: the approval goes to the ERP inbox
+// (approval_refused.go). Events of other processes, duplicates and events about approvals
 // already decided change nothing.
 func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) error {
 	if ev.Type != "finish" && ev.Type != "terminate" || a.dt.Workflow == nil || !a.ownsProcess(ev.ProcessCode) {
@@ -61,7 +63,9 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 	}
 	// Who decided, read before the transaction: no network call holds a lock.
 	var decider *domain.User
+	var refused *refusedDecision
 	remark := ""
+	approve := ev.Type == "finish" && ev.Result == domain.ProcessAgree
 	if ev.Type == "finish" {
 		inst, err := a.dt.Workflow.Process(ctx, ev.InstanceID)
 		if err != nil {
@@ -74,14 +78,28 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 				decider = u
 			}
 		}
+		// The ERP's rule, not the OA template's routing, says who may
+		// decide: the same as in the inbox (domain.CheckDecider).
+		o, err := store.GetOrder(q, ap.DocType, ap.DocID, false)
+		if err != nil {
+			return err
+		}
+		if err := a.checkDecider(ctx, q, ap, o.CreatedBy, decider); domain.RefusalOf(err) != "" {
+			refused = &refusedDecision{Source: sourceOA, DingTalkUserID: uid, Decider: decider, Approve: approve,
+				Comment: remark, Instance: ev.InstanceID, Refusal: err}
+		} else if err != nil {
+			return err
+		}
 	}
-	approve := ev.Type == "finish" && ev.Result == domain.ProcessAgree
 	actor := System
-	if decider != nil {
+	if decider != nil && refused == nil {
 		actor = decider
 	}
 	actx := WithActor(ctx, actor)
 	err = a.store.InTx(actx, func(tx *store.Tx) error {
+		if refused != nil {
+			return a.applyRefusedEvent(actx, tx, ev, ap.ID, *refused)
+		}
 		return a.applyApprovalEvent(actx, tx, ev, ap.ID, approve, remark, decider)
 	})
 	de := domain.AsError(err)
@@ -115,7 +133,9 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 	if err != nil {
 		return err
 	}
-	if ap.Status != domain.ApprovalPending || o.Status != domain.OrderPending {
+	// An approval whose OA decision was refused has left the instance for
+	// the inbox: the instance's later events decide nothing.
+	if ap.Status != domain.ApprovalPending || o.Status != domain.OrderPending || ap.Channel != ChannelDingTalk || ap.ExternalID != ev.InstanceID {
 		return nil
 	}
 	if ev.Type == "terminate" {
@@ -129,6 +149,31 @@ func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.Ap
 		by = &decider.ID
 	}
 	return a.decide(ctx, tx, ap, o, approve, remark, by)
+}
+
+// applyRefusedEvent applies an OA decision the ERP refused, once: the
+// approval, still pending on this instance, goes to the ERP inbox.
+func (a *App) applyRefusedEvent(ctx context.Context, tx *store.Tx, ev domain.ApprovalEvent, approvalID int64, d refusedDecision) error {
+	first, err := tx.FirstDelivery(ev.ID, "bpms_instance_change")
+	if err != nil || !first {
+		return err
+	}
+	cur, err := store.Approvals.Get(tx, approvalID)
+	if err != nil {
+		return err
+	}
+	o, err := store.GetOrder(tx, cur.DocType, cur.DocID, true)
+	if err != nil {
+		return err
+	}
+	ap, err := store.LockApproval(tx, approvalID)
+	if err != nil {
+		return err
+	}
+	if ap.Status != domain.ApprovalPending || o.Status != domain.OrderPending || ap.Channel != ChannelDingTalk || ap.ExternalID != ev.InstanceID {
+		return nil
+	}
+	return a.refuseDecision(ctx, tx, ap, d)
 }
 
 // withdrawApproval applies an OA instance its requester withdrew (撤销): the

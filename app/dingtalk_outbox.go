@@ -21,6 +21,9 @@ const (
 	kindApprovalCards = "approval.cards" // approval cards to the approvers
 	kindApprovalEnded = "approval.ended" // tell the requester, update the cards
 	kindLowStock      = "lowstock"       // low-stock cards to the purchasers
+	// kindDecisionRefused tells the requester a DingTalk decision was not
+	// accepted (see approval_refused.go).
+	kindDecisionRefused = "approval.refused"
 )
 
 type approvalRef struct {
@@ -182,6 +185,8 @@ func (a *App) deliver(ctx context.Context, m store.OutboxMessage) (func(*store.T
 		return nil, a.deliverApprovalEnded(ctx, m)
 	case kindLowStock:
 		return nil, a.deliverLowStock(ctx, m)
+	case kindDecisionRefused:
+		return nil, a.deliverDecisionRefused(ctx, m)
 	}
 	return nil, permanent(fmt.Errorf("outbox: unknown kind %q", m.Kind))
 }

@@ -1117,3 +1117,109 @@ func TestDingTalkQRLogin(t *testing.T) {
 		}
 	})
 }
+
+// Issue 21 part 6: a decision made in DingTalk by someone the ERP's inbox
+// would refuse does not decide the document. 李销售 approving his own
+// sales order in OA (the security test's finding), then pressing the
+// approval card, leaves it pending in the ERP inbox, recorded and
+// announced to him; a DingTalk user linked to no ERP user, and a manager
+// without the document in scope, fare the same; 陈经理 then decides it in
+// the inbox.
+func TestOADecisionOutsideTheRules(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := runWithDingTalk(t, driver, sandbox.Options{})
+		refusals := func(docType string, docID int64, source string) []string {
+			var after []string
+			e.m.Store.DB().Table("audit_logs").Select("after").
+				Where("action = ? AND entity = ? AND entity_id = ?", "decision_refused", docType, docID).Order("id").Scan(&after)
+			var out []string
+			for _, a := range after {
+				if strings.Contains(a, `"source":"`+source+`"`) {
+					out = append(out, a)
+				}
+			}
+			return out
+		}
+		// The reproduction: a sales order above the demo's ¥20,000 goes to OA.
+		ctx := e.as(t, "xiaoshou")
+		pid, cust, wh := e.product(t, 0).ID, e.partner(t, "C001"), e.warehouse(t)
+		lines := []app.OrderLineInput{{ProductID: pid, Qty: decimal.RequireFromString("1"), UnitPrice: decimal.RequireFromString("30000")}}
+		so, err := e.m.App.CreateOrder(ctx, domain.DocSalesOrder, app.OrderInput{PartnerID: &cust, WarehouseID: &wh, Lines: &lines})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if so, err = e.m.App.SubmitOrder(ctx, domain.DocSalesOrder, so.ID, 0); err != nil || so.Status != domain.OrderPending {
+			t.Fatalf("submitted: %v %+v", err, so)
+		}
+		inst := e.instanceOf(t, so.Number)
+		if err := e.sb.Decide(inst.ID, "ding_xiaoshou", true, "我自己批了"); err != nil {
+			t.Fatal(err)
+		}
+		e.waitFor(t, "refused decision recorded", func() bool { return len(refusals(domain.DocSalesOrder, so.ID, "dingtalk_oa")) == 1 })
+		v := e.order(t, domain.DocSalesOrder, so.ID)
+		ap := v.Approvals[0]
+		if v.Status != domain.OrderPending || len(v.Approvals) != 1 || ap.Status != domain.ApprovalPending || ap.Channel != app.ChannelLocal ||
+			ap.DecidedBy != nil || !strings.Contains(ap.Reason, "李销售的同意未被接受：不能审批自己提交的单据") {
+			t.Fatalf("after the requester's OA approval: order %s, approvals %+v", v.Status, v.Approvals)
+		}
+		mustContain(t, "audit row", refusals(domain.DocSalesOrder, so.ID, "dingtalk_oa")[0], `"refusal":"decider_is_requester"`,
+			`"instance":"`+inst.ID+`"`, `"approve":true`, "我自己批了")
+		e.waitFor(t, "notice to the requester", func() bool { return e.notices("ding_xiaoshou", so.Number+" 的审批未生效") == 1 })
+		// The approvers learn it waits in the inbox: a card to 陈经理.
+		var card sandbox.CardInstance
+		e.waitFor(t, "card to the manager", func() bool {
+			for _, c := range e.sb.Cards("ding_jingli") {
+				if c.Params["approval_id"] == fmt.Sprint(ap.ID) {
+					card = c
+					return true
+				}
+			}
+			return false
+		})
+		// The same through the card: refused on the card, recorded, announced.
+		c, err := e.sb.Click(card.OutTrackID, "ding_xiaoshou", "approve", 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "refused click", c.Params["message"], "操作未完成", "不能审批自己提交的单据")
+		if c.Params["status"] != domain.ApprovalPending {
+			t.Fatalf("card after the requester's click: %+v", c.Params)
+		}
+		if r := refusals(domain.DocSalesOrder, so.ID, "dingtalk_card"); len(r) != 1 || !strings.Contains(r[0], "decider_is_requester") {
+			t.Fatalf("card refusal audit: %v", r)
+		}
+		e.waitFor(t, "second notice", func() bool { return e.notices("ding_xiaoshou", so.Number+" 的审批未生效") == 2 })
+		if s := e.order(t, domain.DocSalesOrder, so.ID).Status; s != domain.OrderPending {
+			t.Fatalf("order after the card: %s", s)
+		}
+		// A proper approver decides it in the ERP inbox.
+		if _, err := e.m.App.Decide(e.as(t, "jingli"), ap.ID, true, "同意"); err != nil {
+			t.Fatal(err)
+		}
+		if s := e.order(t, domain.DocSalesOrder, so.ID).Status; s != domain.OrderApproved {
+			t.Fatalf("order after the inbox decision: %s", s)
+		}
+
+		// A DingTalk user linked to no ERP user, and a manager who sees only
+		// his own documents: neither decides 王采购's purchase order.
+		e.sb.PutUser(sandbox.User{UserID: "ding_stranger", Name: "路人", DeptIDs: []int64{1}, Active: true})
+		if _, err := e.m.App.CreateUser(e.as(t, "admin"), app.UserInput{Username: p("jingli2"), Name: p("周经理"), Password: p("Manager-pass-2026"),
+			Roles: &[]domain.Role{domain.RoleManager}, DataScope: p(domain.ScopeOwn), DingTalkUserID: p("ding_jingli2")}); err != nil {
+			t.Fatal(err)
+		}
+		e.sb.PutUser(sandbox.User{UserID: "ding_jingli2", Name: "周经理", DeptIDs: []int64{1}, Active: true})
+		for _, c := range []struct{ who, refusal string }{{"ding_stranger", "decider_unknown"}, {"ding_jingli2", "decider_out_of_scope"}} {
+			po := e.submitPO(t, "6000")
+			inst := e.instanceOf(t, po.Number)
+			if err := e.sb.Decide(inst.ID, c.who, true, ""); err != nil {
+				t.Fatal(err)
+			}
+			e.waitFor(t, c.who+"'s decision recorded", func() bool { return len(refusals(domain.DocPurchaseOrder, po.ID, "dingtalk_oa")) == 1 })
+			mustContain(t, c.who, refusals(domain.DocPurchaseOrder, po.ID, "dingtalk_oa")[0], `"refusal":"`+c.refusal+`"`)
+			if v := e.order(t, domain.DocPurchaseOrder, po.ID); v.Status != domain.OrderPending || v.Approvals[0].Channel != app.ChannelLocal {
+				t.Fatalf("%s: order %s, approval %+v", c.who, v.Status, v.Approvals[0])
+			}
+			e.waitFor(t, "notice to 王采购", func() bool { return e.notices("ding_caigou", po.Number+" 的审批未生效") == 1 })
+		}
+	})
+}
