@@ -1,0 +1,68 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
+	"github.com/dingerp/erpd/store/storetest"
+)
+
+// Cancelling an order while the outbox links its OA instance (another
+// transaction holding the approval and bumping its version) waits for it
+// and cancels the linked approval, rather than fail with version_conflict
+// (TestOAApprovalRoundTrip's po4 on MySQL under load).
+func TestCancelWhileApprovalLinked(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh := e.warehouse("W1", false)
+		p := e.product("A001", u.ID, false)
+		sup := e.partner("S1", domain.PartnerSupplier, "0")
+		must[*domain.ApprovalRule](t)(e.app.ApprovalRules().Create(e.admin, app.ApprovalRuleInput{DocType: ptr(domain.DocPurchaseOrder), MinAmount: ptr(d("100")), Role: ptr(domain.RoleManager)}))
+		o := must[*domain.Order](t)(e.app.CreateOrder(e.admin, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup.ID, WarehouseID: &wh.ID,
+			Lines: &[]app.OrderLineInput{{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}}}))
+		o = must[*domain.Order](t)(e.app.SubmitOrder(e.admin, o.Type, o.ID, 0))
+		if o.ApprovalID == nil {
+			t.Fatalf("order %s without an approval", o.Status)
+		}
+		locked, release, linked := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			linked <- e.store.InTx(context.Background(), func(tx *store.Tx) error {
+				ap, err := store.LockApproval(tx, *o.ApprovalID)
+				if err != nil {
+					return err
+				}
+				old := ap.Version
+				ap.Link("proc-inst-1")
+				if err := store.SaveApproval(tx, ap, old); err != nil {
+					return err
+				}
+				close(locked)
+				<-release
+				return nil
+			})
+		}()
+		<-locked
+		cancelled := make(chan error, 1)
+		go func() {
+			_, err := e.app.CancelOrder(e.admin, o.Type, o.ID)
+			cancelled <- err
+		}()
+		time.Sleep(300 * time.Millisecond) // the cancel reaches the approval and waits
+		close(release)
+		if err := <-linked; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-cancelled; err != nil {
+			t.Fatalf("cancel while the instance was being linked: %v", err)
+		}
+		v := must[*app.OrderView](t)(e.app.GetOrder(e.admin, o.Type, o.ID))
+		if v.Status != domain.OrderCancelled || v.Approvals[0].Status != domain.ApprovalCancelled || v.Approvals[0].ExternalID != "proc-inst-1" {
+			t.Fatalf("order %s, approval %+v", v.Status, v.Approvals[0])
+		}
+	})
+}
