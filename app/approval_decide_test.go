@@ -66,3 +66,37 @@ func TestCancelWhileApprovalLinked(t *testing.T) {
 		}
 	})
 }
+
+// The inbox applies the same rule as DingTalk decisions
+// (domain.CheckDecider): a manager who sees only his own documents cannot
+// decide another's; one who sees all can.
+func TestInboxDecisionNeedsTheDocumentInScope(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh := e.warehouse("W1", false)
+		p := e.product("A001", u.ID, false)
+		sup := e.partner("S1", domain.PartnerSupplier, "0")
+		must[*domain.ApprovalRule](t)(e.app.ApprovalRules().Create(e.admin, app.ApprovalRuleInput{DocType: ptr(domain.DocPurchaseOrder), MinAmount: ptr(d("100")), Role: ptr(domain.RoleManager)}))
+		buyer := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("buyer"), Name: ptr("采购"), Password: ptr("Pw-one-2026x"), Roles: &[]domain.Role{domain.RolePurchaser}}))
+		own := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("own"), Name: ptr("周经理"), Password: ptr("Pw-two-2026x"),
+			Roles: &[]domain.Role{domain.RoleManager}, DataScope: ptr(domain.ScopeOwn)}))
+		boss := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("boss"), Name: ptr("陈经理"), Password: ptr("Pw-three-2026x"), Roles: &[]domain.Role{domain.RoleManager}}))
+		bctx := app.WithActor(context.Background(), buyer)
+		o := must[*domain.Order](t)(e.app.CreateOrder(bctx, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup.ID, WarehouseID: &wh.ID,
+			Lines: &[]app.OrderLineInput{{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}}}))
+		o = must[*domain.Order](t)(e.app.SubmitOrder(bctx, o.Type, o.ID, 0))
+		_, err := e.app.Decide(app.WithActor(context.Background(), own), *o.ApprovalID, true, "")
+		if wantCode(t, err, domain.CodeForbidden); domain.RefusalOf(err) != domain.RefusalOutOfScope {
+			t.Fatalf("out-of-scope manager: %v", err)
+		}
+		_, err = e.app.Decide(bctx, *o.ApprovalID, true, "")
+		if wantCode(t, err, domain.CodeForbidden); domain.RefusalOf(err) != "" {
+			t.Fatalf("the requester without approval:decide is refused by the permission check first: %v", err)
+		}
+		ap := must[*domain.Approval](t)(e.app.Decide(app.WithActor(context.Background(), boss), *o.ApprovalID, true, ""))
+		if ap.Status != domain.ApprovalApproved || *ap.DecidedBy != boss.ID {
+			t.Fatalf("approval %+v", ap)
+		}
+	})
+}
