@@ -157,12 +157,12 @@ func (a *App) deliverDecisionRefused(ctx context.Context, m store.OutboxMessage)
 	}
 	q := a.store.Read(ctx)
 	ap, err := store.Approvals.Get(q, n.ApprovalID)
-	if err != nil {
-		return err
+	if err != nil || ap.RequestedBy == 0 {
+		return err // a system request: nobody to tell
 	}
 	requester, err := store.Users.Get(q, ap.RequestedBy)
 	if err != nil || requester.DingTalkUserID == "" {
-		return err // a system request, or a requester without DingTalk: nobody to tell
+		return err // a requester without DingTalk: nobody to tell
 	}
 	title := fmt.Sprintf("%s %s 的审批未生效", domain.DocName(ap.DocType), ap.DocNumber)
 	text := fmt.Sprintf("#### %s\n\n%s：%s\n\n金额：¥%s\n\n钉钉中%s的%s未被 ERP 接受：%s\n\n单据仍待审批，将由有审批权限的人员在 ERP 内审批。",

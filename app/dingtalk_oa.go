@@ -103,7 +103,7 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 		return a.applyApprovalEvent(actx, tx, ev, ap.ID, approve, remark, decider)
 	})
 	de := domain.AsError(err)
-	if err == nil || !approve || de == nil || de.Kind == domain.KindInternal || de.Kind == domain.KindUnavailable {
+	if err == nil || refused != nil || !approve || de == nil || de.Kind == domain.KindInternal || de.Kind == domain.KindUnavailable {
 		return err
 	}
 	// DingTalk approved an order the ERP can no longer approve (its stock

@@ -1221,5 +1221,10 @@ func TestOADecisionOutsideTheRules(t *testing.T) {
 			}
 			e.waitFor(t, "notice to 王采购", func() bool { return e.notices("ding_caigou", po.Number+" 的审批未生效") == 1 })
 		}
+		var failed int64
+		e.m.Store.DB().Table("outbox").Where("status = ?", store.OutboxFailed).Count(&failed)
+		if failed != 0 {
+			t.Fatalf("%d outbox messages failed", failed)
+		}
 	})
 }
