@@ -636,7 +636,14 @@ func (a *App) Moves(ctx context.Context, f MoveFilter, lp ListParams) (*List[dom
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := a.store.Moves(a.store.Read(ctx), f, p)
+	// The moves are the documents' lines (with their costs): scoped as
+	// the documents are. Balances (GET /stock) are not.
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := a.store.Moves(q, sc, f, p)
 	if err != nil {
 		return nil, err
 	}
