@@ -99,7 +99,7 @@ func (tx *Tx) UpdateRequisition(r *domain.Requisition, oldVersion int, withLines
 // GetRequisition loads a requisition in a scope with its lines (one outside
 // it is not found).
 func GetRequisition(q Q, sc Scope, id int64, lock bool) (*domain.Requisition, error) {
-	db := scoped(q.DB(), sc, "created_by")
+	db := scopedRequisitions(q.DB().Table("requisitions"), sc)
 	if lock {
 		db = lockRow(db)
 	}
@@ -124,7 +124,7 @@ func GetRequisition(q Q, sc Scope, id int64, lock bool) (*domain.Requisition, er
 // ListRequisitions pages through the requisitions in a scope (headers
 // only).
 func ListRequisitions(q Q, sc Scope, status, source string, warehouseID int64, p Page) ([]domain.Requisition, int64, error) {
-	db := scoped(q.DB().Model(&requisitionRow{}), sc, "created_by")
+	db := scopedRequisitions(q.DB().Model(&requisitionRow{}), sc)
 	if status != "" {
 		db = db.Where("status = ?", status)
 	}

@@ -65,6 +65,17 @@ func scopedStockDocs(db *gorm.DB, s Scope, alias string) *gorm.DB {
 	return db.Where(alias+".order_id IN (?)", db.Session(&gorm.Session{NewDB: true}).Table("orders").Select("id").Where("created_by IN ?", s.ids()))
 }
 
+// scopedRequisitions limits a query on requisitions to the scope: a
+// manual one is its creator's; an automatic one (低于安全库存自动生成) is
+// the warehouse's, made by whoever's posting crossed the safety stock, and
+// belongs to every buyer.
+func scopedRequisitions(db *gorm.DB, s Scope) *gorm.DB {
+	if s.all {
+		return db
+	}
+	return db.Where("(requisitions.source = ? OR requisitions.created_by IN ?)", domain.SourceReorder, s.ids())
+}
+
 // scopedMoves limits a query on stock_moves (aliased m) to the moves of
 // documents in the scope: receipts, shipments and returns through their
 // order, transfers, stocktakes and openings through their creator.

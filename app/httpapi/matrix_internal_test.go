@@ -475,6 +475,22 @@ func TestRouteMatrixScope(t *testing.T) {
 		if !strings.Contains(ans.Text, "出库 1 单") || !strings.Contains(ans.Text, "¥203.40") {
 			t.Errorf("bot for sales1: %s", ans.Text)
 		}
+		// An automatic (reorder) requisition is the warehouse's: every
+		// buyer sees it, whoever's posting crossed the safety stock.
+		safety := dec("5000")
+		_, err = cat.Products.Update(adminCtx, prod.ID, app.ProductInput{SafetyStock: &safety, Version: prod.Version})
+		ok(err)
+		so := order("sales2", domain.DocSalesOrder, cus.ID, "1", "20")
+		_, err = a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("1")}}})
+		ok(err)
+		for _, who := range []string{"buyer1", "buyer2"} {
+			if n := total(who, "/purchase-requisitions?source=reorder"); n != 1 {
+				t.Errorf("%s sees %d reorder requisitions", who, n)
+			}
+			if n := total(who, "/purchase-requisitions"); n != 2 {
+				t.Errorf("%s sees %d requisitions, want the own and the automatic", who, n)
+			}
+		}
 	})
 }
 
