@@ -459,6 +459,14 @@ func TestRouteMatrixScope(t *testing.T) {
 			strings.Join(csv.hdr["X-Data-Scope"], "") != domain.ScopeOwn {
 			t.Errorf("the CSV does not say its scope: %v", csv.hdr)
 		}
+		xlsx := call(people["buyer1"].token, "GET", "/reports/purchase-summary?format=xlsx", "")
+		if cd := strings.Join(xlsx.hdr["Content-Disposition"], ""); xlsx.code != 200 || !strings.Contains(cd, url.PathEscape("采购汇总表-本部门及下级-")) {
+			t.Errorf("the XLSX does not say its scope: %d %v", xlsx.code, xlsx.hdr)
+		}
+		if cd := strings.Join(call(admin, "GET", "/reports/sales-detail?format=csv", "").hdr["Content-Disposition"], ""); strings.Contains(cd, url.PathEscape("全部")) ||
+			!strings.Contains(cd, url.PathEscape("销售明细表-2")) {
+			t.Errorf("the whole firm's export is named as before: %s", cd)
+		}
 		// The dashboard counts only the own documents: 10 × 20 less 1 × 20, with 13 % VAT.
 		var dash app.Dashboard
 		r = call(people["sales1"].token, "GET", "/dashboard", "")
