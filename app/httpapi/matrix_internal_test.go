@@ -483,6 +483,27 @@ func TestRouteMatrixScope(t *testing.T) {
 		if !strings.Contains(ans.Text, "出库 1 单") || !strings.Contains(ans.Text, "¥203.40") {
 			t.Errorf("bot for sales1: %s", ans.Text)
 		}
+		// Transfers and openings are their creators': their moves are
+		// hidden from the salesperson, and so are they.
+		wh2, err := cat.Warehouses.Create(adminCtx, app.WarehouseInput{Code: ptrOf("W2"), Name: ptrOf("二仓")})
+		ok(err)
+		tr, err := a.CreateTransfer(adminCtx, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &wh2.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: prod.ID, Qty: dec("1")}}})
+		ok(err)
+		if n := total("sales1", "/transfers"); n != 0 {
+			t.Errorf("sales1 sees %d transfers", n)
+		}
+		if n := adminTotal("/transfers"); n != 1 {
+			t.Errorf("admin sees %d transfers", n)
+		}
+		for _, path := range []string{fmt.Sprintf("/transfers/%d", tr.ID), "/stock/openings/1"} {
+			if r := call(people["sales1"].token, "GET", path, ""); r.code != 404 {
+				t.Errorf("sales1 GET %s: %d %s", path, r.code, r.body)
+			}
+			if r := call(admin, "GET", path, ""); r.code != 200 {
+				t.Errorf("admin GET %s: %d %s", path, r.code, r.body)
+			}
+		}
 		// An automatic (reorder) requisition is the warehouse's: every
 		// buyer sees it, whoever's posting crossed the safety stock.
 		safety := dec("5000")
