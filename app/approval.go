@@ -38,6 +38,13 @@ func (a *App) Decide(ctx context.Context, id int64, approve bool, comment string
 		if err != nil {
 			return err
 		}
+		// An approver decides only what is in their data scope; outside
+		// it the approval does not exist for them, as in the inbox.
+		if ok, err := a.canSee(ctx, tx, o.CreatedBy); err != nil {
+			return err
+		} else if !ok {
+			return domain.NotFound("审批", id)
+		}
 		if ap, err = store.LockApproval(tx, id); err != nil {
 			return err
 		}
@@ -146,7 +153,8 @@ func approvalScope(actor *domain.User, exact map[string]any) {
 }
 
 // ListApprovals is the inbox: approvals of a status that the actor may see
-// (approvalScope), newest first.
+// (approvalScope: by role; and the data scope: of orders in it), newest
+// first.
 func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (*List[ApprovalView], error) {
 	actor := Actor(ctx)
 	if actor == nil {
@@ -162,7 +170,11 @@ func (a *App) ListApprovals(ctx context.Context, status string, lp ListParams) (
 	}
 	approvalScope(actor, exact)
 	q := a.store.Read(ctx)
-	items, total, err := store.Approvals.List(q, p, "-id", store.Match{Text: lp.Q, Exact: exact})
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListApprovals(q, sc, p, "-id", store.Match{Text: lp.Q, Exact: exact})
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +194,11 @@ func (a *App) GetApproval(ctx context.Context, id int64) (*ApprovalView, error) 
 	exact := map[string]any{"id": id}
 	approvalScope(actor, exact)
 	q := a.store.Read(ctx)
-	items, _, err := store.Approvals.List(q, store.Page{Page: 1, PageSize: 1}, "-id", store.Match{Exact: exact})
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := store.ListApprovals(q, sc, store.Page{Page: 1, PageSize: 1}, "-id", store.Match{Exact: exact})
 	if err != nil {
 		return nil, err
 	}

@@ -227,19 +227,19 @@ func (a *App) botSales(ctx context.Context) (BotAnswer, error) {
 		return BotAnswer{}, err
 	}
 	q := a.store.Read(ctx)
-	creators, err := a.visibleCreators(ctx, q)
+	sc, err := a.scope(ctx, q)
 	if err != nil {
 		return BotAnswer{}, err
 	}
 	local := a.now().In(domain.Shanghai)
 	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, domain.Shanghai)
-	lines, n, total, err := store.SalesBetween(q, from.UTC(), from.AddDate(0, 0, 1).UTC(), creators, 5)
+	lines, n, total, err := store.SalesBetween(q, sc, from.UTC(), from.AddDate(0, 0, 1).UTC(), 5)
 	if err != nil {
 		return BotAnswer{}, err
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**今日销售（%s）**\n\n出库 %d 单，含税金额 ¥%s（已扣除退货）\n\n", from.Format("2006-01-02"), n, total.StringFixed(2))
-	if creators != nil {
+	if !sc.All() {
 		b.WriteString("仅含你的数据范围内的单据。\n\n")
 	}
 	if len(lines) > 0 {

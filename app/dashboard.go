@@ -60,16 +60,13 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, domain.Shanghai)
 	tomorrow := today.AddDate(0, 0, 1)
 	d := &Dashboard{Date: today.Format("2006-01-02")}
-	var creators []int64
-	if u.Can(domain.PermSalesRead) || u.Can(domain.PermPurchaseRead) {
-		var err error
-		if creators, err = a.visibleCreators(ctx, q); err != nil {
-			return nil, err
-		}
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	if u.Can(domain.PermSalesRead) {
 		from := today.AddDate(0, 0, 1-trendDays)
-		docs, err := store.DocTotalsBetween(q, []string{domain.DocSalesShipment, domain.DocSalesReturn}, from.UTC(), tomorrow.UTC(), creators)
+		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocSalesShipment, domain.DocSalesReturn}, from.UTC(), tomorrow.UTC())
 		if err != nil {
 			return nil, err
 		}
@@ -96,7 +93,7 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	if u.Can(domain.PermPurchaseRead) {
-		docs, err := store.DocTotalsBetween(q, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn}, today.UTC(), tomorrow.UTC(), creators)
+		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn}, today.UTC(), tomorrow.UTC())
 		if err != nil {
 			return nil, err
 		}

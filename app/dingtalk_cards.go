@@ -47,18 +47,29 @@ func (a *App) deliverApprovalCards(ctx context.Context, m store.OutboxMessage) e
 	if ap.Status != domain.ApprovalPending || !a.cardsOn(CardApproval) {
 		return nil
 	}
-	to, err := store.Users.LinkedWithRole(q, ap.Role)
+	o, err := store.GetOrder(q, ap.DocType, ap.DocID, false)
 	if err != nil {
 		return err
+	}
+	holders, err := store.Users.LinkedWithRole(q, ap.Role)
+	if err != nil {
+		return err
+	}
+	// Only approvers whose data scope holds the order get the card: the
+	// others could neither open nor decide it (Decide answers 404), and
+	// the card itself would tell them of an order they may not see.
+	var to []*domain.User
+	for _, u := range holders {
+		if ok, err := a.canSee(WithActor(ctx, u), q, o.CreatedBy); err != nil {
+			return err
+		} else if ok {
+			to = append(to, u)
+		}
 	}
 	if len(to) == 0 {
 		if to, err = store.Users.LinkedWithRole(q, domain.RoleAdmin); err != nil {
 			return err
 		}
-	}
-	o, err := store.GetOrder(q, ap.DocType, ap.DocID, false)
-	if err != nil {
-		return err
 	}
 	lines, err := a.lineSummary(q, o, 5, md)
 	if err != nil {

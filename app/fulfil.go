@@ -251,7 +251,10 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		src, err := store.GetStockDoc(tx, sourceType, in.SourceID, false)
+		// Posting stock is the warehouse's job for everyone's orders (as
+		// receipts and shipments are), so the source is read unscoped; what
+		// the poster may then read back is scoped.
+		src, err := store.GetStockDoc(tx, store.AllScope(), sourceType, in.SourceID, false)
 		if err != nil {
 			return notFoundOn(err, sourceField(sourceType))
 		}
@@ -259,7 +262,7 @@ func (a *App) postReturn(ctx context.Context, in ReturnInput, sourceType, return
 		if err != nil {
 			return err
 		}
-		if src, err = store.GetStockDoc(tx, sourceType, in.SourceID, true); err != nil {
+		if src, err = store.GetStockDoc(tx, store.AllScope(), sourceType, in.SourceID, true); err != nil {
 			return err
 		}
 		plan, err := domain.PlanReturn(*src, in.Lines, sourceLineField(sourceType))
@@ -364,7 +367,12 @@ func (a *App) GetStockDoc(ctx context.Context, typ string, id int64) (*domain.St
 	if _, err := require(ctx, perm); err != nil {
 		return nil, err
 	}
-	return store.GetStockDoc(a.store.Read(ctx), typ, id, false)
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return store.GetStockDoc(q, sc, typ, id, false)
 }
 
 // StockDocFilter narrows lists of receipts, shipments and returns.
@@ -383,7 +391,12 @@ func (a *App) ListStockDocs(ctx context.Context, typ string, f StockDocFilter, l
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListStockDocs(a.store.Read(ctx), typ, f, p)
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListStockDocs(q, sc, typ, f, p)
 	if err != nil {
 		return nil, err
 	}

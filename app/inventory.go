@@ -178,7 +178,17 @@ func (a *App) GetOpening(ctx context.Context, id int64) (*domain.Opening, error)
 	if _, err := require(ctx, domain.PermStockRead); err != nil {
 		return nil, err
 	}
-	return a.store.GetOpening(a.store.Read(ctx), id)
+	q := a.store.Read(ctx)
+	o, err := a.store.GetOpening(q, id)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := a.canSee(ctx, q, o.CreatedBy); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notInScope(domain.DocOpening, id)
+	}
+	return o, nil
 }
 
 func (in TransferInput) apply(t *domain.Transfer) {
@@ -242,6 +252,36 @@ var (
 		insert: (*store.Tx).CreateStocktake, get: store.GetStocktake, save: (*store.Tx).UpdateStocktake}
 )
 
+// scoped locks a draft document the actor may act on: one outside their
+// data scope (its creator's) does not exist for them.
+func (k draftDoc[D]) scoped(ctx context.Context, a *App, tx *store.Tx, id int64) (*D, error) {
+	d, err := k.get(tx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := a.canSee(ctx, tx, k.header(d).CreatedBy); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notInScope(k.typ, id)
+	}
+	return d, nil
+}
+
+// read loads a document for reading, within the actor's data scope.
+func (k draftDoc[D]) read(ctx context.Context, a *App, id int64) (*D, error) {
+	q := a.store.Read(ctx)
+	d, err := k.get(q, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := a.canSee(ctx, q, k.header(d).CreatedBy); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notInScope(k.typ, id)
+	}
+	return d, nil
+}
+
 // create saves d as a new draft with a number, once check (against the
 // warehouses and products it names) passes.
 func (k draftDoc[D]) create(ctx context.Context, a *App, d *D, check func(store.Q, *D) (*refs, error)) (*D, error) {
@@ -283,7 +323,7 @@ func (k draftDoc[D]) update(ctx context.Context, a *App, id int64, version int, 
 	var d *D
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if d, err = k.get(tx, id, true); err != nil {
+		if d, err = k.scoped(ctx, a, tx, id); err != nil {
 			return err
 		}
 		h := k.header(d)
@@ -335,7 +375,7 @@ func (k draftDoc[D]) post(ctx context.Context, a *App, id int64, version int, bo
 	var d *D
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if d, err = k.get(tx, id, true); err != nil {
+		if d, err = k.scoped(ctx, a, tx, id); err != nil {
 			return err
 		}
 		h := k.header(d)
@@ -375,7 +415,7 @@ func (k draftDoc[D]) cancel(ctx context.Context, a *App, id int64) (*D, error) {
 	var d *D
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if d, err = k.get(tx, id, true); err != nil {
+		if d, err = k.scoped(ctx, a, tx, id); err != nil {
 			return err
 		}
 		h := k.header(d)
@@ -454,7 +494,7 @@ func (a *App) GetTransfer(ctx context.Context, id int64) (*domain.Transfer, erro
 	if _, err := require(ctx, domain.PermStockRead); err != nil {
 		return nil, err
 	}
-	return store.GetTransfer(a.store.Read(ctx), id, false)
+	return transfers.read(ctx, a, id)
 }
 
 // DocFilter narrows document lists.
@@ -471,7 +511,11 @@ func (a *App) ListTransfers(ctx context.Context, f DocFilter, lp ListParams) (*L
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListTransfers(a.store.Read(ctx), f, p)
+	q := a.store.Read(ctx)
+	if f.Scope, err = a.scope(ctx, q); err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListTransfers(q, f, p)
 	if err != nil {
 		return nil, err
 	}
@@ -586,7 +630,7 @@ func (a *App) GetStocktake(ctx context.Context, id int64) (*domain.Stocktake, er
 	if _, err := require(ctx, domain.PermStockRead); err != nil {
 		return nil, err
 	}
-	return store.GetStocktake(a.store.Read(ctx), id, false)
+	return stocktakes.read(ctx, a, id)
 }
 
 // ListStocktakes pages through stocktakes.
@@ -598,7 +642,11 @@ func (a *App) ListStocktakes(ctx context.Context, f DocFilter, lp ListParams) (*
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListStocktakes(a.store.Read(ctx), f, p)
+	q := a.store.Read(ctx)
+	if f.Scope, err = a.scope(ctx, q); err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListStocktakes(q, f, p)
 	if err != nil {
 		return nil, err
 	}
@@ -636,7 +684,14 @@ func (a *App) Moves(ctx context.Context, f MoveFilter, lp ListParams) (*List[dom
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := a.store.Moves(a.store.Read(ctx), f, p)
+	// The moves are the documents' lines (with their costs): scoped as
+	// the documents are. Balances (GET /stock) are not.
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := a.store.Moves(q, sc, f, p)
 	if err != nil {
 		return nil, err
 	}

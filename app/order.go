@@ -230,10 +230,11 @@ func (a *App) ListOrders(ctx context.Context, typ string, f OrderFilter, lp List
 		return nil, err
 	}
 	q := a.store.Read(ctx)
-	if f.CreatedByIn, err = a.visibleCreators(ctx, q); err != nil {
+	sc, err := a.scope(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListOrders(q, typ, f, p)
+	items, total, err := store.ListOrders(q, sc, typ, f, p)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,11 @@ type Report struct {
 	// At is when it was made, by the use cases' clock (an export's file
 	// name carries its date).
 	At time.Time `json:"-"`
+	// Scope is the data scope the figures were computed under, on the
+	// reports made of documents (nil on the books and balances, which
+	// are not scoped). Exports name it in the file name when it is not
+	// all, so a salesperson's 毛利 is never passed on as the firm's.
+	Scope *ScopeInfo `json:"scope,omitempty"`
 }
 
 // ReportParams are a report request's filters, already parsed.
@@ -66,6 +71,10 @@ type reportDef struct {
 	run      func(q store.Q, driver string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error)
 	// footer makes the rows after the items from the summary; nil for none.
 	footer func(summary map[string]any) any
+	// scoped reports are made of documents and run under the actor's
+	// data scope (store.ReportFilter.Scope); the others read the books
+	// or the balances, which everyone with the permission sees whole.
+	scoped bool
 }
 
 var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}, {"partner_name", "往来单位", "text"},
@@ -170,7 +179,7 @@ var reports = map[string]reportDef{
 		},
 	},
 	"stock-ledger": {
-		title: "收发明细表", perm: domain.PermStockRead,
+		title: "收发明细表", perm: domain.PermStockRead, scoped: true,
 		columns: []ReportColumn{{"posted_at", "日期", "time"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
 			{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"batch", "批次", "text"},
 			{"in_qty", "收入数量", "qty"}, {"out_qty", "发出数量", "qty"}, {"unit_cost", "单位成本", "cost"}, {"amount", "金额", "money"},
@@ -185,7 +194,7 @@ var reports = map[string]reportDef{
 		},
 	},
 	"purchase-summary": {
-		title: "采购汇总表", perm: domain.PermPurchaseRead,
+		title: "采购汇总表", perm: domain.PermPurchaseRead, scoped: true,
 		columns: []ReportColumn{{"key", "编码", "text"}, {"name", "名称", "text"}, {"qty", "净采购量", "qty"}, {"return_qty", "退货数量", "qty"},
 			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}},
 		sortable: map[string]string{"key": "`key`", "amount": "amount", "qty": "qty"},
@@ -195,7 +204,7 @@ var reports = map[string]reportDef{
 		},
 	},
 	"sales-detail": {
-		title: "销售明细表", perm: domain.PermSalesRead,
+		title: "销售明细表", perm: domain.PermSalesRead, scoped: true,
 		columns: []ReportColumn{{"date", "日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
 			{"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"qty", "数量", "qty"}, {"unit_price", "单价", "cost"},
 			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}, {"cost", "成本", "money"},
@@ -207,7 +216,7 @@ var reports = map[string]reportDef{
 		},
 	},
 	"gross-profit": {
-		title: "毛利分析表", perm: domain.PermSalesRead,
+		title: "毛利分析表", perm: domain.PermSalesRead, scoped: true,
 		columns: []ReportColumn{{"key", "编码", "text"}, {"name", "名称", "text"}, {"qty", "净销量", "qty"}, {"return_qty", "退货数量", "qty"},
 			{"amount", "销售收入", "money"}, {"cost", "销售成本", "money"}, {"profit", "毛利", "money"}, {"margin", "毛利率", "percent"}},
 		sortable: map[string]string{"key": "`key`", "amount": "amount", "profit": "amount - cost"},
@@ -234,7 +243,8 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if !ok {
 		return nil, domain.NotFound("报表", name)
 	}
-	if _, err := require(ctx, def.perm); err != nil {
+	actor, err := require(ctx, def.perm)
+	if err != nil {
 		return nil, err
 	}
 	p, err := rp.page(def.sortable)
@@ -245,14 +255,23 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if err != nil {
 		return nil, err
 	}
-	items, total, summary, err := def.run(a.store.Read(ctx), a.store.Driver(), f, p)
+	q := a.store.Read(ctx)
+	var info *ScopeInfo
+	if def.scoped {
+		if f.Scope, err = a.scope(ctx, q); err != nil {
+			return nil, err
+		}
+		si := scopeInfo(actor, f.Scope)
+		info = &si
+	}
+	items, total, summary, err := def.run(q, a.store.Driver(), f, p)
 	if err != nil {
 		return nil, err
 	}
 	if rp.Export && total > MaxExportRows {
 		return nil, domain.Invalid("format", "导出超过 %d 行，请缩小日期或筛选范围", MaxExportRows)
 	}
-	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary, At: a.now()}
+	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary, At: a.now(), Scope: info}
 	if def.footer != nil {
 		r.Footer = def.footer(summary)
 	}

@@ -95,7 +95,7 @@ func (a *App) UpdateRequisition(ctx context.Context, id int64, in RequisitionInp
 	var r *domain.Requisition
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if r, err = store.GetRequisition(tx, id, true); err != nil {
+		if r, err = a.scopedRequisition(ctx, tx, id); err != nil {
 			return err
 		}
 		if r.Status != domain.RequisitionDraft {
@@ -133,7 +133,7 @@ func (a *App) CancelRequisition(ctx context.Context, id int64) (*domain.Requisit
 	var r *domain.Requisition
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if r, err = store.GetRequisition(tx, id, true); err != nil {
+		if r, err = a.scopedRequisition(ctx, tx, id); err != nil {
 			return err
 		}
 		if r.Status != domain.RequisitionDraft {
@@ -166,7 +166,7 @@ func (a *App) OrderRequisition(ctx context.Context, id int64, in RequisitionOrde
 	}
 	var o *domain.Order
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		r, err := store.GetRequisition(tx, id, true)
+		r, err := a.scopedRequisition(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,23 @@ func (a *App) GetRequisition(ctx context.Context, id int64) (*domain.Requisition
 	if _, err := require(ctx, domain.PermPurchaseRead); err != nil {
 		return nil, err
 	}
-	return store.GetRequisition(a.store.Read(ctx), id, false)
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return store.GetRequisition(q, sc, id, false)
+}
+
+// scopedRequisition locks a requisition the actor may act on: edit,
+// cancel and order reach only those in their data scope, and one outside
+// it is not found.
+func (a *App) scopedRequisition(ctx context.Context, tx *store.Tx, id int64) (*domain.Requisition, error) {
+	sc, err := a.scope(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return store.GetRequisition(tx, sc, id, true)
 }
 
 // ListRequisitions pages through requisitions.
@@ -212,7 +228,12 @@ func (a *App) ListRequisitions(ctx context.Context, status, source string, wareh
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := store.ListRequisitions(a.store.Read(ctx), status, source, warehouseID, p)
+	q := a.store.Read(ctx)
+	sc, err := a.scope(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := store.ListRequisitions(q, sc, status, source, warehouseID, p)
 	if err != nil {
 		return nil, err
 	}

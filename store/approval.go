@@ -31,6 +31,17 @@ func ApprovalRulesIn(b *Batch, docType string, rules *[]domain.ApprovalRule) {
 	})
 }
 
+// ListApprovals pages through the approvals in a scope: those of the
+// orders it sees (an approval is part of its order), further narrowed by
+// m (the role and requester rules of the inbox).
+func ListApprovals(q Q, sc Scope, p Page, defaultSort string, m Match) ([]domain.Approval, int64, error) {
+	db := Approvals.scope(q)
+	if !sc.All() {
+		db = db.Where("approvals.doc_id IN (?)", q.DB().Table("orders").Select("id").Where("created_by IN ?", sc.ids()))
+	}
+	return Approvals.listOn(db, p, defaultSort, m)
+}
+
 // PendingApproval returns the pending approval of a document, if any.
 func PendingApproval(q Q, docType string, docID int64) (*domain.Approval, error) {
 	var a domain.Approval

@@ -92,17 +92,14 @@ type SalesLine struct {
 }
 
 // SalesBetween sums sales posted in [from, to) by product, the largest
-// first: shipments less sales returns, of orders created by creators (nil:
-// everyone's). It returns the top lines, the number of shipments and
+// first: shipments less sales returns, of orders in a scope. It returns the top lines, the number of shipments and
 // the net total with tax.
-func SalesBetween(q Q, from, to time.Time, creators []int64, top int) ([]SalesLine, int64, decimal.Decimal, error) {
+func SalesBetween(q Q, sc Scope, from, to time.Time, top int) ([]SalesLine, int64, decimal.Decimal, error) {
 	docs := q.DB().Table("stock_docs d").Where("d.type IN ? AND d.posted_at >= ? AND d.posted_at < ?",
 		[]string{domain.DocSalesShipment, domain.DocSalesReturn}, from, to)
-	if creators != nil {
-		// A sale belongs to whoever made the order, not to the clerk who
-		// posted the shipment.
-		docs = docs.Where("d.order_id IN (?)", q.DB().Table("orders").Select("id").Where("created_by IN ?", creators))
-	}
+	// A sale belongs to whoever made the order, not to the clerk who
+	// posted the shipment.
+	docs = scopedStockDocs(docs, sc, "d")
 	var sum struct {
 		N     int64
 		Total decimal.Decimal
@@ -128,13 +125,11 @@ type DocTotal struct {
 }
 
 // DocTotalsBetween lists the receipts, shipments and returns of types
-// posted in [from, to), of orders created by creators (nil: everyone's).
-func DocTotalsBetween(q Q, types []string, from, to time.Time, creators []int64) ([]DocTotal, error) {
+// posted in [from, to), of orders in a scope.
+func DocTotalsBetween(q Q, sc Scope, types []string, from, to time.Time) ([]DocTotal, error) {
 	db := q.DB().Table("stock_docs d").Select("d.type, d.posted_at, d.total").
 		Where("d.type IN ? AND d.posted_at >= ? AND d.posted_at < ?", types, from, to)
-	if creators != nil {
-		db = db.Where("d.order_id IN (?)", q.DB().Table("orders").Select("id").Where("created_by IN ?", creators))
-	}
+	db = scopedStockDocs(db, sc, "d")
 	var out []DocTotal
 	err := db.Order("d.posted_at").Scan(&out).Error
 	for i := range out {

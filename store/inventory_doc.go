@@ -85,9 +85,13 @@ type DocFilter struct {
 	Number      string
 	CreatedBy   int64
 	From, To    *time.Time
+	// Scope limits the list to the documents of the actor's data scope
+	// (their creators'). Required: the zero Scope sees nothing.
+	Scope Scope
 }
 
 func (f DocFilter) apply(db *gorm.DB, whCols ...string) *gorm.DB {
+	db = scoped(db, f.Scope, "created_by")
 	if f.Status != "" {
 		db = db.Where("status = ?", f.Status)
 	}

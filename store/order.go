@@ -185,9 +185,6 @@ type OrderFilter struct {
 	CreatedBy   int64
 	Number      string
 	From, To    string // order dates, inclusive
-	// CreatedByIn limits the list to documents of these users (data scope);
-	// nil means no limit.
-	CreatedByIn []int64
 }
 
 // OrderListItem is an order header with the names people read in a list.
@@ -197,9 +194,9 @@ type OrderListItem struct {
 	WarehouseName string `json:"warehouse_name"`
 }
 
-// ListOrders pages through orders of a type (headers only).
-func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]OrderListItem, int64, error) {
-	db := q.DB().Table("orders o").Where("o.type = ?", typ)
+// ListOrders pages through the orders of a type in a scope (headers only).
+func ListOrders(q Q, sc Scope, typ string, f OrderFilter, p Page) ([]OrderListItem, int64, error) {
+	db := scoped(q.DB().Table("orders o").Where("o.type = ?", typ), sc, "o.created_by")
 	if f.Status != "" {
 		db = db.Where("o.status = ?", f.Status)
 	}
@@ -211,9 +208,6 @@ func ListOrders(q Q, typ string, f OrderFilter, p Page) ([]OrderListItem, int64,
 	}
 	if f.CreatedBy != 0 {
 		db = db.Where("o.created_by = ?", f.CreatedBy)
-	}
-	if f.CreatedByIn != nil {
-		db = db.Where("o.created_by IN ?", append(f.CreatedByIn, -1)) // never an empty IN ()
 	}
 	if f.Number != "" {
 		db = db.Where("o.number LIKE ? ESCAPE '!'", like(f.Number))
@@ -334,15 +328,16 @@ func (tx *Tx) AddReturnedQty(table string, qty map[int64]decimal.Decimal) error 
 	return nil
 }
 
-// GetStockDoc loads a receipt, shipment or return with its lines; lock takes
-// the header FOR UPDATE (returns against it serialize there).
-func GetStockDoc(q Q, typ string, id int64, lock bool) (*domain.StockDoc, error) {
-	db := q.DB()
+// GetStockDoc loads a receipt, shipment or return in a scope with its
+// lines (one outside it is not found); lock takes the header FOR UPDATE
+// (returns against it serialize there).
+func GetStockDoc(q Q, sc Scope, typ string, id int64, lock bool) (*domain.StockDoc, error) {
+	db := scopedStockDocs(q.DB().Table("stock_docs"), sc, "stock_docs")
 	if lock {
 		db = lockRow(db)
 	}
 	var r stockDocRow
-	if err := db.Where("id = ? AND type = ?", id, typ).Take(&r).Error; err != nil {
+	if err := db.Where("stock_docs.id = ? AND stock_docs.type = ?", id, typ).Take(&r).Error; err != nil {
 		if err == gorm.ErrRecordNotFound {
 			return nil, domain.NotFound(domain.DocName(typ), id)
 		}
@@ -375,9 +370,10 @@ type StockDocListItem struct {
 	WarehouseName string `json:"warehouse_name"`
 }
 
-// ListStockDocs pages through documents of a type (headers only).
-func ListStockDocs(q Q, typ string, f StockDocFilter, p Page) ([]StockDocListItem, int64, error) {
-	db := q.DB().Table("stock_docs d").Where("d.type = ?", typ)
+// ListStockDocs pages through the documents of a type in a scope (headers
+// only).
+func ListStockDocs(q Q, sc Scope, typ string, f StockDocFilter, p Page) ([]StockDocListItem, int64, error) {
+	db := scopedStockDocs(q.DB().Table("stock_docs d").Where("d.type = ?", typ), sc, "d")
 	if f.OrderID != 0 {
 		db = db.Where("d.order_id = ?", f.OrderID)
 	}

@@ -155,7 +155,12 @@ func (t Table[T]) GetMany(q Q, ids []int64, id func(*T) int64) (map[int64]T, err
 
 // List returns one page of live rows matching filter, and the total.
 func (t Table[T]) List(q Q, p Page, defaultSort string, m Match) ([]T, int64, error) {
-	db := t.match(t.scope(q), m)
+	return t.listOn(t.scope(q), p, defaultSort, m)
+}
+
+// listOn is List on a query already narrowed (by a data scope).
+func (t Table[T]) listOn(db *gorm.DB, p Page, defaultSort string, m Match) ([]T, int64, error) {
+	db = t.match(db, m)
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)

@@ -25,6 +25,10 @@ type ReportFilter struct {
 	IdleSince   *time.Time // slow-moving: no outbound movement since
 	Period      string     // accounting period (yyyy-mm) of ledger reports
 	AccountID   int64      // the account of ledger reports
+	// Scope limits the reports made of documents (the stock ledger's
+	// moves, sales detail, gross profit, purchase summary) to the
+	// actor's data scope. Required: the zero Scope sees nothing.
+	Scope Scope
 }
 
 // InventoryRow is one line of the inventory balance report.
@@ -247,6 +251,7 @@ type LedgerRow struct {
 func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 	db := q.DB().Table("stock_moves m").Joins("JOIN products p ON p.id = m.product_id").Joins("JOIN warehouses w ON w.id = m.warehouse_id").
 		Where("m.product_id = ?", f.ProductID)
+	db = scopedMoves(db, f.Scope, "m")
 	if f.WarehouseID != 0 {
 		db = db.Where("m.warehouse_id = ?", f.WarehouseID)
 	}
@@ -301,7 +306,7 @@ func docLines(driver string) string {
 // Shanghai midnights that bound it), the dates their vouchers carry, so
 // the reports tie out to the statements of the same dates.
 func (f ReportFilter) docs(db *gorm.DB, types ...string) *gorm.DB {
-	db = db.Where("d.type IN ?", types)
+	db = scopedStockDocs(db.Where("d.type IN ?", types), f.Scope, "d")
 	if f.From != nil {
 		db = db.Where("d.biz_date >= ?", domain.LocalDate(*f.From))
 	}

@@ -96,9 +96,10 @@ func (tx *Tx) UpdateRequisition(r *domain.Requisition, oldVersion int, withLines
 	return tx.insertRequisitionLines(r)
 }
 
-// GetRequisition loads a requisition with its lines.
-func GetRequisition(q Q, id int64, lock bool) (*domain.Requisition, error) {
-	db := q.DB()
+// GetRequisition loads a requisition in a scope with its lines (one outside
+// it is not found).
+func GetRequisition(q Q, sc Scope, id int64, lock bool) (*domain.Requisition, error) {
+	db := scopedRequisitions(q.DB().Table("requisitions"), sc)
 	if lock {
 		db = lockRow(db)
 	}
@@ -120,9 +121,10 @@ func GetRequisition(q Q, id int64, lock bool) (*domain.Requisition, error) {
 	return &r, nil
 }
 
-// ListRequisitions pages through requisitions (headers only).
-func ListRequisitions(q Q, status, source string, warehouseID int64, p Page) ([]domain.Requisition, int64, error) {
-	db := q.DB().Model(&requisitionRow{})
+// ListRequisitions pages through the requisitions in a scope (headers
+// only).
+func ListRequisitions(q Q, sc Scope, status, source string, warehouseID int64, p Page) ([]domain.Requisition, int64, error) {
+	db := scopedRequisitions(q.DB().Model(&requisitionRow{}), sc)
 	if status != "" {
 		db = db.Where("status = ?", status)
 	}
@@ -170,7 +172,7 @@ func (tx *Tx) OpenReorderRequisition(warehouseID, createdBy int64, number func()
 	var row requisitionRow
 	err := lockRow(tx.DB()).Where("warehouse_id = ? AND auto_open = ?", warehouseID, autoOpen).Take(&row).Error
 	if err == nil {
-		return GetRequisition(tx, row.ID, false)
+		return GetRequisition(tx, AllScope(), row.ID, false)
 	}
 	if err != gorm.ErrRecordNotFound {
 		return nil, translate(err)
@@ -187,7 +189,7 @@ func (tx *Tx) OpenReorderRequisition(warehouseID, createdBy int64, number func()
 	if err := lockRow(tx.DB()).Where("warehouse_id = ? AND auto_open = ?", warehouseID, autoOpen).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
-	return GetRequisition(tx, row.ID, false)
+	return GetRequisition(tx, AllScope(), row.ID, false)
 }
 
 // UpsertRequisitionLine sets a product's line on a requisition: inserted
@@ -283,5 +285,5 @@ func (tx *Tx) ConfirmReorderRequisition(warehouseID int64) (*domain.Requisition,
 		"auto_open": nil, "version": gorm.Expr("version + 1"), "updated_at": tx.Now}).Error; err != nil {
 		return nil, translate(err)
 	}
-	return GetRequisition(tx, row.ID, false)
+	return GetRequisition(tx, AllScope(), row.ID, false)
 }

@@ -265,9 +265,10 @@ type MoveFilter struct {
 	From, To    *time.Time
 }
 
-// Moves pages through the stock ledger, oldest first by default.
-func (s *Store) Moves(q Q, f MoveFilter, p Page) ([]domain.Move, int64, error) {
-	db := q.DB().Model(&moveRow{})
+// Moves pages through the stock ledger in a scope (the moves of the
+// documents it sees), oldest first by default.
+func (s *Store) Moves(q Q, sc Scope, f MoveFilter, p Page) ([]domain.Move, int64, error) {
+	db := scopedMoves(q.DB().Model(&moveRow{}), sc, "stock_moves")
 	if f.ProductID != 0 {
 		db = db.Where("product_id = ?", f.ProductID)
 	}

@@ -137,8 +137,18 @@ func neutralize(s string) string {
 	return s
 }
 
+// attachment names an export: its title, the data scope when the figures
+// are not the whole firm's (销售明细表-本人-20261208.csv), and the date.
+// The scope also goes in X-Data-Scope, for scripts that keep the file.
 func attachment(c *gin.Context, r *app.Report, ext string) {
-	name := fmt.Sprintf("%s-%s.%s", r.Title, r.At.In(domain.Shanghai).Format("20060102"), ext)
+	title := r.Title
+	if r.Scope != nil {
+		c.Header("X-Data-Scope", r.Scope.Scope)
+		if r.Scope.Scope != domain.ScopeAll {
+			title += "-" + r.Scope.Label
+		}
+	}
+	name := fmt.Sprintf("%s-%s.%s", title, r.At.In(domain.Shanghai).Format("20060102"), ext)
 	c.Header("Content-Disposition", "attachment; filename=\"report."+ext+"\"; filename*=UTF-8''"+url.PathEscape(name))
 }
 

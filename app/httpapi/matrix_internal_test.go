@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/domain"
+	"github.com/dingerp/erpd/store"
 	"github.com/dingerp/erpd/store/storetest"
+	"github.com/shopspring/decimal"
 )
 
 // Every route, for every role and for nobody: nobody gets 401 everywhere
@@ -154,3 +157,370 @@ func TestRouteMatrix(t *testing.T) {
 		}
 	})
 }
+
+// TestRouteMatrixScope is the route × role × data scope matrix: users in
+// two departments, with own and department scopes, read and act through
+// the HTTP API, and nothing of the other department's documents reaches
+// them: not the lists, the details (404, as if absent), the stock moves,
+// the reports and their exports, the dashboard, nor the writes and
+// approval decisions on them. The administrator sees everything.
+func TestRouteMatrixScope(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError + 4}))
+		a := app.New(app.Options{Store: s, Cache: storetest.Cache(t, driver), Logger: log,
+			Auth: app.AuthConfig{Secret: []byte("matrix-test-secret-matrix-test-secret"), TokenTTL: time.Hour}})
+		h := New(a, log).Handler()
+		type resp struct {
+			code int
+			body string
+			hdr  map[string][]string
+		}
+		call := func(token, method, path, body string) resp {
+			t.Helper()
+			r := httptest.NewRequest(method, "/api/v1"+path, strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("Authorization", "Bearer "+token)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			return resp{w.Code, w.Body.String(), w.Header()}
+		}
+		ctx := context.Background()
+		if _, err := a.EnsureAdmin(ctx, "admin", "Root-pass-2026"); err != nil {
+			t.Fatal(err)
+		}
+		login := func(user, pw string) string {
+			r := call("", "POST", "/auth/login", fmt.Sprintf(`{"username":%q,"password":%q}`, user, pw))
+			var out struct{ Token string }
+			if json.Unmarshal([]byte(r.body), &out); r.code != 200 || out.Token == "" {
+				t.Fatalf("login %s: %d %s", user, r.code, r.body)
+			}
+			return out.Token
+		}
+		admin := login("admin", "Root-pass-2026")
+		// Two departments, as the DingTalk mirror would hold them.
+		depts := map[string]int64{}
+		if err := s.InTx(ctx, func(tx *store.Tx) error {
+			for i, n := range []string{"一部", "二部"} {
+				d := domain.Department{DingTalkID: int64(100 + i), Name: n, Status: "active"}
+				if err := tx.SaveDepartment(&d); err != nil {
+					return err
+				}
+				depts[n] = d.ID
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		type person struct {
+			token string
+			ctx   context.Context
+		}
+		people := map[string]person{}
+		mk := func(name string, role domain.Role, dept, scope string) {
+			pw := fmt.Sprintf("Matrix-pass-%d-y", len(people))
+			r := call(admin, "POST", "/users", fmt.Sprintf(`{"username":%q,"name":%q,"password":%q,"roles":[%q],"department_id":%d,"data_scope":%q,"dingtalk_user_id":%q}`,
+				name, name, pw, role, depts[dept], scope, "ding-"+name))
+			var u domain.User
+			if json.Unmarshal([]byte(r.body), &u); r.code != 201 || u.ID == 0 {
+				t.Fatalf("create %s: %d %s", name, r.code, r.body)
+			}
+			people[name] = person{login(name, pw), app.WithActor(ctx, &u)}
+		}
+		mk("sales1", domain.RoleSales, "一部", domain.ScopeOwn)
+		mk("sales2", domain.RoleSales, "二部", domain.ScopeOwn)
+		mk("buyer1", domain.RolePurchaser, "一部", domain.ScopeDepartment)
+		mk("buyer2", domain.RolePurchaser, "二部", domain.ScopeDepartment)
+		mk("boss1", domain.RoleManager, "一部", domain.ScopeDepartment)
+		mk("viewer1", domain.RoleViewer, "一部", domain.ScopeOwn)
+		adminCtx := app.WithActor(ctx, &domain.User{ID: 1, Name: "admin", Roles: []domain.Role{domain.RoleAdmin}, Status: domain.UserActive, DataScope: domain.ScopeAll})
+
+		ok := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		dec := decimal.RequireFromString
+		cat := a.Catalog()
+		unit, err := cat.Units.Create(adminCtx, app.UnitInput{Name: ptrOf("个")})
+		ok(err)
+		wh, err := cat.Warehouses.Create(adminCtx, app.WarehouseInput{Code: ptrOf("W1"), Name: ptrOf("主仓")})
+		ok(err)
+		prod, err := cat.Products.Create(adminCtx, app.ProductInput{SKU: ptrOf("A"), Name: ptrOf("商品A"), UnitID: &unit.ID})
+		ok(err)
+		sup, err := cat.Partners.Create(adminCtx, app.PartnerInput{Code: ptrOf("S1"), Name: ptrOf("供应商"), Type: ptrOf("supplier")})
+		ok(err)
+		cus, err := cat.Partners.Create(adminCtx, app.PartnerInput{Code: ptrOf("C1"), Name: ptrOf("客户"), Type: ptrOf("customer")})
+		ok(err)
+		_, err = a.PostOpening(adminCtx, app.OpeningInput{WarehouseID: wh.ID, Lines: []app.OpeningLineInput{{ProductID: prod.ID, Qty: dec("1000"), UnitCost: dec("5")}}})
+		ok(err)
+
+		// Each salesperson sells, the warehouse ships, one return; each
+		// buyer buys and receives and asks for more.
+		order := func(who, typ string, partner int64, qty, price string) *domain.Order {
+			t.Helper()
+			lines := []app.OrderLineInput{{ProductID: prod.ID, Qty: dec(qty), UnitPrice: dec(price)}}
+			o, err := a.CreateOrder(people[who].ctx, typ, app.OrderInput{PartnerID: &partner, WarehouseID: &wh.ID, Lines: &lines})
+			ok(err)
+			o, err = a.SubmitOrder(people[who].ctx, typ, o.ID, o.Version)
+			ok(err)
+			return o
+		}
+		docs := map[string]*domain.StockDoc{}
+		for _, n := range []string{"1", "2"} {
+			so := order("sales"+n, domain.DocSalesOrder, cus.ID, "10", "20")
+			sh, err := a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("10")}}})
+			ok(err)
+			docs["sh"+n] = sh
+			rt, err := a.PostSalesReturn(adminCtx, app.ReturnInput{SourceID: sh.ID, Lines: []domain.MoveLine{{LineID: sh.Lines[0].ID, Qty: dec("1")}}})
+			ok(err)
+			docs["rt"+n] = rt
+			po := order("buyer"+n, domain.DocPurchaseOrder, sup.ID, "7", "3")
+			rc, err := a.PostReceipt(adminCtx, app.ReceiptInput{OrderID: po.ID, Lines: []domain.MoveLine{{LineID: po.Lines[0].ID, Qty: dec("7")}}})
+			ok(err)
+			docs["rc"+n] = rc
+		}
+		reqs := map[string]*domain.Requisition{}
+		for _, n := range []string{"1", "2"} {
+			lines := []app.RequisitionLineInput{{ProductID: prod.ID, Qty: dec("3")}}
+			r, err := a.CreateRequisition(people["buyer"+n].ctx, app.RequisitionInput{WarehouseID: &wh.ID, Lines: &lines})
+			ok(err)
+			reqs[n] = r
+		}
+		// Large sales orders wait for a manager.
+		_, err = a.ApprovalRules().Create(adminCtx, app.ApprovalRuleInput{DocType: ptrOf(domain.DocSalesOrder), MinAmount: ptrOf(dec("1000")),
+			Role: ptrOf(domain.RoleManager), Enabled: ptrOf(true)})
+		ok(err)
+		big := map[string]*domain.Order{}
+		for _, n := range []string{"1", "2"} {
+			big[n] = order("sales"+n, domain.DocSalesOrder, cus.ID, "100", "20")
+		}
+		approvals, err := a.ListApprovals(adminCtx, domain.ApprovalPending, app.ListParams{Page: 1, PageSize: 10})
+		ok(err)
+		apOf := map[int64]int64{}
+		for _, ap := range approvals.Items {
+			apOf[ap.DocID] = ap.ID
+		}
+		if len(apOf) != 2 {
+			t.Fatalf("pending approvals %+v", approvals.Items)
+		}
+
+		total := func(who, path string) int64 {
+			t.Helper()
+			r := call(people[who].token, "GET", path, "")
+			var l struct{ Total int64 }
+			if json.Unmarshal([]byte(r.body), &l); r.code != 200 {
+				t.Fatalf("%s GET %s: %d %s", who, path, r.code, r.body)
+			}
+			return l.Total
+		}
+		adminTotal := func(path string) int64 {
+			people["admin"] = person{token: admin}
+			return total("admin", path)
+		}
+		// Lists: one of each per person in scope; the administrator all.
+		for _, c := range []struct{ who, path string }{
+			{"sales1", "/sales-shipments"}, {"sales2", "/sales-shipments"}, {"sales1", "/sales-returns"},
+			{"buyer1", "/purchase-receipts"}, {"buyer2", "/purchase-receipts"}, {"buyer1", "/purchase-requisitions"},
+			{"buyer2", "/purchase-requisitions"},
+		} {
+			if n := total(c.who, c.path); n != 1 {
+				t.Errorf("%s sees %d in %s, want 1", c.who, n, c.path)
+			}
+			if n := adminTotal(c.path); n != 2 {
+				t.Errorf("admin sees %d in %s, want 2", n, c.path)
+			}
+		}
+		// The viewer (every DingTalk member) owns nothing and sees nothing.
+		for _, path := range []string{"/sales-shipments", "/sales-returns", "/purchase-receipts", "/sales-orders", "/stock/moves?doc_type=sales_shipment"} {
+			if n := total("viewer1", path); n != 0 {
+				t.Errorf("viewer sees %d in %s", n, path)
+			}
+		}
+		// Details of the other department's documents do not exist.
+		for _, c := range []struct{ who, path string }{
+			{"sales1", fmt.Sprintf("/sales-shipments/%d", docs["sh2"].ID)},
+			{"sales1", fmt.Sprintf("/sales-returns/%d", docs["rt2"].ID)},
+			{"viewer1", fmt.Sprintf("/sales-shipments/%d", docs["sh1"].ID)},
+			{"buyer1", fmt.Sprintf("/purchase-receipts/%d", docs["rc2"].ID)},
+			{"buyer1", fmt.Sprintf("/purchase-requisitions/%d", reqs["2"].ID)},
+			{"boss1", fmt.Sprintf("/approvals/%d", apOf[big["2"].ID])},
+		} {
+			if r := call(people[c.who].token, "GET", c.path, ""); r.code != 404 || strings.Contains(r.body, docs["sh2"].Number) {
+				t.Errorf("%s GET %s: %d %s", c.who, c.path, r.code, r.body)
+			}
+		}
+		for _, c := range []struct{ who, path string }{
+			{"sales1", fmt.Sprintf("/sales-shipments/%d", docs["sh1"].ID)},
+			{"buyer1", fmt.Sprintf("/purchase-requisitions/%d", reqs["1"].ID)},
+			{"boss1", fmt.Sprintf("/approvals/%d", apOf[big["1"].ID])},
+		} {
+			if r := call(people[c.who].token, "GET", c.path, ""); r.code != 200 {
+				t.Errorf("%s GET %s: %d %s", c.who, c.path, r.code, r.body)
+			}
+		}
+		// Writes and decisions on them are not found either, and change
+		// nothing.
+		r2 := fmt.Sprintf("/purchase-requisitions/%d", reqs["2"].ID)
+		for _, c := range []struct{ method, path, body string }{
+			{"PUT", r2, fmt.Sprintf(`{"remark":"改","version":%d}`, reqs["2"].Version)},
+			{"POST", r2 + "/cancel", `{}`},
+			{"POST", r2 + "/order", fmt.Sprintf(`{"partner_id":%d}`, sup.ID)},
+		} {
+			if r := call(people["buyer1"].token, c.method, c.path, c.body); r.code != 404 {
+				t.Errorf("buyer1 %s %s: %d %s", c.method, c.path, r.code, r.body)
+			}
+		}
+		if r, err := a.GetRequisition(adminCtx, reqs["2"].ID); err != nil || r.Status != domain.RequisitionDraft || r.Version != reqs["2"].Version {
+			t.Errorf("the other department's requisition changed: %+v %v", r, err)
+		}
+		ap2 := fmt.Sprintf("/approvals/%d", apOf[big["2"].ID])
+		for _, act := range []string{"/approve", "/reject"} {
+			if r := call(people["boss1"].token, "POST", ap2+act, `{"comment":"不行"}`); r.code != 404 {
+				t.Errorf("boss1 %s on the other department's approval: %d %s", act, r.code, r.body)
+			}
+		}
+		if n := total("boss1", "/approvals?status=pending"); n != 1 {
+			t.Errorf("boss1's inbox has %d, want 1", n)
+		}
+		if r := call(people["boss1"].token, "POST", fmt.Sprintf("/approvals/%d/approve", apOf[big["1"].ID]), `{}`); r.code != 200 {
+			t.Errorf("boss1 approves his own department's: %d %s", r.code, r.body)
+		}
+		// Stock moves: only those of documents in scope.
+		var moves struct {
+			Items []domain.Move
+			Total int64
+		}
+		r := call(people["sales1"].token, "GET", "/stock/moves?page_size=100", "")
+		if json.Unmarshal([]byte(r.body), &moves); r.code != 200 || moves.Total != 2 {
+			t.Errorf("sales1's moves: %d %s", r.code, r.body)
+		}
+		for _, m := range moves.Items {
+			if m.DocID != docs["sh1"].ID && m.DocID != docs["rt1"].ID {
+				t.Errorf("sales1 sees move of %s", m.DocNumber)
+			}
+		}
+		if n := adminTotal("/stock/moves"); n != 7 { // the opening, two shipments, two returns, two receipts
+			t.Errorf("admin sees %d moves", n)
+		}
+		// Stock balances are not documents: everyone with stock:read sees them whole.
+		if total("sales1", "/stock") != adminTotal("/stock") {
+			t.Error("balances are scoped")
+		}
+		// Reports, JSON and exports: own figures, and the scope named.
+		report := func(tok, name string) (struct {
+			Total int64
+			Items []map[string]any
+			Scope *app.ScopeInfo
+		}, resp) {
+			t.Helper()
+			r := call(tok, "GET", "/reports/"+name, "")
+			var out struct {
+				Total int64
+				Items []map[string]any
+				Scope *app.ScopeInfo
+			}
+			if json.Unmarshal([]byte(r.body), &out); r.code != 200 {
+				t.Fatalf("report %s: %d %s", name, r.code, r.body)
+			}
+			return out, r
+		}
+		sd, _ := report(people["sales1"].token, "sales-detail")
+		if sd.Total != 2 || sd.Scope == nil || sd.Scope.Scope != domain.ScopeOwn {
+			t.Errorf("sales1's sales detail: %+v", sd)
+		}
+		for _, it := range sd.Items {
+			if it["number"] != docs["sh1"].Number && it["number"] != docs["rt1"].Number {
+				t.Errorf("sales1's sales detail has %v", it["number"])
+			}
+		}
+		if all, _ := report(admin, "sales-detail"); all.Total != 4 || all.Scope == nil || all.Scope.Scope != domain.ScopeAll {
+			t.Errorf("admin's sales detail: %+v", all)
+		}
+		gp, _ := report(people["sales1"].token, "gross-profit")
+		// 10 shipped less 1 returned at 20: 180 of revenue, the own order's only.
+		if len(gp.Items) != 1 || !dec(fmt.Sprint(gp.Items[0]["amount"])).Equal(dec("180")) || !dec(fmt.Sprint(gp.Items[0]["qty"])).Equal(dec("9")) {
+			t.Errorf("sales1's gross profit: %+v", gp.Items)
+		}
+		ps, _ := report(people["buyer1"].token, "purchase-summary")
+		if len(ps.Items) != 1 || !dec(fmt.Sprint(ps.Items[0]["qty"])).Equal(dec("7")) || ps.Scope == nil || ps.Scope.Scope != domain.ScopeDepartment {
+			t.Errorf("buyer1's purchase summary: %+v", ps)
+		}
+		sl, _ := report(people["sales1"].token, fmt.Sprintf("stock-ledger?product_id=%d", prod.ID))
+		if sl.Total != 2 {
+			t.Errorf("sales1's stock ledger: %+v", sl)
+		}
+		csv := call(people["sales1"].token, "GET", "/reports/sales-detail?format=csv", "")
+		if lines := strings.Count(strings.TrimSpace(csv.body), "\n"); csv.code != 200 || lines != 2 || strings.Contains(csv.body, docs["sh2"].Number) {
+			t.Errorf("sales1's CSV: %d %d lines %s", csv.code, lines, csv.body)
+		}
+		if cd := strings.Join(csv.hdr["Content-Disposition"], ""); !strings.Contains(cd, url.PathEscape("销售明细表-本人-")) ||
+			strings.Join(csv.hdr["X-Data-Scope"], "") != domain.ScopeOwn {
+			t.Errorf("the CSV does not say its scope: %v", csv.hdr)
+		}
+		xlsx := call(people["buyer1"].token, "GET", "/reports/purchase-summary?format=xlsx", "")
+		if cd := strings.Join(xlsx.hdr["Content-Disposition"], ""); xlsx.code != 200 || !strings.Contains(cd, url.PathEscape("采购汇总表-本部门及下级-")) {
+			t.Errorf("the XLSX does not say its scope: %d %v", xlsx.code, xlsx.hdr)
+		}
+		if cd := strings.Join(call(admin, "GET", "/reports/sales-detail?format=csv", "").hdr["Content-Disposition"], ""); strings.Contains(cd, url.PathEscape("全部")) ||
+			!strings.Contains(cd, url.PathEscape("销售明细表-2")) {
+			t.Errorf("the whole firm's export is named as before: %s", cd)
+		}
+		// The dashboard counts only the own documents: 10 × 20 less 1 × 20, with 13 % VAT.
+		var dash app.Dashboard
+		r = call(people["sales1"].token, "GET", "/dashboard", "")
+		if json.Unmarshal([]byte(r.body), &dash); r.code != 200 || dash.Sales == nil || dash.Sales.Count != 1 || !dash.Sales.Total.Equal(dec("203.4")) {
+			t.Errorf("sales1's dashboard: %d %s", r.code, r.body)
+		}
+		r = call(people["boss1"].token, "GET", "/dashboard", "")
+		if json.Unmarshal([]byte(r.body), &dash); r.code != 200 || dash.PendingApprovals == nil || *dash.PendingApprovals != 0 {
+			t.Errorf("boss1's dashboard after approving his one: %d %s", r.code, r.body)
+		}
+		// The bot answers from the same scope.
+		ans, err := a.BotReply(ctx, "ding-sales1", "今日销售", false)
+		ok(err)
+		if !strings.Contains(ans.Text, "出库 1 单") || !strings.Contains(ans.Text, "¥203.40") {
+			t.Errorf("bot for sales1: %s", ans.Text)
+		}
+		// Transfers and openings are their creators': their moves are
+		// hidden from the salesperson, and so are they.
+		wh2, err := cat.Warehouses.Create(adminCtx, app.WarehouseInput{Code: ptrOf("W2"), Name: ptrOf("二仓")})
+		ok(err)
+		tr, err := a.CreateTransfer(adminCtx, app.TransferInput{FromWarehouseID: &wh.ID, ToWarehouseID: &wh2.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: prod.ID, Qty: dec("1")}}})
+		ok(err)
+		if n := total("sales1", "/transfers"); n != 0 {
+			t.Errorf("sales1 sees %d transfers", n)
+		}
+		if n := adminTotal("/transfers"); n != 1 {
+			t.Errorf("admin sees %d transfers", n)
+		}
+		for _, path := range []string{fmt.Sprintf("/transfers/%d", tr.ID), "/stock/openings/1"} {
+			if r := call(people["sales1"].token, "GET", path, ""); r.code != 404 {
+				t.Errorf("sales1 GET %s: %d %s", path, r.code, r.body)
+			}
+			if r := call(admin, "GET", path, ""); r.code != 200 {
+				t.Errorf("admin GET %s: %d %s", path, r.code, r.body)
+			}
+		}
+		// An automatic (reorder) requisition is the warehouse's: every
+		// buyer sees it, whoever's posting crossed the safety stock.
+		safety := dec("5000")
+		_, err = cat.Products.Update(adminCtx, prod.ID, app.ProductInput{SafetyStock: &safety, Version: prod.Version})
+		ok(err)
+		so := order("sales2", domain.DocSalesOrder, cus.ID, "1", "20")
+		_, err = a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("1")}}})
+		ok(err)
+		for _, who := range []string{"buyer1", "buyer2"} {
+			if n := total(who, "/purchase-requisitions?source=reorder"); n != 1 {
+				t.Errorf("%s sees %d reorder requisitions", who, n)
+			}
+			if n := total(who, "/purchase-requisitions"); n != 2 {
+				t.Errorf("%s sees %d requisitions, want the own and the automatic", who, n)
+			}
+		}
+	})
+}
+
+func ptrOf[T any](v T) *T { return &v }

@@ -92,7 +92,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope)",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},
