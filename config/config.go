@@ -135,7 +135,9 @@ type Admin struct {
 }
 
 // Auth configures tokens. An empty secret means one generated on first
-// start and kept in the database, so every erpd process shares it.
+// start into data_dir/auth_secret (0600), never into the database, so no
+// backup carries it; erpd processes on several hosts sharing one database
+// must be given one secret here.
 type Auth struct {
 	Secret   string        `mapstructure:"secret" json:"secret"`
 	TokenTTL time.Duration `mapstructure:"token_ttl" json:"token_ttl"`
@@ -324,6 +326,10 @@ func (c *Config) SQLitePath() string {
 	}
 	return filepath.Join(c.DataDir, "erpd.db")
 }
+
+// AuthSecretPath is the file holding the token-signing key when auth.secret
+// is not configured.
+func (c *Config) AuthSecretPath() string { return filepath.Join(c.DataDir, "auth_secret") }
 
 // Masked renders the configuration as JSON with secrets replaced, for
 // `erpd config` and start-up logs.

@@ -212,7 +212,37 @@ func (m *Main) storeOptions() store.Options {
 	if c.Driver == store.DriverSQLite {
 		dsn = m.Config.SQLitePath()
 	}
-	return store.Options{Driver: c.Driver, DSN: dsn, MaxOpenConns: c.MaxOpenConns, MaxIdleConns: c.MaxIdleConns, Logger: m.Log}
+	o := store.Options{Driver: c.Driver, DSN: dsn, MaxOpenConns: c.MaxOpenConns, MaxIdleConns: c.MaxIdleConns, Logger: m.Log}
+	if m.Config.Auth.Secret == "" {
+		o.SecretFile = m.Config.AuthSecretPath()
+	}
+	return o
+}
+
+// authSecret is the token-signing key: auth.secret when configured, else
+// the key file in the data directory, made on first start. It is never in
+// the database, so `erpd backup` does not copy it: a stolen backup signs no
+// token, and deleting the file (or setting a new auth.secret) rotates it.
+func (m *Main) authSecret() (string, error) {
+	if s := m.Config.Auth.Secret; s != "" {
+		return s, nil
+	}
+	path := m.Config.AuthSecretPath()
+	s, created, loose, err := store.ReadOrCreateSecret(path)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		m.Log.Info("generated the token-signing key", "file", path)
+		if m.Config.Database.Driver == store.DriverMySQL {
+			m.Log.Warn("every erpd process on this database must sign tokens with the same key: "+
+				"set auth.secret (ERP_AUTH_SECRET) on all of them, or give them this file", "file", path)
+		}
+	}
+	if loose {
+		m.Log.Warn("the token-signing key file was readable by others; it is 0600 now, and the key should be rotated", "file", path)
+	}
+	return s, nil
 }
 
 // backup copies the database to path while it stays in use; it opens the
@@ -263,11 +293,9 @@ func (m *Main) Open(ctx context.Context) error {
 	} else {
 		m.Cache = cache.NewMemory()
 	}
-	secret := c.Auth.Secret
-	if secret == "" {
-		if secret, err = s.Setting(s.Read(ctx), "auth_secret", func() string { return store.RandomSecret(32) }); err != nil {
-			return fmt.Errorf("auth secret: %w", err)
-		}
+	secret, err := m.authSecret()
+	if err != nil {
+		return err
 	}
 	var dir domain.Directory
 	var dt app.DingTalk
