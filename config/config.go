@@ -28,6 +28,19 @@ type Config struct {
 	Sales    Sales    `mapstructure:"sales" json:"sales"`
 	Finance  Finance  `mapstructure:"finance" json:"finance"`
 	DingTalk DingTalk `mapstructure:"dingtalk" json:"dingtalk"`
+	Metrics  Metrics  `mapstructure:"metrics" json:"metrics"`
+}
+
+// Metrics says who may read the Prometheus metrics. With neither key set
+// /metrics is 404: it names every route and the database pool's state,
+// which is no one's business but the operator's.
+type Metrics struct {
+	// Token, when set, is the bearer token a scrape of /metrics must send
+	// (on the main listener and on Listen).
+	Token string `mapstructure:"token" json:"token"`
+	// Listen, when set, is a separate address (127.0.0.1:9090) serving
+	// /metrics alone, for a network only the monitoring reaches.
+	Listen string `mapstructure:"listen" json:"listen"`
 }
 
 // DingTalk connects erpd to a DingTalk app. Both hosts are configuration:
@@ -187,6 +200,8 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("dingtalk.process_codes.sales_order", "")
 	v.SetDefault("dingtalk.card_templates.approval", "")
 	v.SetDefault("dingtalk.card_templates.low_stock", "")
+	v.SetDefault("metrics.token", "")
+	v.SetDefault("metrics.listen", "")
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }
@@ -306,6 +321,17 @@ func (c *Config) Validate() error {
 			return bad("dingtalk.sync_interval", "must be 0 (off) or at least 10m")
 		}
 	}
+	if c.Metrics.Token != "" && len(c.Metrics.Token) < 16 {
+		return bad("metrics.token", "must be at least 16 characters (or empty)")
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			return bad("metrics.listen", "%q is not host:port", c.Metrics.Listen)
+		}
+		if _, port, _ := net.SplitHostPort(c.Metrics.Listen); c.Metrics.Listen == c.HTTP.Addr && port != "0" {
+			return bad("metrics.listen", "must differ from http.addr")
+		}
+	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
@@ -343,6 +369,7 @@ func (c Config) Masked() string {
 	c.Redis.Password = mask(c.Redis.Password)
 	c.Admin.Password = mask(c.Admin.Password)
 	c.Auth.Secret = mask(c.Auth.Secret)
+	c.Metrics.Token = mask(c.Metrics.Token)
 	c.DingTalk.AppSecret = mask(c.DingTalk.AppSecret)
 	c.Database.DSN = maskDSN(c.Database.DSN)
 	b, _ := json.MarshalIndent(c, "", "  ")

@@ -21,6 +21,8 @@ type Server struct {
 	log     *slog.Logger
 	// idemLease: see SetIdempotencyLease.
 	idemLease time.Duration
+	// metricsToken: see SetMetricsToken.
+	metricsToken string
 }
 
 // DefaultIdempotencyLease outlasts the longest request (the server's write
@@ -55,7 +57,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 		s.mountSPA("/h5", fsys)
 	}
 	e.GET("/readyz", s.ready)
-	e.GET("/metrics", s.metrics.handler())
+	e.GET("/metrics", func(c *gin.Context) { s.metrics.serve(c, s.metricsToken, false) })
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
@@ -203,6 +205,23 @@ func New(a *app.App, log *slog.Logger) *Server {
 
 // Handler is the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.engine }
+
+// SetMetricsToken makes /metrics answer scrapes that send token as a
+// bearer token (metrics.token); on the main listener it is otherwise 404.
+func (s *Server) SetMetricsToken(token string) { s.metricsToken = token }
+
+// MetricsHandler serves /metrics alone, for a listener of its own
+// (metrics.listen) that only the monitoring reaches; it asks for the token
+// too when one is set.
+func (s *Server) MetricsHandler() http.Handler {
+	e := gin.New()
+	e.Use(recovery())
+	e.GET("/metrics", func(c *gin.Context) { s.metrics.serve(c, s.metricsToken, true) })
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "没有这个接口: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	return e
+}
 
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)

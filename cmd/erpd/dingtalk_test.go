@@ -50,6 +50,7 @@ func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options, extraEnv
 	env := map[string]string{
 		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026",
 		"ERP_LOG_LEVEL": "error", "ERP_DATABASE_DRIVER": driver, "ERP_DINGTALK_SYNC_INTERVAL": "0",
+		"ERP_METRICS_TOKEN": "dingtalk-test-metrics-token",
 	}
 	for k, v := range demoDingTalkEnv(url) {
 		env[k] = v
@@ -887,7 +888,9 @@ func TestOARefusedFallsBackToInbox(t *testing.T) {
 		if code := getJSON(t, e.m.URL()+"/api/v1/dingtalk/outbox", login(t, e.m.URL(), "caigou", DemoPassword), nil); code != 403 {
 			t.Fatalf("outbox as a purchaser: %d", code)
 		}
-		resp, err := http.Get(e.m.URL() + "/metrics")
+		mreq, _ := http.NewRequest("GET", e.m.URL()+"/metrics", nil)
+		mreq.Header.Set("Authorization", "Bearer dingtalk-test-metrics-token")
+		resp, err := http.DefaultClient.Do(mreq)
 		if err != nil {
 			t.Fatal(err)
 		}

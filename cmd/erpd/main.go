@@ -67,10 +67,13 @@ type Main struct {
 	Cache domain.Cache
 	App   *app.App
 
-	ln       net.Listener
-	http     *http.Server
-	stream   *dingtalk.Stream
-	dingtalk *dingtalk.Client
+	ln   net.Listener
+	http *http.Server
+	// metricsLn and metricsHTTP serve /metrics alone on metrics.listen.
+	metricsLn   net.Listener
+	metricsHTTP *http.Server
+	stream      *dingtalk.Stream
+	dingtalk    *dingtalk.Client
 	// OutboxRetryBase and OutboxRetryMax override the outbox backoff
 	// (tests make it quick).
 	OutboxRetryBase, OutboxRetryMax time.Duration
@@ -345,6 +348,21 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	srv := httpapi.New(m.App, m.Log)
 	srv.SetIdempotencyLease(m.Config.HTTP.IdempotencyLease)
+	srv.SetMetricsToken(m.Config.Metrics.Token)
+	if addr := m.Config.Metrics.Listen; addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen %s (metrics.listen): %w", addr, err)
+		}
+		m.metricsLn = mln
+		m.metricsHTTP = &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() {
+			if err := m.metricsHTTP.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Log.Error("metrics http", "err", err)
+			}
+		}()
+	}
 	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
@@ -462,6 +480,14 @@ func (m *Main) connectStream(ctx context.Context) {
 	}
 }
 
+// MetricsURL is the base URL of the metrics.listen listener, or "".
+func (m *Main) MetricsURL() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return "http://" + m.metricsLn.Addr().String()
+}
+
 // URL is the base URL the server listens on.
 func (m *Main) URL() string {
 	if m.ln == nil {
@@ -493,6 +519,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
 		errs = append(errs, m.http.Shutdown(ctx))
 		cancel()
+	}
+	if m.metricsHTTP != nil {
+		errs = append(errs, m.metricsHTTP.Close())
 	}
 	if m.cancel != nil {
 		m.cancel()

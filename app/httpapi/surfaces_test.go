@@ -1,0 +1,190 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dingerp/erpd/app"
+	"github.com/dingerp/erpd/app/httpapi"
+	"github.com/dingerp/erpd/store/storetest"
+)
+
+// surfaceServer is a server whose access log the test reads.
+func surfaceServer(t *testing.T, driver string) (*httpapi.Server, *app.App, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a := app.New(app.Options{Store: storetest.Open(t, driver), Cache: storetest.Cache(t, driver), Logger: log,
+		Auth: app.AuthConfig{Secret: []byte("surface-test-secret-surface-test-secret"), TokenTTL: time.Hour}})
+	if _, err := a.EnsureAdmin(context.Background(), "admin", "Root-pass-2026"); err != nil {
+		t.Fatal(err)
+	}
+	return httpapi.New(a, log), a, logs
+}
+
+type syncBuffer struct {
+	mu  chan struct{}
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	if b.mu == nil {
+		b.mu = make(chan struct{}, 1)
+	}
+	b.mu <- struct{}{}
+	defer func() { <-b.mu }()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu <- struct{}{}
+	defer func() { <-b.mu }()
+	return b.buf.String()
+}
+
+func serve(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// /metrics is not for anyone who asks: without metrics.token the main
+// listener hides it (404), with one a scrape must send it (401 with a code
+// otherwise); the separate listener's handler serves it and nothing else.
+// No label takes its value from the client, so 2,000 requests with odd
+// methods and paths add no series: the output does not grow.
+func TestMetricsGuardedAndBounded(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		srv, _, _ := surfaceServer(t, driver)
+		h := srv.Handler()
+		if rec := serve(h, "GET", "/metrics", nil); rec.Code != 404 {
+			t.Fatalf("/metrics with no token configured: %d, want 404", rec.Code)
+		}
+		sep := srv.MetricsHandler()
+		if rec := serve(sep, "GET", "/metrics", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "erpd_db_pool_open_connections") {
+			t.Fatalf("the metrics listener: %d", rec.Code)
+		}
+		if rec := serve(sep, "GET", "/api/v1/me", nil); rec.Code != 404 {
+			t.Fatalf("the metrics listener serves the API: %d", rec.Code)
+		}
+
+		const token = "surface-metrics-token"
+		srv.SetMetricsToken(token)
+		for _, hdr := range []map[string]string{nil, {"Authorization": "Bearer wrong-token-wrong"}, {"Authorization": token}} {
+			rec := serve(h, "GET", "/metrics", hdr)
+			if rec.Code != 401 || !strings.Contains(rec.Body.String(), `"code":"metrics_token_required"`) {
+				t.Fatalf("/metrics with %v: %d %s, want 401 metrics_token_required", hdr, rec.Code, rec.Body)
+			}
+		}
+		if rec := serve(sep, "GET", "/metrics", nil); rec.Code != 401 {
+			t.Fatalf("the metrics listener without the token once one is set: %d, want 401", rec.Code)
+		}
+		auth := map[string]string{"Authorization": "Bearer " + token}
+		scrape := func() string {
+			t.Helper()
+			rec := serve(h, "GET", "/metrics", auth)
+			if rec.Code != 200 {
+				t.Fatalf("/metrics with the token: %d", rec.Code)
+			}
+			return rec.Body.String()
+		}
+		series := func(out string) []string {
+			var s []string
+			for _, l := range strings.Split(out, "\n") {
+				if strings.HasPrefix(l, "erpd_http_") {
+					s = append(s, l[:strings.LastIndex(l, " ")])
+				}
+			}
+			return s
+		}
+		odd := func(i int) {
+			methods := []string{fmt.Sprintf("M%04d", i), "GET", "BREW", fmt.Sprintf("PROPFIND%d", i)}
+			paths := []string{fmt.Sprintf("/x/%d", i), "/api/v1/products", fmt.Sprintf("/api/v1/nothing-%d?q=%d", i, i), "/metrics"}
+			serve(h, methods[i%4], paths[(i/4)%4], nil)
+		}
+		for i := 0; i < 64; i++ { // every kind of odd request once
+			odd(i)
+		}
+		scrape() // a scrape is counted after it answers
+		before := scrape()
+		for i := 64; i < 2064; i++ {
+			odd(i)
+		}
+		after := scrape()
+		if b, a := series(before), series(after); strings.Join(b, "\n") != strings.Join(a, "\n") {
+			t.Fatalf("2,000 odd requests changed the series: %d before, %d after", len(b), len(a))
+		}
+		if len(after) > len(before)+2048 {
+			t.Fatalf("2,000 odd requests grew /metrics from %d to %d bytes", len(before), len(after))
+		}
+		for _, bad := range []string{"M0070", "BREW", "PROPFIND", "/x/", "nothing-"} {
+			if strings.Contains(after, bad) {
+				t.Errorf("a label took the client's %q", bad)
+			}
+		}
+		if !strings.Contains(after, `method="other",route="unmatched"`) {
+			t.Error("odd requests are not counted as method other, route unmatched")
+		}
+	})
+}
+
+// A request the client abandoned is not a server error: it is logged as
+// 499 (at info, never as an internal error) and counted as 499, not 5xx.
+func TestAbandonedRequestIs499(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		srv, a, logs := surfaceServer(t, driver)
+		const token = "surface-metrics-token"
+		srv.SetMetricsToken(token)
+		h := srv.Handler()
+		sess, err := a.Login(context.Background(), "admin", "Root-pass-2026", "", "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // the client is gone before the database is asked
+		req := httptest.NewRequest("GET", "/api/v1/products", nil).WithContext(ctx)
+		req.Header.Set("Authorization", "Bearer "+sess.Token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != httpapi.StatusClientClosed {
+			t.Fatalf("abandoned request: %d %s, want 499", rec.Code, rec.Body)
+		}
+		out := logs.String()
+		if !strings.Contains(out, "status=499") {
+			t.Fatalf("the access log does not say 499:\n%s", out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "level=ERROR") {
+				t.Fatalf("an abandoned request logged an error: %s", l)
+			}
+		}
+		m := serve(h, "GET", "/metrics", map[string]string{"Authorization": "Bearer " + token}).Body.String()
+		if !strings.Contains(m, `route="/api/v1/products",status="499"} 1`) {
+			t.Fatalf("the abandoned request is not counted as 499:\n%s", grepLines(m, "erpd_http_requests_total"))
+		}
+		if strings.Contains(grepLines(m, "erpd_http_requests_total"), `status="5`) {
+			t.Fatalf("an abandoned request counted as 5xx:\n%s", grepLines(m, "erpd_http_requests_total"))
+		}
+	})
+}
+
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
