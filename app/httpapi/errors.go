@@ -26,6 +26,10 @@ var statusByKind = map[domain.Kind]int{
 	domain.KindRateLimited:  http.StatusTooManyRequests,
 	domain.KindUnavailable:  http.StatusServiceUnavailable,
 	domain.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	// Misconfigured: the service as configured cannot do it, which no
+	// retry changes (so no Retry-After), and the message tells the user
+	// whom to ask.
+	domain.KindMisconfigured: http.StatusServiceUnavailable,
 }
 
 // StatusClientClosed is nginx's 499: the client went away before the
@@ -64,6 +68,8 @@ func writeError(c *gin.Context, err error) {
 	if e.Kind == domain.KindInternal {
 		slog.Error("internal error", "request_id", rid, "route", c.FullPath(), "err", err)
 		body = errorDetail{Code: domain.CodeInternal, Message: "服务器内部错误，请联系管理员并提供请求编号 " + rid, RequestID: rid}
+	} else if e.Kind == domain.KindMisconfigured {
+		slog.Warn("misconfigured", "request_id", rid, "route", c.FullPath(), "code", e.Code)
 	} else if e.Kind == domain.KindUnavailable {
 		slog.Warn("unavailable", "request_id", rid, "route", c.FullPath(), "err", err)
 		c.Header("Retry-After", "1")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dingerp/erpd/app"
 	"github.com/dingerp/erpd/app/httpapi"
+	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store/storetest"
 )
 
@@ -52,6 +54,10 @@ func (b *syncBuffer) String() string {
 func serve(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, nil)
 	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
@@ -187,4 +193,41 @@ func grepLines(s, prefix string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+type noDirectory struct{ domain.Directory }
+
+// Beginning a QR sign-in: outside the demo, with no http.public_url, erpd
+// will not build DingTalk's return address from the request's Host (503
+// public_url_required, not a retryable outage); with one, an address may
+// begin only so many per minute (429 too_many_requests).
+func TestWebLoginStartSurface(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		s := storetest.Open(t, driver)
+		cache := storetest.Cache(t, driver)
+		newSrv := func(web app.WebLoginConfig) http.Handler {
+			a := app.New(app.Options{Store: s, Cache: cache, Directory: noDirectory{},
+				Auth:     app.AuthConfig{Secret: []byte("surface-test-secret-surface-test-secret"), TokenTTL: time.Hour},
+				DingTalk: app.DingTalk{H5: app.H5Config{ClientID: "k"}, Web: web}})
+			return httpapi.New(a, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+		}
+		prod := newSrv(app.WebLoginConfig{LoginHost: "https://login.example"})
+		rec := serve(prod, "GET", "/api/v1/auth/dingtalk/qr", map[string]string{"Host": "evil.example"})
+		if rec.Code != 503 || !strings.Contains(rec.Body.String(), `"code":"public_url_required"`) || rec.Header().Get("Retry-After") != "" {
+			t.Fatalf("production without public_url: %d %s %v", rec.Code, rec.Body, rec.Header())
+		}
+		if strings.Contains(rec.Body.String(), "evil.example") {
+			t.Fatal("the answer names the request's Host")
+		}
+		h := newSrv(app.WebLoginConfig{LoginHost: "https://login.example", PublicURL: "https://erp.example.com"})
+		for i := 0; i < app.WebLoginStartLimit; i++ {
+			if rec := serve(h, "GET", "/api/v1/auth/dingtalk/qr", nil); rec.Code != 200 {
+				t.Fatalf("start %d: %d %s", i+1, rec.Code, rec.Body)
+			}
+		}
+		rec = serve(h, "GET", "/api/v1/auth/dingtalk/qr", nil)
+		if rec.Code != 429 || !strings.Contains(rec.Body.String(), `"code":"too_many_requests"`) {
+			t.Fatalf("start %d: %d %s, want 429 too_many_requests", app.WebLoginStartLimit+1, rec.Code, rec.Body)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -985,8 +986,19 @@ func TestH5JSAPIConfig(t *testing.T) {
 // refused with their own codes.
 func TestDingTalkQRLogin(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
-		e := runWithDingTalk(t, driver, sandbox.Options{})
+		// Outside the demo QR sign-in needs http.public_url: erpd's own
+		// address, known before it starts.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		e := runWithDingTalk(t, driver, sandbox.Options{}, "ERP_HTTP_ADDR", addr, "ERP_HTTP_PUBLIC_URL", "http://"+addr)
 		base := e.m.URL()
+		if base != "http://"+addr {
+			t.Fatalf("erpd listens at %s, not %s", base, addr)
+		}
 		if !e.m.App.H5Info().WebLogin {
 			t.Fatal("QR sign-in is off in the demo")
 		}

@@ -312,7 +312,7 @@ func (m *Main) Open(ctx context.Context) error {
 			RetryBase:     m.OutboxRetryBase, RetryMax: m.OutboxRetryMax,
 			H5: app.H5Config{JSAPI: m.dingtalk, CorpID: c.DingTalk.CorpID, AgentID: c.DingTalk.AgentID, ClientID: c.DingTalk.AppKey,
 				SignAlgo: c.DingTalk.JSAPISign},
-			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL}}
+			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL, TrustRequestOrigin: m.Demo}}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
