@@ -40,7 +40,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
-	e.Use(requestID(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
+	e.Use(requestID(), securityHeaders(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "没有这个接口: " + c.Request.Method + " " + c.Request.URL.Path})
 	})

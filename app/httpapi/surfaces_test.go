@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +231,78 @@ func TestWebLoginStartSurface(t *testing.T) {
 			t.Fatalf("start %d: %d %s, want 429 too_many_requests", app.WebLoginStartLimit+1, rec.Code, rec.Body)
 		}
 	})
+}
+
+// Every answer says nosniff and same-origin referrers. The console may not
+// be framed at all (CSP frame-ancestors 'none' and X-Frame-Options DENY),
+// runs only its own scripts, and the H5 app may be framed by DingTalk
+// only; the API's answers forbid everything a page could do.
+func TestSecurityHeaders(t *testing.T) {
+	srv, _, _ := surfaceServer(t, "sqlite")
+	h := srv.Handler()
+	for _, tc := range []struct {
+		path, csp, xfo string
+		not            []string
+	}{
+		{"/console/", "frame-ancestors 'none'", "DENY", []string{"unsafe-eval", "script-src 'self' 'unsafe-inline'"}},
+		{"/console/orders/3", "script-src 'self';", "DENY", nil},
+		{"/console/favicon.svg", "default-src 'self'", "DENY", nil},
+		{"/h5/", "frame-ancestors 'self' https://*.dingtalk.com", "", []string{"frame-ancestors 'none'"}},
+		{"/h5/approvals", "script-src 'self';", "", nil},
+		{"/api/v1/openapi.json", "default-src 'none'", "DENY", nil},
+		{"/api/v1/me", "frame-ancestors 'none'", "DENY", nil},
+		{"/healthz", "default-src 'none'", "DENY", nil},
+		{"/nothing", "default-src 'none'", "DENY", nil},
+	} {
+		rec := serve(h, "GET", tc.path, nil)
+		hd := rec.Header()
+		csp := hd.Get("Content-Security-Policy")
+		if !strings.Contains(csp, tc.csp) || hd.Get("X-Frame-Options") != tc.xfo ||
+			hd.Get("Referrer-Policy") != "same-origin" || hd.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s (%d): CSP %q, X-Frame-Options %q, Referrer-Policy %q, X-Content-Type-Options %q; want CSP with %q, X-Frame-Options %q",
+				tc.path, rec.Code, csp, hd.Get("X-Frame-Options"), hd.Get("Referrer-Policy"), hd.Get("X-Content-Type-Options"), tc.csp, tc.xfo)
+		}
+		for _, n := range tc.not {
+			if strings.Contains(csp, n) {
+				t.Errorf("%s: CSP %q contains %q", tc.path, csp, n)
+			}
+		}
+	}
+}
+
+// The CSP allows no inline script: the built pages must have none (an
+// inline <script> or on… handler would not run), and every script and
+// stylesheet they name must come from erpd itself.
+func TestBuiltPagesNeedNoInlineScript(t *testing.T) {
+	srv, _, _ := surfaceServer(t, "sqlite")
+	h := srv.Handler()
+	script := regexp.MustCompile(`(?is)<script\b([^>]*)>`)
+	handler := regexp.MustCompile(`(?i)\son[a-z]+\s*=`)
+	ref := regexp.MustCompile(`(?i)\b(?:src|href)="([^"]*)"`)
+	for _, page := range []string{"/console/", "/h5/"} {
+		rec := serve(h, "GET", page, nil)
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.Contains(body, "<html") {
+			t.Fatalf("%s: %d", page, rec.Code)
+		}
+		tags := script.FindAllStringSubmatch(body, -1)
+		if len(tags) == 0 {
+			t.Fatalf("%s: no script at all", page)
+		}
+		for _, m := range tags {
+			if !strings.Contains(m[1], "src=") {
+				t.Errorf("%s: an inline script, which the CSP blocks: %s", page, m[0])
+			}
+		}
+		if m := handler.FindString(body); m != "" {
+			t.Errorf("%s: an inline event handler, which the CSP blocks: %s", page, m)
+		}
+		for _, m := range ref.FindAllStringSubmatch(body, -1) {
+			if u := m[1]; !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+				if u != "data:," {
+					t.Errorf("%s loads %s from elsewhere", page, u)
+				}
+			}
+		}
+	}
 }
