@@ -154,6 +154,10 @@ type Admin struct {
 type Auth struct {
 	Secret   string        `mapstructure:"secret" json:"secret"`
 	TokenTTL time.Duration `mapstructure:"token_ttl" json:"token_ttl"`
+	// PreviousSecret is the key before a rotation: it verifies no token,
+	// it only opens two-step sign-in keys sealed under it until their users
+	// have signed in once more.
+	PreviousSecret string `mapstructure:"previous_secret" json:"previous_secret"`
 }
 
 // Log selects the log format: "text" for a terminal, "json" for production.
@@ -180,6 +184,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("admin.password", "")
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
+	v.SetDefault("auth.previous_secret", "")
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
 	v.SetDefault("finance.company_name", "")
@@ -279,6 +284,9 @@ func (c *Config) Validate() error {
 	if c.Auth.Secret != "" && len(c.Auth.Secret) < 32 {
 		return bad("auth.secret", "must be at least 32 characters (or empty to generate one)")
 	}
+	if c.Auth.PreviousSecret != "" && len(c.Auth.PreviousSecret) < 32 {
+		return bad("auth.previous_secret", "must be at least 32 characters (or empty)")
+	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
 	}
@@ -369,6 +377,7 @@ func (c Config) Masked() string {
 	c.Redis.Password = mask(c.Redis.Password)
 	c.Admin.Password = mask(c.Admin.Password)
 	c.Auth.Secret = mask(c.Auth.Secret)
+	c.Auth.PreviousSecret = mask(c.Auth.PreviousSecret)
 	c.Metrics.Token = mask(c.Metrics.Token)
 	c.DingTalk.AppSecret = mask(c.DingTalk.AppSecret)
 	c.Database.DSN = maskDSN(c.Database.DSN)

@@ -315,7 +315,8 @@ func (m *Main) Open(ctx context.Context) error {
 			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL, TrustRequestOrigin: m.Demo}}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
-		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
+		Auth: app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL,
+			PreviousSecret: []byte(c.Auth.PreviousSecret)},
 		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt,
 		Finance:   app.FinanceSettings{CompanyName: c.Finance.CompanyName, ReviewRequired: c.Finance.ReviewRequired},
 		Directory: dir, DingTalk: dt})
