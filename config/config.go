@@ -118,6 +118,11 @@ type HTTP struct {
 	// own address.
 	PublicURL       string        `mapstructure:"public_url" json:"public_url"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
+	// X-Forwarded-For names the client; any other peer is the client.
+	// Per-address limits count what this yields, so trusting every peer
+	// would let a client choose its own address.
+	TrustedProxies []string `mapstructure:"trusted_proxies" json:"trusted_proxies"`
 	// IdempotencyLease is how long a POST with an Idempotency-Key that never
 	// finished (its process died) blocks a retry before the retry may run
 	// it; it must outlast the longest request.
@@ -170,6 +175,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("http.addr", ":8080")
 	v.SetDefault("http.shutdown_timeout", "15s")
 	v.SetDefault("http.public_url", "")
+	v.SetDefault("http.trusted_proxies", []string{"127.0.0.1", "::1"})
 	v.SetDefault("http.idempotency_lease", "3m")
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
@@ -250,6 +256,13 @@ func (c *Config) Validate() error {
 	if c.HTTP.PublicURL != "" {
 		if p, err := url.Parse(c.HTTP.PublicURL); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" || p.RawQuery != "" {
 			return bad("http.public_url", "%q is not an http(s) address like https://erp.example.com", c.HTTP.PublicURL)
+		}
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return bad("http.trusted_proxies", "%q is not an address or CIDR", p)
+			}
 		}
 	}
 	if c.HTTP.IdempotencyLease < time.Second {

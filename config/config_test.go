@@ -60,6 +60,8 @@ func TestValidate(t *testing.T) {
 		{"ErrAdminEmpty", func(c *Config) { c.Admin.Username = "" }, "admin.username"},
 		{"OK secret 32", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 32) }, ""},
 		{"ErrSecretShort", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 31) }, "auth.secret"},
+		{"OK trusted proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "::1", "192.168.1.5"} }, ""},
+		{"ErrTrustedProxy", func(c *Config) { c.HTTP.TrustedProxies = []string{"proxy.local"} }, "http.trusted_proxies"},
 		{"OK metrics token", func(c *Config) { c.Metrics.Token = strings.Repeat("m", 16) }, ""},
 		{"ErrMetricsTokenShort", func(c *Config) { c.Metrics.Token = "short" }, "metrics.token"},
 		{"OK metrics listen", func(c *Config) { c.Metrics.Listen = "127.0.0.1:9090" }, ""},

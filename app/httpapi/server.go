@@ -39,6 +39,13 @@ func New(a *app.App, log *slog.Logger) *Server {
 	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log, idemLease: DefaultIdempotencyLease}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
+	// The client's address (login throttling, the QR sign-in's rate limit,
+	// the audit) is taken from X-Forwarded-For only when the connection
+	// comes from a trusted proxy; gin trusts every peer by default, which
+	// would let anyone pick the address they are counted under.
+	if err := e.SetTrustedProxies(DefaultTrustedProxies); err != nil {
+		panic(err) // constant
+	}
 	e.ContextWithFallback = true
 	e.Use(requestID(), securityHeaders(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
 	e.NoRoute(func(c *gin.Context) {
@@ -205,6 +212,20 @@ func New(a *app.App, log *slog.Logger) *Server {
 
 // Handler is the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.engine }
+
+// DefaultTrustedProxies are the peers whose X-Forwarded-For is believed
+// when http.trusted_proxies is not set: a reverse proxy on the same host.
+var DefaultTrustedProxies = []string{"127.0.0.1", "::1"}
+
+// SetTrustedProxies names the reverse proxies (addresses or CIDRs) whose
+// X-Forwarded-For gives the client's address (http.trusted_proxies); an
+// empty list trusts none.
+func (s *Server) SetTrustedProxies(proxies []string) error {
+	if len(proxies) == 0 {
+		return s.engine.SetTrustedProxies(nil)
+	}
+	return s.engine.SetTrustedProxies(proxies)
+}
 
 // SetMetricsToken makes /metrics answer scrapes that send token as a
 // bearer token (metrics.token); on the main listener it is otherwise 404.

@@ -220,13 +220,15 @@ func TestWebLoginStartSurface(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "evil.example") {
 			t.Fatal("the answer names the request's Host")
 		}
+		// A client that is not a trusted proxy cannot choose the address it
+		// is counted under by sending X-Forwarded-For.
 		h := newSrv(app.WebLoginConfig{LoginHost: "https://login.example", PublicURL: "https://erp.example.com"})
 		for i := 0; i < app.WebLoginStartLimit; i++ {
-			if rec := serve(h, "GET", "/api/v1/auth/dingtalk/qr", nil); rec.Code != 200 {
+			if rec := serve(h, "GET", "/api/v1/auth/dingtalk/qr", map[string]string{"X-Forwarded-For": fmt.Sprintf("198.51.100.%d", i)}); rec.Code != 200 {
 				t.Fatalf("start %d: %d %s", i+1, rec.Code, rec.Body)
 			}
 		}
-		rec = serve(h, "GET", "/api/v1/auth/dingtalk/qr", nil)
+		rec = serve(h, "GET", "/api/v1/auth/dingtalk/qr", map[string]string{"X-Forwarded-For": "203.0.113.7"})
 		if rec.Code != 429 || !strings.Contains(rec.Body.String(), `"code":"too_many_requests"`) {
 			t.Fatalf("start %d: %d %s, want 429 too_many_requests", app.WebLoginStartLimit+1, rec.Code, rec.Body)
 		}

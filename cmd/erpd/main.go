@@ -350,6 +350,10 @@ func (m *Main) Run(ctx context.Context) error {
 	srv := httpapi.New(m.App, m.Log)
 	srv.SetIdempotencyLease(m.Config.HTTP.IdempotencyLease)
 	srv.SetMetricsToken(m.Config.Metrics.Token)
+	if err := srv.SetTrustedProxies(m.Config.HTTP.TrustedProxies); err != nil {
+		ln.Close()
+		return fmt.Errorf("http.trusted_proxies: %w", err)
+	}
 	if addr := m.Config.Metrics.Listen; addr != "" {
 		mln, err := net.Listen("tcp", addr)
 		if err != nil {
