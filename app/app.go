@@ -59,8 +59,12 @@ type WebLoginConfig struct {
 	// turns QR sign-in off.
 	LoginHost string
 	// PublicURL is erpd's address as browsers reach it (the redirect goes
-	// back there); empty uses the address of each request.
+	// back there).
 	PublicURL string
+	// TrustRequestOrigin lets an empty PublicURL fall back to the address
+	// of each request: the demo only, since in production the Host header
+	// is the client's to choose.
+	TrustRequestOrigin bool
 }
 
 // H5Config describes the DingTalk app to the H5 page.

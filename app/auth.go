@@ -17,6 +17,11 @@ import (
 type AuthConfig struct {
 	Secret   []byte
 	TokenTTL time.Duration
+	// PreviousSecret is the key before a rotation (auth.previous_secret).
+	// It signs and verifies no token; it only opens two-step sign-in keys
+	// sealed under it, which are sealed again under Secret at their user's
+	// next sign-in, so rotating does not lock those users out.
+	PreviousSecret []byte
 }
 
 // Throttle limits failed logins per account and per address.

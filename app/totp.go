@@ -30,9 +30,33 @@ type TOTPSetup struct {
 	URL    string `json:"otpauth_url"` // otpauth://…, for the QR code
 }
 
-func (a *App) sealKey() []byte {
-	k := sha256.Sum256(append([]byte("erpd totp v1:"), a.auth.Secret...))
+func sealKeyOf(secret []byte) []byte {
+	k := sha256.Sum256(append([]byte("erpd totp v1:"), secret...))
 	return k[:]
+}
+
+func (a *App) sealKey() []byte { return sealKeyOf(a.auth.Secret) }
+
+// errTOTPKeyUnreadable: the key was sealed under a signing key that has
+// been rotated away without auth.previous_secret. Not a fault of the user
+// and not a 500: the operator can name the old key, or an administrator
+// can turn the user's two-step sign-in off.
+var errTOTPKeyUnreadable = &domain.Error{Kind: domain.KindMisconfigured, Code: "totp_key_unreadable", Field: "totp_code",
+	Message: "两步验证密钥无法解开（令牌签名密钥已更换）：请管理员配置 auth.previous_secret 为原密钥，或为该用户关闭两步验证后重新开启"}
+
+// openTOTP unseals u's key under the signing key, else under the previous
+// one (old is then true: it should be sealed again).
+func (a *App) openTOTP(sealed string) (plain string, old bool, err error) {
+	plain, err = a.unsealWith(a.sealKey(), sealed)
+	if err == nil {
+		return plain, false, nil
+	}
+	if len(a.auth.PreviousSecret) > 0 {
+		if plain, perr := a.unsealWith(sealKeyOf(a.auth.PreviousSecret), sealed); perr == nil {
+			return plain, true, nil
+		}
+	}
+	return "", false, errTOTPKeyUnreadable
 }
 
 func (a *App) seal(plain string) (string, error) {
@@ -51,12 +75,12 @@ func (a *App) seal(plain string) (string, error) {
 	return base64.StdEncoding.EncodeToString(gcm.Seal(nonce, nonce, []byte(plain), nil)), nil
 }
 
-func (a *App) unseal(sealed string) (string, error) {
+func (a *App) unsealWith(key []byte, sealed string) (string, error) {
 	b, err := base64.StdEncoding.DecodeString(sealed)
 	if err != nil {
 		return "", err
 	}
-	block, err := aes.NewCipher(a.sealKey())
+	block, err := aes.NewCipher(key)
 	if err != nil {
 		return "", err
 	}
@@ -72,23 +96,31 @@ func (a *App) unseal(sealed string) (string, error) {
 }
 
 // totpStep checks code against u's key at t, one step either side for
-// clock drift, and returns the step it matched (0: no match).
-func (a *App) totpStep(u *domain.User, code string, t time.Time) (int64, error) {
-	secret, err := a.unseal(u.TOTPSecret)
+// clock drift, and returns the step it matched (0: no match) and the key
+// sealed again under the current signing key when it was sealed under the
+// previous one ("" otherwise).
+func (a *App) totpStep(u *domain.User, code string, t time.Time) (int64, string, error) {
+	secret, old, err := a.openTOTP(u.TOTPSecret)
 	if err != nil {
-		return 0, err
+		return 0, "", err
+	}
+	resealed := ""
+	if old {
+		if resealed, err = a.seal(secret); err != nil {
+			return 0, "", err
+		}
 	}
 	for _, d := range []int64{0, -1, 1} {
 		at := t.Add(time.Duration(d*totpPeriod) * time.Second)
 		want, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
 		if want == code {
-			return at.Unix() / totpPeriod, nil
+			return at.Unix() / totpPeriod, resealed, nil
 		}
 	}
-	return 0, nil
+	return 0, "", nil
 }
 
 // SetupTOTP gives the signed-in user a new authenticator key, kept unused
@@ -134,12 +166,15 @@ func (a *App) EnableTOTP(ctx context.Context, code string) error {
 		if u.TOTPSecret == "" {
 			return domain.ErrInvalidState.WithMessage("请先生成密钥")
 		}
-		step, err := a.totpStep(u, code, a.now())
+		step, resealed, err := a.totpStep(u, code, a.now())
 		if err != nil {
 			return err
 		}
 		if step == 0 {
 			return domain.Invalid("code", "验证码不正确，请核对手机时间后重试")
+		}
+		if resealed != "" {
+			u.TOTPSecret = resealed
 		}
 		if err := store.Users.SetTOTP(tx, u.ID, true, u.TOTPSecret, step); err != nil {
 			return err
@@ -179,7 +214,7 @@ func (a *App) checkTOTP(ctx context.Context, u *domain.User, code string) error 
 	if code == "" {
 		return &domain.Error{Kind: domain.KindUnauthorized, Code: domain.CodeTOTPRequired, Field: "totp_code", Message: "请输入身份验证器上的 6 位验证码"}
 	}
-	step, err := a.totpStep(u, code, a.now())
+	step, resealed, err := a.totpStep(u, code, a.now())
 	if err != nil {
 		return err
 	}
@@ -191,7 +226,10 @@ func (a *App) checkTOTP(ctx context.Context, u *domain.User, code string) error 
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		fresh, err = store.Users.UseTOTPStep(tx, u.ID, step)
-		return err
+		if err != nil || !fresh || resealed == "" {
+			return err
+		}
+		return store.Users.SetTOTP(tx, u.ID, true, resealed, step)
 	})
 	if err != nil {
 		return err

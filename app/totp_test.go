@@ -78,3 +78,48 @@ func TestTwoStepSignIn(t *testing.T) {
 		must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", "", "10.9.0.2"))
 	})
 }
+
+// Rotating the signing key does not lock out users with two-step sign-in
+// (their keys are sealed under it): without auth.previous_secret their
+// sign-in says why (totp_key_unreadable, not a 500); with it, it works and
+// seals the key again under the new one, after which the old key is not
+// needed. The old key signs no token.
+func TestTwoStepSignInAfterRotation(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		bg := context.Background()
+		u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("boss"), Name: ptr("老板"),
+			Password: ptr("Kq7-chief-9Lm"), Roles: &[]domain.Role{domain.RoleAdmin}}))
+		setup := must[*app.TOTPSetup](t)(e.app.SetupTOTP(app.WithActor(bg, u)))
+		code := func(steps int) string {
+			c, err := totp.GenerateCode(setup.Secret, e.store.Now().Add(time.Duration(steps*30)*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		if err := e.app.EnableTOTP(app.WithActor(bg, u), code(-1)); err != nil {
+			t.Fatal(err)
+		}
+		oldSession := must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", code(0), "10.9.1.1"))
+
+		old := e.opts.Auth.Secret
+		rotated := e.opts
+		rotated.Auth.Secret = []byte("rotated-secret-rotated-secret-rotated")
+		_, err := app.New(rotated).Login(bg, "boss", "Kq7-chief-9Lm", code(1), "10.9.1.1")
+		wantCode(t, err, "totp_key_unreadable")
+
+		rotated.Auth.PreviousSecret = old
+		withPrev := app.New(rotated)
+		if _, err := withPrev.Authenticate(bg, oldSession.Token); err == nil {
+			t.Fatal("a token signed with the previous key is accepted")
+		}
+		must[*app.Session](t)(withPrev.Login(bg, "boss", "Kq7-chief-9Lm", code(1), "10.9.1.1"))
+
+		// Sealed again: the new key alone opens it (the code, used once,
+		// is then refused as used, not as unreadable).
+		rotated.Auth.PreviousSecret = nil
+		_, err = app.New(rotated).Login(bg, "boss", "Kq7-chief-9Lm", code(1), "10.9.1.1")
+		wantCode(t, err, domain.CodeTOTPInvalid)
+	})
+}

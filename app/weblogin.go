@@ -17,6 +17,16 @@ const WebLoginPath = "/console/login/dingtalk"
 
 const oauthStateTTL = 10 * time.Minute
 
+// WebLoginStartLimit is how many QR sign-ins one client address may begin
+// per WebLoginStartWindow. Each one stores a state until it expires, and
+// no one has signed in yet, so without a limit anyone could fill the cache;
+// an office behind one NAT address beginning a sign-in every few seconds
+// stays under it.
+const (
+	WebLoginStartLimit  = 30
+	WebLoginStartWindow = time.Minute
+)
+
 // WebLoginStart is where the console sends the browser for DingTalk's
 // QR sign-in (扫码登录), and the state that must come back with the code.
 type WebLoginStart struct {
@@ -26,15 +36,23 @@ type WebLoginStart struct {
 
 // StartWebLogin begins DingTalk's OAuth2 web sign-in. origin is the
 // scheme and host the browser reached erpd at, used when no public URL
-// is configured. The state is kept for ten minutes and accepted once, so a
-// code cannot be replayed into someone else's browser.
-func (a *App) StartWebLogin(ctx context.Context, origin string) (*WebLoginStart, error) {
+// is configured and only where that is trusted (domain.WebLoginBase). The
+// state is kept for ten minutes and accepted once, so a code cannot be
+// replayed into someone else's browser; clientIP may begin
+// WebLoginStartLimit of them per window.
+func (a *App) StartWebLogin(ctx context.Context, origin, clientIP string) (*WebLoginStart, error) {
 	if a.directory == nil || a.dt.Web.LoginHost == "" {
 		return nil, errDingTalkLoginOff
 	}
-	base := strings.TrimRight(a.dt.Web.PublicURL, "/")
-	if base == "" {
-		base = origin
+	base, err := domain.WebLoginBase(a.dt.Web.PublicURL, origin, a.dt.Web.TrustRequestOrigin)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := a.cache.Incr(ctx, "oauth:start:ip:"+clientIP, WebLoginStartWindow); err != nil {
+		return nil, domain.ErrUnavailable.WithMessage("暂时无法发起扫码登录，请稍后重试")
+	} else if n > WebLoginStartLimit {
+		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyRequests,
+			Message: "发起扫码登录过于频繁，请一分钟后再试"}
 	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {

@@ -28,6 +28,19 @@ type Config struct {
 	Sales    Sales    `mapstructure:"sales" json:"sales"`
 	Finance  Finance  `mapstructure:"finance" json:"finance"`
 	DingTalk DingTalk `mapstructure:"dingtalk" json:"dingtalk"`
+	Metrics  Metrics  `mapstructure:"metrics" json:"metrics"`
+}
+
+// Metrics says who may read the Prometheus metrics. With neither key set
+// /metrics is 404: it names every route and the database pool's state,
+// which is no one's business but the operator's.
+type Metrics struct {
+	// Token, when set, is the bearer token a scrape of /metrics must send
+	// (on the main listener and on Listen).
+	Token string `mapstructure:"token" json:"token"`
+	// Listen, when set, is a separate address (127.0.0.1:9090) serving
+	// /metrics alone, for a network only the monitoring reaches.
+	Listen string `mapstructure:"listen" json:"listen"`
 }
 
 // DingTalk connects erpd to a DingTalk app. Both hosts are configuration:
@@ -105,6 +118,11 @@ type HTTP struct {
 	// own address.
 	PublicURL       string        `mapstructure:"public_url" json:"public_url"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
+	// X-Forwarded-For names the client; any other peer is the client.
+	// Per-address limits count what this yields, so trusting every peer
+	// would let a client choose its own address.
+	TrustedProxies []string `mapstructure:"trusted_proxies" json:"trusted_proxies"`
 	// IdempotencyLease is how long a POST with an Idempotency-Key that never
 	// finished (its process died) blocks a retry before the retry may run
 	// it; it must outlast the longest request.
@@ -135,10 +153,16 @@ type Admin struct {
 }
 
 // Auth configures tokens. An empty secret means one generated on first
-// start and kept in the database, so every erpd process shares it.
+// start into data_dir/auth_secret (0600), never into the database, so no
+// backup carries it; erpd processes on several hosts sharing one database
+// must be given one secret here.
 type Auth struct {
 	Secret   string        `mapstructure:"secret" json:"secret"`
 	TokenTTL time.Duration `mapstructure:"token_ttl" json:"token_ttl"`
+	// PreviousSecret is the key before a rotation: it verifies no token,
+	// it only opens two-step sign-in keys sealed under it until their users
+	// have signed in once more.
+	PreviousSecret string `mapstructure:"previous_secret" json:"previous_secret"`
 }
 
 // Log selects the log format: "text" for a terminal, "json" for production.
@@ -151,6 +175,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("http.addr", ":8080")
 	v.SetDefault("http.shutdown_timeout", "15s")
 	v.SetDefault("http.public_url", "")
+	v.SetDefault("http.trusted_proxies", []string{"127.0.0.1", "::1"})
 	v.SetDefault("http.idempotency_lease", "3m")
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
@@ -165,6 +190,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("admin.password", "")
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
+	v.SetDefault("auth.previous_secret", "")
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
 	v.SetDefault("finance.company_name", "")
@@ -185,6 +211,8 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("dingtalk.process_codes.sales_order", "")
 	v.SetDefault("dingtalk.card_templates.approval", "")
 	v.SetDefault("dingtalk.card_templates.low_stock", "")
+	v.SetDefault("metrics.token", "")
+	v.SetDefault("metrics.listen", "")
 	v.SetDefault("log.format", "text")
 	v.SetDefault("log.level", "info")
 }
@@ -230,6 +258,13 @@ func (c *Config) Validate() error {
 			return bad("http.public_url", "%q is not an http(s) address like https://erp.example.com", c.HTTP.PublicURL)
 		}
 	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return bad("http.trusted_proxies", "%q is not an address or CIDR", p)
+			}
+		}
+	}
 	if c.HTTP.IdempotencyLease < time.Second {
 		return bad("http.idempotency_lease", "must be at least 1s")
 	}
@@ -261,6 +296,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.Secret != "" && len(c.Auth.Secret) < 32 {
 		return bad("auth.secret", "must be at least 32 characters (or empty to generate one)")
+	}
+	if c.Auth.PreviousSecret != "" && len(c.Auth.PreviousSecret) < 32 {
+		return bad("auth.previous_secret", "must be at least 32 characters (or empty)")
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
@@ -304,6 +342,17 @@ func (c *Config) Validate() error {
 			return bad("dingtalk.sync_interval", "must be 0 (off) or at least 10m")
 		}
 	}
+	if c.Metrics.Token != "" && len(c.Metrics.Token) < 16 {
+		return bad("metrics.token", "must be at least 16 characters (or empty)")
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			return bad("metrics.listen", "%q is not host:port", c.Metrics.Listen)
+		}
+		if _, port, _ := net.SplitHostPort(c.Metrics.Listen); c.Metrics.Listen == c.HTTP.Addr && port != "0" {
+			return bad("metrics.listen", "must differ from http.addr")
+		}
+	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
@@ -325,6 +374,10 @@ func (c *Config) SQLitePath() string {
 	return filepath.Join(c.DataDir, "erpd.db")
 }
 
+// AuthSecretPath is the file holding the token-signing key when auth.secret
+// is not configured.
+func (c *Config) AuthSecretPath() string { return filepath.Join(c.DataDir, "auth_secret") }
+
 // Masked renders the configuration as JSON with secrets replaced, for
 // `erpd config` and start-up logs.
 func (c Config) Masked() string {
@@ -337,6 +390,8 @@ func (c Config) Masked() string {
 	c.Redis.Password = mask(c.Redis.Password)
 	c.Admin.Password = mask(c.Admin.Password)
 	c.Auth.Secret = mask(c.Auth.Secret)
+	c.Auth.PreviousSecret = mask(c.Auth.PreviousSecret)
+	c.Metrics.Token = mask(c.Metrics.Token)
 	c.DingTalk.AppSecret = mask(c.DingTalk.AppSecret)
 	c.Database.DSN = maskDSN(c.Database.DSN)
 	b, _ := json.MarshalIndent(c, "", "  ")

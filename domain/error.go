@@ -14,16 +14,17 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInternal     Kind = iota // a fault of ours; never shown in detail
-	KindMalformed                // the request could not be read (bad JSON, wrong types)
-	KindInvalid                  // well-formed but breaks a business rule
-	KindNotFound                 // the thing asked for does not exist
-	KindConflict                 // duplicate code, wrong state, stale version
-	KindUnauthorized             // no or bad credentials
-	KindForbidden                // authenticated, but not allowed
-	KindRateLimited              // too many attempts
-	KindUnavailable              // a dependency is down; try again
-	KindTooLarge                 // the request body is over the limit
+	KindInternal      Kind = iota // a fault of ours; never shown in detail
+	KindMalformed                 // the request could not be read (bad JSON, wrong types)
+	KindInvalid                   // well-formed but breaks a business rule
+	KindNotFound                  // the thing asked for does not exist
+	KindConflict                  // duplicate code, wrong state, stale version
+	KindUnauthorized              // no or bad credentials
+	KindForbidden                 // authenticated, but not allowed
+	KindRateLimited               // too many attempts
+	KindUnavailable               // a dependency is down; try again
+	KindTooLarge                  // the request body is over the limit
+	KindMisconfigured             // the server's configuration does not allow it; only its operator can fix that
 )
 
 // Stable error codes that programs switch on. Messages are for people; codes
@@ -53,6 +54,11 @@ const (
 	CodeDeadlock             = "deadlock"
 	CodeTooLarge             = "payload_too_large"
 	CodeMethodNotAllowed     = "method_not_allowed"
+	// CodePublicURLRequired: QR sign-in needs http.public_url outside the demo.
+	CodePublicURLRequired = "public_url_required"
+	// CodeTooManyRequests: an address asked too often for something that
+	// stores state before anyone has signed in.
+	CodeTooManyRequests = "too_many_requests"
 )
 
 // Error is the one error type that crosses layers. Field names the offending

@@ -40,6 +40,10 @@ type Options struct {
 	// and updated_at. Nil is the system clock; tests set it so that no
 	// test depends on the day it runs.
 	Now func() time.Time
+	// SecretFile is where migration 202612080200 puts the token-signing
+	// key an earlier release kept in the database; empty when auth.secret
+	// is configured (the stored key then signed nothing and is dropped).
+	SecretFile string
 }
 
 // Store is the database handle. Use cases reach the tables through InTx.
@@ -54,6 +58,8 @@ type Store struct {
 	writeMu sync.Mutex
 	master  *masterCache
 	clock   func() time.Time
+	// secretFile: Options.SecretFile.
+	secretFile string
 }
 
 // Now is the store's clock, in UTC at the millisecond precision both
@@ -121,7 +127,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", o.Driver, err)
 	}
-	s := &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger, master: newMasterCache(), clock: clock}
+	s := &Store{db: db, dsn: dsn, driver: o.Driver, log: o.Logger, master: newMasterCache(), clock: clock, secretFile: o.SecretFile}
 	if err := s.watchMasterWrites(); err != nil {
 		return nil, err
 	}

@@ -1143,6 +1143,13 @@ var Migrations = []*gormigrate.Migration{
 			return db.Transaction(migrateToCents)
 		},
 	},
+	{
+		// The token-signing key leaves the database for a 0600 file in the
+		// data directory (moveAuthSecretOut), so a backup no longer carries
+		// what signs an administrator's token.
+		ID:      "202612080200_auth_secret_out_of_db",
+		Migrate: moveAuthSecretOut,
+	},
 }
 
 // m400Opening is an account's opening (科目期初余额) at go-live: its balance
@@ -1175,7 +1182,7 @@ func migrator(db *gorm.DB) *gormigrate.Gormigrate {
 
 // Migrate brings the schema to the newest version.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := migrator(s.db.WithContext(ctx)).Migrate(); err != nil {
+	if err := migrator(s.db.WithContext(withSecretFile(ctx, s.secretFile))).Migrate(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	return nil
@@ -1183,7 +1190,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 
 // MigrateTo brings the schema to the version with id, for upgrade tests.
 func (s *Store) MigrateTo(ctx context.Context, id string) error {
-	if err := migrator(s.db.WithContext(ctx)).MigrateTo(id); err != nil {
+	if err := migrator(s.db.WithContext(withSecretFile(ctx, s.secretFile))).MigrateTo(id); err != nil {
 		return fmt.Errorf("store: migrate to %s: %w", id, err)
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 
 	"github.com/dingerp/erpd/domain"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 var errStale = domain.ErrVersionConflict.WithMessage("数据已被他人修改或删除，请刷新后重试")
@@ -19,27 +18,6 @@ type settingRow struct {
 }
 
 func (settingRow) TableName() string { return "settings" }
-
-// Setting returns a stored setting, creating it with gen() the first time.
-// Concurrent first calls from several processes agree on one value.
-func (s *Store) Setting(q Q, key string, gen func() string) (string, error) {
-	var r settingRow
-	err := q.DB().Where("`key` = ?", key).Take(&r).Error
-	if err == nil {
-		return r.Value, nil
-	}
-	if err != gorm.ErrRecordNotFound {
-		return "", translate(err)
-	}
-	r = settingRow{Key: key, Value: gen()}
-	if err := q.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error; err != nil {
-		return "", translate(err)
-	}
-	if err := q.DB().Where("`key` = ?", key).Take(&r).Error; err != nil {
-		return "", translate(err)
-	}
-	return r.Value, nil
-}
 
 // RandomSecret returns n random bytes as hex.
 func RandomSecret(n int) string {

@@ -20,6 +20,9 @@ import (
 	"github.com/dingerp/erpd/store/storetest"
 )
 
+// testMetricsToken is the metrics.token of the test servers.
+const testMetricsToken = "api-test-metrics-token"
+
 type apiEnv struct {
 	t      *testing.T
 	srv    *httptest.Server
@@ -33,7 +36,9 @@ func newAPI(t *testing.T, driver string) *apiEnv {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	a := app.New(app.Options{Store: s, Cache: storetest.Cache(t, driver), Logger: log,
 		Auth: app.AuthConfig{Secret: []byte("api-test-secret-api-test-secret-0123"), TokenTTL: time.Hour}})
-	srv := httptest.NewServer(httpapi.New(a, log).Handler())
+	hs := httpapi.New(a, log)
+	hs.SetMetricsToken(testMetricsToken)
+	srv := httptest.NewServer(hs.Handler())
 	t.Cleanup(srv.Close)
 	e := &apiEnv{t: t, srv: srv, tokens: map[string]string{}, now: s.Now}
 	if _, err := a.EnsureAdmin(context.Background(), "admin", "Root-pass-2026"); err != nil {
@@ -157,7 +162,7 @@ func TestAPIScenarios(t *testing.T) {
 			{"ErrMethod", "admin", "PATCH", "/api/v1/products", "", nil, 405, []string{`"code":"method_not_allowed"`}},
 			{"OK dictionary", "viewer", "GET", "/api/v1/dictionaries/payment_method/entries", "", nil, 200, []string{`"label":"银行转账"`}},
 			{"OK roles", "viewer", "GET", "/api/v1/roles", "", nil, 200, []string{`"role":"warehouse"`, `"仓管"`}},
-			{"OK metrics", "", "GET", "/metrics", "", nil, 200, []string{`erpd_http_requests_total{method="GET",route="/api/v1/products",status="200"}`, "erpd_http_request_duration_seconds", "erpd_db_pool_open_connections"}},
+			{"OK metrics", "", "GET", "/metrics", "", map[string]string{"Authorization": "Bearer " + testMetricsToken}, 200, []string{`erpd_http_requests_total{method="GET",route="/api/v1/products",status="200"}`, "erpd_http_request_duration_seconds", "erpd_db_pool_open_connections"}},
 		} {
 			t.Run(sc.name, func(t *testing.T) {
 				status, body, h := e.raw(sc.user, sc.method, sc.url, sc.body, sc.headers)

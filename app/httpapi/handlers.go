@@ -63,7 +63,7 @@ func (s *Server) startWebLogin(c *gin.Context) {
 	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
 		scheme = "https"
 	}
-	respond(c, http.StatusOK)(s.app.StartWebLogin(c.Request.Context(), scheme+"://"+c.Request.Host))
+	respond(c, http.StatusOK)(s.app.StartWebLogin(c.Request.Context(), scheme+"://"+c.Request.Host, c.ClientIP()))
 }
 
 // loginWeb finishes the QR sign-in with the code and state DingTalk sent

@@ -2,9 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/dingerp/erpd/domain"
 	"github.com/dingerp/erpd/store"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +22,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	scrape   http.Handler
 }
 
 func newMetrics(s *store.Store) *metrics {
@@ -50,25 +55,59 @@ func newMetrics(s *store.Store) *metrics {
 		pool("wait_count", "Total waits for a database connection.", func() float64 { _, _, _, w, _ := s.PoolStats(); return float64(w) }),
 		pool("wait_seconds", "Total time waited for a database connection.", func() float64 { _, _, _, _, d := s.PoolStats(); return d.Seconds() }),
 	)
+	m.scrape = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return m
 }
 
+// No label takes its value from the client: a method or path of the
+// client's choosing would add series for good, and a few thousand odd
+// requests would make every scrape megabytes long.
 func (m *metrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now() // wall clock: request latency, not business time
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched" // never the raw path: unbounded label values
-		}
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+		method, route := methodLabel(c.Request.Method), routeLabel(c)
+		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
+		m.latency.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	}
 }
 
-func (m *metrics) handler() gin.HandlerFunc {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
-	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+// methodLabel keeps the methods HTTP defines; anything else is "other".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "other"
+}
+
+// routeLabel is the route's pattern, never the raw path.
+func routeLabel(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
+}
+
+// serve answers a scrape. With a token, a scrape must send it as a
+// bearer token (401 otherwise); without one the main listener answers 404,
+// as if there were no such route, and only a separate listener
+// (metrics.listen, on an address only the monitoring reaches) serves it.
+func (m *metrics) serve(c *gin.Context, token string, open bool) {
+	switch {
+	case token != "":
+		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="erpd metrics"`)
+			writeError(c, &domain.Error{Kind: domain.KindUnauthorized, Code: "metrics_token_required",
+				Message: "读取 /metrics 需要监控令牌 (Authorization: Bearer <metrics.token>)"})
+			return
+		}
+	case !open:
+		writeError(c, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "没有这个接口: " + c.Request.Method + " " + c.Request.URL.Path})
+		return
+	}
+	m.scrape.ServeHTTP(c.Writer, c.Request)
 }
 
 var outboxDesc = prometheus.NewDesc("erpd_outbox_messages", "Calls to DingTalk in the outbox by status (pending: waiting or retrying; failed: refused for good).", []string{"status"}, nil)

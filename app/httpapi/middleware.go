@@ -190,7 +190,7 @@ func idempotency(s *store.Store, lease *time.Duration) gin.HandlerFunc {
 		// The claim is settled even if the client went away meanwhile.
 		settle := context.WithoutCancel(ctx)
 		status := rw.Status()
-		if status >= 500 || status == http.StatusTooManyRequests {
+		if status >= 500 || status == http.StatusTooManyRequests || status == StatusClientClosed {
 			if err := s.IdemRelease(settle, fullKey); err != nil {
 				slog.Error("idempotency release", "err", err)
 			}

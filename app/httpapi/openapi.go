@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -24,13 +25,14 @@ import (
 type op struct {
 	method, path string // gin's path, under /api/v1
 	tag, summary string
-	query        []string // query parameters
-	body         any      // request body (nil: none)
-	multipart    bool     // body is a multipart form with a file
-	resp         any      // success body (nil: no content)
-	status       int      // success status; 200 when zero
-	public       bool     // no token needed
-	file         bool     // answers a file (CSV or XLSX) rather than JSON
+	query        []string          // query parameters
+	body         any               // request body (nil: none)
+	multipart    bool              // body is a multipart form with a file
+	resp         any               // success body (nil: no content)
+	status       int               // success status; 200 when zero
+	public       bool              // no token needed
+	file         bool              // answers a file (CSV or XLSX) rather than JSON
+	errors       map[string]string // further error statuses this one answers, by status
 }
 
 var (
@@ -51,7 +53,10 @@ func apiOps() []op {
 	ops := []op{
 		{method: "POST", path: "/auth/login", tag: "认证", summary: "用户名密码登录", body: loginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/dingtalk", tag: "认证", summary: "钉钉免登：用 requestAuthCode 得到的 code 换令牌", body: dingTalkLoginBody{}, resp: sessionBody{}, public: true},
-		{method: "GET", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：取得跳转地址与 state（回调页 " + app.WebLoginPath + "）", resp: app.WebLoginStart{}, public: true},
+		{method: "GET", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：取得跳转地址与 state（回调页 " + app.WebLoginPath + "）", resp: app.WebLoginStart{}, public: true,
+			errors: map[string]string{
+				"429": fmt.Sprintf("同一地址每分钟最多发起 %d 次（too_many_requests）", app.WebLoginStartLimit),
+				"503": "未配置 http.public_url，不按请求的 Host 拼回跳地址（public_url_required；演示模式除外）"}},
 		{method: "POST", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：用回调带回的 authCode 与 state 换令牌", body: webLoginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/logout", tag: "认证", summary: "退出登录（令牌作废）", status: http.StatusNoContent},
 		{method: "GET", path: "/openapi.json", tag: "认证", summary: "本接口文档（OpenAPI 3.0）", resp: map[string]any{}, public: true},
@@ -315,6 +320,9 @@ func buildSpec(ops []op) map[string]any {
 		}
 		if o.method != "GET" {
 			responses["409"] = errResp("状态或版本冲突（invalid_state、version_conflict、duplicate、period_closed…）")
+		}
+		for status, desc := range o.errors {
+			responses[status] = errResp(desc)
 		}
 		opObj := map[string]any{"tags": []string{o.tag}, "summary": o.summary, "operationId": operationID(o.method, o.path),
 			"responses": responses}

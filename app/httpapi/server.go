@@ -21,6 +21,8 @@ type Server struct {
 	log     *slog.Logger
 	// idemLease: see SetIdempotencyLease.
 	idemLease time.Duration
+	// metricsToken: see SetMetricsToken.
+	metricsToken string
 }
 
 // DefaultIdempotencyLease outlasts the longest request (the server's write
@@ -37,8 +39,15 @@ func New(a *app.App, log *slog.Logger) *Server {
 	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log, idemLease: DefaultIdempotencyLease}
 	e := s.engine
 	e.HandleMethodNotAllowed = true
+	// The client's address (login throttling, the QR sign-in's rate limit,
+	// the audit) is taken from X-Forwarded-For only when the connection
+	// comes from a trusted proxy; gin trusts every peer by default, which
+	// would let anyone pick the address they are counted under.
+	if err := e.SetTrustedProxies(DefaultTrustedProxies); err != nil {
+		panic(err) // constant
+	}
 	e.ContextWithFallback = true
-	e.Use(requestID(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
+	e.Use(requestID(), securityHeaders(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "没有这个接口: " + c.Request.Method + " " + c.Request.URL.Path})
 	})
@@ -55,7 +64,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 		s.mountSPA("/h5", fsys)
 	}
 	e.GET("/readyz", s.ready)
-	e.GET("/metrics", s.metrics.handler())
+	e.GET("/metrics", func(c *gin.Context) { s.metrics.serve(c, s.metricsToken, false) })
 
 	v1 := e.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
@@ -203,6 +212,37 @@ func New(a *app.App, log *slog.Logger) *Server {
 
 // Handler is the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.engine }
+
+// DefaultTrustedProxies are the peers whose X-Forwarded-For is believed
+// when http.trusted_proxies is not set: a reverse proxy on the same host.
+var DefaultTrustedProxies = []string{"127.0.0.1", "::1"}
+
+// SetTrustedProxies names the reverse proxies (addresses or CIDRs) whose
+// X-Forwarded-For gives the client's address (http.trusted_proxies); an
+// empty list trusts none.
+func (s *Server) SetTrustedProxies(proxies []string) error {
+	if len(proxies) == 0 {
+		return s.engine.SetTrustedProxies(nil)
+	}
+	return s.engine.SetTrustedProxies(proxies)
+}
+
+// SetMetricsToken makes /metrics answer scrapes that send token as a
+// bearer token (metrics.token); on the main listener it is otherwise 404.
+func (s *Server) SetMetricsToken(token string) { s.metricsToken = token }
+
+// MetricsHandler serves /metrics alone, for a listener of its own
+// (metrics.listen) that only the monitoring reaches; it asks for the token
+// too when one is set.
+func (s *Server) MetricsHandler() http.Handler {
+	e := gin.New()
+	e.Use(recovery())
+	e.GET("/metrics", func(c *gin.Context) { s.metrics.serve(c, s.metricsToken, true) })
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "没有这个接口: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	return e
+}
 
 func (s *Server) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)

@@ -128,6 +128,7 @@ func TestServicesFailAndRecover(t *testing.T) {
 		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_LOG_LEVEL": "error",
 		"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": proxied(dsn, db.addr),
 		"ERP_REDIS_ADDR": cache.addr, "ERP_REDIS_PREFIX": storetest.RedisPrefix(t, "chaos"),
+		"ERP_METRICS_LISTEN": "127.0.0.1:0", // an operator's scrape, on the metrics listener
 	} {
 		t.Setenv(k, v)
 	}
@@ -198,7 +199,7 @@ func TestServicesFailAndRecover(t *testing.T) {
 		line := "\nerpd_master_cache_on " + want + "\n"
 		deadline := time.Now().Add(15 * time.Second)
 		for {
-			resp, err := http.Get(base + "/metrics")
+			resp, err := http.Get(m.MetricsURL() + "/metrics")
 			if err != nil {
 				t.Fatal(err)
 			}

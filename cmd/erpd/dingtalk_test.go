@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -50,6 +51,7 @@ func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options, extraEnv
 	env := map[string]string{
 		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026",
 		"ERP_LOG_LEVEL": "error", "ERP_DATABASE_DRIVER": driver, "ERP_DINGTALK_SYNC_INTERVAL": "0",
+		"ERP_METRICS_TOKEN": "dingtalk-test-metrics-token",
 	}
 	for k, v := range demoDingTalkEnv(url) {
 		env[k] = v
@@ -887,7 +889,9 @@ func TestOARefusedFallsBackToInbox(t *testing.T) {
 		if code := getJSON(t, e.m.URL()+"/api/v1/dingtalk/outbox", login(t, e.m.URL(), "caigou", DemoPassword), nil); code != 403 {
 			t.Fatalf("outbox as a purchaser: %d", code)
 		}
-		resp, err := http.Get(e.m.URL() + "/metrics")
+		mreq, _ := http.NewRequest("GET", e.m.URL()+"/metrics", nil)
+		mreq.Header.Set("Authorization", "Bearer dingtalk-test-metrics-token")
+		resp, err := http.DefaultClient.Do(mreq)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -982,8 +986,19 @@ func TestH5JSAPIConfig(t *testing.T) {
 // refused with their own codes.
 func TestDingTalkQRLogin(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
-		e := runWithDingTalk(t, driver, sandbox.Options{})
+		// Outside the demo QR sign-in needs http.public_url: erpd's own
+		// address, known before it starts.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		e := runWithDingTalk(t, driver, sandbox.Options{}, "ERP_HTTP_ADDR", addr, "ERP_HTTP_PUBLIC_URL", "http://"+addr)
 		base := e.m.URL()
+		if base != "http://"+addr {
+			t.Fatalf("erpd listens at %s, not %s", base, addr)
+		}
 		if !e.m.App.H5Info().WebLogin {
 			t.Fatal("QR sign-in is off in the demo")
 		}

@@ -67,10 +67,13 @@ type Main struct {
 	Cache domain.Cache
 	App   *app.App
 
-	ln       net.Listener
-	http     *http.Server
-	stream   *dingtalk.Stream
-	dingtalk *dingtalk.Client
+	ln   net.Listener
+	http *http.Server
+	// metricsLn and metricsHTTP serve /metrics alone on metrics.listen.
+	metricsLn   net.Listener
+	metricsHTTP *http.Server
+	stream      *dingtalk.Stream
+	dingtalk    *dingtalk.Client
 	// OutboxRetryBase and OutboxRetryMax override the outbox backoff
 	// (tests make it quick).
 	OutboxRetryBase, OutboxRetryMax time.Duration
@@ -212,7 +215,37 @@ func (m *Main) storeOptions() store.Options {
 	if c.Driver == store.DriverSQLite {
 		dsn = m.Config.SQLitePath()
 	}
-	return store.Options{Driver: c.Driver, DSN: dsn, MaxOpenConns: c.MaxOpenConns, MaxIdleConns: c.MaxIdleConns, Logger: m.Log}
+	o := store.Options{Driver: c.Driver, DSN: dsn, MaxOpenConns: c.MaxOpenConns, MaxIdleConns: c.MaxIdleConns, Logger: m.Log}
+	if m.Config.Auth.Secret == "" {
+		o.SecretFile = m.Config.AuthSecretPath()
+	}
+	return o
+}
+
+// authSecret is the token-signing key: auth.secret when configured, else
+// the key file in the data directory, made on first start. It is never in
+// the database, so `erpd backup` does not copy it: a stolen backup signs no
+// token, and deleting the file (or setting a new auth.secret) rotates it.
+func (m *Main) authSecret() (string, error) {
+	if s := m.Config.Auth.Secret; s != "" {
+		return s, nil
+	}
+	path := m.Config.AuthSecretPath()
+	s, created, loose, err := store.ReadOrCreateSecret(path)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		m.Log.Info("generated the token-signing key", "file", path)
+		if m.Config.Database.Driver == store.DriverMySQL {
+			m.Log.Warn("every erpd process on this database must sign tokens with the same key: "+
+				"set auth.secret (ERP_AUTH_SECRET) on all of them, or give them this file", "file", path)
+		}
+	}
+	if loose {
+		m.Log.Warn("the token-signing key file was readable by others; it is 0600 now, and the key should be rotated", "file", path)
+	}
+	return s, nil
 }
 
 // backup copies the database to path while it stays in use; it opens the
@@ -263,11 +296,9 @@ func (m *Main) Open(ctx context.Context) error {
 	} else {
 		m.Cache = cache.NewMemory()
 	}
-	secret := c.Auth.Secret
-	if secret == "" {
-		if secret, err = s.Setting(s.Read(ctx), "auth_secret", func() string { return store.RandomSecret(32) }); err != nil {
-			return fmt.Errorf("auth secret: %w", err)
-		}
+	secret, err := m.authSecret()
+	if err != nil {
+		return err
 	}
 	var dir domain.Directory
 	var dt app.DingTalk
@@ -281,10 +312,11 @@ func (m *Main) Open(ctx context.Context) error {
 			RetryBase:     m.OutboxRetryBase, RetryMax: m.OutboxRetryMax,
 			H5: app.H5Config{JSAPI: m.dingtalk, CorpID: c.DingTalk.CorpID, AgentID: c.DingTalk.AgentID, ClientID: c.DingTalk.AppKey,
 				SignAlgo: c.DingTalk.JSAPISign},
-			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL}}
+			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL, TrustRequestOrigin: m.Demo}}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
-		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
+		Auth: app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL,
+			PreviousSecret: []byte(c.Auth.PreviousSecret)},
 		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt,
 		Finance:   app.FinanceSettings{CompanyName: c.Finance.CompanyName, ReviewRequired: c.Finance.ReviewRequired},
 		Directory: dir, DingTalk: dt})
@@ -317,6 +349,25 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	srv := httpapi.New(m.App, m.Log)
 	srv.SetIdempotencyLease(m.Config.HTTP.IdempotencyLease)
+	srv.SetMetricsToken(m.Config.Metrics.Token)
+	if err := srv.SetTrustedProxies(m.Config.HTTP.TrustedProxies); err != nil {
+		ln.Close()
+		return fmt.Errorf("http.trusted_proxies: %w", err)
+	}
+	if addr := m.Config.Metrics.Listen; addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen %s (metrics.listen): %w", addr, err)
+		}
+		m.metricsLn = mln
+		m.metricsHTTP = &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() {
+			if err := m.metricsHTTP.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Log.Error("metrics http", "err", err)
+			}
+		}()
+	}
 	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
@@ -434,6 +485,14 @@ func (m *Main) connectStream(ctx context.Context) {
 	}
 }
 
+// MetricsURL is the base URL of the metrics.listen listener, or "".
+func (m *Main) MetricsURL() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return "http://" + m.metricsLn.Addr().String()
+}
+
 // URL is the base URL the server listens on.
 func (m *Main) URL() string {
 	if m.ln == nil {
@@ -465,6 +524,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.HTTP.ShutdownTimeout)
 		errs = append(errs, m.http.Shutdown(ctx))
 		cancel()
+	}
+	if m.metricsHTTP != nil {
+		errs = append(errs, m.metricsHTTP.Close())
 	}
 	if m.cancel != nil {
 		m.cancel()
