@@ -109,6 +109,12 @@ type HTTP struct {
 	// finished (its process died) blocks a retry before the retry may run
 	// it; it must outlast the longest request.
 	IdempotencyLease time.Duration `mapstructure:"idempotency_lease" json:"idempotency_lease"`
+	// TrustedProxies are the reverse proxies (IPs or CIDRs such as
+	// 10.0.0.0/8) allowed to say who the client is in X-Forwarded-For or
+	// X-Real-IP. None by default: the client is the connection's peer, so
+	// nobody can choose their own address to dodge the sign-in throttle.
+	// In the environment: ERP_HTTP_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16.
+	TrustedProxies []string `mapstructure:"trusted_proxies" json:"trusted_proxies"`
 }
 
 // Database selects the store. Driver is "sqlite" (embedded, a file under
@@ -152,6 +158,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("http.shutdown_timeout", "15s")
 	v.SetDefault("http.public_url", "")
 	v.SetDefault("http.idempotency_lease", "3m")
+	v.SetDefault("http.trusted_proxies", []string{})
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
 	v.SetDefault("database.dsn", "")
@@ -232,6 +239,11 @@ func (c *Config) Validate() error {
 	}
 	if c.HTTP.IdempotencyLease < time.Second {
 		return bad("http.idempotency_lease", "must be at least 1s")
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if !validProxy(p) {
+			return bad("http.trusted_proxies", "%q is neither an IP address nor a CIDR like 10.0.0.0/8", p)
+		}
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		return bad("http.shutdown_timeout", "must be positive")
@@ -315,6 +327,16 @@ func (c *Config) Validate() error {
 		return bad("log.level", "%q: use debug, info, warn or error", c.Log.Level)
 	}
 	return nil
+}
+
+// validProxy accepts what gin's SetTrustedProxies accepts: an IP address
+// or a CIDR.
+func validProxy(p string) bool {
+	if strings.Contains(p, "/") {
+		_, _, err := net.ParseCIDR(p)
+		return err == nil
+	}
+	return net.ParseIP(p) != nil
 }
 
 // SQLitePath is the database file of the embedded default.

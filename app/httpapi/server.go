@@ -31,11 +31,29 @@ const DefaultIdempotencyLease = 3 * time.Minute
 // blocks a retry of the same request before the retry may run it.
 func (s *Server) SetIdempotencyLease(d time.Duration) { s.idemLease = d }
 
+// SetTrustedProxies names the reverse proxies (IPs or CIDRs) whose
+// X-Forwarded-For / X-Real-IP headers say who the client is. With none,
+// the client address is the socket's peer and those headers are ignored.
+func (s *Server) SetTrustedProxies(proxies []string) error {
+	s.engine.RemoteIPHeaders = []string{"X-Forwarded-For", "X-Real-IP"}
+	s.engine.ForwardedByClientIP = len(proxies) > 0
+	if len(proxies) == 0 {
+		return s.engine.SetTrustedProxies(nil)
+	}
+	return s.engine.SetTrustedProxies(proxies)
+}
+
 // New builds the router with every route of API.md that exists so far.
 func New(a *app.App, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log, idemLease: DefaultIdempotencyLease}
 	e := s.engine
+	// No proxy is trusted until the configuration names one: otherwise
+	// anyone could pick their own address with X-Forwarded-For and escape
+	// the per-address sign-in throttle (gin trusts every peer by default).
+	if err := s.SetTrustedProxies(nil); err != nil {
+		panic(err) // nil cannot fail
+	}
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.Use(requestID(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())

@@ -317,6 +317,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	srv := httpapi.New(m.App, m.Log)
 	srv.SetIdempotencyLease(m.Config.HTTP.IdempotencyLease)
+	if err := srv.SetTrustedProxies(m.Config.HTTP.TrustedProxies); err != nil {
+		return fmt.Errorf("http.trusted_proxies: %w", err)
+	}
 	m.http = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 	go func() {
