@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -57,21 +56,27 @@ type claims struct {
 // is totp_required (the password was right), a wrong or reused one
 // totp_invalid, which counts as a failed attempt.
 func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP string) (*Session, error) {
-	username = strings.TrimSpace(username)
+	// Every spelling the database could match to one account (ｃａｉｇｏｕ２,
+	// càigou2, caigou2 with a zero-width space) is one name here, so they
+	// share one failure count.
+	username = domain.CanonicalUsername(username)
 	if username == "" {
 		return nil, domain.Invalid("username", "请输入用户名")
 	}
 	if password == "" {
 		return nil, domain.Invalid("password", "请输入密码")
 	}
-	userKey, ipKey := "login:fail:user:"+strings.ToLower(username), "login:fail:ip:"+clientIP
+	userKey, ipKey := userThrottleKey(username), "login:fail:ip:"+clientIP
 	if a.throttled(ctx, userKey, a.throttle.MaxFailures) || a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
-		return nil, (&domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
-			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))})
+		return nil, errTooManyAttempts(a.throttle)
 	}
-	u, err := store.Users.ByUsername(a.store.Read(ctx), username)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, err
+	var u *domain.User
+	if domain.ValidUsername(username) {
+		var err error
+		u, err = store.Users.ByUsername(a.store.Read(ctx), username)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return nil, err
+		}
 	}
 	hash := dummyHash
 	if u != nil {
@@ -94,7 +99,7 @@ func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP 
 	if err := a.cache.Del(ctx, userKey); err != nil {
 		a.log.Warn("login throttle reset failed", "err", err)
 	}
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := store.Users.TouchLogin(tx, u.ID); err != nil {
 			return err
 		}
@@ -126,8 +131,7 @@ var errDingTalkLoginOff = &domain.Error{Kind: domain.KindInvalid, Code: "dingtal
 func (a *App) loginByDirectory(ctx context.Context, clientIP, via string, lookup func() (*domain.DirectoryUser, error)) (*Session, error) {
 	ipKey := "login:fail:ip:" + clientIP
 	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
-		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
-			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))}
+		return nil, errTooManyAttempts(a.throttle)
 	}
 	du, err := lookup()
 	if err != nil {
@@ -164,6 +168,16 @@ func (a *App) signInDirectoryUser(ctx context.Context, du *domain.DirectoryUser,
 		return nil, err
 	}
 	return a.issue(u)
+}
+
+// userThrottleKey is the failure count of one account's password: sign-in,
+// password change and turning two-step sign-in off all guess the same
+// password, so they share it. name is canonical.
+func userThrottleKey(name string) string { return "login:fail:user:" + name }
+
+func errTooManyAttempts(t Throttle) error {
+	return &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
+		Message: fmt.Sprintf("失败次数过多，请 %d 分钟后再试", int(t.Window.Minutes()))}
 }
 
 // throttled reports whether key has reached max failures. A cache outage

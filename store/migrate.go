@@ -1143,6 +1143,15 @@ var Migrations = []*gormigrate.Migration{
 			return db.Transaction(migrateToCents)
 		},
 	},
+	{
+		// One spelling per username (domain.CanonicalUsername): the lookup
+		// collation and the sign-in throttle must not disagree on who an
+		// attempt is for. Collisions keep the lowest id (canonicalUsernames).
+		ID: "202612080100_canonical_usernames",
+		Migrate: func(db *gorm.DB) error {
+			return db.Transaction(canonicalUsernames)
+		},
+	},
 }
 
 // m400Opening is an account's opening (科目期初余额) at go-live: its balance
