@@ -149,3 +149,40 @@ func TestLoginSpellingsShareThrottle(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordGuessesThrottled: a password change and turning two-step
+// sign-in off check the password, so with a stolen session they were an
+// unthrottled way to guess it. They now count against the account's
+// sign-in failures: after five wrong passwords the right one is refused
+// too, and so is signing in.
+func TestPasswordGuessesThrottled(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		bg := context.Background()
+		t.Run("ChangePassword", func(t *testing.T) {
+			u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("pwguess"), Name: ptr("甲"),
+				Password: ptr("Right-pass-31"), Roles: &[]domain.Role{domain.RoleViewer}}))
+			me := app.WithActor(bg, u)
+			for i := 0; i < 5; i++ {
+				wantCode(t, e.app.ChangePassword(me, fmt.Sprintf("guess-%d-xx", i), "Newer-pass-32"), domain.CodeValidation)
+			}
+			wantCode(t, e.app.ChangePassword(me, "Right-pass-31", "Newer-pass-32"), domain.CodeTooManyAttempts)
+			_, err := e.app.Login(bg, "pwguess", "Right-pass-31", "", "10.4.0.1")
+			wantCode(t, err, domain.CodeTooManyAttempts)
+		})
+		t.Run("DisableTOTP", func(t *testing.T) {
+			u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("totpguess"), Name: ptr("乙"),
+				Password: ptr("Right-pass-41"), Roles: &[]domain.Role{domain.RoleViewer}}))
+			me := app.WithActor(bg, u)
+			for i := 0; i < 5; i++ {
+				wantCode(t, e.app.DisableTOTP(me, u.ID, fmt.Sprintf("guess-%d-xx", i)), domain.CodeValidation)
+			}
+			wantCode(t, e.app.DisableTOTP(me, u.ID, "Right-pass-41"), domain.CodeTooManyAttempts)
+			// An administrator turning it off for someone needs no password
+			// and is not throttled.
+			if err := e.app.DisableTOTP(e.admin, u.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		})
+	})
+}

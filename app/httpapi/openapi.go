@@ -59,7 +59,7 @@ func apiOps() []op {
 		{method: "GET", path: "/dashboard", tag: "工作台", summary: "工作台：今日销售与采购、库存金额、低库存、待审批、近 30 天销售（按权限与数据范围）", resp: app.Dashboard{}},
 		{method: "POST", path: "/me/password", tag: "认证", summary: "修改自己的密码", body: passwordBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/me/totp/setup", tag: "认证", summary: "两步验证：生成身份验证器密钥（确认前不生效）", resp: app.TOTPSetup{}},
-		{method: "POST", path: "/me/totp/enable", tag: "认证", summary: "两步验证：用一个验证码确认并开启", body: totpCodeBody{}, status: http.StatusNoContent},
+		{method: "POST", path: "/me/totp/enable", tag: "认证", summary: "两步验证：用一个验证码确认并开启；结束本人其他所有会话，返回本会话的新令牌", body: totpCodeBody{}, resp: app.Session{}},
 		{method: "POST", path: "/me/totp/disable", tag: "认证", summary: "两步验证：凭密码关闭", body: passwordOnlyBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/users/:id/totp/disable", tag: "组织", summary: "管理员为丢失手机的用户关闭两步验证", status: http.StatusNoContent},
 

@@ -95,7 +95,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 			writeError(c, err)
 			return
 		}
-		noContent(c, a.EnableTOTP(c.Request.Context(), in.Code))
+		respond(c, http.StatusOK)(a.EnableTOTP(c.Request.Context(), in.Code))
 	})
 	api.POST("/me/totp/disable", func(c *gin.Context) {
 		var in passwordOnlyBody
