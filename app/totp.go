@@ -174,6 +174,9 @@ func (a *App) DisableTOTP(ctx context.Context, userID int64, password string) er
 	if userID != actor.ID && !actor.Can(domain.PermUserManage) {
 		return domain.ErrForbidden.WithMessage("只能关闭自己的两步验证")
 	}
+	if userID == actor.ID && domain.TOTPRequiredFor(actor, a.auth.TOTPRequiredRoles) {
+		return domain.ErrInvalidState.WithMessage("你的角色要求两步验证，不能关闭；丢失手机请联系其他管理员代为关闭后重新绑定")
+	}
 	// The password is guessed against the sign-in failure count, as with
 	// a password change.
 	key := userThrottleKey(domain.CanonicalUsername(actor.Username))

@@ -145,7 +145,29 @@ type Admin struct {
 type Auth struct {
 	Secret   string        `mapstructure:"secret" json:"secret"`
 	TokenTTL time.Duration `mapstructure:"token_ttl" json:"token_ttl"`
+	// TOTPRequiredRoles must use two-step sign-in for password and console
+	// QR sign-in (admin by default: the accounts worth stealing); ["none"]
+	// or an empty list in the file requires it of nobody. 免登 inside
+	// DingTalk is DingTalk's own sign-in and is never asked. The demo
+	// requires nobody unless ERP_AUTH_TOTP_REQUIRED_ROLES is set.
+	TOTPRequiredRoles []string `mapstructure:"totp_required_roles" json:"totp_required_roles"`
 }
+
+// RequiredTOTPRoles is TOTPRequiredRoles without the "none" marker.
+func (a Auth) RequiredTOTPRoles() []string {
+	var out []string
+	for _, r := range a.TOTPRequiredRoles {
+		if r != "none" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// knownRoles are erpd's roles (domain.Role), for validating the setting
+// without config depending on the domain.
+var knownRoles = map[string]bool{"admin": true, "purchaser": true, "sales": true, "warehouse": true,
+	"finance": true, "manager": true, "viewer": true}
 
 // Log selects the log format: "text" for a terminal, "json" for production.
 type Log struct {
@@ -172,6 +194,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("admin.password", "")
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
+	v.SetDefault("auth.totp_required_roles", []string{"admin"})
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
 	v.SetDefault("finance.company_name", "")
@@ -276,6 +299,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
+	}
+	for _, r := range c.Auth.TOTPRequiredRoles {
+		if !knownRoles[r] && !(r == "none" && len(c.Auth.TOTPRequiredRoles) == 1) {
+			return bad("auth.totp_required_roles", "%q: use roles among admin, purchaser, sales, warehouse, finance, manager, viewer, or none", r)
+		}
 	}
 	switch c.Sales.CreditPolicy {
 	case "refuse", "approval":

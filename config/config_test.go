@@ -63,6 +63,11 @@ func TestValidate(t *testing.T) {
 		{"ErrAdminEmpty", func(c *Config) { c.Admin.Username = "" }, "admin.username"},
 		{"OK secret 32", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 32) }, ""},
 		{"ErrSecretShort", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 31) }, "auth.secret"},
+		{"OK totp roles", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"admin", "finance"} }, ""},
+		{"OK totp none", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"none"} }, ""},
+		{"OK totp empty", func(c *Config) { c.Auth.TOTPRequiredRoles = nil }, ""},
+		{"ErrTOTPRole", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"boss"} }, "auth.totp_required_roles"},
+		{"ErrTOTPNoneAndRole", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"none", "admin"} }, "auth.totp_required_roles"},
 		{"OK ttl 1m", func(c *Config) { c.Auth.TokenTTL = time.Minute }, ""},
 		{"OK ttl 720h", func(c *Config) { c.Auth.TokenTTL = 720 * time.Hour }, ""},
 		{"ErrTTLShort", func(c *Config) { c.Auth.TokenTTL = 59 * time.Second }, "auth.token_ttl"},
@@ -147,7 +152,8 @@ func TestLoad(t *testing.T) {
 		}
 		if c.HTTP.Addr != ":8080" || c.Database.Driver != "sqlite" || c.Auth.TokenTTL != 12*time.Hour ||
 			c.DingTalk.QPS != 20 || c.DingTalk.SyncInterval != 6*time.Hour || c.Redis.Prefix != "erpd:" ||
-			c.SQLitePath() != filepath.Join("data", "erpd.db") || len(c.HTTP.TrustedProxies) != 0 {
+			c.SQLitePath() != filepath.Join("data", "erpd.db") || len(c.HTTP.TrustedProxies) != 0 ||
+			strings.Join(c.Auth.RequiredTOTPRoles(), ",") != "admin" {
 			t.Fatalf("defaults: %+v", c)
 		}
 	})

@@ -42,6 +42,9 @@ const (
 	CodeBadCredentials    = "bad_credentials"
 	CodeTOTPRequired      = "totp_required" // the password was right; the two-step code is missing
 	CodeTOTPInvalid       = "totp_invalid"  // the two-step code is wrong, expired or used
+	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
+	// and they have not turned it on; their token may only enrol.
+	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
 	CodeForbidden         = "forbidden"
 	CodeTooManyAttempts   = "too_many_attempts"
 	CodeIdempotencyReuse  = "idempotency_key_reused"

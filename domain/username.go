@@ -43,3 +43,16 @@ func CanonicalUsername(s string) string {
 func ValidUsername(canonical string) bool {
 	return codePattern.MatchString(canonical) && len(canonical) >= 2 && len(canonical) <= 32
 }
+
+// TOTPRequiredFor reports whether u must sign in with two steps because
+// one of its roles is in required (the auth.totp_required_roles setting).
+func TOTPRequiredFor(u *User, required []Role) bool {
+	for _, r := range u.Roles {
+		for _, q := range required {
+			if r == q {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -47,3 +47,22 @@ func TestUserValidateCanonicalises(t *testing.T) {
 		t.Error("a Chinese username was accepted")
 	}
 }
+
+func TestTOTPRequiredFor(t *testing.T) {
+	admins := []Role{RoleAdmin}
+	tests := []struct {
+		roles, required []Role
+		want            bool
+	}{
+		{[]Role{RoleAdmin}, admins, true},
+		{[]Role{RoleSales, RoleAdmin}, admins, true},
+		{[]Role{RoleSales}, admins, false},
+		{[]Role{RoleAdmin}, nil, false},
+		{[]Role{RoleFinance}, []Role{RoleAdmin, RoleFinance}, true},
+	}
+	for _, tt := range tests {
+		if got := TOTPRequiredFor(&User{Roles: tt.roles}, tt.required); got != tt.want {
+			t.Errorf("TOTPRequiredFor(%v, %v) = %v", tt.roles, tt.required, got)
+		}
+	}
+}

@@ -95,7 +95,12 @@ func New(a *app.App, log *slog.Logger) *Server {
 			writeError(c, err)
 			return
 		}
-		respond(c, http.StatusOK)(a.EnableTOTP(c.Request.Context(), in.Code))
+		sess, err := a.EnableTOTP(c.Request.Context(), in.Code)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, toSessionBody(sess))
 	})
 	api.POST("/me/totp/disable", func(c *gin.Context) {
 		var in passwordOnlyBody

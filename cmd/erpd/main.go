@@ -141,6 +141,12 @@ func (m *Main) ParseFlags(args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.Demo && os.Getenv("ERP_AUTH_TOTP_REQUIRED_ROLES") == "" {
+		// The demo is signed into by anyone trying it (admin/erpdemo2026 is
+		// printed): requiring an authenticator there would only hide the
+		// product. Said at start-up, so nobody mistakes it for the default.
+		cfg.Auth.TOTPRequiredRoles = nil
+	}
 	m.Config = cfg
 	return nil
 }
@@ -269,6 +275,13 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("auth secret: %w", err)
 		}
 	}
+	var totpRoles []domain.Role
+	for _, r := range c.Auth.RequiredTOTPRoles() {
+		totpRoles = append(totpRoles, domain.Role(r))
+	}
+	if len(totpRoles) == 0 && m.Demo {
+		m.Log.Warn("demo: two-step sign-in is required of no role (set ERP_AUTH_TOTP_REQUIRED_ROLES to try it)")
+	}
 	var dir domain.Directory
 	var dt app.DingTalk
 	if c.DingTalk.Enabled {
@@ -284,7 +297,7 @@ func (m *Main) Open(ctx context.Context) error {
 			Web: app.WebLoginConfig{LoginHost: c.DingTalk.LoginHost, PublicURL: c.HTTP.PublicURL}}
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
-		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL},
+		Auth:         app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL, TOTPRequiredRoles: totpRoles},
 		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt,
 		Finance:   app.FinanceSettings{CompanyName: c.Finance.CompanyName, ReviewRequired: c.Finance.ReviewRequired},
 		Directory: dir, DingTalk: dt})
