@@ -45,10 +45,10 @@ const (
 	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
 	// and they have not turned it on; their token may only enrol.
 	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
-	CodeForbidden         = "forbidden"
-	CodeTooManyAttempts   = "too_many_attempts"
-	CodeIdempotencyReuse  = "idempotency_key_reused"
-	CodeIdempotencyBusy   = "idempotency_in_progress"
+	CodeForbidden             = "forbidden"
+	CodeTooManyAttempts       = "too_many_attempts"
+	CodeIdempotencyReuse      = "idempotency_key_reused"
+	CodeIdempotencyBusy       = "idempotency_in_progress"
 	// CodeIdempotencyCommitted: the keyed request's work was done, but its
 	// answer was lost when the server stopped; it is not run again.
 	CodeIdempotencyCommitted = "idempotency_committed"
