@@ -42,13 +42,10 @@ const (
 	CodeBadCredentials    = "bad_credentials"
 	CodeTOTPRequired      = "totp_required" // the password was right; the two-step code is missing
 	CodeTOTPInvalid       = "totp_invalid"  // the two-step code is wrong, expired or used
-	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
-	// and they have not turned it on; their token may only enrol.
-	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
-	CodeForbidden             = "forbidden"
-	CodeTooManyAttempts       = "too_many_attempts"
-	CodeIdempotencyReuse      = "idempotency_key_reused"
-	CodeIdempotencyBusy       = "idempotency_in_progress"
+	CodeForbidden         = "forbidden"
+	CodeTooManyAttempts   = "too_many_attempts"
+	CodeIdempotencyReuse  = "idempotency_key_reused"
+	CodeIdempotencyBusy   = "idempotency_in_progress"
 	// CodeIdempotencyCommitted: the keyed request's work was done, but its
 	// answer was lost when the server stopped; it is not run again.
 	CodeIdempotencyCommitted = "idempotency_committed"
@@ -56,6 +53,10 @@ const (
 	CodeDeadlock             = "deadlock"
 	CodeTooLarge             = "payload_too_large"
 	CodeMethodNotAllowed     = "method_not_allowed"
+
+	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
+	// and they have not turned it on; their token may only enrol.
+	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
 )
 
 // Error is the one error type that crosses layers. Field names the offending
