@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -22,7 +21,17 @@ type AuthConfig struct {
 	// sealed under it, which are sealed again under Secret at their user's
 	// next sign-in, so rotating does not lock those users out.
 	PreviousSecret []byte
+	// TOTPRequiredRoles must sign in with two steps (password or console
+	// QR sign-in); a user holding one without a key gets an enrolment
+	// session, which can only turn it on. 免登 inside DingTalk is
+	// DingTalk's own sign-in and is not asked. Empty: nobody is required
+	// (cmd/erpd defaults it to admin).
+	TOTPRequiredRoles []domain.Role
 }
+
+// enrolTTL is how long an enrolment session lasts: long enough to scan a
+// key and type a code.
+const enrolTTL = 10 * time.Minute
 
 // Throttle limits failed logins per account and per address.
 type Throttle struct {
@@ -46,12 +55,23 @@ type Session struct {
 	Token     string       `json:"token"`
 	ExpiresAt time.Time    `json:"expires_at"`
 	User      *domain.User `json:"user"`
+	// TOTPEnrolmentRequired marks an enrolment session: the user's role
+	// requires two-step sign-in, so the token only reaches /me and
+	// /me/totp/setup|enable (and logout) until EnableTOTP answers with a
+	// full session.
+	TOTPEnrolmentRequired bool `json:"totp_enrolment_required,omitempty"`
 }
 
 type claims struct {
 	TokenVersion int `json:"tv"`
+	// Enrol marks an enrolment session's token.
+	Enrol bool `json:"enrol,omitempty"`
 	jwt.RegisteredClaims
 }
+
+// ErrTOTPEnrolment refuses an enrolment session everything but enrolling.
+var ErrTOTPEnrolment = &domain.Error{Kind: domain.KindForbidden, Code: domain.CodeTOTPEnrolmentRequired,
+	Message: "你的角色要求开启两步验证：请先在“账号安全”中绑定身份验证器"}
 
 // Login checks a username and password and issues a bearer token. Failed
 // attempts are counted per username and per client address; past the limit
@@ -62,21 +82,27 @@ type claims struct {
 // is totp_required (the password was right), a wrong or reused one
 // totp_invalid, which counts as a failed attempt.
 func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP string) (*Session, error) {
-	username = strings.TrimSpace(username)
+	// Every spelling the database could match to one account (ｃａｉｇｏｕ２,
+	// càigou2, caigou2 with a zero-width space) is one name here, so they
+	// share one failure count.
+	username = domain.CanonicalUsername(username)
 	if username == "" {
 		return nil, domain.Invalid("username", "请输入用户名")
 	}
 	if password == "" {
 		return nil, domain.Invalid("password", "请输入密码")
 	}
-	userKey, ipKey := "login:fail:user:"+strings.ToLower(username), "login:fail:ip:"+clientIP
+	userKey, ipKey := userThrottleKey(username), "login:fail:ip:"+clientIP
 	if a.throttled(ctx, userKey, a.throttle.MaxFailures) || a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
-		return nil, (&domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
-			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))})
+		return nil, errTooManyAttempts(a.throttle)
 	}
-	u, err := store.Users.ByUsername(a.store.Read(ctx), username)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return nil, err
+	var u *domain.User
+	if domain.ValidUsername(username) {
+		var err error
+		u, err = store.Users.ByUsername(a.store.Read(ctx), username)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			return nil, err
+		}
 	}
 	hash := dummyHash
 	if u != nil {
@@ -99,14 +125,28 @@ func (a *App) Login(ctx context.Context, username, password, totpCode, clientIP 
 	if err := a.cache.Del(ctx, userKey); err != nil {
 		a.log.Warn("login throttle reset failed", "err", err)
 	}
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+	return a.openSession(ctx, u, map[string]string{"ip": clientIP})
+}
+
+// openSession records a sign-in whose every step has passed and issues
+// the token: a full one, or an enrolment one when u's role requires
+// two-step sign-in that u has not turned on.
+func (a *App) openSession(ctx context.Context, u *domain.User, detail map[string]string) (*Session, error) {
+	enrol := !u.TOTPEnabled && domain.TOTPRequiredFor(u, a.auth.TOTPRequiredRoles)
+	if enrol {
+		detail["totp"] = "enrolment_required"
+	}
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := store.Users.TouchLogin(tx, u.ID); err != nil {
 			return err
 		}
-		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP})
+		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, detail)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if enrol {
+		return a.issueToken(u, enrolTTL, true)
 	}
 	return a.issue(u)
 }
@@ -131,8 +171,7 @@ var errDingTalkLoginOff = &domain.Error{Kind: domain.KindInvalid, Code: "dingtal
 func (a *App) loginByDirectory(ctx context.Context, clientIP, via string, lookup func() (*domain.DirectoryUser, error)) (*Session, error) {
 	ipKey := "login:fail:ip:" + clientIP
 	if a.throttled(ctx, ipKey, 4*a.throttle.MaxFailures) {
-		return nil, &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
-			Message: fmt.Sprintf("登录失败次数过多，请 %d 分钟后再试", int(a.throttle.Window.Minutes()))}
+		return nil, errTooManyAttempts(a.throttle)
 	}
 	du, err := lookup()
 	if err != nil {
@@ -159,16 +198,36 @@ func (a *App) signInDirectoryUser(ctx context.Context, du *domain.DirectoryUser,
 	if u.Status != domain.UserActive {
 		return nil, &domain.Error{Kind: domain.KindUnauthorized, Code: domain.CodeBadCredentials, Message: "账号已停用"}
 	}
-	err = a.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := store.Users.TouchLogin(tx, u.ID); err != nil {
-			return err
-		}
-		return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP, "via": via})
-	})
-	if err != nil {
-		return nil, err
+	if via == "dingtalk_qr" && u.TOTPEnabled {
+		// Scanning with DingTalk proves the phone, not the person at the
+		// console; a user with a key gives its code too (SecondStepQR).
+		return nil, a.askSecondStep(ctx, u)
 	}
-	return a.issue(u)
+	if via != "dingtalk_qr" {
+		// 免登 inside DingTalk's container is DingTalk's own sign-in on
+		// the user's phone: a full session whatever the role.
+		err = a.store.InTx(ctx, func(tx *store.Tx) error {
+			if err := store.Users.TouchLogin(tx, u.ID); err != nil {
+				return err
+			}
+			return audit(WithActor(ctx, u), tx, "login", "user", u.ID, nil, map[string]string{"ip": clientIP, "via": via})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return a.issue(u)
+	}
+	return a.openSession(ctx, u, map[string]string{"ip": clientIP, "via": via})
+}
+
+// userThrottleKey is the failure count of one account's password: sign-in,
+// password change and turning two-step sign-in off all guess the same
+// password, so they share it. name is canonical.
+func userThrottleKey(name string) string { return "login:fail:user:" + name }
+
+func errTooManyAttempts(t Throttle) error {
+	return &domain.Error{Kind: domain.KindRateLimited, Code: domain.CodeTooManyAttempts,
+		Message: fmt.Sprintf("失败次数过多，请 %d 分钟后再试", int(t.Window.Minutes()))}
 }
 
 // throttled reports whether key has reached max failures. A cache outage
@@ -192,45 +251,66 @@ func (a *App) countFailure(ctx context.Context, key string) {
 	}
 }
 
-func (a *App) issue(u *domain.User) (*Session, error) {
+func (a *App) issue(u *domain.User) (*Session, error) { return a.issueToken(u, a.auth.TokenTTL, false) }
+
+func (a *App) issueToken(u *domain.User, ttl time.Duration, enrol bool) (*Session, error) {
 	now := a.now()
-	exp := now.Add(a.auth.TokenTTL)
-	c := claims{TokenVersion: u.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
+	exp := now.Add(ttl)
+	c := claims{TokenVersion: u.TokenVersion, Enrol: enrol, RegisteredClaims: jwt.RegisteredClaims{
 		Subject: fmt.Sprint(u.ID), IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
 		Issuer: "erpd", ID: store.RandomSecret(8)}}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(a.auth.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("sign token: %w", err)
 	}
-	return &Session{Token: tok, ExpiresAt: exp.UTC(), User: u}, nil
+	return &Session{Token: tok, ExpiresAt: exp.UTC(), User: u, TOTPEnrolmentRequired: enrol}, nil
 }
 
 var errBadToken = domain.ErrUnauthorized.WithMessage("登录已失效，请重新登录")
 
 // Authenticate resolves a bearer token to an active user. Tokens die with a
-// password change, a disable or a logout (the token version moves on).
+// password change, a disable, a logout or enabling two-step sign-in (the
+// token version moves on). An enrolment session's token is refused
+// (ErrTOTPEnrolment): see AuthenticateEnrolment.
 func (a *App) Authenticate(ctx context.Context, token string) (*domain.User, error) {
+	u, enrol, err := a.AuthenticateEnrolment(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if enrol {
+		return nil, ErrTOTPEnrolment
+	}
+	return u, nil
+}
+
+// AuthenticateEnrolment is Authenticate that also accepts an enrolment
+// session's token, saying which it was, for the few routes that serve
+// enrolling (the HTTP layer lists them).
+func (a *App) AuthenticateEnrolment(ctx context.Context, token string) (*domain.User, bool, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return a.auth.Secret, nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer("erpd"), jwt.WithExpirationRequired(), jwt.WithTimeFunc(a.now))
 	if err != nil {
-		return nil, errBadToken
+		return nil, false, errBadToken
 	}
 	var id int64
 	if _, err := fmt.Sscan(c.Subject, &id); err != nil {
-		return nil, errBadToken
+		return nil, false, errBadToken
 	}
 	u, err := store.Users.Get(a.store.Read(ctx), id)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil, errBadToken
+		return nil, false, errBadToken
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if u.Status != domain.UserActive || u.TokenVersion != c.TokenVersion {
-		return nil, errBadToken
+		return nil, false, errBadToken
 	}
-	return u, nil
+	// Roles may have changed since: an enrolment token of a user whose
+	// role no longer requires the second step, or who turned it on, is
+	// not worth more than it was issued for, so it stays limited.
+	return u, c.Enrol, nil
 }
 
 // Logout ends every session of the acting user.

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/dingerp/erpd/app"
@@ -108,6 +109,79 @@ func TestAuthAndPermissions(t *testing.T) {
 			}
 			if _, err := e.app.Authenticate(bg, sess.Token); !isCode(err, domain.CodeUnauthorized) {
 				t.Fatalf("old token after password change: %v", err)
+			}
+		})
+	})
+}
+
+// TestLoginSpellingsShareThrottle reproduces the spelling attack: MariaDB's
+// collation matched ｃａｉｇｏｕ２, càigou2 and caigou2 with a zero-width
+// space to one account while the throttle counted each spelling apart, so
+// ten spellings gave fifty guesses. Now every spelling is the one canonical
+// name: the sixth attempt is refused, right password or not, and the
+// spellings sign in as the one account when not throttled.
+func TestLoginSpellingsShareThrottle(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		bg := context.Background()
+		u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("ＣａｉＧｏｕ２"), Name: ptr("采购"),
+			Password: ptr("Caigou-pass-22"), Roles: &[]domain.Role{domain.RolePurchaser}}))
+		if u.Username != "caigou2" {
+			t.Fatalf("stored as %q, want caigou2", u.Username)
+		}
+		spellings := []string{"caigou2", "CAIGOU2", "Caigou2", "ｃａｉｇｏｕ２", "ＣＡＩＧＯＵ２", "càigou2",
+			"ca\u0301igou2", "caigou2\u200b", "\u200dcai\u00adgou2", " caigou2\ufeff"}
+		// Each spelling signs in (one account).
+		for i, s := range spellings {
+			sess, err := e.app.Login(bg, s, "Caigou-pass-22", "", fmt.Sprintf("10.1.0.%d", i))
+			if err != nil || sess.User.ID != u.ID {
+				t.Fatalf("login as %q: %v", s, err)
+			}
+		}
+		// Five wrong guesses under five spellings, each from its own address.
+		for i := 0; i < 5; i++ {
+			_, err := e.app.Login(bg, spellings[i*2], "wrong-pass-9", "", fmt.Sprintf("10.2.0.%d", i))
+			wantCode(t, err, domain.CodeBadCredentials)
+		}
+		for i, s := range spellings {
+			_, err := e.app.Login(bg, s, "Caigou-pass-22", "", fmt.Sprintf("10.3.0.%d", i))
+			wantCode(t, err, domain.CodeTooManyAttempts)
+		}
+	})
+}
+
+// TestPasswordGuessesThrottled: a password change and turning two-step
+// sign-in off check the password, so with a stolen session they were an
+// unthrottled way to guess it. They now count against the account's
+// sign-in failures: after five wrong passwords the right one is refused
+// too, and so is signing in.
+func TestPasswordGuessesThrottled(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		bg := context.Background()
+		t.Run("ChangePassword", func(t *testing.T) {
+			u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("pwguess"), Name: ptr("甲"),
+				Password: ptr("Right-pass-31"), Roles: &[]domain.Role{domain.RoleViewer}}))
+			me := app.WithActor(bg, u)
+			for i := 0; i < 5; i++ {
+				wantCode(t, e.app.ChangePassword(me, fmt.Sprintf("guess-%d-xx", i), "Newer-pass-32"), domain.CodeValidation)
+			}
+			wantCode(t, e.app.ChangePassword(me, "Right-pass-31", "Newer-pass-32"), domain.CodeTooManyAttempts)
+			_, err := e.app.Login(bg, "pwguess", "Right-pass-31", "", "10.4.0.1")
+			wantCode(t, err, domain.CodeTooManyAttempts)
+		})
+		t.Run("DisableTOTP", func(t *testing.T) {
+			u := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("totpguess"), Name: ptr("乙"),
+				Password: ptr("Right-pass-41"), Roles: &[]domain.Role{domain.RoleViewer}}))
+			me := app.WithActor(bg, u)
+			for i := 0; i < 5; i++ {
+				wantCode(t, e.app.DisableTOTP(me, u.ID, fmt.Sprintf("guess-%d-xx", i)), domain.CodeValidation)
+			}
+			wantCode(t, e.app.DisableTOTP(me, u.ID, "Right-pass-41"), domain.CodeTooManyAttempts)
+			// An administrator turning it off for someone needs no password
+			// and is not throttled.
+			if err := e.app.DisableTOTP(e.admin, u.ID, ""); err != nil {
+				t.Fatal(err)
 			}
 		})
 	})

@@ -150,12 +150,17 @@ func (a *App) SetupTOTP(ctx context.Context) (*TOTPSetup, error) {
 }
 
 // EnableTOTP turns two-step sign-in on once a code from the new key checks.
-func (a *App) EnableTOTP(ctx context.Context, code string) error {
+// It ends every other session of the user (the token version moves on): a
+// session someone else opened with a stolen password must not outlive the
+// second step meant to lock them out. The caller's session goes on under
+// the token it returns.
+func (a *App) EnableTOTP(ctx context.Context, code string) (*Session, error) {
 	actor := Actor(ctx)
 	if actor == nil {
-		return domain.ErrUnauthorized
+		return nil, domain.ErrUnauthorized
 	}
-	return a.store.InTx(ctx, func(tx *store.Tx) error {
+	var fresh *domain.User
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		u, err := store.Users.Get(tx, actor.ID)
 		if err != nil {
 			return err
@@ -179,8 +184,19 @@ func (a *App) EnableTOTP(ctx context.Context, code string) error {
 		if err := store.Users.SetTOTP(tx, u.ID, true, u.TOTPSecret, step); err != nil {
 			return err
 		}
+		if fresh, err = store.Users.Get(tx, u.ID); err != nil {
+			return err
+		}
+		fresh.TokenVersion++
+		if err := store.Users.Update(tx, fresh, fresh.Version); err != nil {
+			return err
+		}
 		return audit(ctx, tx, "totp_enable", "user", u.ID, nil, nil)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return a.issue(fresh)
 }
 
 // DisableTOTP turns two-step sign-in off: the user with their password, or
@@ -193,12 +209,28 @@ func (a *App) DisableTOTP(ctx context.Context, userID int64, password string) er
 	if userID != actor.ID && !actor.Can(domain.PermUserManage) {
 		return domain.ErrForbidden.WithMessage("只能关闭自己的两步验证")
 	}
+	if userID == actor.ID && domain.TOTPRequiredFor(actor, a.auth.TOTPRequiredRoles) {
+		return domain.ErrInvalidState.WithMessage("你的角色要求两步验证，不能关闭；丢失手机请联系其他管理员代为关闭后重新绑定")
+	}
+	// The password is guessed against the sign-in failure count, as with
+	// a password change.
+	key := userThrottleKey(domain.CanonicalUsername(actor.Username))
+	if userID == actor.ID && a.throttled(ctx, key, a.throttle.MaxFailures) {
+		return errTooManyAttempts(a.throttle)
+	}
+	wrong := false
+	defer func() {
+		if wrong {
+			a.countFailure(ctx, key)
+		}
+	}()
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
 		u, err := store.Users.Get(tx, userID)
 		if err != nil {
 			return err
 		}
 		if userID == actor.ID && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+			wrong = true
 			return domain.Invalid("password", "密码不正确")
 		}
 		if err := store.Users.SetTOTP(tx, u.ID, false, "", 0); err != nil {

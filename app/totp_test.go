@@ -30,7 +30,8 @@ func TestTwoStepSignIn(t *testing.T) {
 		// Not on until a code confirms the key; a wrong code is refused on
 		// its field.
 		must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", "", "10.9.0.1"))
-		if de := wantCode(t, e.app.EnableTOTP(me, "000000"), domain.CodeValidation); de.Field != "code" {
+		_, err := e.app.EnableTOTP(me, "000000")
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "code" {
 			t.Fatalf("field %s", de.Field)
 		}
 		code := func(at time.Time) string {
@@ -41,8 +42,19 @@ func TestTwoStepSignIn(t *testing.T) {
 			return c
 		}
 		first := code(e.store.Now())
-		if err := e.app.EnableTOTP(me, first); err != nil {
+		// Enabling ends the user's other sessions (one opened with a
+		// stolen password must not survive it); the enabling session goes
+		// on with the token it gets back.
+		other := must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", "", "10.9.0.3"))
+		sess, err := e.app.EnableTOTP(me, first)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if _, err := e.app.Authenticate(bg, other.Token); !isCode(err, domain.CodeUnauthorized) {
+			t.Fatalf("another session after enabling: %v", err)
+		}
+		if cur, err := e.app.Authenticate(bg, sess.Token); err != nil || cur.ID != u.ID || !cur.TOTPEnabled {
+			t.Fatalf("the enabling session's new token: %v %v", cur, err)
 		}
 		// The key is not in the database in the clear.
 		row := must[*domain.User](t)(store.Users.Get(e.store.Read(bg), u.ID))
@@ -51,7 +63,7 @@ func TestTwoStepSignIn(t *testing.T) {
 		}
 		// The password alone is not enough; the code used to enable is not
 		// accepted again; the next step's code is.
-		_, err := e.app.Login(bg, "boss", "Kq7-chief-9Lm", "", "10.9.0.1")
+		_, err = e.app.Login(bg, "boss", "Kq7-chief-9Lm", "", "10.9.0.1")
 		wantCode(t, err, domain.CodeTOTPRequired)
 		_, err = e.app.Login(bg, "boss", "Kq7-chief-9Lm", first, "10.9.0.1")
 		wantCode(t, err, domain.CodeTOTPInvalid)
@@ -98,7 +110,7 @@ func TestTwoStepSignInAfterRotation(t *testing.T) {
 			}
 			return c
 		}
-		if err := e.app.EnableTOTP(app.WithActor(bg, u), code(-1)); err != nil {
+		if _, err := e.app.EnableTOTP(app.WithActor(bg, u), code(-1)); err != nil {
 			t.Fatal(err)
 		}
 		oldSession := must[*app.Session](t)(e.app.Login(bg, "boss", "Kq7-chief-9Lm", code(0), "10.9.1.1"))

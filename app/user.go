@@ -170,18 +170,31 @@ func (a *App) UpdateUser(ctx context.Context, id int64, in UserInput) (*domain.U
 	return u, err
 }
 
-// ChangePassword changes the acting user's own password.
+// ChangePassword changes the acting user's own password. The old password
+// is guessed against the same failure count as sign-in: a stolen session
+// must not become an unthrottled password oracle.
 func (a *App) ChangePassword(ctx context.Context, oldPw, newPw string) error {
 	actor := Actor(ctx)
 	if actor == nil {
 		return domain.ErrUnauthorized
 	}
+	key := userThrottleKey(domain.CanonicalUsername(actor.Username))
+	if a.throttled(ctx, key, a.throttle.MaxFailures) {
+		return errTooManyAttempts(a.throttle)
+	}
+	wrong := false
+	defer func() {
+		if wrong {
+			a.countFailure(ctx, key)
+		}
+	}()
 	return a.store.InTx(ctx, func(tx *store.Tx) error {
 		u, err := store.Users.Get(tx, actor.ID)
 		if err != nil {
 			return err
 		}
 		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(oldPw)) != nil {
+			wrong = true
 			return domain.Invalid("old_password", "原密码不正确")
 		}
 		if err := domain.CheckPassword("new_password", u.Username, newPw); err != nil {

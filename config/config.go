@@ -118,15 +118,16 @@ type HTTP struct {
 	// own address.
 	PublicURL       string        `mapstructure:"public_url" json:"public_url"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout" json:"shutdown_timeout"`
-	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
-	// X-Forwarded-For names the client; any other peer is the client.
-	// Per-address limits count what this yields, so trusting every peer
-	// would let a client choose its own address.
-	TrustedProxies []string `mapstructure:"trusted_proxies" json:"trusted_proxies"`
 	// IdempotencyLease is how long a POST with an Idempotency-Key that never
 	// finished (its process died) blocks a retry before the retry may run
 	// it; it must outlast the longest request.
 	IdempotencyLease time.Duration `mapstructure:"idempotency_lease" json:"idempotency_lease"`
+	// TrustedProxies are the reverse proxies (IPs or CIDRs such as
+	// 10.0.0.0/8) allowed to say who the client is in X-Forwarded-For or
+	// X-Real-IP. None by default: the client is the connection's peer, so
+	// nobody can choose their own address to dodge the sign-in throttle.
+	// In the environment: ERP_HTTP_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16.
+	TrustedProxies []string `mapstructure:"trusted_proxies" json:"trusted_proxies"`
 }
 
 // Database selects the store. Driver is "sqlite" (embedded, a file under
@@ -163,7 +164,29 @@ type Auth struct {
 	// it only opens two-step sign-in keys sealed under it until their users
 	// have signed in once more.
 	PreviousSecret string `mapstructure:"previous_secret" json:"previous_secret"`
+	// TOTPRequiredRoles must use two-step sign-in for password and console
+	// QR sign-in (admin by default: the accounts worth stealing); ["none"]
+	// or an empty list in the file requires it of nobody. 免登 inside
+	// DingTalk is DingTalk's own sign-in and is never asked. The demo
+	// requires nobody unless ERP_AUTH_TOTP_REQUIRED_ROLES is set.
+	TOTPRequiredRoles []string `mapstructure:"totp_required_roles" json:"totp_required_roles"`
 }
+
+// RequiredTOTPRoles is TOTPRequiredRoles without the "none" marker.
+func (a Auth) RequiredTOTPRoles() []string {
+	var out []string
+	for _, r := range a.TOTPRequiredRoles {
+		if r != "none" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// knownRoles are erpd's roles (domain.Role), for validating the setting
+// without config depending on the domain.
+var knownRoles = map[string]bool{"admin": true, "purchaser": true, "sales": true, "warehouse": true,
+	"finance": true, "manager": true, "viewer": true}
 
 // Log selects the log format: "text" for a terminal, "json" for production.
 type Log struct {
@@ -175,8 +198,8 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("http.addr", ":8080")
 	v.SetDefault("http.shutdown_timeout", "15s")
 	v.SetDefault("http.public_url", "")
-	v.SetDefault("http.trusted_proxies", []string{"127.0.0.1", "::1"})
 	v.SetDefault("http.idempotency_lease", "3m")
+	v.SetDefault("http.trusted_proxies", []string{})
 	v.SetDefault("data_dir", "./data")
 	v.SetDefault("database.driver", "sqlite")
 	v.SetDefault("database.dsn", "")
@@ -191,6 +214,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("auth.secret", "")
 	v.SetDefault("auth.token_ttl", "12h")
 	v.SetDefault("auth.previous_secret", "")
+	v.SetDefault("auth.totp_required_roles", []string{"admin"})
 	v.SetDefault("sales.credit_policy", "refuse")
 	v.SetDefault("finance.bill_at", "shipment")
 	v.SetDefault("finance.company_name", "")
@@ -258,15 +282,13 @@ func (c *Config) Validate() error {
 			return bad("http.public_url", "%q is not an http(s) address like https://erp.example.com", c.HTTP.PublicURL)
 		}
 	}
-	for _, p := range c.HTTP.TrustedProxies {
-		if net.ParseIP(p) == nil {
-			if _, _, err := net.ParseCIDR(p); err != nil {
-				return bad("http.trusted_proxies", "%q is not an address or CIDR", p)
-			}
-		}
-	}
 	if c.HTTP.IdempotencyLease < time.Second {
 		return bad("http.idempotency_lease", "must be at least 1s")
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if !validProxy(p) {
+			return bad("http.trusted_proxies", "%q is neither an IP address nor a CIDR like 10.0.0.0/8", p)
+		}
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		return bad("http.shutdown_timeout", "must be positive")
@@ -302,6 +324,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 30*24*time.Hour {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
+	}
+	for _, r := range c.Auth.TOTPRequiredRoles {
+		if !knownRoles[r] && !(r == "none" && len(c.Auth.TOTPRequiredRoles) == 1) {
+			return bad("auth.totp_required_roles", "%q: use roles among admin, purchaser, sales, warehouse, finance, manager, viewer, or none", r)
+		}
 	}
 	switch c.Sales.CreditPolicy {
 	case "refuse", "approval":
@@ -364,6 +391,16 @@ func (c *Config) Validate() error {
 		return bad("log.level", "%q: use debug, info, warn or error", c.Log.Level)
 	}
 	return nil
+}
+
+// validProxy accepts what gin's SetTrustedProxies accepts: an IP address
+// or a CIDR.
+func validProxy(p string) bool {
+	if strings.Contains(p, "/") {
+		_, _, err := net.ParseCIDR(p)
+		return err == nil
+	}
+	return net.ParseIP(p) != nil
 }
 
 // SQLitePath is the database file of the embedded default.

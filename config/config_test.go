@@ -46,6 +46,9 @@ func TestValidate(t *testing.T) {
 		{"ErrPublicURLUnparsable", func(c *Config) { c.HTTP.PublicURL = "https://erp example.com:x" }, "http.public_url"},
 		{"OK lease 1s", func(c *Config) { c.HTTP.IdempotencyLease = time.Second }, ""},
 		{"ErrLeaseShort", func(c *Config) { c.HTTP.IdempotencyLease = 999 * time.Millisecond }, "http.idempotency_lease"},
+		{"OK trusted proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"10.0.0.1", "10.1.0.0/16", "::1"} }, ""},
+		{"ErrTrustedProxyHost", func(c *Config) { c.HTTP.TrustedProxies = []string{"proxy.local"} }, "http.trusted_proxies"},
+		{"ErrTrustedProxyCIDR", func(c *Config) { c.HTTP.TrustedProxies = []string{"10.0.0.0/33"} }, "http.trusted_proxies"},
 		{"ErrShutdownZero", func(c *Config) { c.HTTP.ShutdownTimeout = 0 }, "http.shutdown_timeout"},
 		{"ErrShutdownNegative", func(c *Config) { c.HTTP.ShutdownTimeout = -time.Second }, "http.shutdown_timeout"},
 		{"OK sqlite dsn without data dir", func(c *Config) { c.DataDir, c.Database.DSN = "", "/tmp/erp.db" }, ""},
@@ -60,13 +63,16 @@ func TestValidate(t *testing.T) {
 		{"ErrAdminEmpty", func(c *Config) { c.Admin.Username = "" }, "admin.username"},
 		{"OK secret 32", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 32) }, ""},
 		{"ErrSecretShort", func(c *Config) { c.Auth.Secret = strings.Repeat("s", 31) }, "auth.secret"},
-		{"OK trusted proxies", func(c *Config) { c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "::1", "192.168.1.5"} }, ""},
-		{"ErrTrustedProxy", func(c *Config) { c.HTTP.TrustedProxies = []string{"proxy.local"} }, "http.trusted_proxies"},
 		{"OK metrics token", func(c *Config) { c.Metrics.Token = strings.Repeat("m", 16) }, ""},
 		{"ErrMetricsTokenShort", func(c *Config) { c.Metrics.Token = "short" }, "metrics.token"},
 		{"OK metrics listen", func(c *Config) { c.Metrics.Listen = "127.0.0.1:9090" }, ""},
 		{"ErrMetricsListen", func(c *Config) { c.Metrics.Listen = "9090" }, "metrics.listen"},
 		{"ErrMetricsListenIsHTTP", func(c *Config) { c.Metrics.Listen = c.HTTP.Addr }, "metrics.listen"},
+		{"OK totp roles", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"admin", "finance"} }, ""},
+		{"OK totp none", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"none"} }, ""},
+		{"OK totp empty", func(c *Config) { c.Auth.TOTPRequiredRoles = nil }, ""},
+		{"ErrTOTPRole", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"boss"} }, "auth.totp_required_roles"},
+		{"ErrTOTPNoneAndRole", func(c *Config) { c.Auth.TOTPRequiredRoles = []string{"none", "admin"} }, "auth.totp_required_roles"},
 		{"OK ttl 1m", func(c *Config) { c.Auth.TokenTTL = time.Minute }, ""},
 		{"OK ttl 720h", func(c *Config) { c.Auth.TokenTTL = 720 * time.Hour }, ""},
 		{"ErrTTLShort", func(c *Config) { c.Auth.TokenTTL = 59 * time.Second }, "auth.token_ttl"},
@@ -151,7 +157,8 @@ func TestLoad(t *testing.T) {
 		}
 		if c.HTTP.Addr != ":8080" || c.Database.Driver != "sqlite" || c.Auth.TokenTTL != 12*time.Hour ||
 			c.DingTalk.QPS != 20 || c.DingTalk.SyncInterval != 6*time.Hour || c.Redis.Prefix != "erpd:" ||
-			c.SQLitePath() != filepath.Join("data", "erpd.db") {
+			c.SQLitePath() != filepath.Join("data", "erpd.db") || len(c.HTTP.TrustedProxies) != 0 ||
+			strings.Join(c.Auth.RequiredTOTPRoles(), ",") != "admin" {
 			t.Fatalf("defaults: %+v", c)
 		}
 	})
@@ -166,12 +173,14 @@ func TestLoad(t *testing.T) {
 		t.Setenv("ERP_CONFIG", path)
 		t.Setenv("ERP_LOG_FORMAT", "text") // the environment wins over the file
 		t.Setenv("ERP_AUTH_TOKEN_TTL", "2h")
+		t.Setenv("ERP_HTTP_TRUSTED_PROXIES", "10.0.0.1,10.1.0.0/16")
 		c, err := Load("")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.HTTP.Addr != "127.0.0.1:9090" || c.Database.Driver != "mysql" || c.Database.DSN != "u:p@tcp(db:3306)/erp" ||
-			c.DingTalk.ProcessCodes.ByDocType()["sales_order"] != "PROC-1" || c.Log.Format != "text" || c.Auth.TokenTTL != 2*time.Hour {
+			c.DingTalk.ProcessCodes.ByDocType()["sales_order"] != "PROC-1" || c.Log.Format != "text" || c.Auth.TokenTTL != 2*time.Hour ||
+			strings.Join(c.HTTP.TrustedProxies, " ") != "10.0.0.1 10.1.0.0/16" {
 			t.Fatalf("loaded: %+v", c)
 		}
 		if m := c.Masked(); strings.Contains(m, ":p@") || !strings.Contains(m, "u:******@tcp(db:3306)/erp") {

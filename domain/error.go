@@ -59,6 +59,10 @@ const (
 	// CodeTooManyRequests: an address asked too often for something that
 	// stores state before anyone has signed in.
 	CodeTooManyRequests = "too_many_requests"
+
+	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
+	// and they have not turned it on; their token may only enrol.
+	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
 )
 
 // Error is the one error type that crosses layers. Field names the offending

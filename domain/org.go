@@ -181,10 +181,11 @@ func SameID(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b 
 var usernameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_.\-]`)
 
 // FreeUsername derives a login name from a DingTalk userid that no user
-// has, and marks it taken: the userid's safe characters (at least two, at
-// most 28), then -2, -3, … until one is free.
+// has, and marks it taken: the userid's safe characters in canonical form
+// (CanonicalUsername: lower case, full-width folded; at least two, at most
+// 28), then -2, -3, … until one is free. taken holds canonical names.
 func FreeUsername(dingID string, taken map[string]bool) string {
-	base := usernameUnsafe.ReplaceAllString(dingID, "")
+	base := usernameUnsafe.ReplaceAllString(CanonicalUsername(dingID), "")
 	if len(base) < 2 {
 		base = "dt" + base
 	}

@@ -249,6 +249,9 @@ func TestFreeUsername(t *testing.T) {
 		{"taken gets a number", "zs", []string{"zs"}, "zs-2"},
 		{"numbers count up", "zs", []string{"zs", "zs-2", "zs-3"}, "zs-4"},
 		{"dots and dashes kept", "a.b-c_d", nil, "a.b-c_d"},
+		{"case folded", "Manager4521", nil, "manager4521"},
+		{"full-width folded", "ＭＧＲ０１", nil, "mgr01"},
+		{"folded name is taken", "ZS", []string{"zs"}, "zs-2"},
 	}
 	for _, tt := range tests {
 		taken := map[string]bool{}

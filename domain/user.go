@@ -171,8 +171,8 @@ func (u User) Permissions() []Permission {
 
 // Validate checks a user's own fields.
 func (u *User) Validate() error {
-	u.Username = strings.TrimSpace(u.Username)
-	if !codePattern.MatchString(u.Username) || len(u.Username) < 2 || len(u.Username) > 32 {
+	u.Username = CanonicalUsername(u.Username)
+	if !ValidUsername(u.Username) {
 		return Invalid("username", "用户名 2-32 位，只能包含字母、数字、_ . -")
 	}
 	if err := checkName("name", u.Name, 64); err != nil {

@@ -1144,6 +1144,15 @@ var Migrations = []*gormigrate.Migration{
 		},
 	},
 	{
+		// One spelling per username (domain.CanonicalUsername): the lookup
+		// collation and the sign-in throttle must not disagree on who an
+		// attempt is for. Collisions keep the lowest id (canonicalUsernames).
+		ID: "202612080100_canonical_usernames",
+		Migrate: func(db *gorm.DB) error {
+			return db.Transaction(canonicalUsernames)
+		},
+	},
+	{
 		// The token-signing key leaves the database for a 0600 file in the
 		// data directory (moveAuthSecretOut), so a backup no longer carries
 		// what signs an administrator's token.

@@ -28,7 +28,7 @@ func (s *Server) login(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
+	c.JSON(http.StatusOK, toSessionBody(sess))
 }
 
 type dingTalkLoginBody struct {
@@ -48,12 +48,16 @@ func (s *Server) loginDingTalk(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
+	c.JSON(http.StatusOK, toSessionBody(sess))
 }
 
 type webLoginBody struct {
 	AuthCode string `json:"auth_code"`
 	State    string `json:"state"`
+	// TOTPTicket and TOTPCode are the second request of a QR sign-in that
+	// answered totp_required: the ticket from its details and the code.
+	TOTPTicket string `json:"totp_ticket"`
+	TOTPCode   string `json:"totp_code"`
 }
 
 // startWebLogin answers where to send the browser for DingTalk's QR
@@ -74,12 +78,18 @@ func (s *Server) loginWeb(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	sess, err := s.app.LoginWebDingTalk(c.Request.Context(), in.AuthCode, in.State, c.ClientIP())
+	var sess *app.Session
+	var err error
+	if in.TOTPTicket != "" {
+		sess, err = s.app.SecondStepQR(c.Request.Context(), in.TOTPTicket, in.TOTPCode, c.ClientIP())
+	} else {
+		sess, err = s.app.LoginWebDingTalk(c.Request.Context(), in.AuthCode, in.State, c.ClientIP())
+	}
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sessionBody{Token: sess.Token, ExpiresAt: sess.ExpiresAt, User: meView(sess.User)})
+	c.JSON(http.StatusOK, toSessionBody(sess))
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -119,6 +129,14 @@ type sessionBody struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 	User      meBody    `json:"user"`
+	// TOTPEnrolmentRequired: the token only serves enrolling in two-step
+	// sign-in (GET /me, POST /me/totp/setup and /me/totp/enable, logout),
+	// which the user's role requires; enabling answers a full session.
+	TOTPEnrolmentRequired bool `json:"totp_enrolment_required,omitempty"`
+}
+
+func toSessionBody(s *app.Session) sessionBody {
+	return sessionBody{Token: s.Token, ExpiresAt: s.ExpiresAt, User: meView(s.User), TOTPEnrolmentRequired: s.TOTPEnrolmentRequired}
 }
 
 func (s *Server) me(c *gin.Context) { c.JSON(http.StatusOK, meView(app.Actor(c.Request.Context()))) }

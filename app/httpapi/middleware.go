@@ -102,6 +102,11 @@ func limitBody() gin.HandlerFunc {
 }
 
 // authenticate resolves the bearer token to a user and makes it the actor.
+// enrolRoutes are all an enrolment session (a user whose role requires
+// two-step sign-in, not yet turned on) may reach: who am I, enrol, leave.
+var enrolRoutes = map[string]bool{"GET /api/v1/me": true, "POST /api/v1/me/totp/setup": true,
+	"POST /api/v1/me/totp/enable": true, "POST /api/v1/auth/logout": true}
+
 func authenticate(a *app.App) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
@@ -110,9 +115,13 @@ func authenticate(a *app.App) gin.HandlerFunc {
 			writeError(c, domain.ErrUnauthorized.WithMessage("请先登录 (缺少 Authorization: Bearer 令牌)"))
 			return
 		}
-		u, err := a.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+		u, enrol, err := a.AuthenticateEnrolment(c.Request.Context(), strings.TrimSpace(token))
 		if err != nil {
 			writeError(c, err)
+			return
+		}
+		if enrol && !enrolRoutes[c.Request.Method+" "+c.FullPath()] {
+			writeError(c, app.ErrTOTPEnrolment)
 			return
 		}
 		c.Set(ctxUser, u)

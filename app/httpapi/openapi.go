@@ -51,20 +51,20 @@ func q(sets ...[]string) []string {
 // apiOps lists every endpoint of /api/v1.
 func apiOps() []op {
 	ops := []op{
-		{method: "POST", path: "/auth/login", tag: "认证", summary: "用户名密码登录", body: loginBody{}, resp: sessionBody{}, public: true},
+		{method: "POST", path: "/auth/login", tag: "认证", summary: "用户名密码登录；角色要求两步验证而未开启者得到仅能绑定的令牌（totp_enrolment_required）", body: loginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/dingtalk", tag: "认证", summary: "钉钉免登：用 requestAuthCode 得到的 code 换令牌", body: dingTalkLoginBody{}, resp: sessionBody{}, public: true},
 		{method: "GET", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：取得跳转地址与 state（回调页 " + app.WebLoginPath + "）", resp: app.WebLoginStart{}, public: true,
 			errors: map[string]string{
 				"429": fmt.Sprintf("同一地址每分钟最多发起 %d 次（too_many_requests）", app.WebLoginStartLimit),
 				"503": "未配置 http.public_url，不按请求的 Host 拼回跳地址（public_url_required；演示模式除外）"}},
-		{method: "POST", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：用回调带回的 authCode 与 state 换令牌", body: webLoginBody{}, resp: sessionBody{}, public: true},
+		{method: "POST", path: "/auth/dingtalk/qr", tag: "认证", summary: "钉钉扫码登录：用回调带回的 authCode 与 state 换令牌；已开启两步验证者答 totp_required（details.totp_ticket），再以 totp_ticket 与 totp_code 提交", body: webLoginBody{}, resp: sessionBody{}, public: true},
 		{method: "POST", path: "/auth/logout", tag: "认证", summary: "退出登录（令牌作废）", status: http.StatusNoContent},
 		{method: "GET", path: "/openapi.json", tag: "认证", summary: "本接口文档（OpenAPI 3.0）", resp: map[string]any{}, public: true},
 		{method: "GET", path: "/me", tag: "认证", summary: "当前用户及其权限", resp: meBody{}},
 		{method: "GET", path: "/dashboard", tag: "工作台", summary: "工作台：今日销售与采购、库存金额、低库存、待审批、近 30 天销售（按权限与数据范围）", resp: app.Dashboard{}},
 		{method: "POST", path: "/me/password", tag: "认证", summary: "修改自己的密码", body: passwordBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/me/totp/setup", tag: "认证", summary: "两步验证：生成身份验证器密钥（确认前不生效）", resp: app.TOTPSetup{}},
-		{method: "POST", path: "/me/totp/enable", tag: "认证", summary: "两步验证：用一个验证码确认并开启", body: totpCodeBody{}, status: http.StatusNoContent},
+		{method: "POST", path: "/me/totp/enable", tag: "认证", summary: "两步验证：用一个验证码确认并开启；结束本人其他所有会话，返回本会话的新令牌", body: totpCodeBody{}, resp: sessionBody{}},
 		{method: "POST", path: "/me/totp/disable", tag: "认证", summary: "两步验证：凭密码关闭", body: passwordOnlyBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/users/:id/totp/disable", tag: "组织", summary: "管理员为丢失手机的用户关闭两步验证", status: http.StatusNoContent},
 

@@ -33,19 +33,30 @@ const DefaultIdempotencyLease = 3 * time.Minute
 // blocks a retry of the same request before the retry may run it.
 func (s *Server) SetIdempotencyLease(d time.Duration) { s.idemLease = d }
 
+// SetTrustedProxies names the reverse proxies (IPs or CIDRs) whose
+// X-Forwarded-For / X-Real-IP headers say who the client is. With none,
+// the client address is the socket's peer and those headers are ignored.
+func (s *Server) SetTrustedProxies(proxies []string) error {
+	s.engine.RemoteIPHeaders = []string{"X-Forwarded-For", "X-Real-IP"}
+	s.engine.ForwardedByClientIP = len(proxies) > 0
+	if len(proxies) == 0 {
+		return s.engine.SetTrustedProxies(nil)
+	}
+	return s.engine.SetTrustedProxies(proxies)
+}
+
 // New builds the router with every route of API.md that exists so far.
 func New(a *app.App, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{app: a, engine: gin.New(), metrics: newMetrics(a.Store()), log: log, idemLease: DefaultIdempotencyLease}
 	e := s.engine
-	e.HandleMethodNotAllowed = true
-	// The client's address (login throttling, the QR sign-in's rate limit,
-	// the audit) is taken from X-Forwarded-For only when the connection
-	// comes from a trusted proxy; gin trusts every peer by default, which
-	// would let anyone pick the address they are counted under.
-	if err := e.SetTrustedProxies(DefaultTrustedProxies); err != nil {
-		panic(err) // constant
+	// No proxy is trusted until the configuration names one: otherwise
+	// anyone could pick their own address with X-Forwarded-For and escape
+	// the per-address sign-in throttle (gin trusts every peer by default).
+	if err := s.SetTrustedProxies(nil); err != nil {
+		panic(err) // nil cannot fail
 	}
+	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.Use(requestID(), securityHeaders(), recovery(), accessLog(log), s.metrics.middleware(), limitBody())
 	e.NoRoute(func(c *gin.Context) {
@@ -86,7 +97,12 @@ func New(a *app.App, log *slog.Logger) *Server {
 			writeError(c, err)
 			return
 		}
-		noContent(c, a.EnableTOTP(c.Request.Context(), in.Code))
+		sess, err := a.EnableTOTP(c.Request.Context(), in.Code)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, toSessionBody(sess))
 	})
 	api.POST("/me/totp/disable", func(c *gin.Context) {
 		var in passwordOnlyBody
@@ -212,20 +228,6 @@ func New(a *app.App, log *slog.Logger) *Server {
 
 // Handler is the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.engine }
-
-// DefaultTrustedProxies are the peers whose X-Forwarded-For is believed
-// when http.trusted_proxies is not set: a reverse proxy on the same host.
-var DefaultTrustedProxies = []string{"127.0.0.1", "::1"}
-
-// SetTrustedProxies names the reverse proxies (addresses or CIDRs) whose
-// X-Forwarded-For gives the client's address (http.trusted_proxies); an
-// empty list trusts none.
-func (s *Server) SetTrustedProxies(proxies []string) error {
-	if len(proxies) == 0 {
-		return s.engine.SetTrustedProxies(nil)
-	}
-	return s.engine.SetTrustedProxies(proxies)
-}
 
 // SetMetricsToken makes /metrics answer scrapes that send token as a
 // bearer token (metrics.token); on the main listener it is otherwise 404.

@@ -125,7 +125,7 @@ func TestServicesFailAndRecover(t *testing.T) {
 	db := newFaultProxy(t, mysqlAddr)
 	cache := newFaultProxy(t, storetest.RedisAddr())
 	for k, v := range map[string]string{
-		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_LOG_LEVEL": "error",
+		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_LOG_LEVEL": "error", "ERP_AUTH_TOTP_REQUIRED_ROLES": "none",
 		"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": proxied(dsn, db.addr),
 		"ERP_REDIS_ADDR": cache.addr, "ERP_REDIS_PREFIX": storetest.RedisPrefix(t, "chaos"),
 		"ERP_METRICS_LISTEN": "127.0.0.1:0", // an operator's scrape, on the metrics listener

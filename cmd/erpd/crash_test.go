@@ -128,7 +128,7 @@ func TestKillNineUnderLoad(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	env := []string{"ERP_DATABASE_DRIVER=mysql", "ERP_DATABASE_DSN=" + opts.DSN, "ERP_REDIS_ADDR=" + storetest.RedisAddr(),
-		"ERP_REDIS_PREFIX=" + storetest.RedisPrefix(t, "crash"), "ERP_ADMIN_PASSWORD=Start-pass-2026", "ERP_DATA_DIR=" + t.TempDir(),
+		"ERP_REDIS_PREFIX=" + storetest.RedisPrefix(t, "crash"), "ERP_ADMIN_PASSWORD=Start-pass-2026", "ERP_AUTH_TOTP_REQUIRED_ROLES=none", "ERP_DATA_DIR=" + t.TempDir(),
 		"ERP_AUTH_SECRET=crash-test-secret-crash-test-secret-0123", "ERP_HTTP_IDEMPOTENCY_LEASE=1s"}
 	p := startProcess(t, env, addr)
 	token := login(t, p.base, "admin", "Start-pass-2026")
@@ -333,7 +333,7 @@ func TestKillNineWithApprovalsInOutbox(t *testing.T) {
 	sb.SetRedeliver(300 * time.Millisecond)
 	opts := storetest.DSN(t, store.DriverMySQL)
 	env := map[string]string{"ERP_DATABASE_DRIVER": "mysql", "ERP_DATABASE_DSN": opts.DSN, "ERP_REDIS_ADDR": storetest.RedisAddr(),
-		"ERP_REDIS_PREFIX": storetest.RedisPrefix(t, "crashoa"), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_DATA_DIR": t.TempDir(),
+		"ERP_REDIS_PREFIX": storetest.RedisPrefix(t, "crashoa"), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_AUTH_TOTP_REQUIRED_ROLES": "none", "ERP_DATA_DIR": t.TempDir(),
 		"ERP_AUTH_SECRET": "crash-test-secret-crash-test-secret-0123", "ERP_DINGTALK_SYNC_INTERVAL": "0", "ERP_LOG_LEVEL": "error"}
 	for k, v := range demoDingTalkEnv(url) {
 		env[k] = v

@@ -49,7 +49,7 @@ func runWithDingTalk(t testing.TB, driver string, opts sandbox.Options, extraEnv
 	sb.SetRevokeDelay(opts.RevokeDelay)
 	sb.SetRedeliver(300 * time.Millisecond)
 	env := map[string]string{
-		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026",
+		"ERP_HTTP_ADDR": "127.0.0.1:0", "ERP_DATA_DIR": t.TempDir(), "ERP_ADMIN_PASSWORD": "Start-pass-2026", "ERP_AUTH_TOTP_REQUIRED_ROLES": "none",
 		"ERP_LOG_LEVEL": "error", "ERP_DATABASE_DRIVER": driver, "ERP_DINGTALK_SYNC_INTERVAL": "0",
 		"ERP_METRICS_TOKEN": "dingtalk-test-metrics-token",
 	}

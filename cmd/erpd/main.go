@@ -144,6 +144,12 @@ func (m *Main) ParseFlags(args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.Demo && os.Getenv("ERP_AUTH_TOTP_REQUIRED_ROLES") == "" {
+		// The demo is signed into by anyone trying it (admin/erpdemo2026 is
+		// printed): requiring an authenticator there would only hide the
+		// product. Said at start-up, so nobody mistakes it for the default.
+		cfg.Auth.TOTPRequiredRoles = nil
+	}
 	m.Config = cfg
 	return nil
 }
@@ -300,6 +306,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var totpRoles []domain.Role
+	for _, r := range c.Auth.RequiredTOTPRoles() {
+		totpRoles = append(totpRoles, domain.Role(r))
+	}
+	if len(totpRoles) == 0 && m.Demo {
+		m.Log.Warn("demo: two-step sign-in is required of no role (set ERP_AUTH_TOTP_REQUIRED_ROLES to try it)")
+	}
 	var dir domain.Directory
 	var dt app.DingTalk
 	if c.DingTalk.Enabled {
@@ -316,7 +329,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.App = app.New(app.Options{Store: s, Cache: m.Cache, Logger: m.Log,
 		Auth: app.AuthConfig{Secret: []byte(secret), TokenTTL: c.Auth.TokenTTL,
-			PreviousSecret: []byte(c.Auth.PreviousSecret)},
+			PreviousSecret: []byte(c.Auth.PreviousSecret), TOTPRequiredRoles: totpRoles},
 		CreditPolicy: c.Sales.CreditPolicy, BillAt: c.Finance.BillAt,
 		Finance:   app.FinanceSettings{CompanyName: c.Finance.CompanyName, ReviewRequired: c.Finance.ReviewRequired},
 		Directory: dir, DingTalk: dt})

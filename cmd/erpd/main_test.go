@@ -110,6 +110,11 @@ func TestMainServesAndRestarts(t *testing.T) {
 		if code := getJSON(t, m.URL()+"/api/v1/me", tok, &me); code != 200 || me.Username != "admin" {
 			t.Fatalf("me: %d %+v", code, me)
 		}
+		// auth.totp_required_roles defaults to admin: until the
+		// administrator enrols, the token serves nothing but enrolling.
+		if code := getJSON(t, m.URL()+"/api/v1/users", tok, nil); code != 403 {
+			t.Fatalf("users with an enrolment session: %d", code)
+		}
 	})
 }
 

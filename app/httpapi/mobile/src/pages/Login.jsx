@@ -19,6 +19,12 @@ export default function Login({ onDone, expired }) {
       const body = { username: (v.username || '').trim(), password: v.password || '' }
       if (totp) body.totp_code = (v.totp_code || '').trim()
       const s = await post('/auth/login', body)
+      if (s.totp_enrolment_required) {
+        // The token only serves enrolling, which takes the console's key
+        // page; inside DingTalk, 免登 needs none of this.
+        setError('你的角色要求开启两步验证：请先在电脑上登录管理后台，按提示绑定身份验证器；或在钉钉工作台中打开本应用')
+        return
+      }
       session.save(s.token, s.user)
       onDone(s.user)
     } catch (e) {
