@@ -90,6 +90,14 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 	g.GET("/finance-settings", func(c *gin.Context) {
 		respond(c, http.StatusOK)(a.GetFinanceSettings(c.Request.Context()))
 	})
+	g.PUT("/finance-settings", func(c *gin.Context) {
+		var in app.FinanceSettingsInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateFinanceSettings(c.Request.Context(), in))
+	})
 	g.GET("/periods", func(c *gin.Context) {
 		items, err := a.ListPeriods(c.Request.Context())
 		if err != nil {

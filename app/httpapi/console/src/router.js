@@ -32,6 +32,7 @@ export const pages = [
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
   { path: 'opening-balances', name: 'opening-balances', title: '期初余额', icon: 'Flag', group: '财务', perm: 'ledger:read', component: () => import('./views/OpeningBalances.vue') },
+  { path: 'finance-settings', name: 'finance-settings', title: '财务设置', icon: 'Operation', group: '财务', perm: 'ledger:read', component: () => import('./views/FinanceSettings.vue') },
   { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
   { path: 'imports', name: 'imports', title: '数据导入', icon: 'Upload', group: '系统', perm: 'master:write', component: () => import('./views/Import.vue') },
   { path: 'users', name: 'users', title: '用户', icon: 'Avatar', group: '系统', perm: 'user:manage', component: () => import('./views/Users.vue') },
