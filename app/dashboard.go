@@ -69,14 +69,16 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 	}
 	if u.Can(domain.PermSalesRead) {
 		from := today.AddDate(0, 0, 1-trendDays)
-		docs, err := store.DocTotalsBetween(q, []string{domain.DocSalesShipment, domain.DocSalesReturn}, from.UTC(), tomorrow.UTC(), creators)
+		docs, err := store.DocTotalsBetween(q, []string{domain.DocSalesShipment, domain.DocSalesReturn},
+			from.Format("2006-01-02"), tomorrow.Format("2006-01-02"), creators)
 		if err != nil {
 			return nil, err
 		}
 		byDay := map[string]decimal.Decimal{}
 		d.Sales = &DayTotal{}
 		for _, doc := range docs {
-			day := domain.LocalDate(doc.PostedAt)
+			// By business date, so today's figure ties to today's vouchers.
+			day := doc.BizDate
 			t := doc.Total
 			if doc.Type == domain.DocSalesReturn {
 				t = t.Neg()
@@ -96,7 +98,8 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	if u.Can(domain.PermPurchaseRead) {
-		docs, err := store.DocTotalsBetween(q, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn}, today.UTC(), tomorrow.UTC(), creators)
+		docs, err := store.DocTotalsBetween(q, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn},
+			d.Date, tomorrow.Format("2006-01-02"), creators)
 		if err != nil {
 			return nil, err
 		}

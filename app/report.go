@@ -171,10 +171,10 @@ var reports = map[string]reportDef{
 	},
 	"stock-ledger": {
 		title: "收发明细表", perm: domain.PermStockRead,
-		columns: []ReportColumn{{"posted_at", "日期", "time"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
+		columns: []ReportColumn{{"biz_date", "业务日期", "date"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
 			{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"batch", "批次", "text"},
 			{"in_qty", "收入数量", "qty"}, {"out_qty", "发出数量", "qty"}, {"unit_cost", "单位成本", "cost"}, {"amount", "金额", "money"},
-			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}},
+			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}, {"posted_at", "过账时间", "time"}},
 		sortable: map[string]string{"posted_at": "m.posted_at"},
 		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
 			if f.ProductID == 0 {
