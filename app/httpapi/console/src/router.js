@@ -31,6 +31,7 @@ export const pages = [
   { path: 'purchase-invoices', name: 'purchase-invoices', title: '采购发票', icon: 'DocumentAdd', group: '财务', perm: 'ledger:read', props: { kind: 'purchase' }, component: () => import('./views/Invoices.vue') },
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
+  { path: 'voucher-templates', name: 'voucher-templates', title: '凭证模板', icon: 'Files', group: '财务', perm: 'ledger:read', component: () => import('./views/VoucherTemplates.vue') },
   { path: 'opening-balances', name: 'opening-balances', title: '期初余额', icon: 'Flag', group: '财务', perm: 'ledger:read', component: () => import('./views/OpeningBalances.vue') },
   { path: 'finance-settings', name: 'finance-settings', title: '财务设置', icon: 'Operation', group: '财务', perm: 'ledger:read', component: () => import('./views/FinanceSettings.vue') },
   { path: 'periods', name: 'periods', title: '期末结账', icon: 'Calendar', group: '财务', perm: 'ledger:read', component: () => import('./views/Periods.vue') },
