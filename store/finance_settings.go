@@ -53,3 +53,51 @@ func (tx *Tx) SaveFinanceSettings(s domain.FinanceSettings) error {
 		DoUpdates: clause.AssignmentColumns([]string{"value"}),
 	}).Create(&r).Error)
 }
+
+// The versions of the openings, which are whole sheets without a row of
+// their own to carry one: PUT /opening-balances and /opening-items check
+// and bump them, so two accountants cannot overwrite each other silently.
+const (
+	OpeningBalancesVersion = "openings.balances.version"
+	OpeningItemsVersion    = "openings.items.version"
+)
+
+// SheetVersion reads a sheet's version (0 before its first save).
+func SheetVersion(q Q, key string) (int, error) {
+	var r settingRow
+	err := q.DB().Where("`key` = ?", key).Take(&r).Error
+	if err == gorm.ErrRecordNotFound {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, translate(err)
+	}
+	var v int
+	if _, err := fmt.Sscan(r.Value, &v); err != nil {
+		return 0, fmt.Errorf("settings %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// LockSheetVersion takes a sheet's version row FOR UPDATE, creating it at
+// 0 first, and returns the version: a second save waits and then sees the
+// first's.
+func (tx *Tx) LockSheetVersion(key string) (int, error) {
+	if err := tx.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&settingRow{Key: key, Value: "0"}).Error; err != nil {
+		return 0, translate(err)
+	}
+	var r settingRow
+	if err := lockRow(tx.db).Where("`key` = ?", key).Take(&r).Error; err != nil {
+		return 0, translate(err)
+	}
+	var v int
+	if _, err := fmt.Sscan(r.Value, &v); err != nil {
+		return 0, fmt.Errorf("settings %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetSheetVersion writes a sheet's new version (under LockSheetVersion).
+func (tx *Tx) SetSheetVersion(key string, v int) error {
+	return translate(tx.db.Model(&settingRow{}).Where("`key` = ?", key).Update("value", fmt.Sprint(v)).Error)
+}
