@@ -129,7 +129,7 @@ try {
       return { status: r.status, body: await r.json() };
     }, { date, remark: '提取备用金', attachments: 1, lines });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const long = created.body;
+    const long = await api('/vouchers/' + created.body.id); // with its amount in words
     await page.goto(base + '/console/vouchers?id=' + long.id);
     await page.locator('.el-dialog__title', { hasText: long.number }).waitFor();
     await page.locator('[data-test=voucher-paper]').click();
