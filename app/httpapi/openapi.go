@@ -83,7 +83,7 @@ func apiOps() []op {
 		{method: "DELETE", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "删除字典条目", status: http.StatusNoContent},
 
 		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
-		{method: "GET", path: "/stock/moves", tag: "库存", summary: "库存流水", query: q(listQ, exportQ, []string{"product_id", "warehouse_id", "doc_type", "doc_id", "batch", "from", "to"}), resp: app.List[domain.Move]{}},
+		{method: "GET", path: "/stock/moves", tag: "库存", summary: "库存流水（from/to 按业务日期筛选，按过账先后排列）", query: q(listQ, exportQ, []string{"product_id", "warehouse_id", "doc_type", "doc_id", "batch", "from", "to"}), resp: app.List[domain.Move]{}},
 		{method: "POST", path: "/stock/opening", tag: "库存", summary: "期初库存", body: app.OpeningInput{}, resp: domain.Opening{}, status: http.StatusCreated},
 		{method: "GET", path: "/stock/openings/:id", tag: "库存", summary: "期初单", resp: domain.Opening{}},
 
