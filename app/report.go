@@ -133,7 +133,7 @@ var reports = map[string]reportDef{
 	"ap-aging": {title: "应付账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAP)},
 	"partner-statement": {
 		title: "往来对账单", perm: domain.PermLedgerRead,
-		columns: []ReportColumn{{"kind", "类别", "text"}, {"date", "日期", "date"}, {"doc_name", "单据", "text"},
+		columns: []ReportColumn{{"kind", "类别", "text"}, {"date", "业务日期", "date"}, {"doc_name", "单据", "text"},
 			{"doc_number", "单号", "text"}, {"debit", "增加", "money"}, {"credit", "减少", "money"}, {"balance", "余额", "money"}},
 		run: partnerStatement,
 	},
@@ -196,7 +196,7 @@ var reports = map[string]reportDef{
 	},
 	"sales-detail": {
 		title: "销售明细表", perm: domain.PermSalesRead,
-		columns: []ReportColumn{{"date", "日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
+		columns: []ReportColumn{{"date", "业务日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
 			{"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"qty", "数量", "qty"}, {"unit_price", "单价", "cost"},
 			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}, {"cost", "成本", "money"},
 			{"profit", "毛利", "money"}},
