@@ -233,7 +233,7 @@ func (a *App) botSales(ctx context.Context) (BotAnswer, error) {
 	}
 	local := a.now().In(domain.Shanghai)
 	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, domain.Shanghai)
-	lines, n, total, err := store.SalesBetween(q, sc, from.UTC(), from.AddDate(0, 0, 1).UTC(), 5)
+	lines, n, total, err := store.SalesBetween(q, sc, from.Format("2006-01-02"), from.AddDate(0, 0, 1).Format("2006-01-02"), 5)
 	if err != nil {
 		return BotAnswer{}, err
 	}

@@ -20,7 +20,11 @@ func unreviewedCheck(a *App, q store.Q, period string) (*domain.ChecklistItem, e
 	if err != nil {
 		return nil, err
 	}
-	it := domain.UnreviewedItem(a.finance.ReviewRequired, n)
+	fs, err := a.financeSettings(q)
+	if err != nil {
+		return nil, err
+	}
+	it := domain.UnreviewedItem(fs.ReviewRequired, n)
 	return &it, nil
 }
 

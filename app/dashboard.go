@@ -66,14 +66,16 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 	}
 	if u.Can(domain.PermSalesRead) {
 		from := today.AddDate(0, 0, 1-trendDays)
-		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocSalesShipment, domain.DocSalesReturn}, from.UTC(), tomorrow.UTC())
+		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocSalesShipment, domain.DocSalesReturn},
+			from.Format("2006-01-02"), tomorrow.Format("2006-01-02"))
 		if err != nil {
 			return nil, err
 		}
 		byDay := map[string]decimal.Decimal{}
 		d.Sales = &DayTotal{}
 		for _, doc := range docs {
-			day := domain.LocalDate(doc.PostedAt)
+			// By business date, so today's figure ties to today's vouchers.
+			day := doc.BizDate
 			t := doc.Total
 			if doc.Type == domain.DocSalesReturn {
 				t = t.Neg()
@@ -93,7 +95,8 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	if u.Can(domain.PermPurchaseRead) {
-		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn}, today.UTC(), tomorrow.UTC())
+		docs, err := store.DocTotalsBetween(q, sc, []string{domain.DocPurchaseReceipt, domain.DocPurchaseReturn},
+			d.Date, tomorrow.Format("2006-01-02"))
 		if err != nil {
 			return nil, err
 		}

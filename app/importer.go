@@ -553,7 +553,9 @@ func importOpeningBalances(a *App, ctx context.Context, tx *store.Tx, rows []map
 	fileStart := ""
 	in := OpeningBalancesInput{}
 	ok := true
+	parsed := make([]bool, len(rows)) // the row's cells parsed: its rules can be checked
 	for i, r := range rows {
+		parsed[i] = true
 		if p := r["start_period"]; p != "" {
 			if fileStart == "" {
 				fileStart = p
@@ -570,7 +572,7 @@ func importOpeningBalances(a *App, ctx context.Context, tx *store.Tx, rows []map
 			v, err := parseDec(r[c.field], false)
 			if err != nil {
 				bad(i, c.field, err.Error())
-				ok = false
+				ok, parsed[i] = false, false
 			} else if v != nil {
 				*c.to = *v
 			}
@@ -584,12 +586,19 @@ func importOpeningBalances(a *App, ctx context.Context, tx *store.Tx, rows []map
 		bad(0, "start_period", "尚未设置启用期间，请在文件中填写")
 		ok = false
 	}
-	if !ok || len(rows) == 0 {
+	if len(rows) == 0 {
 		return 0, nil
 	}
 	if !domain.ValidPeriod(in.StartPeriod) {
-		bad(0, "start_period", "启用期间格式应为 YYYY-MM")
+		if in.StartPeriod != "" {
+			bad(0, "start_period", "启用期间格式应为 YYYY-MM")
+		}
 		return 0, nil
+	}
+	// Every row's own rules first, so the report names each bad row, not
+	// only the first the use case would stop at.
+	if rowsOK, err := checkOpeningRows(tx, in, parsed, bad); err != nil || !rowsOK || !ok {
+		return 0, err
 	}
 	actor := Actor(ctx)
 	if err := a.putOpenings(ctx, tx, in, actor.ID, func(*OpeningSheet) {}); err != nil {
@@ -607,6 +616,50 @@ func importOpeningBalances(a *App, ctx context.Context, tx *store.Tx, rows []map
 	return len(rows), nil
 }
 
+// checkOpeningRows checks each parsed row of an openings file on the rules
+// putOpenings applies (the account a leaf, the amounts, no account twice)
+// and reports each refusal on its row and column; false when any was.
+func checkOpeningRows(tx *store.Tx, in OpeningBalancesInput, parsed []bool, bad func(int, string, string)) (bool, error) {
+	leaves, err := store.LeafAccounts(tx)
+	if err != nil {
+		return false, err
+	}
+	byCode := make(map[string]int64, len(leaves))
+	for id, acc := range leaves {
+		byCode[acc.Code] = id
+	}
+	ok := true
+	seen := map[int64]int{}
+	for i, l := range in.Lines {
+		if !parsed[i] {
+			continue
+		}
+		id := byCode[l.AccountCode]
+		if id == 0 {
+			bad(i, "account_code", fmt.Sprintf("科目 %s 不存在、已停用或有下级科目（请用明细科目）", l.AccountCode))
+			ok = false
+			continue
+		}
+		b := domain.OpeningBalance{AccountID: id, Debit: l.Debit, Credit: l.Credit, YTDDebit: l.YTDDebit, YTDCredit: l.YTDCredit}
+		if err := domain.CheckOpening(i, in.StartPeriod, leaves[id], true, b); err != nil {
+			field, msg, fault := domain.ImportErrorCell(err, map[string]string{fmt.Sprintf("lines[%d].account_id", i): "account_code"})
+			if fault {
+				return false, err
+			}
+			bad(i, field, msg)
+			ok = false
+			continue
+		}
+		if j, dup := seen[id]; dup {
+			bad(i, "account_code", fmt.Sprintf("科目 %s 重复录入（与前面第 %d 条相同）", l.AccountCode, j+1))
+			ok = false
+			continue
+		}
+		seen[id] = i
+	}
+	return ok, nil
+}
+
 // importOpeningItems replaces the opening receivables and payables
 // (期初往来) with the file's rows, as PUT /opening-items does.
 func importOpeningItems(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
@@ -616,13 +669,15 @@ func importOpeningItems(a *App, ctx context.Context, tx *store.Tx, rows []map[st
 	}
 	in := OpeningItemsInput{}
 	ok := true
+	parsed := make([]bool, len(rows))
 	for i, r := range rows {
+		parsed[i] = true
 		it := domain.OpeningItem{DocNumber: r["doc_number"], Date: r["date"], DueDate: r["due_date"]}
 		if id, found := partners[r["partner"]]; found {
 			it.PartnerID = id
 		} else {
 			bad(i, "partner", fmt.Sprintf("往来单位编码“%s”不存在", r["partner"]))
-			ok = false
+			ok, parsed[i] = false, false
 		}
 		switch r["kind"] {
 		case "应收", domain.ItemAR:
@@ -631,18 +686,23 @@ func importOpeningItems(a *App, ctx context.Context, tx *store.Tx, rows []map[st
 			it.Kind = domain.ItemAP
 		default:
 			bad(i, "kind", "请填写“应收”或“应付”")
-			ok = false
+			ok, parsed[i] = false, false
 		}
 		if v, err := parseDec(r["amount"], false); err != nil || v == nil {
 			bad(i, "amount", "请填写金额")
-			ok = false
+			ok, parsed[i] = false, false
 		} else {
 			it.Amount = *v
 		}
 		in.Items = append(in.Items, it)
 	}
-	if !ok || len(rows) == 0 {
+	if len(rows) == 0 {
 		return 0, nil
+	}
+	// Every row's own rules first (dates against the start period, due
+	// date, amount), so the report names each bad row.
+	if rowsOK, err := checkOpeningItemRows(tx, in, parsed, bad); err != nil || !rowsOK || !ok {
+		return 0, err
 	}
 	if _, err := a.putOpeningItems(ctx, tx, in); err != nil {
 		field, msg, fault := domain.ImportErrorCell(err, nil)
@@ -659,6 +719,41 @@ func importOpeningItems(a *App, ctx context.Context, tx *store.Tx, rows []map[st
 }
 
 // itemOf is the index of the item an error names (items[i]…), or 0.
+// checkOpeningItemRows checks each parsed row of an opening items file
+// on CheckOpeningItem, as putOpeningItems does, reporting each refusal on
+// its row; without a start period it leaves that to putOpeningItems.
+func checkOpeningItemRows(tx *store.Tx, in OpeningItemsInput, parsed []bool, bad func(int, string, string)) (bool, error) {
+	start, err := store.StartPeriod(tx)
+	if err != nil || start == "" {
+		return true, err
+	}
+	ids := make([]int64, len(in.Items))
+	for i, it := range in.Items {
+		ids[i] = it.PartnerID
+	}
+	partners, err := store.Partners.GetMany(tx, ids, func(p *domain.Partner) int64 { return p.ID })
+	if err != nil {
+		return false, err
+	}
+	ok := true
+	for i := range in.Items {
+		if !parsed[i] {
+			continue
+		}
+		it := in.Items[i] // a copy: putOpeningItems normalizes its own
+		p, found := partners[it.PartnerID]
+		if err := domain.CheckOpeningItem(i, start, p, found, &it); err != nil {
+			field, msg, fault := domain.ImportErrorCell(err, map[string]string{fmt.Sprintf("items[%d].partner_id", i): "partner"})
+			if fault {
+				return false, err
+			}
+			bad(i, field, msg)
+			ok = false
+		}
+	}
+	return ok, nil
+}
+
 func itemOf(err error, n int) int {
 	var i int
 	if e := domain.AsError(err); e != nil {

@@ -23,6 +23,9 @@ type OpeningSheet struct {
 	Locked      bool                    `json:"locked"`
 	Lines       []domain.OpeningBalance `json:"lines"`
 	Check       domain.OpeningCheck     `json:"check"`
+	// Version counts the saves (PUT and import); send it back with the
+	// next save.
+	Version int `json:"version"`
 }
 
 // OpeningBalanceInput is one account's opening: by account_id, or by
@@ -41,6 +44,9 @@ type OpeningBalanceInput struct {
 type OpeningBalancesInput struct {
 	StartPeriod string                `json:"start_period"`
 	Lines       []OpeningBalanceInput `json:"lines"`
+	// Version is the sheet's version as read: a save in between is
+	// refused (409 version_conflict); 0 is not checked (the import).
+	Version int `json:"version"`
 }
 
 // GetOpeningBalances returns the openings with their 试算平衡.
@@ -99,6 +105,9 @@ func openingSheet(q store.Q) (*OpeningSheet, error) {
 		s.Lines[i].YearStart(byID[s.Lines[i].AccountID])
 	}
 	s.Check = domain.CheckOpenings(byID, s.Lines)
+	if s.Version, err = store.SheetVersion(q, store.OpeningBalancesVersion); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -141,6 +150,13 @@ func (a *App) putOpenings(ctx context.Context, tx *store.Tx, in OpeningBalancesI
 				return err
 			}
 		}
+	}
+	version, err := tx.LockSheetVersion(store.OpeningBalancesVersion)
+	if err != nil {
+		return err
+	}
+	if err := domain.CheckVersion(version, in.Version); err != nil {
+		return domain.AsError(err).WithMessage("期初余额已被他人修改（版本 %d，提交的是 %d），请刷新后重试", version, in.Version)
 	}
 	periods, err := store.PeriodStates(tx)
 	if err != nil {
@@ -199,6 +215,9 @@ func (a *App) putOpenings(ctx context.Context, tx *store.Tx, in OpeningBalancesI
 	if err := tx.ReplaceOpeningBalances(rows, by); err != nil {
 		return err
 	}
+	if err := tx.SetSheetVersion(store.OpeningBalancesVersion, version+1); err != nil {
+		return err
+	}
 	after, err := openingSheet(tx)
 	if err != nil {
 		return err
@@ -224,32 +243,64 @@ func checkOpeningsAt(q store.Q, period string) error {
 // OpeningItemsInput replaces the opening receivables and payables.
 type OpeningItemsInput struct {
 	Items []domain.OpeningItem `json:"items"`
+	// Version is the list's version as read: a save in between is
+	// refused (409 version_conflict); 0 is not checked (the import).
+	Version int `json:"version"`
+}
+
+// OpeningItemList is the opening receivables and payables with the
+// version of the list, for the next save.
+type OpeningItemList struct {
+	Items   []domain.OpenItem `json:"items"`
+	Version int               `json:"version"`
+}
+
+func openingItemList(q store.Q, items []domain.OpenItem) (*OpeningItemList, error) {
+	v, err := store.SheetVersion(q, store.OpeningItemsVersion)
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		items = []domain.OpenItem{}
+	}
+	return &OpeningItemList{Items: items, Version: v}, nil
 }
 
 // ListOpeningItems lists the opening receivables and payables (期初往来)
 // with what is still open of each.
-func (a *App) ListOpeningItems(ctx context.Context) ([]domain.OpenItem, error) {
+func (a *App) ListOpeningItems(ctx context.Context) (*OpeningItemList, error) {
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	return store.OpeningItems(a.store.Read(ctx))
+	q := a.store.Read(ctx)
+	items, err := store.OpeningItems(q)
+	if err != nil {
+		return nil, err
+	}
+	return openingItemList(q, items)
 }
 
 // PutOpeningItems replaces the opening receivables and payables, which
 // then are open items like any other: in aging, statements and 核销. The
 // start period must be set; refused once it is closed (openings_locked)
 // or once any of them is settled (opening_items_settled). Audit-logged.
-func (a *App) PutOpeningItems(ctx context.Context, in OpeningItemsInput) ([]domain.OpenItem, error) {
+func (a *App) PutOpeningItems(ctx context.Context, in OpeningItemsInput) (*OpeningItemList, error) {
 	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
 		return nil, err
 	}
-	var out []domain.OpenItem
+	var out *OpeningItemList
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = a.putOpeningItems(ctx, tx, in)
+		items, err := a.putOpeningItems(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		out, err = openingItemList(tx, items)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // putOpeningItems is PutOpeningItems inside tx (the import runs it in its
@@ -264,6 +315,13 @@ func (a *App) putOpeningItems(ctx context.Context, tx *store.Tx, in OpeningItems
 	}
 	if _, err := tx.LockPeriod(start); err != nil { // as closing does: the two never cross
 		return nil, err
+	}
+	version, err := tx.LockSheetVersion(store.OpeningItemsVersion)
+	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckVersion(version, in.Version); err != nil {
+		return nil, domain.AsError(err).WithMessage("期初往来已被他人修改（版本 %d，提交的是 %d），请刷新后重试", version, in.Version)
 	}
 	periods, err := store.PeriodStates(tx)
 	if err != nil {
@@ -304,6 +362,9 @@ func (a *App) putOpeningItems(ctx context.Context, tx *store.Tx, in OpeningItems
 		if err := tx.AddOpenItem(&oi); err != nil {
 			return nil, err
 		}
+	}
+	if err := tx.SetSheetVersion(store.OpeningItemsVersion, version+1); err != nil {
+		return nil, err
 	}
 	after, err := store.OpeningItems(tx)
 	if err != nil {

@@ -106,7 +106,18 @@ func TestGoLiveMidYear(t *testing.T) {
 		// July cannot be closed with them.
 		bad := julyOpenings()
 		bad[0].Debit = d("5000.01")
-		sheet = must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: bad}))
+		// Two accountants read version 1; the second save, from the stale
+		// read, is refused rather than overwriting the first.
+		if sheet.Version != 1 {
+			t.Fatalf("version %d, want 1", sheet.Version)
+		}
+		sheet = must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: bad, Version: 1}))
+		if sheet.Version != 2 {
+			t.Fatalf("version %d, want 2", sheet.Version)
+		}
+		_, err := e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: julyOpenings(), Version: 1})
+		wantCode(t, err, domain.CodeVersionConflict)
+		sheet = must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin))
 		if sheet.Check.Balanced {
 			t.Fatal("a cent off balances")
 		}
@@ -131,7 +142,7 @@ func TestGoLiveMidYear(t *testing.T) {
 				t.Fatalf("August: %+v", it)
 			}
 		}
-		_, err := e.app.ClosePeriod(e.admin, "2026-07", forced)
+		_, err = e.app.ClosePeriod(e.admin, "2026-07", forced)
 		wantCode(t, err, domain.CodeOpeningsUnbalanced)
 		chk := must[*domain.OpeningCheck](t)(e.app.CheckOpeningBalances(e.admin))
 		if chk.Balanced || !chk.Debit.Equal(d("255000.01")) {
@@ -220,6 +231,13 @@ func TestImportOpeningBalances(t *testing.T) {
 				t.Fatalf("errors = %+v, want row %d %s", errs, bad.row, bad.column)
 			}
 		}
+		// Every row that breaks a rule is reported, not only the first.
+		two := strings.Replace(strings.Replace(file, "1601,50000", "1122,50000", 1), "2241,0,9000,0,0,2026-07", "2241,0,9000,0,0.001,2026-07", 1)
+		_, err := e.app.Import(e.admin, "opening-balances", strings.NewReader(two), "csv", false)
+		errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError)
+		if len(errs) != 2 || errs[0].Row != 4 || errs[0].Column != "科目编码" || errs[1].Row != 6 || errs[1].Column != "本年累计贷方" {
+			t.Fatalf("errors = %+v, want rows 4 and 6", errs)
+		}
 		if s := must[*app.OpeningSheet](t)(e.app.GetOpeningBalances(e.admin)); s.StartPeriod != "" || len(s.Lines) != 0 {
 			t.Fatalf("a refused file wrote %+v", s)
 		}
@@ -257,6 +275,17 @@ func TestGoLiveOpeningItems(t *testing.T) {
 		lines[1] = app.OpeningBalanceInput{AccountCode: "1002", Debit: d("188700"), YTDDebit: d("288700"), YTDCredit: d("210000")}
 		lines[2].Debit = d("52000")
 		must[*app.OpeningSheet](t)(e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-07", Lines: lines}))
+		// An import names every bad row: a date in the start period on row
+		// 2, a due date before the bill on row 4; row 3 is fine.
+		csv := "往来单位编码,类型,原单据号,单据日期,到期日,金额\n" +
+			"C1,应收,A1,2026-07-02,,100\n" +
+			"C1,应收,A2,2026-05-02,,100\n" +
+			"S1,应付,B1,2026-05-02,2026-04-01,100\n"
+		_, err = e.app.Import(e.admin, "opening-items", strings.NewReader(csv), "csv", false)
+		errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError)
+		if len(errs) != 2 || errs[0].Row != 2 || errs[0].Column != "单据日期" || errs[1].Row != 4 || errs[1].Column != "到期日" {
+			t.Fatalf("errors = %+v, want rows 2 and 4", errs)
+		}
 		items := []domain.OpeningItem{
 			{PartnerID: cus.ID, Kind: "ar", DocNumber: "XS-0520", Date: "2026-05-20", DueDate: "2026-06-19", Amount: d("11300")},
 			{PartnerID: sup.ID, Kind: "ap", DocNumber: "CG-1215", Date: "2025-12-15", Amount: d("2000")},
@@ -279,7 +308,18 @@ func TestGoLiveOpeningItems(t *testing.T) {
 				t.Fatalf("got %s, want %s", de.Field, bad.field)
 			}
 		}
-		got := must[[]domain.OpenItem](t)(e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items}))
+		list := must[*app.OpeningItemList](t)(e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items}))
+		got := list.Items
+		// Refused saves left the version alone; a save from a stale read
+		// is refused, not applied over the newer list.
+		if list.Version != 1 {
+			t.Fatalf("items version %d, want 1", list.Version)
+		}
+		_, err = e.app.PutOpeningItems(e.admin, app.OpeningItemsInput{Items: items[:1], Version: 7})
+		wantCode(t, err, domain.CodeVersionConflict)
+		if l := must[*app.OpeningItemList](t)(e.app.ListOpeningItems(e.admin)); l.Version != 1 || len(l.Items) != 2 {
+			t.Fatalf("after the stale save %+v", l)
+		}
 		// The start period cannot move to before an item's date.
 		_, err = e.app.PutOpeningBalances(e.admin, app.OpeningBalancesInput{StartPeriod: "2026-05", Lines: lines})
 		if de := wantCode(t, err, domain.CodeValidation); de.Field != "start_period" {
@@ -324,7 +364,7 @@ func TestGoLiveOpeningItems(t *testing.T) {
 
 		// The customer pays in July: the receipt settles the opening item.
 		must[*domain.MoneyDoc](t)(e.app.CreateMoneyDoc(e.admin, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: cus.ID, Amount: d("11300"), Date: "2026-07-20"}))
-		left := must[[]domain.OpenItem](t)(e.app.ListOpeningItems(e.admin))
+		left := must[*app.OpeningItemList](t)(e.app.ListOpeningItems(e.admin)).Items
 		if !left[0].Open.IsZero() || !left[1].Open.Equal(d("2000")) {
 			t.Fatalf("after the receipt %+v", left)
 		}

@@ -67,7 +67,11 @@ func (a *App) ClosePeriod(ctx context.Context, period string, in CloseInput) (*P
 		if err := facts.CheckClose(period); err != nil {
 			return err
 		}
-		if a.finance.ReviewRequired {
+		fs, err := a.financeSettings(tx)
+		if err != nil {
+			return err
+		}
+		if fs.ReviewRequired {
 			n, err := store.CountUnreviewedVouchers(tx, period)
 			if err != nil {
 				return err

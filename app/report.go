@@ -142,7 +142,7 @@ var reports = map[string]reportDef{
 	"ap-aging": {title: "应付账龄表", perm: domain.PermLedgerRead, columns: agingColumns, run: agingReport(domain.ItemAP)},
 	"partner-statement": {
 		title: "往来对账单", perm: domain.PermLedgerRead,
-		columns: []ReportColumn{{"kind", "类别", "text"}, {"date", "日期", "date"}, {"doc_name", "单据", "text"},
+		columns: []ReportColumn{{"kind", "类别", "text"}, {"date", "业务日期", "date"}, {"doc_name", "单据", "text"},
 			{"doc_number", "单号", "text"}, {"debit", "增加", "money"}, {"credit", "减少", "money"}, {"balance", "余额", "money"}},
 		run: partnerStatement,
 	},
@@ -180,10 +180,10 @@ var reports = map[string]reportDef{
 	},
 	"stock-ledger": {
 		title: "收发明细表", perm: domain.PermStockRead, scoped: true,
-		columns: []ReportColumn{{"posted_at", "日期", "time"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
+		columns: []ReportColumn{{"biz_date", "业务日期", "date"}, {"doc_number", "单号", "text"}, {"doc_type", "单据类型", "text"},
 			{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"batch", "批次", "text"},
 			{"in_qty", "收入数量", "qty"}, {"out_qty", "发出数量", "qty"}, {"unit_cost", "单位成本", "cost"}, {"amount", "金额", "money"},
-			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}},
+			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}, {"posted_at", "过账时间", "time"}},
 		sortable: map[string]string{"posted_at": "m.posted_at"},
 		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
 			if f.ProductID == 0 {
@@ -205,7 +205,7 @@ var reports = map[string]reportDef{
 	},
 	"sales-detail": {
 		title: "销售明细表", perm: domain.PermSalesRead, scoped: true,
-		columns: []ReportColumn{{"date", "日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
+		columns: []ReportColumn{{"date", "业务日期", "date"}, {"number", "单号", "text"}, {"customer", "客户", "text"}, {"sku", "商品编码", "text"},
 			{"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"}, {"qty", "数量", "qty"}, {"unit_price", "单价", "cost"},
 			{"amount", "金额(不含税)", "money"}, {"tax_amount", "税额", "money"}, {"total", "价税合计", "money"}, {"cost", "成本", "money"},
 			{"profit", "毛利", "money"}},

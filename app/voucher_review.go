@@ -7,14 +7,16 @@ import (
 	"github.com/dingerp/erpd/store"
 )
 
-// FinanceSettings are the books' settings from the configuration
-// (finance.*), shown to the console for printing.
-type FinanceSettings struct {
-	// CompanyName is the 编制单位 printed on vouchers and statements.
-	CompanyName string `json:"company_name"`
-	// ReviewRequired makes closing a month require every voucher of it
-	// reviewed (审核); closing is refused with unreviewed_vouchers.
-	ReviewRequired bool `json:"review_required"`
+// FinanceSettings are the books' settings: the configuration's finance.*
+// until an accountant saves them in the console (PUT /finance-settings).
+type FinanceSettings = domain.FinanceSettings
+
+// FinanceSettingsInput is the body of PUT /finance-settings: omitted fields
+// keep their value; Version is the one read (0: not checked).
+type FinanceSettingsInput struct {
+	CompanyName    *string `json:"company_name"`
+	ReviewRequired *bool   `json:"review_required"`
+	Version        int     `json:"version"`
 }
 
 // GetFinanceSettings returns the books' settings, for anyone who may read
@@ -23,8 +25,64 @@ func (a *App) GetFinanceSettings(ctx context.Context) (*FinanceSettings, error) 
 	if _, err := require(ctx, domain.PermLedgerRead); err != nil {
 		return nil, err
 	}
-	s := a.finance
+	s, err := a.financeSettings(a.store.Read(ctx))
+	if err != nil {
+		return nil, err
+	}
 	return &s, nil
+}
+
+// UpdateFinanceSettings saves the books' settings (财务设置), with the
+// ledger administrator's permission: whether closing requires review is
+// the same decision as closing itself.
+func (a *App) UpdateFinanceSettings(ctx context.Context, in FinanceSettingsInput) (*FinanceSettings, error) {
+	if _, err := require(ctx, domain.PermLedgerAdmin); err != nil {
+		return nil, err
+	}
+	var out FinanceSettings
+	err := a.store.InTx(ctx, func(tx *store.Tx) error {
+		saved, err := tx.LockFinanceSettings()
+		if err != nil {
+			return err
+		}
+		before := a.finance
+		if saved != nil {
+			before = *saved
+		}
+		if err := domain.CheckVersion(before.Version, in.Version); err != nil {
+			return err
+		}
+		after := before
+		if in.CompanyName != nil {
+			after.CompanyName = *in.CompanyName
+		}
+		if in.ReviewRequired != nil {
+			after.ReviewRequired = *in.ReviewRequired
+		}
+		if err := domain.CheckFinanceSettings(&after); err != nil {
+			return err
+		}
+		after.Version = before.Version + 1
+		if err := tx.SaveFinanceSettings(after); err != nil {
+			return err
+		}
+		out = after
+		return audit(ctx, tx, "update", "finance_settings", 0, before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// financeSettings are the saved settings, or the configuration's before
+// any save.
+func (a *App) financeSettings(q store.Q) (FinanceSettings, error) {
+	s, err := store.FinanceSettings(q)
+	if err != nil || s == nil {
+		return a.finance, err
+	}
+	return *s, nil
 }
 
 // ReviewVoucher reviews a voucher (审核): someone other than its preparer,

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"time"
-
 	"github.com/dingerp/erpd/domain"
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
@@ -91,11 +89,14 @@ type SalesLine struct {
 	Total     decimal.Decimal // with tax
 }
 
-// SalesBetween sums sales posted in [from, to) by product, the largest
-// first: shipments less sales returns, of orders in a scope. It returns the top lines, the number of shipments and
-// the net total with tax.
-func SalesBetween(q Q, sc Scope, from, to time.Time, top int) ([]SalesLine, int64, decimal.Decimal, error) {
-	docs := q.DB().Table("stock_docs d").Where("d.type IN ? AND d.posted_at >= ? AND d.posted_at < ?",
+// SalesBetween sums sales dated (业务日期) from the day from up to the day
+// to, excluded (YYYY-MM-DD), by product, the largest first: shipments less
+// sales returns, of orders in a scope. It returns the top lines, the number
+// of shipments and the net total with tax. Business dates, not posting
+// instants, so a shipment entered today for yesterday counts yesterday,
+// with its voucher.
+func SalesBetween(q Q, sc Scope, from, to string, top int) ([]SalesLine, int64, decimal.Decimal, error) {
+	docs := q.DB().Table("stock_docs d").Where("d.type IN ? AND d.biz_date >= ? AND d.biz_date < ?",
 		[]string{domain.DocSalesShipment, domain.DocSalesReturn}, from, to)
 	// A sale belongs to whoever made the order, not to the clerk who
 	// posted the shipment.
@@ -119,19 +120,20 @@ func SalesBetween(q Q, sc Scope, from, to time.Time, top int) ([]SalesLine, int6
 
 // DocTotal is one posted document's total with tax, for trends.
 type DocTotal struct {
-	Type     string
-	PostedAt time.Time
-	Total    decimal.Decimal
+	Type    string
+	BizDate string // 业务日期, YYYY-MM-DD
+	Total   decimal.Decimal
 }
 
 // DocTotalsBetween lists the receipts, shipments and returns of types
-// posted in [from, to), of orders in a scope.
-func DocTotalsBetween(q Q, sc Scope, types []string, from, to time.Time) ([]DocTotal, error) {
-	db := q.DB().Table("stock_docs d").Select("d.type, d.posted_at, d.total").
-		Where("d.type IN ? AND d.posted_at >= ? AND d.posted_at < ?", types, from, to)
+// dated (业务日期) from the day from up to the day to, excluded
+// (YYYY-MM-DD), of orders in a scope.
+func DocTotalsBetween(q Q, sc Scope, types []string, from, to string) ([]DocTotal, error) {
+	db := q.DB().Table("stock_docs d").Select("d.type, d.biz_date, d.total").
+		Where("d.type IN ? AND d.biz_date >= ? AND d.biz_date < ?", types, from, to)
 	db = scopedStockDocs(db, sc, "d")
 	var out []DocTotal
-	err := db.Order("d.posted_at").Scan(&out).Error
+	err := db.Order("d.biz_date, d.id").Scan(&out).Error
 	for i := range out {
 		out[i].Total = domain.RoundAmount(out[i].Total)
 	}

@@ -232,6 +232,7 @@ func finishInventory(rows []InventoryRow) []InventoryRow {
 // product, warehouse and batch after it.
 type LedgerRow struct {
 	PostedAt     time.Time       `json:"posted_at"`
+	BizDate      string          `json:"biz_date"`
 	DocType      string          `json:"doc_type"`
 	DocNumber    string          `json:"doc_number"`
 	SKU          string          `json:"sku"`
@@ -246,8 +247,9 @@ type LedgerRow struct {
 	BalanceValue decimal.Decimal `json:"balance_value"`
 }
 
-// StockLedger lists the moves of a product in a period (收发明细), each with
-// the running balance stored when it was posted.
+// StockLedger lists the moves of a product whose business dates fall in a
+// period (收发明细), in posting order, each with the running balance stored
+// when it was posted.
 func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 	db := q.DB().Table("stock_moves m").Joins("JOIN products p ON p.id = m.product_id").Joins("JOIN warehouses w ON w.id = m.warehouse_id").
 		Where("m.product_id = ?", f.ProductID)
@@ -255,12 +257,10 @@ func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 	if f.WarehouseID != 0 {
 		db = db.Where("m.warehouse_id = ?", f.WarehouseID)
 	}
-	if f.From != nil {
-		db = db.Where("m.posted_at >= ?", *f.From)
-	}
-	if f.To != nil {
-		db = db.Where("m.posted_at < ?", *f.To)
-	}
+	// The period is the moves' 业务日期, as the vouchers' and the other
+	// reports'; posting order still orders them, so the running balance
+	// reads down the page.
+	db = bizDates(db, "m.biz_date", f.From, f.To)
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)
@@ -269,7 +269,7 @@ func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 		LedgerRow
 		Qty decimal.Decimal
 	}
-	sel := db.Select("m.posted_at, m.doc_type, m.doc_number, p.sku, p.name AS product_name, w.name AS warehouse, m.batch, m.qty, m.unit_cost, m.amount, m.balance_qty, m.balance_value")
+	sel := db.Select("m.posted_at, m.biz_date, m.doc_type, m.doc_number, p.sku, p.name AS product_name, w.name AS warehouse, m.batch, m.qty, m.unit_cost, m.amount, m.balance_qty, m.balance_value")
 	if err := p.applyTie(sel, "m.posted_at", "m.id").Find(&raw).Error; err != nil {
 		return nil, 0, translate(err)
 	}
@@ -285,6 +285,19 @@ func StockLedger(q Q, f ReportFilter, p Page) ([]LedgerRow, int64, error) {
 		}
 	}
 	return out, total, nil
+}
+
+// bizDates keeps the rows whose business date (业务日期, a Shanghai
+// YYYY-MM-DD column) falls in [from, to), the Shanghai midnights a date
+// filter gives; nil bounds are open.
+func bizDates(db *gorm.DB, col string, from, to *time.Time) *gorm.DB {
+	if from != nil {
+		db = db.Where(col+" >= ?", domain.LocalDate(*from))
+	}
+	if to != nil {
+		db = db.Where(col+" <= ?", domain.LocalDate(to.Add(-time.Millisecond)))
+	}
+	return db
 }
 
 // docLines joins documents to their lines, products, partners and
@@ -307,12 +320,7 @@ func docLines(driver string) string {
 // the reports tie out to the statements of the same dates.
 func (f ReportFilter) docs(db *gorm.DB, types ...string) *gorm.DB {
 	db = scopedStockDocs(db.Where("d.type IN ?", types), f.Scope, "d")
-	if f.From != nil {
-		db = db.Where("d.biz_date >= ?", domain.LocalDate(*f.From))
-	}
-	if f.To != nil {
-		db = db.Where("d.biz_date <= ?", domain.LocalDate(f.To.Add(-time.Millisecond)))
-	}
+	db = bizDates(db, "d.biz_date", f.From, f.To)
 	if f.PartnerID != 0 {
 		db = db.Where("d.partner_id = ?", f.PartnerID)
 	}

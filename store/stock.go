@@ -281,12 +281,9 @@ func (s *Store) Moves(q Q, sc Scope, f MoveFilter, p Page) ([]domain.Move, int64
 	if f.DocID != 0 {
 		db = db.Where("doc_id = ?", f.DocID)
 	}
-	if f.From != nil {
-		db = db.Where("posted_at >= ?", *f.From)
-	}
-	if f.To != nil {
-		db = db.Where("posted_at < ?", *f.To)
-	}
+	// From and To bound the business dates (业务日期), so a document dated
+	// back lists under its date, as its voucher does.
+	db = bizDates(db, "biz_date", f.From, f.To)
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, translate(err)

@@ -90,6 +90,14 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 	g.GET("/finance-settings", func(c *gin.Context) {
 		respond(c, http.StatusOK)(a.GetFinanceSettings(c.Request.Context()))
 	})
+	g.PUT("/finance-settings", func(c *gin.Context) {
+		var in app.FinanceSettingsInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateFinanceSettings(c.Request.Context(), in))
+	})
 	g.GET("/periods", func(c *gin.Context) {
 		items, err := a.ListPeriods(c.Request.Context())
 		if err != nil {
@@ -129,12 +137,7 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 	})
 	// 期初往来: the receivables and payables open at go-live.
 	g.GET("/opening-items", func(c *gin.Context) {
-		items, err := a.ListOpeningItems(c.Request.Context())
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, itemsOf(items))
+		respond(c, http.StatusOK)(a.ListOpeningItems(c.Request.Context()))
 	})
 	g.PUT("/opening-items", func(c *gin.Context) {
 		var in app.OpeningItemsInput
@@ -142,12 +145,7 @@ func (s *Server) ledgerRoutes(g *gin.RouterGroup) {
 			writeError(c, err)
 			return
 		}
-		items, err := a.PutOpeningItems(c.Request.Context(), in)
-		if err != nil {
-			writeError(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, itemsOf(items))
+		respond(c, http.StatusOK)(a.PutOpeningItems(c.Request.Context(), in))
 	})
 	g.GET("/cash-flow-items", func(c *gin.Context) {
 		items, err := a.CashFlowItems(c.Request.Context())

@@ -303,6 +303,14 @@ func TestOpeningBalancesAPI(t *testing.T) {
 			t.Fatal(got)
 		}
 		e.do("viewer", "PUT", "/api/v1/opening-balances", put, nil, 403)
+		// A save from a stale read is 409, the sheet's version in the body.
+		if !strings.Contains(got, `"version":1`) {
+			t.Fatal(got)
+		}
+		stale := strings.Replace(put, `{"start_period"`, `{"version":5,"start_period"`, 1)
+		if got := e.do("admin", "PUT", "/api/v1/opening-balances", stale, nil, 409); !strings.Contains(got, `"code":"version_conflict"`) {
+			t.Fatal(got)
+		}
 		for _, bad := range []struct{ body, code, field string }{
 			{`{"start_period":"2026-7","lines":[]}`, "validation_failed", "start_period"},
 			{`{"start_period":"2026-07","lines":[{"account_code":"1122","debit":"1"}]}`, "validation_failed", "lines[0].account_id"},
@@ -322,7 +330,10 @@ func TestOpeningBalancesAPI(t *testing.T) {
 		if got := e.do("admin", "PUT", "/api/v1/opening-items", items, nil, 200); !strings.Contains(got, `"doc_type":"opening_item"`) || !strings.Contains(got, `"open":"11300"`) {
 			t.Fatal(got)
 		}
-		if got := e.do("admin", "GET", "/api/v1/opening-items", "", nil, 200); !strings.Contains(got, `"doc_number":"XS-0520"`) {
+		if got := e.do("admin", "GET", "/api/v1/opening-items", "", nil, 200); !strings.Contains(got, `"doc_number":"XS-0520"`) || !strings.Contains(got, `"version":1`) {
+			t.Fatal(got)
+		}
+		if got := e.do("admin", "PUT", "/api/v1/opening-items", strings.Replace(items, `{"items"`, `{"version":9,"items"`, 1), nil, 409); !strings.Contains(got, `"code":"version_conflict"`) {
 			t.Fatal(got)
 		}
 		got = e.do("admin", "PUT", "/api/v1/opening-items", strings.Replace(items, "2026-05-20", "2026-07-02", 1), nil, 422)

@@ -82,5 +82,21 @@ func TestVoucherReviewAPI(t *testing.T) {
 			t.Fatal(got)
 		}
 		e.do("keeper", "GET", "/api/v1/finance-settings", "", nil, 403)
+		e.do("keeper", "PUT", "/api/v1/finance-settings", `{"review_required":true}`, nil, 403)
+		if got = e.do("acct", "PUT", "/api/v1/finance-settings", `{"company_name":"华东\n商贸"}`, nil, 422); !strings.Contains(got, `"field":"company_name"`) {
+			t.Fatal(got)
+		}
+		if got = e.do("acct", "PUT", "/api/v1/finance-settings", `{"company_name":"华东商贸","review_required":true,"version":0}`, nil, 200); !strings.Contains(got, `"version":1`) {
+			t.Fatal(got)
+		}
+		if got = e.do("acct", "PUT", "/api/v1/finance-settings", `{"review_required":false,"version":7}`, nil, 409); !strings.Contains(got, `"code":"version_conflict"`) {
+			t.Fatal(got)
+		}
+		if got = e.do("keeper", "GET", "/api/v1/finance-settings", "", nil, 403); strings.Contains(got, "华东") {
+			t.Fatal(got)
+		}
+		if got = e.do("acct", "GET", "/api/v1/finance-settings", "", nil, 200); !strings.Contains(got, `"company_name":"华东商贸","review_required":true,"version":1`) {
+			t.Fatal(got)
+		}
 	})
 }

@@ -25,7 +25,7 @@ const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, loc
 const problems = [];
 // Chromium logs every refused request; these are refused on purpose.
 watchConsole(page, problems, [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/],
-  [/\/api\/v1\/vouchers$/, /422/]]);
+  [/\/api\/v1\/vouchers$/, /422/], [/\/api\/v1\/finance-settings$/, /422|409/]]);
 
 const timings = {};
 const run = stepper(page, 'failure');
@@ -437,6 +437,51 @@ try {
     assert.equal(end[3], cash[2], `期末现金余额 ${end.join('|')} vs 货币资金 ${cash.join('|')}`);
     assert.equal(opening[2], cash[3], `期初现金余额 ${opening.join('|')} vs 货币资金 ${cash.join('|')}`);
     assert.ok(net[2].startsWith('¥') || net[2].startsWith('-'), '现金净增加额 ' + net.join('|'));
+  });
+
+  // As 赵会计 (财务, ledger:admin), as the steps above.
+  const call = (method, path, body) => page.evaluate(async ([m, p, b]) => {
+    const r = await fetch('/api/v1' + p, { method: m, body: b ? JSON.stringify(b) : undefined,
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + localStorage.getItem('erpd.token') } });
+    return { status: r.status, body: await r.json() };
+  }, [method, path, body]);
+
+  await step('财务设置: a bad 编制单位 is refused under its field; saved, it holds; a save from a stale read is refused', async () => {
+    await timed('finance-settings', '/finance-settings', () => page.locator('[data-test=fs-save]').waitFor());
+    const company = page.locator('input[data-test=fs-company]');
+    await company.fill('华东\t商贸');
+    await page.locator('[data-test=fs-save]').click();
+    await page.locator('.el-form-item__error', { hasText: '编制单位不能包含' }).waitFor();
+    await company.fill('华东商贸有限公司');
+    await page.locator('[data-test=fs-save]').click();
+    await page.locator('.el-message', { hasText: '已保存' }).waitFor();
+    await page.locator('.el-form-item__error').waitFor({ state: 'detached' }); // the field error is gone
+    const saved = (await call('GET', '/finance-settings')).body;
+    assert.equal(saved.company_name, '华东商贸有限公司');
+    // Someone else saves in between: this page's save is refused, not applied.
+    assert.equal((await call('PUT', '/finance-settings', { company_name: '别人改的', version: saved.version })).status, 200);
+    await company.fill('我的修改');
+    await page.locator('[data-test=fs-save]').click();
+    await page.locator('.el-message', { hasText: '已被他人修改' }).waitFor();
+    assert.equal((await call('GET', '/finance-settings')).body.company_name, '别人改的');
+    assert.equal((await call('PUT', '/finance-settings', { company_name: '华东商贸有限公司' })).status, 200);
+    await page.waitForTimeout(400);
+    await shot('finance-settings');
+  });
+
+  await step('凭证模板: the 付款 template\'s bank line takes a 现金流量项目; cleared, it is the default again', async () => {
+    await timed('voucher-templates', '/voucher-templates', () => page.locator('[data-test=template-money_payment]').waitFor());
+    const t = (await call('GET', '/voucher-templates')).body.items.find((x) => x.event === 'money_payment');
+    const i = t.lines.findIndex((l) => /^(1001|1002|1012)/.test(l.account));
+    assert.ok(i >= 0, 'the payment template has a bank line');
+    await page.locator(`[data-test=template-cashflow-money_payment-${i}]`).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).click();
+    await page.locator('[data-test=template-save-money_payment]').click();
+    await page.locator('.el-message', { hasText: '已保存' }).waitFor();
+    const after = (await call('GET', '/voucher-templates')).body.items.find((x) => x.event === 'money_payment');
+    assert.equal(after.lines[i].cash_flow, 6, 'line 6 saved');
+    await shot('voucher-templates');
+    assert.equal((await call('PUT', '/voucher-templates/money_payment', { lines: after.lines.map((l) => ({ ...l, cash_flow: 0 })), version: after.version })).status, 200);
   });
 
   await step('imports products: a bad row is reported by row and column; corrected, the file imports', async () => {

@@ -339,6 +339,30 @@ try {
     await page.locator('[data-test=voucher-review]').waitFor()
   })
 
+  await step('财务 as 赵会计: 现金流量表 for the month as erpd reports it, and the month\'s 结账检查 read-only', async () => {
+    await page.locator('.adm-toast-mask').waitFor({ state: 'hidden' }).catch(() => {}) // 已取消审核 gone
+    await page.evaluate(() => { window.location.hash = '/' }) // off the voucher, back to the tabs
+    await page.locator('[data-test=stats]').waitFor()
+    await timed('finance', () => tab(page, '财务').click(), () => page.locator('[data-test=cf-row]').first().waitFor())
+    const period = (await page.locator('[data-test=period]').innerText()).replace(/\s*年\s*/, '-').replace(/\s*月$/, '')
+    assert.match(period, /^\d{4}-\d{2}$/)
+    const caiwu = apiAs(await page.evaluate(() => localStorage.getItem('erpd.h5.token')))
+    const cf = await caiwu.get('/reports/cash-flow?period=' + period)
+    const rows = cf.items.filter((r) => !r.heading)
+    assert.equal(await page.locator('[data-test=cf-row]').count(), rows.length, 'every line of the statement')
+    const shown = await page.locator('[data-test=cf-month]').allInnerTexts()
+    // As the H5's dec.js money(): the sign before the ¥ (-¥8,700.00).
+    const money = (s) => (s.startsWith('-') ? '-' : '') + '¥' + Number(s.replace('-', '')).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+    rows.forEach((r, i) => { if (r.col2 != null) assert.equal(shown[i], money(String(r.col2)), r.item) })
+    await shot(page, 'finance-cash-flow')
+    await page.locator('.adm-capsule-tabs-tab', { hasText: '结账检查' }).click()
+    await page.locator('[data-test=check-item]').first().waitFor()
+    const cl = await caiwu.get(`/periods/${period}/checklist`)
+    assert.equal(await page.locator('[data-test=check-item]').count(), cl.items.length, 'every checklist item')
+    assert.match(await page.locator('[data-test=checklist-summary]').innerText(), cl.blocking.length ? /项阻止结账/ : /可以结账/)
+    await shot(page, 'finance-checklist')
+  })
+
   await step('outside DingTalk: the login form; a wrong password gets erpd\'s message, the right one signs in', async () => {
     const ctx = await browser.newContext({ ...phone, userAgent: UA_SAFARI })
     page = await ctx.newPage()

@@ -110,6 +110,45 @@ try {
     await page.keyboard.press('Escape');
   });
 
+  await step('prints a voucher of 7 lines on voucher paper over two sheets, with 过次页 and 承前页', async () => {
+    // Petty cash topped up from the bank in seven amounts (a transfer
+    // between cash accounts: no 现金流量项目).
+    const accounts = (await api('/accounts')).items;
+    const parents = new Set(accounts.map((a) => a.parent_id).filter(Boolean));
+    const leaf = (code) => accounts.find((a) => a.code.startsWith(code) && a.status === 'active' && !parents.has(a.id));
+    const cash = leaf('1001');
+    const bank = leaf('1002');
+    assert.ok(cash && bank, 'leaf cash and bank accounts');
+    const amounts = ['100.01', '200.02', '300.03', '400.04', '500.05', '600.06'];
+    const date = (await api('/dashboard')).date;
+    const lines = amounts.map((a, i) => ({ account_id: cash.id, debit: a, summary: '备用金 ' + (i + 1) }));
+    lines.push({ account_id: bank.id, credit: '2100.21', summary: '提取备用金' });
+    const created = await page.evaluate(async (body) => {
+      const r = await fetch('/api/v1/vouchers', { method: 'POST', body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + localStorage.getItem('erpd.token') } });
+      return { status: r.status, body: await r.json() };
+    }, { date, remark: '提取备用金', attachments: 1, lines });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const long = await api('/vouchers/' + created.body.id); // with its amount in words
+    await page.goto(base + '/console/vouchers?id=' + long.id);
+    await page.locator('.el-dialog__title', { hasText: long.number }).waitFor();
+    await page.locator('[data-test=voucher-paper]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '凭证纸' }).click();
+    await page.locator('[data-test=voucher-print]').click();
+    const p = await pdf('voucher-paper-2-sheets');
+    assert.equal(p.pages, 2, 'seven lines at five a sheet make two sheets');
+    // Sheet 1: five lines, then 过次页 with their totals (1,500.15 debit,
+    // nothing credited yet); sheet 2 opens with the same 承前页, then the
+    // last two lines and the 合计 in words.
+    for (const s of ['（1/2）', '（2/2）', '过次页' + '1,500.15' + '0.00', '承前页' + '1,500.15' + '0.00',
+      '合计：人民币（大写）' + long.amount_in_words + '2,100.21' + '2,100.21']) {
+      assert.ok(p.text.includes(s), 'two-sheet voucher PDF lacks ' + s);
+    }
+    assert.ok(p.text.indexOf('过次页') < p.text.indexOf('承前页'), '过次页 ends the first sheet, 承前页 opens the second');
+    await page.evaluate(() => { document.body.classList.remove('printing-sheet'); document.querySelectorAll('style[data-print]').forEach((s) => s.remove()); });
+    await page.keyboard.press('Escape');
+  });
+
   for (const [name, title, headers] of [
     ['income-statement', '利润表', ['项目', '行次', '本年累计金额', '本月金额']],
     ['balance-sheet', '资产负债表', ['资产', '负债和所有者权益', '期末余额', '年初余额', '资产总计', '负债和所有者权益（或股东权益）总计']],

@@ -16,6 +16,12 @@ export function financeSettings() {
   return settings
 }
 
+// forgetFinanceSettings drops the cached settings once the finance
+// settings page saved new ones, so the next print shows the new 编制单位.
+export function forgetFinanceSettings() {
+  settings = undefined
+}
+
 // Paper sizes: A4 portrait, or the voucher paper (凭证纸) of the common
 // 240 × 140 mm 记账凭证 binders.
 export const papers = {

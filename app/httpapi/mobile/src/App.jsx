@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, DotLoading, NavBar, Result, SafeArea, SpinLoading, TabBar } from 'antd-mobile'
-import { AddSquareOutline, AppOutline, BillOutline, CheckShieldOutline, UnorderedListOutline } from 'antd-mobile-icons'
+import { AddSquareOutline, AppOutline, BillOutline, CheckShieldOutline, HistogramOutline, UnorderedListOutline } from 'antd-mobile-icons'
 import { ApiError, can, clearCache, get, post, session, whenUnauthorized } from './api.js'
 import { authCode, configure, inDingTalk, pageURL } from './dd.js'
 import { go, useRoute } from './router.js'
@@ -13,6 +13,7 @@ const pages = {
   '/order': () => import('./pages/OrderNew.jsx'),
   '/approvals': () => import('./pages/ApprovalDetail.jsx'), // imports the list too
   '/vouchers': () => import('./pages/Vouchers.jsx'),
+  '/finance': () => import('./pages/Finance.jsx'),
 }
 const Dashboard = lazy(home)
 const Stock = lazy(pages['/stock'])
@@ -20,6 +21,7 @@ const OrderNew = lazy(pages['/order'])
 const Approvals = lazy(() => import('./pages/Approvals.jsx'))
 const ApprovalDetail = lazy(pages['/approvals'])
 const VoucherList = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherList })))
+const Finance = lazy(pages['/finance'])
 const VoucherDetail = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherDetail })))
 
 const TABS = [
@@ -28,6 +30,7 @@ const TABS = [
   { key: '/order', title: '开单', icon: <AddSquareOutline />, perm: 'sales:write' },
   { key: '/approvals', title: '审批', icon: <CheckShieldOutline />, perm: 'approval:decide' },
   { key: '/vouchers', title: '凭证', icon: <BillOutline />, perm: 'ledger:admin' }, // 凭证审核
+  { key: '/finance', title: '财务', icon: <HistogramOutline />, perm: 'ledger:read' }, // 现金流量表, 结账检查
 ]
 
 // corpId comes from the homepage URL (DingTalk fills in $CORPID$), else
@@ -185,6 +188,7 @@ export default function App() {
   else if (tab === '/order') page = <OrderNew />
   else if (tab === '/approvals') page = <Approvals />
   else if (tab === '/vouchers') page = <VoucherList />
+  else if (tab === '/finance') page = <Finance />
   else page = <Dashboard />
 
   return (
