@@ -188,6 +188,9 @@ func (a *App) countFailure(ctx context.Context, key string) {
 }
 
 func (a *App) issue(u *domain.User) (*Session, error) {
+	if err := a.resolveActor(context.Background(), u); err != nil {
+		return nil, err
+	}
 	now := a.now()
 	exp := now.Add(a.auth.TokenTTL)
 	c := claims{TokenVersion: u.TokenVersion, RegisteredClaims: jwt.RegisteredClaims{
@@ -224,6 +227,9 @@ func (a *App) Authenticate(ctx context.Context, token string) (*domain.User, err
 	}
 	if u.Status != domain.UserActive || u.TokenVersion != c.TokenVersion {
 		return nil, errBadToken
+	}
+	if err := a.resolveActor(ctx, u); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

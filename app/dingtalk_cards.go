@@ -164,6 +164,9 @@ func (a *App) HandleCardAction(ctx context.Context, ca CardAction) (map[string]s
 	if err != nil || u.Status != domain.UserActive {
 		return map[string]string{"message": "你的钉钉账号未绑定可用的 ERP 用户，请联系管理员"}, nil
 	}
+	if err := a.resolveActor(ctx, u); err != nil {
+		return nil, err
+	}
 	ctx = WithActor(ctx, u)
 	show := func(err error) (map[string]string, error) {
 		if de := domain.AsError(err); de != nil && de.Kind != domain.KindInternal {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/dingerp/erpd/app"
@@ -47,5 +48,81 @@ func TestMasterWriteCannotSetCreditOrNegativeStock(t *testing.T) {
 		must[*domain.Partner](t)(cat.Partners.Update(e.admin, cust.ID, app.PartnerInput{CreditLimit: ptr(d("8000")), Version: up.Version}))
 		w2 := must[*domain.Warehouse](t)(cat.Warehouses.Get(e.admin, w.ID))
 		must[*domain.Warehouse](t)(cat.Warehouses.Update(e.admin, w.ID, app.WarehouseInput{AllowNegative: ptr(true), Version: w2.Version}))
+	})
+}
+
+// A boss tailors a role: a custom role is created from a template, held by a
+// user, resolved when the token is read, and its changes reach the next
+// request; a role in use cannot go, and nobody can take the last user
+// manager's ability to manage users.
+func TestCustomRoles(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		a := e.app
+
+		_, err := a.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.RoleSales), Name: ptr("销售")})
+		wantCode(t, err, domain.CodeDuplicate)
+		_, err = a.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.Role("clerk")), Name: ptr("文员"), Permissions: &[]domain.Permission{"root:all"}})
+		wantCode(t, err, domain.CodeValidation)
+		// From the sales template, plus costs.
+		tmpl := must[*domain.RoleInfo](t)(a.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.Role("sales_lead")), Name: ptr("销售主管"),
+			Template: ptr(domain.RoleSales)}))
+		if len(tmpl.Permissions) != 4 || tmpl.BuiltIn {
+			t.Fatalf("from template: %+v", tmpl)
+		}
+		lead := must[*domain.RoleInfo](t)(a.UpdateRole(e.admin, "sales_lead", app.RoleInput{
+			Permissions: ptr(append(slices.Clone(tmpl.Permissions), domain.PermCostRead)), Version: tmpl.Version}))
+		if lead.Version != 2 || !slices.Contains(lead.Permissions, domain.PermCostRead) {
+			t.Fatalf("updated: %+v", lead)
+		}
+		_, err = a.UpdateRole(e.admin, domain.RoleFinance, app.RoleInput{Name: ptr("会计")})
+		wantCode(t, err, domain.CodeRoleBuiltIn)
+
+		_, err = a.CreateUser(e.admin, app.UserInput{Username: ptr("ghost"), Name: ptr("幽灵"), Password: ptr("Secret-pw-2026a"),
+			Roles: &[]domain.Role{"no_such_role"}})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "roles" {
+			t.Fatalf("unknown role: %+v", de)
+		}
+		must[*domain.User](t)(a.CreateUser(e.admin, app.UserInput{Username: ptr("lead"), Name: ptr("主管"), Password: ptr("Secret-pw-2026b"),
+			Roles: &[]domain.Role{"sales_lead"}}))
+		sess := must[*app.Session](t)(a.Login(context.Background(), "lead", "Secret-pw-2026b", "", "10.0.0.1"))
+		if !slices.Contains(sess.User.Permissions(), domain.PermCostRead) {
+			t.Fatalf("session permissions: %v", sess.User.Permissions())
+		}
+		actor := must[*domain.User](t)(a.Authenticate(context.Background(), sess.Token))
+		if !actor.Can(domain.PermSalesWrite) || !actor.Can(domain.PermCostRead) || actor.Can(domain.PermMasterWrite) {
+			t.Fatalf("resolved: %v", actor.Permissions())
+		}
+		// A change reaches the next request (the cache forgets the roles).
+		must[*domain.RoleInfo](t)(a.UpdateRole(e.admin, "sales_lead", app.RoleInput{Permissions: &[]domain.Permission{domain.PermSalesRead}, Version: 2}))
+		actor = must[*domain.User](t)(a.Authenticate(context.Background(), sess.Token))
+		if actor.Can(domain.PermCostRead) || !actor.Can(domain.PermSalesRead) {
+			t.Fatalf("after the change: %v", actor.Permissions())
+		}
+
+		err = a.DeleteRole(e.admin, "sales_lead")
+		if de := wantCode(t, err, domain.CodeRoleInUse); de.Kind != domain.KindConflict {
+			t.Fatalf("in use: %+v", de)
+		}
+		wantCode(t, a.DeleteRole(e.admin, domain.RoleViewer), domain.CodeRoleBuiltIn)
+		wantCode(t, a.DeleteRole(e.admin, "nobody_here"), domain.CodeNotFound)
+
+		// Lock-out: the only user who can manage users holds a custom role.
+		must[*domain.RoleInfo](t)(a.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.Role("boss")), Name: ptr("老板"),
+			Permissions: &[]domain.Permission{domain.PermUserManage, domain.PermMasterRead}}))
+		boss := must[*domain.User](t)(a.CreateUser(e.admin, app.UserInput{Username: ptr("boss"), Name: ptr("老板"), Password: ptr("Secret-pw-2026c"),
+			Roles: &[]domain.Role{"boss"}}))
+		// EnsureAdmin made no user here (System acts), so boss is the only manager.
+		bsess := must[*app.Session](t)(a.Login(context.Background(), "boss", "Secret-pw-2026c", "", "10.0.0.2"))
+		bossCtx := app.WithActor(context.Background(), must[*domain.User](t)(a.Authenticate(context.Background(), bsess.Token)))
+		_, err = a.UpdateRole(bossCtx, "boss", app.RoleInput{Permissions: &[]domain.Permission{domain.PermMasterRead}, Version: 1})
+		if de := wantCode(t, err, domain.CodeLastUserManager); de.Kind != domain.KindConflict {
+			t.Fatalf("lock-out: %+v", de)
+		}
+		// The boss may edit their own user keeping the custom role.
+		must[*domain.User](t)(a.UpdateUser(bossCtx, boss.ID, app.UserInput{Mobile: ptr("13800000000"), Version: boss.Version}))
+		if err := a.DeleteRole(e.admin, "nobody"); !isCode(err, domain.CodeNotFound) {
+			t.Fatalf("delete missing: %v", err)
+		}
 	})
 }

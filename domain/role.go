@@ -149,14 +149,20 @@ func Grants(held []Role, custom map[Role][]Permission) map[Permission]bool {
 }
 
 // CheckManagersRemain refuses a role change that would leave no active
-// user able to manage users: nobody could then repair the roles (lock-out).
-// users are all users; custom is every custom role as it would be after
-// the change.
-func CheckManagersRemain(users []User, custom map[Role][]Permission) error {
-	for _, u := range users {
-		if u.Status == UserActive && Grants(u.Roles, custom)[PermUserManage] {
-			return nil
+// user able to manage users when some could before: nobody could then
+// repair the roles (lock-out). users are all users; before and after are
+// every custom role as it is and as it would be after the change.
+func CheckManagersRemain(users []User, before, after map[Role][]Permission) error {
+	managers := func(custom map[Role][]Permission) bool {
+		for _, u := range users {
+			if u.Status == UserActive && Grants(u.Roles, custom)[PermUserManage] {
+				return true
+			}
 		}
+		return false
+	}
+	if managers(after) || !managers(before) {
+		return nil
 	}
 	return &Error{Kind: KindConflict, Code: CodeLastUserManager, Field: "permissions",
 		Message: "修改后将没有任何启用的用户可以管理用户与角色，系统会被锁死"}

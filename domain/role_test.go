@@ -114,15 +114,22 @@ func TestCheckManagersRemain(t *testing.T) {
 		{ID: 2, Roles: []Role{RoleAdmin}, Status: UserDisabled},
 		{ID: 3, Roles: []Role{RoleSales}, Status: UserActive},
 	}
-	if err := CheckManagersRemain(users, map[Role][]Permission{"boss": {PermUserManage}}); err != nil {
-		t.Errorf("boss manages: %v", err)
+	manages := map[Role][]Permission{"boss": {PermUserManage}}
+	sells := map[Role][]Permission{"boss": {PermSalesRead}}
+	if err := CheckManagersRemain(users, sells, manages); err != nil {
+		t.Errorf("boss gains user:manage: %v", err)
 	}
 	// Taking user:manage off boss leaves only a disabled admin.
-	if e := AsError(CheckManagersRemain(users, map[Role][]Permission{"boss": {PermSalesRead}})); e == nil || e.Code != CodeLastUserManager {
+	if e := AsError(CheckManagersRemain(users, manages, sells)); e == nil || e.Code != CodeLastUserManager || e.Kind != KindConflict {
 		t.Errorf("lock-out: %v", e)
 	}
+	// Nobody managed before either (a fresh install's system actor):
+	// the change takes nothing away.
+	if err := CheckManagersRemain(users, sells, sells); err != nil {
+		t.Errorf("no manager before: %v", err)
+	}
 	users[1].Status = UserActive
-	if err := CheckManagersRemain(users, map[Role][]Permission{}); err != nil {
+	if err := CheckManagersRemain(users, manages, sells); err != nil {
 		t.Errorf("active admin: %v", err)
 	}
 }

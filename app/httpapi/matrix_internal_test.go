@@ -72,7 +72,7 @@ func TestRouteMatrix(t *testing.T) {
 			out := []string{}
 			for _, id := range []string{"1", "999999999"} {
 				q := p
-				for _, param := range []string{":id", ":type", ":kind", ":name", ":event", ":period"} {
+				for _, param := range []string{":id", ":type", ":kind", ":name", ":event", ":period", ":code"} {
 					v := id
 					switch param {
 					case ":type":
@@ -85,6 +85,8 @@ func TestRouteMatrix(t *testing.T) {
 						v = "purchase_receipt"
 					case ":period":
 						v = "2026-11"
+					case ":code":
+						v = "boss_" + id
 					}
 					q = strings.ReplaceAll(q, param, v)
 				}

@@ -63,7 +63,10 @@ func apiOps() []op {
 		{method: "POST", path: "/me/totp/disable", tag: "认证", summary: "两步验证：凭密码关闭", body: passwordOnlyBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/users/:id/totp/disable", tag: "组织", summary: "管理员为丢失手机的用户关闭两步验证", status: http.StatusNoContent},
 
-		{method: "GET", path: "/roles", tag: "组织", summary: "角色及其权限", resp: itemsBody[domain.RoleInfo]{}},
+		{method: "GET", path: "/roles", tag: "组织", summary: "角色及其权限（内置角色为模板），以及可勾选的全部权限", resp: app.RoleList{}},
+		{method: "POST", path: "/roles", tag: "组织", summary: "新建自定义角色（可从模板角色复制权限）", body: app.RoleInput{}, resp: domain.RoleInfo{}, status: http.StatusCreated},
+		{method: "PUT", path: "/roles/:code", tag: "组织", summary: "修改自定义角色的名称与权限", body: app.RoleInput{}, resp: domain.RoleInfo{}},
+		{method: "DELETE", path: "/roles/:code", tag: "组织", summary: "删除无人使用的自定义角色", status: http.StatusNoContent},
 		{method: "GET", path: "/users", tag: "组织", summary: "用户列表", query: q(listQ, []string{"status"}), resp: app.List[*domain.User]{}},
 		{method: "POST", path: "/users", tag: "组织", summary: "新建用户", body: app.UserInput{}, resp: domain.User{}, status: http.StatusCreated},
 		{method: "GET", path: "/users/:id", tag: "组织", summary: "用户详情", resp: domain.User{}},
