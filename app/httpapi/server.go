@@ -65,7 +65,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	v1.GET("/openapi.json", s.openAPI)
 	v1.GET("/dingtalk/h5", func(c *gin.Context) { c.JSON(http.StatusOK, a.H5Info()) })
 
-	api := v1.Group("", authenticate(a), idempotency(a.Store(), &s.idemLease))
+	api := v1.Group("", authenticate(a), hideCost(), idempotency(a.Store(), &s.idemLease))
 	api.POST("/auth/logout", s.logout)
 	api.GET("/me", s.me)
 	api.GET("/dashboard", func(c *gin.Context) { respond(c, http.StatusOK)(a.Dashboard(c.Request.Context())) })
