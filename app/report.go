@@ -249,7 +249,7 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if def.costOnly && !seesCost {
 		return nil, domain.ErrForbidden.WithMessage("没有权限查看成本与毛利 (%s)", domain.PermCostRead)
 	}
-	p, err := rp.page(def.sortable)
+	p, err := rp.page(sortableFor(actor, def.sortable))
 	if err != nil {
 		return nil, err
 	}
@@ -288,6 +288,22 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		r.PageSize = int(total)
 	}
 	return r, nil
+}
+
+// sortableFor leaves out the sort fields that carry cost for an actor
+// without cost:read: sorting by stock value would rank what the answer
+// leaves out.
+func sortableFor(actor *domain.User, sortable map[string]string) map[string]string {
+	if actor.Can(domain.PermCostRead) {
+		return sortable
+	}
+	out := make(map[string]string, len(sortable))
+	for k, v := range sortable {
+		if !domain.IsCostKey(k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // filter checks a report's parameters and turns them into the store's

@@ -128,6 +128,11 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 		if csv := get(finance, "/api/v1/reports/inventory-balance?format=csv"); !strings.Contains(csv, "平均成本") || !strings.Contains(csv, "2.5") {
 			t.Errorf("finance CSV: %s", csv)
 		}
+		// Nor may the order give the stock value away.
+		if code, body := call(sales, "GET", "/api/v1/stock?sort=-value", ""); code != 422 && code != 400 {
+			t.Errorf("sales sorts by value: %d %s", code, body)
+		}
+		get(finance, "/api/v1/stock?sort=-value")
 		if code, body := call(sales, "GET", "/api/v1/reports/gross-profit", ""); code != 403 {
 			t.Errorf("sales gross-profit: %d %s", code, body)
 		}
