@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dingerp/erpd/app"
@@ -43,6 +44,17 @@ func TestMasterWriteCannotSetCreditOrNegativeStock(t *testing.T) {
 		_, err = cat.Warehouses.Create(buyer, app.WarehouseInput{Code: ptr("W2"), Name: ptr("二号"), AllowNegative: ptr(true)})
 		wantCode(t, err, domain.CodeForbiddenField)
 		must[*domain.Warehouse](t)(cat.Warehouses.Update(buyer, w.ID, app.WarehouseInput{Address: ptr("杭州"), Version: w.Version}))
+
+		// An import goes through the same door: the row with a credit
+		// limit is refused on its column, and nothing is created.
+		file := "编码,名称,类型,信用额度\nC3,客户丙,客户,\nC4,客户丁,客户,100000\n"
+		_, err = e.app.Import(buyer, "partners", strings.NewReader(file), "csv", false)
+		if errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError); len(errs) != 1 || errs[0].Row != 3 || errs[0].Column != "信用额度" {
+			t.Fatalf("import errors = %+v", errs)
+		}
+		if l := must[*app.List[domain.Partner]](t)(cat.Partners.List(e.admin, app.ListParams{}, map[string]any{"code": "C3"})); l.Total != 0 {
+			t.Fatalf("a refused import created %+v", l.Items)
+		}
 
 		// The administrator holds both.
 		must[*domain.Partner](t)(cat.Partners.Update(e.admin, cust.ID, app.PartnerInput{CreditLimit: ptr(d("8000")), Version: up.Version}))
