@@ -85,7 +85,7 @@ func apiOps() []op {
 		{method: "PUT", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "修改字典条目", body: app.DictEntryInput{}, resp: domain.DictEntry{}},
 		{method: "DELETE", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "删除字典条目", status: http.StatusNoContent},
 
-		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
+		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索；没有 cost:read 时不含 avg_cost、value", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
 		{method: "GET", path: "/stock/moves", tag: "库存", summary: "库存流水", query: q(listQ, exportQ, []string{"product_id", "warehouse_id", "doc_type", "doc_id", "batch", "from", "to"}), resp: app.List[domain.Move]{}},
 		{method: "POST", path: "/stock/opening", tag: "库存", summary: "期初库存", body: app.OpeningInput{}, resp: domain.Opening{}, status: http.StatusCreated},
 		{method: "GET", path: "/stock/openings/:id", tag: "库存", summary: "期初单", resp: domain.Opening{}},
@@ -95,7 +95,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},
