@@ -254,6 +254,9 @@ func (a *App) countFailure(ctx context.Context, key string) {
 func (a *App) issue(u *domain.User) (*Session, error) { return a.issueToken(u, a.auth.TokenTTL, false) }
 
 func (a *App) issueToken(u *domain.User, ttl time.Duration, enrol bool) (*Session, error) {
+	if err := a.resolveActor(context.Background(), u); err != nil {
+		return nil, err
+	}
 	now := a.now()
 	exp := now.Add(ttl)
 	c := claims{TokenVersion: u.TokenVersion, Enrol: enrol, RegisteredClaims: jwt.RegisteredClaims{
@@ -306,6 +309,9 @@ func (a *App) AuthenticateEnrolment(ctx context.Context, token string) (*domain.
 	}
 	if u.Status != domain.UserActive || u.TokenVersion != c.TokenVersion {
 		return nil, false, errBadToken
+	}
+	if err := a.resolveActor(ctx, u); err != nil {
+		return nil, false, err
 	}
 	// Roles may have changed since: an enrolment token of a user whose
 	// role no longer requires the second step, or who turned it on, is

@@ -46,6 +46,9 @@ func (a *App) BotReply(ctx context.Context, dingUserID, text string, group bool)
 	if u.Status != domain.UserActive {
 		return BotAnswer{"账号已停用", "你的 ERP 账号已停用，请联系管理员。"}, nil
 	}
+	if err := a.resolveActor(ctx, u); err != nil {
+		return botFailed(), err
+	}
 	ctx = WithActor(ctx, u)
 	cmd := ParseBotCommand(text)
 	if group && cmd.Cmd != BotHelp && cmd.Cmd != "" {

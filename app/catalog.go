@@ -176,6 +176,10 @@ func (a *App) newCatalog() *Catalog {
 				set(&v.Status, in.Status)
 			},
 			inVersion: func(in WarehouseInput) int { return in.Version },
+			fields: func(before, after *domain.Warehouse) []domain.FieldGrant {
+				return []domain.FieldGrant{{Field: "allow_negative", Label: "仓库的允许负库存", Perm: domain.PermWarehousePolicy,
+					Changed: before.AllowNegative != after.AllowNegative}}
+			},
 			beforeDelete: func(q store.Q, v *domain.Warehouse) error {
 				return refuseIfStock(q, "warehouse_id", v.ID, "仓库 "+v.Name)
 			},
@@ -198,6 +202,10 @@ func (a *App) newCatalog() *Catalog {
 				set(&v.Status, in.Status)
 			},
 			inVersion: func(in PartnerInput) int { return in.Version },
+			fields: func(before, after *domain.Partner) []domain.FieldGrant {
+				return []domain.FieldGrant{{Field: "credit_limit", Label: "往来单位的信用额度", Perm: domain.PermPartnerCredit,
+					Changed: !before.CreditLimit.Equal(after.CreditLimit)}}
+			},
 		},
 		Dicts: &Master[domain.DictEntry, DictEntryInput]{
 			app: a, table: store.DictEntries, entity: "dict_entry", write: domain.PermDictWrite,

@@ -111,11 +111,13 @@ func (a *App) Dashboard(ctx context.Context) (*Dashboard, error) {
 		}
 	}
 	if u.Can(domain.PermStockRead) {
-		v, err := store.StockValuation(q)
-		if err != nil {
-			return nil, err
+		if u.Can(domain.PermCostRead) { // 库存金额 is at cost
+			v, err := store.StockValuation(q)
+			if err != nil {
+				return nil, err
+			}
+			d.StockValue = &v
 		}
-		d.StockValue = &v
 		rows, total, err := store.LowStock(q, 10)
 		if err != nil {
 			return nil, err

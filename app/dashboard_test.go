@@ -49,12 +49,13 @@ func TestDashboard(t *testing.T) {
 			t.Fatalf("pending %v", got.PendingApprovals)
 		}
 		// A salesperson who sees only her own orders: none of today's sales
-		// are hers; purchases and approvals are not hers to see.
+		// are hers; purchases and approvals are not hers to see, nor the
+		// stock value, which is at cost (cost:read).
 		clerk := app.WithActor(context.Background(), &domain.User{ID: 77, Name: "销售", Roles: []domain.Role{domain.RoleSales},
 			Status: domain.UserActive, DataScope: domain.ScopeOwn})
 		got = must[*app.Dashboard](t)(e.app.Dashboard(clerk))
 		if got.Sales == nil || !got.Sales.Total.IsZero() || got.Sales.Count != 0 || got.Purchases != nil || got.PendingApprovals != nil ||
-			got.StockValue == nil {
+			got.StockValue != nil || got.LowStockTotal != 1 {
 			t.Fatalf("clerk's dashboard %+v", got)
 		}
 	})

@@ -188,6 +188,9 @@ func (a *App) HandleCardAction(ctx context.Context, ca CardAction) (map[string]s
 		}
 		return map[string]string{"message": "你的钉钉账号未绑定可用的 ERP 用户，请联系管理员"}, nil
 	}
+	if err := a.resolveActor(ctx, u); err != nil {
+		return nil, err
+	}
 	ctx = WithActor(ctx, u)
 	switch {
 	case card.Kind == CardApproval && (ca.Action == "approve" || ca.Action == "reject"):

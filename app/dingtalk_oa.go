@@ -75,6 +75,9 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 		uid, remark = inst.Decider()
 		if uid != "" {
 			if u, err := store.Users.ByDingTalkUserID(q, uid); err == nil {
+				if err := a.resolveActor(ctx, u); err != nil {
+					return err
+				}
 				decider = u
 			}
 		}

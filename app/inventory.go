@@ -658,10 +658,11 @@ type StockFilter = store.BalanceFilter
 
 // Stock pages through balances, current or as of the end of a day.
 func (a *App) Stock(ctx context.Context, f StockFilter, lp ListParams) (*List[store.BalanceView], error) {
-	if _, err := require(ctx, domain.PermStockRead); err != nil {
+	actor, err := require(ctx, domain.PermStockRead)
+	if err != nil {
 		return nil, err
 	}
-	p, err := lp.page(map[string]string{"sku": "sku", "on_hand": "on_hand", "value": "value"})
+	p, err := lp.page(sortableFor(actor, map[string]string{"sku": "sku", "on_hand": "on_hand", "value": "value"}))
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,10 @@ type Master[T any, I any] struct {
 	// guard refuses an update that history forbids (a product's unit once
 	// it has stock moves), seeing the record before and after.
 	guard func(q store.Q, before, after *T) error
+	// fields names the fields that need a permission of their own beyond
+	// write (a partner's credit limit), seeing the record before and after
+	// the change (before is the zero record on create).
+	fields func(before, after *T) []domain.FieldGrant
 	// beforeDelete refuses a delete for reasons of its own (stock on hand).
 	beforeDelete func(q store.Q, v *T) error
 	// refs are (table, column) pairs that point at this record: a
@@ -67,13 +71,17 @@ func (m *Master[T, I]) Get(ctx context.Context, id int64) (*T, error) {
 
 // Create adds a record.
 func (m *Master[T, I]) Create(ctx context.Context, in I) (*T, error) {
-	if _, err := require(ctx, m.write); err != nil {
+	actor, err := require(ctx, m.write)
+	if err != nil {
 		return nil, err
 	}
 	v := new(T)
 	*m.version(v) = 1
 	m.apply(in, v)
-	err := m.app.store.InTx(ctx, func(tx *store.Tx) error {
+	if err := m.checkFields(actor, new(T), v); err != nil {
+		return nil, err
+	}
+	err = m.app.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := m.validate(tx, v); err != nil {
 			return err
 		}
@@ -87,6 +95,14 @@ func (m *Master[T, I]) Create(ctx context.Context, in I) (*T, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// checkFields refuses a change to a field the actor's roles do not cover.
+func (m *Master[T, I]) checkFields(actor *domain.User, before, after *T) error {
+	if m.fields == nil {
+		return nil
+	}
+	return domain.CheckFieldGrants(actor.Can, m.fields(before, after))
 }
 
 func (m *Master[T, I]) validate(q store.Q, v *T) error {
@@ -103,11 +119,12 @@ func (m *Master[T, I]) validate(q store.Q, v *T) error {
 
 // Update changes the fields present in the input.
 func (m *Master[T, I]) Update(ctx context.Context, id int64, in I) (*T, error) {
-	if _, err := require(ctx, m.write); err != nil {
+	actor, err := require(ctx, m.write)
+	if err != nil {
 		return nil, err
 	}
 	var v *T
-	err := m.app.store.InTx(ctx, func(tx *store.Tx) error {
+	err = m.app.store.InTx(ctx, func(tx *store.Tx) error {
 		cur, err := m.table.Get(tx, id)
 		if err != nil {
 			return err
@@ -118,6 +135,9 @@ func (m *Master[T, I]) Update(ctx context.Context, id int64, in I) (*T, error) {
 		before := *cur
 		v = cur
 		m.apply(in, v)
+		if err := m.checkFields(actor, &before, v); err != nil {
+			return err
+		}
 		if err := m.validate(tx, v); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -75,6 +76,11 @@ type reportDef struct {
 	// data scope (store.ReportFilter.Scope); the others read the books
 	// or the balances, which everyone with the permission sees whole.
 	scoped bool
+	// costOnly reports are about cost itself (毛利分析) and need cost:read;
+	// costKeys are columns carrying cost beyond domain.IsCostKey's (a stock
+	// move's amount), dropped for an actor without it.
+	costOnly bool
+	costKeys []string
 }
 
 var agingColumns = []ReportColumn{{"partner_code", "往来单位编码", "text"}, {"partner_name", "往来单位", "text"},
@@ -185,6 +191,7 @@ var reports = map[string]reportDef{
 			{"in_qty", "收入数量", "qty"}, {"out_qty", "发出数量", "qty"}, {"unit_cost", "单位成本", "cost"}, {"amount", "金额", "money"},
 			{"balance_qty", "结存数量", "qty"}, {"balance_value", "结存金额", "money"}, {"posted_at", "过账时间", "time"}},
 		sortable: map[string]string{"posted_at": "m.posted_at"},
+		costKeys: []string{"amount"},
 		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
 			if f.ProductID == 0 {
 				return nil, 0, nil, domain.Invalid("product_id", "收发明细需要指定商品")
@@ -216,7 +223,7 @@ var reports = map[string]reportDef{
 		},
 	},
 	"gross-profit": {
-		title: "毛利分析表", perm: domain.PermSalesRead, scoped: true,
+		title: "毛利分析表", perm: domain.PermSalesRead, scoped: true, costOnly: true,
 		columns: []ReportColumn{{"key", "编码", "text"}, {"name", "名称", "text"}, {"qty", "净销量", "qty"}, {"return_qty", "退货数量", "qty"},
 			{"amount", "销售收入", "money"}, {"cost", "销售成本", "money"}, {"profit", "毛利", "money"}, {"margin", "毛利率", "percent"}},
 		sortable: map[string]string{"key": "`key`", "amount": "amount", "profit": "amount - cost"},
@@ -247,7 +254,11 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 	if err != nil {
 		return nil, err
 	}
-	p, err := rp.page(def.sortable)
+	seesCost := actor.Can(domain.PermCostRead)
+	if def.costOnly && !seesCost {
+		return nil, domain.ErrForbidden.WithMessage("没有权限查看成本与毛利 (%s)", domain.PermCostRead)
+	}
+	p, err := rp.page(sortableFor(actor, def.sortable))
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +283,22 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		return nil, domain.Invalid("format", "导出超过 %d 行，请缩小日期或筛选范围", MaxExportRows)
 	}
 	r := &Report{Name: name, Title: def.title, Columns: def.columns, Items: items, Total: total, Page: p.Page, PageSize: p.PageSize, Summary: summary, At: a.now(), Scope: info}
+	if !seesCost {
+		// The rows lose their cost keys on the way out (httpapi's one
+		// shaping step); the columns and the summary go here, so the
+		// console and the CSV/XLSX files have no empty cost column.
+		r.Columns = make([]ReportColumn, 0, len(def.columns))
+		for _, c := range def.columns {
+			if !domain.IsCostKey(c.Key) && !slices.Contains(def.costKeys, c.Key) {
+				r.Columns = append(r.Columns, c)
+			}
+		}
+		for k := range summary {
+			if domain.IsCostKey(k) {
+				delete(summary, k)
+			}
+		}
+	}
 	if def.footer != nil {
 		r.Footer = def.footer(summary)
 	}
@@ -279,6 +306,22 @@ func (a *App) Report(ctx context.Context, name string, rp ReportParams) (*Report
 		r.PageSize = int(total)
 	}
 	return r, nil
+}
+
+// sortableFor leaves out the sort fields that carry cost for an actor
+// without cost:read: sorting by stock value would rank what the answer
+// leaves out.
+func sortableFor(actor *domain.User, sortable map[string]string) map[string]string {
+	if actor.Can(domain.PermCostRead) {
+		return sortable
+	}
+	out := make(map[string]string, len(sortable))
+	for k, v := range sortable {
+		if !domain.IsCostKey(k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // filter checks a report's parameters and turns them into the store's

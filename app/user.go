@@ -84,6 +84,9 @@ func (a *App) CreateUser(ctx context.Context, in UserInput) (*domain.User, error
 	}
 	u.PasswordHash = h
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := checkRolesExist(tx, u); err != nil {
+			return err
+		}
 		if err := checkDingTalkLink(tx, u); err != nil {
 			return err
 		}
@@ -137,6 +140,9 @@ func (a *App) UpdateUser(ctx context.Context, id int64, in UserInput) (*domain.U
 		u = cur
 		in.apply(u)
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := checkRolesExist(tx, u); err != nil {
 			return err
 		}
 		if err := checkDingTalkLink(tx, u); err != nil {

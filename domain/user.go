@@ -49,33 +49,48 @@ const (
 	PermLedgerWrite  Permission = "ledger:write"
 	PermLedgerAdmin  Permission = "ledger:admin"
 	PermLedgerReopen Permission = "ledger:reopen"
+	// PermCostRead shows what goods cost: unit and average cost, stock
+	// value, cost of goods sold, gross profit and margin. Without it those
+	// fields are absent from every answer, not zero, so a salesperson cannot
+	// work back from a price to the margin.
+	PermCostRead Permission = "cost:read"
+	// Fields of master data that move money or stock rules, split from
+	// master:write because whoever keeps names and addresses up to date
+	// should not also decide how much credit a customer gets or whether a
+	// warehouse may go negative.
+	PermPartnerCredit   Permission = "partner:credit"   // 往来单位信用额度
+	PermWarehousePolicy Permission = "warehouse:policy" // 仓库允许负库存
 )
 
-// RoleInfo describes a role for the /roles listing.
+// RoleInfo is a role: its code, its name and what it grants. The built-in
+// ones are templates kept in code (read-only, copyable); custom ones live
+// in the roles table.
 type RoleInfo struct {
 	Role        Role         `json:"role"`
 	Name        string       `json:"name"`
 	Permissions []Permission `json:"permissions"`
+	BuiltIn     bool         `json:"built_in"`
+	Version     int          `json:"version,omitempty"`
 }
 
 var roles = []RoleInfo{
 	{RoleAdmin, "管理员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage, PermAuditRead,
 		PermDictWrite, PermPurchaseRead, PermPurchaseWrite, PermSalesRead, PermSalesWrite, PermApprove, PermApprovalAdmin,
-		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermLedgerReopen}},
-	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermPurchaseRead, PermPurchaseWrite}},
-	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead, PermSalesRead, PermSalesWrite}},
-	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite, PermPurchaseRead, PermSalesRead}},
+		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermLedgerReopen, PermCostRead, PermPartnerCredit, PermWarehousePolicy}, true, 0},
+	{RolePurchaser, "采购员", []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermPurchaseRead, PermPurchaseWrite}, true, 0},
+	{RoleSales, "销售员", []Permission{PermMasterRead, PermStockRead, PermSalesRead, PermSalesWrite}, true, 0},
+	{RoleWarehouse, "仓管", []Permission{PermMasterRead, PermStockRead, PermStockWrite, PermPurchaseRead, PermSalesRead}, true, 0},
 	{RoleFinance, "财务", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead,
-		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin}},
+		PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermCostRead, PermPartnerCredit}, true, 0},
 	{RoleManager, "经理", []Permission{PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove,
-		PermLedgerRead}},
-	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead, PermPurchaseRead, PermSalesRead}},
+		PermLedgerRead, PermCostRead}, true, 0},
+	{RoleViewer, "只读", []Permission{PermMasterRead, PermStockRead, PermPurchaseRead, PermSalesRead}, true, 0},
 }
 
-// Roles lists every role with what it grants.
+// Roles lists the built-in roles with what they grant.
 func Roles() []RoleInfo { return roles }
 
-// ValidRole reports whether r is one of the fixed roles.
+// ValidRole reports whether r is one of the built-in roles.
 func ValidRole(r Role) bool {
 	for _, info := range roles {
 		if info.Role == r {
@@ -127,13 +142,21 @@ type User struct {
 	TOTPSecret   string     `json:"-"`
 	TOTPLastStep int64      `json:"-"`
 	LastLoginAt  *time.Time `json:"last_login_at"`
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// Granted is what the user's roles grant, resolved once when the user
+	// is loaded as the actor (custom roles live in the database). Nil means
+	// unresolved: only the built-in roles count, so an unresolved custom
+	// role grants nothing.
+	Granted   map[Permission]bool `json:"-"`
+	Version   int                 `json:"version"`
+	CreatedAt time.Time           `json:"created_at"`
+	UpdatedAt time.Time           `json:"updated_at"`
 }
 
 // Can reports whether any of u's roles grants p.
 func (u User) Can(p Permission) bool {
+	if u.Granted != nil {
+		return u.Granted[p]
+	}
 	for _, r := range u.Roles {
 		for _, info := range roles {
 			if info.Role != r {
@@ -152,7 +175,15 @@ func (u User) Can(p Permission) bool {
 // Permissions lists what u may do, for the /me response and the UI.
 func (u User) Permissions() []Permission {
 	set := map[Permission]bool{}
+	for p, ok := range u.Granted {
+		if ok {
+			set[p] = true
+		}
+	}
 	for _, info := range roles {
+		if u.Granted != nil {
+			break
+		}
 		for _, r := range u.Roles {
 			if r == info.Role {
 				for _, p := range info.Permissions {
@@ -182,7 +213,7 @@ func (u *User) Validate() error {
 		return Invalid("roles", "至少需要一个角色")
 	}
 	for _, r := range u.Roles {
-		if !ValidRole(r) {
+		if !roleCodePattern.MatchString(string(r)) {
 			return Invalid("roles", "未知角色 %q", r)
 		}
 	}

@@ -9,7 +9,8 @@ import (
 // allPermissions is every permission erpd checks, for the role matrix.
 var allPermissions = []Permission{PermMasterRead, PermMasterWrite, PermStockRead, PermStockWrite, PermUserManage,
 	PermAuditRead, PermDictWrite, PermPurchaseRead, PermPurchaseWrite, PermSalesRead, PermSalesWrite, PermApprove,
-	PermApprovalAdmin, PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermLedgerReopen}
+	PermApprovalAdmin, PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermLedgerReopen, PermCostRead,
+	PermPartnerCredit, PermWarehousePolicy}
 
 // The permission matrix of the fixed roles: each row is everything the role
 // grants, and Can must refuse every permission not listed.
@@ -22,11 +23,14 @@ func TestRolePermissionMatrix(t *testing.T) {
 		RoleSales: {PermMasterRead, PermStockRead, PermSalesRead, PermSalesWrite},
 		// 仓管: posts stock (receipts, shipments, transfers, stocktakes).
 		RoleWarehouse: {PermMasterRead, PermStockRead, PermStockWrite, PermPurchaseRead, PermSalesRead},
-		// 财务: the books and closing, but reopening is the administrator's.
+		// 财务: the books and closing, but reopening is the administrator's;
+		// sees costs and may set credit limits (with master:write in a
+		// custom role).
 		RoleFinance: {PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead,
-			PermLedgerRead, PermLedgerWrite, PermLedgerAdmin},
-		// 经理: approves and reads.
-		RoleManager: {PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove, PermLedgerRead},
+			PermLedgerRead, PermLedgerWrite, PermLedgerAdmin, PermCostRead, PermPartnerCredit},
+		// 经理: approves and reads, costs and margins included.
+		RoleManager: {PermMasterRead, PermStockRead, PermAuditRead, PermPurchaseRead, PermSalesRead, PermApprove, PermLedgerRead,
+			PermCostRead},
 		// 只读
 		RoleViewer: {PermMasterRead, PermStockRead, PermPurchaseRead, PermSalesRead},
 	}
@@ -70,7 +74,7 @@ func TestUserPermissionsCombine(t *testing.T) {
 			[]Permission{PermStockWrite, PermApprove}, 7},
 		{"repeated role counts once", []Role{RoleViewer, RoleViewer}, []Permission{PermSalesRead}, []Permission{PermSalesWrite}, 4},
 		{"finance and manager: approve, but no reopen", []Role{RoleFinance, RoleManager}, []Permission{PermApprove, PermLedgerAdmin},
-			[]Permission{PermLedgerReopen, PermUserManage}, 9},
+			[]Permission{PermLedgerReopen, PermUserManage}, 11},
 	}
 	for _, c := range cases {
 		u := User{ID: 3, Roles: c.roles}
@@ -147,7 +151,10 @@ func TestUserValidate(t *testing.T) {
 		{"name of 64 runes", func(u *User) { u.Name = strings.Repeat("张", 64) }, "", UserActive, ScopeOwn},
 		{"name of 65 runes", func(u *User) { u.Name = strings.Repeat("张", 65) }, "name", "", ""},
 		{"no roles", func(u *User) { u.Roles = nil }, "roles", "", ""},
-		{"unknown role", func(u *User) { u.Roles = []Role{RoleSales, "boss"} }, "roles", "", ""},
+		// Custom roles live in the database: Validate checks the code's
+		// form, the use case checks it exists.
+		{"malformed role", func(u *User) { u.Roles = []Role{RoleSales, "Boss!"} }, "roles", "", ""},
+		{"custom role code", func(u *User) { u.Roles = []Role{"boss"} }, "", UserActive, ScopeAll},
 		{"unknown status", func(u *User) { u.Status = "locked" }, "status", "", ""},
 		{"unknown scope", func(u *User) { u.DataScope = "team" }, "data_scope", "", ""},
 	}

@@ -17,7 +17,7 @@ import (
 // day, the documents that read them many times a minute.
 var masterTables = map[string]bool{
 	"users": true, "departments": true, "warehouses": true, "products": true, "partners": true,
-	"approval_rules": true, "voucher_templates": true, "accounts": true,
+	"approval_rules": true, "voucher_templates": true, "accounts": true, "roles": true,
 }
 
 // masterCache keeps the master data every posting checks (the user behind

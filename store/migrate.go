@@ -1159,6 +1159,17 @@ var Migrations = []*gormigrate.Migration{
 		ID:      "202612080200_auth_secret_out_of_db",
 		Migrate: moveAuthSecretOut,
 	},
+	{
+		// Roles a boss can tailor (自定义角色): custom roles and the
+		// built-in ones as templates (built_in, grants read from the code).
+		ID: "202612080700_roles",
+		Migrate: func(db *gorm.DB) error {
+			if err := db.AutoMigrate(&m700Role{}); err != nil {
+				return err
+			}
+			return db.Transaction(seedBuiltInRoles)
+		},
+	},
 }
 
 // m400Opening is an account's opening (科目期初余额) at go-live: its balance

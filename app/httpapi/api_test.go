@@ -145,7 +145,9 @@ func TestAPIScenarios(t *testing.T) {
 			{"ErrPageNotInt", "admin", "GET", "/api/v1/products?page=x", "", nil, 400, []string{`"field":"page"`}},
 			{"ErrSortField", "admin", "GET", "/api/v1/products?sort=password", "", nil, 422, []string{`"field":"sort"`}},
 			{"OK list paged", "viewer", "GET", "/api/v1/products?page=1&page_size=5&sort=-sku&q=矿泉", "", nil, 200, []string{`"total":1`, `"page_size":5`, `"sku":"A001"`, `"tax_rate":"0.13"`}},
-			{"OK stock", "viewer", "GET", fmt.Sprintf("/api/v1/stock?product_id=%d", prod), "", nil, 200, []string{`"on_hand":"40"`, `"available":"40"`, `"avg_cost":"2.5"`, `"value":"100"`}},
+			// Costs need cost:read, which the read-only role lacks
+			// (TestCostReadAndFieldPermissions checks they are absent).
+			{"OK stock", "admin", "GET", fmt.Sprintf("/api/v1/stock?product_id=%d", prod), "", nil, 200, []string{`"on_hand":"40"`, `"available":"40"`, `"avg_cost":"2.5"`, `"value":"100"`}},
 			{"OK stock by scanned barcode", "viewer", "GET", "/api/v1/stock?sku=6901234567892", "", nil, 200, []string{`"sku":"A001"`, `"total":1`}},
 			{"OK stock by name", "viewer", "GET", "/api/v1/stock?q=%E6%B3%89%E6%B0%B4", "", nil, 200, []string{`"sku":"A001"`, `"total":1`}},
 			{"OK stock search without match", "viewer", "GET", "/api/v1/stock?q=nothing", "", nil, 200, []string{`"total":0`}},

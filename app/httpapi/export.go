@@ -284,7 +284,7 @@ func exportList(c *gin.Context, format, title string, cols []app.ReportColumn, l
 		return
 	}
 	var items any = page.Items
-	r := &app.Report{Title: title, Columns: cols, Items: items, Total: page.Total}
+	r := &app.Report{Title: title, Columns: withoutCostColumns(c, cols), Items: items, Total: page.Total}
 	if format == "csv" {
 		writeCSV(c, r)
 	} else {

@@ -65,6 +65,20 @@ func TestRouteMatrix(t *testing.T) {
 			}
 			tokens[string(r)] = login("u_"+string(r), pw)
 		}
+		// A custom role, made from the sales template with costs added,
+		// goes through every route too (resolved from the database).
+		if code, body := call(tokens["admin"], "POST", "/api/v1/roles",
+			`{"role":"custom_clerk","name":"自定义","permissions":["master:read","sales:read","sales:write","cost:read"]}`); code != 201 {
+			t.Fatalf("custom role: %d %s", code, body)
+		}
+		if code, body := call(tokens[string(domain.RoleSales)], "POST", "/api/v1/roles", `{"role":"mine","name":"我的","template":"admin"}`); code != 403 {
+			t.Fatalf("sales makes a role: %d %s", code, body)
+		}
+		if code, body := call(tokens["admin"], "POST", "/api/v1/users",
+			`{"username":"u_custom","name":"自定义","password":"Matrix-pass-c-x9","roles":["custom_clerk"]}`); code != 201 {
+			t.Fatalf("create custom user: %d %s", code, body)
+		}
+		tokens["custom_clerk"] = login("u_custom", "Matrix-pass-c-x9")
 		// Something for the ids to point at.
 		if code, body := call(tokens["admin"], "POST", "/api/v1/units", `{"name":"个"}`); code != 201 {
 			t.Fatalf("unit: %d %s", code, body)
@@ -75,7 +89,7 @@ func TestRouteMatrix(t *testing.T) {
 			out := []string{}
 			for _, id := range []string{"1", "999999999"} {
 				q := p
-				for _, param := range []string{":id", ":type", ":kind", ":name", ":event", ":period"} {
+				for _, param := range []string{":id", ":type", ":kind", ":name", ":event", ":period", ":code"} {
 					v := id
 					switch param {
 					case ":type":
@@ -88,6 +102,8 @@ func TestRouteMatrix(t *testing.T) {
 						v = "purchase_receipt"
 					case ":period":
 						v = "2026-11"
+					case ":code":
+						v = "boss_" + id
 					}
 					q = strings.ReplaceAll(q, param, v)
 				}

@@ -68,7 +68,10 @@ func apiOps() []op {
 		{method: "POST", path: "/me/totp/disable", tag: "认证", summary: "两步验证：凭密码关闭", body: passwordOnlyBody{}, status: http.StatusNoContent},
 		{method: "POST", path: "/users/:id/totp/disable", tag: "组织", summary: "管理员为丢失手机的用户关闭两步验证", status: http.StatusNoContent},
 
-		{method: "GET", path: "/roles", tag: "组织", summary: "角色及其权限", resp: itemsBody[domain.RoleInfo]{}},
+		{method: "GET", path: "/roles", tag: "组织", summary: "角色及其权限（内置角色为模板），以及可勾选的全部权限", resp: app.RoleList{}},
+		{method: "POST", path: "/roles", tag: "组织", summary: "新建自定义角色（可从模板角色复制权限）", body: app.RoleInput{}, resp: domain.RoleInfo{}, status: http.StatusCreated},
+		{method: "PUT", path: "/roles/:code", tag: "组织", summary: "修改自定义角色的名称与权限", body: app.RoleInput{}, resp: domain.RoleInfo{}},
+		{method: "DELETE", path: "/roles/:code", tag: "组织", summary: "删除无人使用的自定义角色", status: http.StatusNoContent},
 		{method: "GET", path: "/users", tag: "组织", summary: "用户列表", query: q(listQ, []string{"status"}), resp: app.List[*domain.User]{}},
 		{method: "POST", path: "/users", tag: "组织", summary: "新建用户", body: app.UserInput{}, resp: domain.User{}, status: http.StatusCreated},
 		{method: "GET", path: "/users/:id", tag: "组织", summary: "用户详情", resp: domain.User{}},
@@ -87,7 +90,7 @@ func apiOps() []op {
 		{method: "PUT", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "修改字典条目", body: app.DictEntryInput{}, resp: domain.DictEntry{}},
 		{method: "DELETE", path: "/dictionaries/:type/entries/:id", tag: "基础资料", summary: "删除字典条目", status: http.StatusNoContent},
 
-		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
+		{method: "GET", path: "/stock", tag: "库存", summary: "库存余额（在库、预留、可用、成本）；sku 按编码或条码精确匹配，q 另可按名称模糊搜索；没有 cost:read 时不含 avg_cost、value", query: q(listQ, exportQ, []string{"product_id", "sku", "warehouse_id", "category_id", "batch", "non_zero"}), resp: app.List[store.BalanceView]{}},
 		{method: "GET", path: "/stock/moves", tag: "库存", summary: "库存流水（from/to 按业务日期筛选，按过账先后排列）", query: q(listQ, exportQ, []string{"product_id", "warehouse_id", "doc_type", "doc_id", "batch", "from", "to"}), resp: app.List[domain.Move]{}},
 		{method: "POST", path: "/stock/opening", tag: "库存", summary: "期初库存", body: app.OpeningInput{}, resp: domain.Opening{}, status: http.StatusCreated},
 		{method: "GET", path: "/stock/openings/:id", tag: "库存", summary: "期初单", resp: domain.Opening{}},
@@ -97,7 +100,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope)",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope); without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},

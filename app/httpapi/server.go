@@ -85,7 +85,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	v1.GET("/openapi.json", s.openAPI)
 	v1.GET("/dingtalk/h5", func(c *gin.Context) { c.JSON(http.StatusOK, a.H5Info()) })
 
-	api := v1.Group("", authenticate(a), idempotency(a.Store(), &s.idemLease))
+	api := v1.Group("", authenticate(a), hideCost(), idempotency(a.Store(), &s.idemLease))
 	api.POST("/auth/logout", s.logout)
 	api.GET("/me", s.me)
 	api.GET("/dashboard", func(c *gin.Context) { respond(c, http.StatusOK)(a.Dashboard(c.Request.Context())) })
@@ -115,7 +115,26 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api.POST("/users/:id/totp/disable", withID(func(c *gin.Context, id int64) {
 		noContent(c, a.DisableTOTP(c.Request.Context(), id, ""))
 	}))
-	api.GET("/roles", func(c *gin.Context) { c.JSON(http.StatusOK, itemsOf(domain.Roles())) })
+	api.GET("/roles", func(c *gin.Context) { respond(c, http.StatusOK)(a.ListRoles(c.Request.Context())) })
+	api.POST("/roles", func(c *gin.Context) {
+		var in app.RoleInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusCreated)(a.CreateRole(c.Request.Context(), in))
+	})
+	api.PUT("/roles/:code", func(c *gin.Context) {
+		var in app.RoleInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.UpdateRole(c.Request.Context(), domain.Role(c.Param("code")), in))
+	})
+	api.DELETE("/roles/:code", func(c *gin.Context) {
+		noContent(c, a.DeleteRole(c.Request.Context(), domain.Role(c.Param("code"))))
+	})
 	api.GET("/users", s.listUsers)
 	api.POST("/users", s.createUser)
 	api.GET("/users/:id", s.getUser)

@@ -187,6 +187,29 @@ try {
     await page.locator('.el-popper:visible', { hasText: 'ledger:reopen' }).waitFor();
   });
 
+  await step('roles: a custom role from the sales template, with costs, then deleted', async () => {
+    await page.locator('[data-test=role-new]').click();
+    const dialog = page.locator('.el-dialog:visible');
+    await dialog.locator('input[name=role]').fill('sales_lead');
+    await dialog.locator('input[name=name]').fill('销售主管');
+    await dialog.locator('[data-test=role-template]').click();
+    await pick('销售员');
+    await dialog.locator('[data-perm-box="sales:write"] input').waitFor({ state: 'attached' });
+    assert.ok(await dialog.locator('[data-perm-box="sales:write"] input').isChecked(), 'the template ticks sales:write');
+    assert.ok(!(await dialog.locator('[data-perm-box="cost:read"] input').isChecked()), 'sales has no cost:read');
+    await dialog.locator('[data-perm-box="cost:read"]').click();
+    await dialog.locator('[data-test=role-save]').click();
+    await page.locator('.el-message--success', { hasText: '已保存' }).waitFor();
+    const row = page.locator('[data-test=custom-roles] .el-table__row', { hasText: 'sales_lead' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /查看成本/);
+    await shot('admin-roles-custom');
+    await row.getByRole('button', { name: '删除' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
+    await page.locator('.el-message--success', { hasText: '已删除' }).waitFor();
+    await page.locator('[data-test=custom-roles]').waitFor({ state: 'detached' });
+  });
+
   await step('settings: DingTalk is connected to the demo corp', async () => {
     await timed('settings', '/settings', async () => {
       await page.locator('[data-test=dingtalk-status]').waitFor();

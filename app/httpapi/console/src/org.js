@@ -16,13 +16,13 @@ export const defaultScope = (roles) => ((roles || []).some((r) => r === 'sales' 
 
 // Permissions by module, in the order the matrix shows them.
 export const permGroups = [
-  { name: '基础资料', perms: [['master:read', '查看基础资料'], ['master:write', '维护商品、往来单位、仓库等']] },
-  { name: '库存', perms: [['stock:read', '查看库存'], ['stock:write', '出入库、期初、调拨、盘点']] },
+  { name: '基础资料', perms: [['master:read', '查看基础资料'], ['master:write', '维护商品、往来单位、仓库等'], ['partner:credit', '设置往来单位信用额度'], ['warehouse:policy', '设置仓库允许负库存'], ['dict:write', '维护数据字典']] },
+  { name: '库存', perms: [['stock:read', '查看库存'], ['stock:write', '出入库、期初、调拨、盘点'], ['cost:read', '查看成本、库存金额与毛利']] },
   { name: '采购', perms: [['purchase:read', '查看采购单据'], ['purchase:write', '新建、提交采购订单']] },
   { name: '销售', perms: [['sales:read', '查看销售单据'], ['sales:write', '新建、提交销售订单']] },
   { name: '审批', perms: [['approval:decide', '审批单据'], ['approval:admin', '设置审批流程']] },
   { name: '财务', perms: [['ledger:read', '查看账簿与报表'], ['ledger:write', '录入凭证、收付款'], ['ledger:admin', '科目、凭证模板与期末结账'], ['ledger:reopen', '反结账（重开已结账期间）']] },
-  { name: '系统', perms: [['user:manage', '用户、部门与钉钉连接'], ['audit:read', '查看审计日志'], ['dict:write', '维护数据字典']] },
+  { name: '系统', perms: [['user:manage', '用户、角色、部门与钉钉连接'], ['audit:read', '查看审计日志']] },
 ]
 export const permNames = Object.fromEntries(permGroups.flatMap((g) => g.perms))
 
