@@ -164,4 +164,3 @@ func TestImportZipBomb(t *testing.T) {
 		}
 	})
 }
-
