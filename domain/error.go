@@ -24,6 +24,7 @@ const (
 	KindRateLimited              // too many attempts
 	KindUnavailable              // a dependency is down; try again
 	KindTooLarge                 // the request body is over the limit
+	KindUnsupportedMedia         // the body is not of a type the endpoint reads
 )
 
 // Stable error codes that programs switch on. Messages are for people; codes
@@ -53,6 +54,7 @@ const (
 	CodeDeadlock             = "deadlock"
 	CodeTooLarge             = "payload_too_large"
 	CodeMethodNotAllowed     = "method_not_allowed"
+	CodeUnsupportedMedia     = "unsupported_media_type"
 )
 
 // Error is the one error type that crosses layers. Field names the offending

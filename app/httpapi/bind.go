@@ -17,7 +17,8 @@ import (
 
 // bind decodes the JSON body into dst, an input struct (never an entity, so
 // ids, creators and roles cannot be mass-assigned). Malformed JSON and wrong
-// types are 400 with the field when JSON names it.
+// types are 400 with the field when JSON names it; a body sent as another
+// type is 415 (requireJSON).
 func bind(c *gin.Context, dst any) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -25,6 +26,9 @@ func bind(c *gin.Context, dst any) error {
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体不能为空"}
+	}
+	if err := requireJSON(c); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	if err := dec.Decode(dst); err != nil {
@@ -48,10 +52,30 @@ func bindOptional(c *gin.Context, dst any) error {
 	if strings.TrimSpace(string(body)) == "" {
 		return nil
 	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return withField(decodeError(err), body, dst)
 	}
 	return nil
+}
+
+// requireJSON refuses a body that does not say it is JSON: a form, text or
+// XML body is not read as JSON because it happens to parse as JSON (a form
+// or text/plain POST is what a page of another site can send without
+// asking). Multipart uploads (imports) read their own types and do not
+// come here.
+func requireJSON(c *gin.Context) error {
+	ct := c.ContentType()
+	if ct == "application/json" || (strings.HasPrefix(ct, "application/") && strings.HasSuffix(ct, "+json")) {
+		return nil
+	}
+	if ct == "" {
+		ct = "（未指定）"
+	}
+	return &domain.Error{Kind: domain.KindUnsupportedMedia, Code: domain.CodeUnsupportedMedia, Field: "Content-Type",
+		Message: "请求体应为 JSON（Content-Type: application/json），收到 " + ct}
 }
 
 // withField names the field a value decoder refused (a decimal such as

@@ -36,6 +36,7 @@ func FuzzBind(f *testing.F) {
 			for _, optional := range []bool{false, true} {
 				c, _ := gin.CreateTestContext(httptest.NewRecorder())
 				c.Request = httptest.NewRequest("POST", "/", bytes.NewReader(body))
+				c.Request.Header.Set("Content-Type", "application/json")
 				var err error
 				if optional {
 					err = bindOptional(c, in())

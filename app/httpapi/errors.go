@@ -15,16 +15,17 @@ import (
 
 // statusByKind is the only place a domain error becomes an HTTP status.
 var statusByKind = map[domain.Kind]int{
-	domain.KindInternal:     http.StatusInternalServerError,
-	domain.KindMalformed:    http.StatusBadRequest,
-	domain.KindInvalid:      http.StatusUnprocessableEntity,
-	domain.KindNotFound:     http.StatusNotFound,
-	domain.KindConflict:     http.StatusConflict,
-	domain.KindUnauthorized: http.StatusUnauthorized,
-	domain.KindForbidden:    http.StatusForbidden,
-	domain.KindRateLimited:  http.StatusTooManyRequests,
-	domain.KindUnavailable:  http.StatusServiceUnavailable,
-	domain.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	domain.KindInternal:         http.StatusInternalServerError,
+	domain.KindMalformed:        http.StatusBadRequest,
+	domain.KindInvalid:          http.StatusUnprocessableEntity,
+	domain.KindNotFound:         http.StatusNotFound,
+	domain.KindConflict:         http.StatusConflict,
+	domain.KindUnauthorized:     http.StatusUnauthorized,
+	domain.KindForbidden:        http.StatusForbidden,
+	domain.KindRateLimited:      http.StatusTooManyRequests,
+	domain.KindUnavailable:      http.StatusServiceUnavailable,
+	domain.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	domain.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 }
 
 type errorBody struct {
