@@ -14,17 +14,17 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInternal     Kind = iota // a fault of ours; never shown in detail
-	KindMalformed                // the request could not be read (bad JSON, wrong types)
-	KindInvalid                  // well-formed but breaks a business rule
-	KindNotFound                 // the thing asked for does not exist
-	KindConflict                 // duplicate code, wrong state, stale version
-	KindUnauthorized             // no or bad credentials
-	KindForbidden                // authenticated, but not allowed
-	KindRateLimited              // too many attempts
-	KindUnavailable              // a dependency is down; try again
-	KindTooLarge                 // the request body is over the limit
-	KindUnsupportedMedia         // the body is not of a type the endpoint reads
+	KindInternal         Kind = iota // a fault of ours; never shown in detail
+	KindMalformed                    // the request could not be read (bad JSON, wrong types)
+	KindInvalid                      // well-formed but breaks a business rule
+	KindNotFound                     // the thing asked for does not exist
+	KindConflict                     // duplicate code, wrong state, stale version
+	KindUnauthorized                 // no or bad credentials
+	KindForbidden                    // authenticated, but not allowed
+	KindRateLimited                  // too many attempts
+	KindUnavailable                  // a dependency is down; try again
+	KindTooLarge                     // the request body is over the limit
+	KindUnsupportedMedia             // the body is not of a type the endpoint reads
 )
 
 // Stable error codes that programs switch on. Messages are for people; codes
