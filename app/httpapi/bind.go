@@ -37,7 +37,7 @@ func bind(c *gin.Context, dst any) error {
 	if dec.More() {
 		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体只能包含一个 JSON 对象"}
 	}
-	return nil
+	return checkTexts(reflect.ValueOf(dst), "")
 }
 
 // bindOptional is bind for bodies that may be empty (POST /{id}/post).
@@ -57,6 +57,74 @@ func bindOptional(c *gin.Context, dst any) error {
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return withField(decodeError(err), body, dst)
+	}
+	return checkTexts(reflect.ValueOf(dst), "")
+}
+
+// checkTexts runs domain.CheckText on every string of a decoded input,
+// naming it by its JSON path (lines[2].remark), so no text field of any
+// input can store a control or bidi character, including those the
+// domain checks no length of. Line breaks are allowed in the fields
+// domain.MultilineField names; passwords are not text and are not checked.
+func checkTexts(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkTexts(v.Elem(), path)
+	case reflect.String:
+		name := path[strings.LastIndex(path, ".")+1:]
+		if strings.Contains(name, "password") {
+			return nil
+		}
+		return domain.CheckText(path, v.String(), domain.MultilineField(name))
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := checkTexts(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return nil
+		}
+		for _, k := range v.MapKeys() {
+			if err := domain.CheckText(path, k.String(), false); err != nil {
+				return err
+			}
+			if err := checkTexts(v.MapIndex(k), join(path, k.String())); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if reflect.PointerTo(t).Implements(unmarshalerType) {
+			return nil // decimals and other values decode themselves
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if name == "-" {
+				continue
+			}
+			p := path
+			if !f.Anonymous || name != "" {
+				if name == "" {
+					name = f.Name
+				}
+				p = join(path, name)
+			}
+			if err := checkTexts(v.Field(i), p); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
