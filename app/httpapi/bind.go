@@ -276,6 +276,9 @@ func listParams(c *gin.Context) (app.ListParams, error) {
 	if len([]rune(lp.Q)) > 100 {
 		return lp, domain.Invalid("q", "搜索词最长 100 字")
 	}
+	if err := domain.CheckText("q", lp.Q, false); err != nil {
+		return lp, err
+	}
 	return lp, nil
 }
 

@@ -39,6 +39,7 @@ func TestInputsThatCannotHurt(t *testing.T) {
 			{"order in 9999", "POST", "/api/v1/purchase-orders", order(`,"order_date":"9999-12-31"`, ""), "order_date"},
 			{"expected before ordered", "POST", "/api/v1/purchase-orders", order(`,"order_date":"2026-12-01","expected_date":"2026-11-30"`, ""), "expected_date"},
 			{"opening in year 0", "POST", "/api/v1/stock/opening", fmt.Sprintf(`{"warehouse_id":%d,"biz_date":"0000-01-01","lines":[{"product_id":%d,"qty":"1","unit_cost":"1"}]}`, wh, prod), "biz_date"},
+			{"NUL in a search", "GET", "/api/v1/products?q=%00", "", "q"},
 			{"report from 9999", "GET", "/api/v1/reports/gross-profit?from=9999-01-01", "", "from"},
 			{"NUL in a unit name", "POST", "/api/v1/units", `{"name":"箱\u0000"}`, "name"},
 			{"RLO in a partner name", "POST", "/api/v1/partners", `{"code":"S2","name":"供应商\u202e二","type":"supplier"}`, "name"},
