@@ -207,10 +207,12 @@ func readXLSX(data []byte, table *domain.ImportTable, bad func(string) error) er
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: domain.MaxImportUnzippedBytes, UnzipXMLSizeLimit: domain.MaxImportXMLBytes})
+	if f != nil {
+		defer f.Close() // also on an error: it removes the sheets unzipped to temporary files
+	}
 	if err != nil {
 		return bad("无法读取 XLSX 文件，请使用导入模板")
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return bad("XLSX 文件没有工作表")

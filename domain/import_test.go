@@ -148,6 +148,15 @@ func TestImportTable(t *testing.T) {
 	if err := tb.Add([]string{"B"}); AsError(err) == nil || AsError(err).Code != CodeImportTooLarge {
 		t.Fatalf("row %d: %v", MaxImportRows+2, err)
 	}
+	var blanks ImportTable
+	for i := 0; i < MaxImportScannedRows; i++ {
+		if err := blanks.Add(nil); err != nil {
+			t.Fatalf("blank row %d: %v", i+1, err)
+		}
+	}
+	if err := blanks.Add(nil); AsError(err) == nil || AsError(err).Code != CodeImportTooLarge {
+		t.Fatalf("blank row %d: %v", MaxImportScannedRows+1, err)
+	}
 	wide := make([]string, 16384)
 	wide[16383] = "x"
 	var w ImportTable

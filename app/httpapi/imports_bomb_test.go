@@ -126,6 +126,9 @@ func TestImportZipBomb(t *testing.T) {
 	honest := bombXLSX(t, short, 1300<<20, 0)
 	lying := bombXLSX(t, short, 1300<<20, 1<<20)
 	many := bombXLSX(t, row, 4<<20, 0) // about 32,000 rows, 4 MB of XML
+	// 40 MB of blank rows (7 million): within the size limits, streamed
+	// from a temporary file (over 16 MB), but reading them all took 6-9 s.
+	blank := bombXLSX(t, `<row/>`, 40<<20, 0)
 	if len(honest) > 4<<20 || len(lying) > 4<<20 {
 		t.Fatalf("bombs of %d and %d bytes do not fit in a request", len(honest), len(lying))
 	}
@@ -142,6 +145,7 @@ func TestImportZipBomb(t *testing.T) {
 			{"declared 1.3 GB", honest, `"code":"import_too_large"`},
 			{"lying header", lying, `"field":"file"`},
 			{"32,000 rows", many, `一次最多导入 20000 行`},
+			{"40 MB of blank rows", blank, `含空行`},
 		} {
 			var status int
 			var body string
