@@ -1,6 +1,7 @@
 package app
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -148,30 +149,28 @@ func ImportTemplate(kind, format string) ([]byte, string, error) {
 }
 
 // readTable reads the first sheet of an XLSX file or a CSV file (UTF-8, with
-// or without BOM) into rows of cells.
+// or without BOM) into rows of cells. It reads as a stream under the
+// limits of domain/import.go, so a zip bomb is refused while it is read,
+// with memory bounded: the file as sent, the declared sizes of its parts
+// before anything is inflated (and excelize's own limit after), the sheet
+// row by row with the row count checked on each row.
 func readTable(r io.Reader, format string) ([][]string, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 32<<20))
+	data, err := io.ReadAll(io.LimitReader(r, domain.MaxImportFileBytes+1))
 	if err != nil {
+		return nil, err
+	}
+	if err := domain.CheckImportFileSize(int64(len(data))); err != nil {
 		return nil, err
 	}
 	bad := func(msg string) error {
 		return &domain.Error{Kind: domain.KindInvalid, Code: domain.CodeValidation, Field: "file", Message: msg}
 	}
+	var table domain.ImportTable
 	if format == "xlsx" || (format == "" && bytes.HasPrefix(data, []byte("PK"))) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, bad("无法读取 XLSX 文件，请使用导入模板")
+		if err := readXLSX(data, &table, bad); err != nil {
+			return nil, err
 		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, bad("XLSX 文件没有工作表")
-		}
-		rows, err := f.GetRows(sheets[0])
-		if err != nil {
-			return nil, bad("无法读取工作表 " + sheets[0])
-		}
-		return rows, nil
+		return table.Rows, nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
@@ -179,11 +178,63 @@ func readTable(r io.Reader, format string) ([][]string, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, bad("CSV 格式错误: " + err.Error())
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return table.Rows, nil
+		}
+		if err != nil {
+			return nil, bad("CSV 格式错误: " + err.Error())
+		}
+		if err := table.Add(rec); err != nil {
+			return nil, err
+		}
 	}
-	return rows, nil
+}
+
+// readXLSX streams the first sheet of an XLSX file into table.
+func readXLSX(data []byte, table *domain.ImportTable, bad func(string) error) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return bad("无法读取 XLSX 文件，请使用导入模板")
+	}
+	declared := make([]uint64, len(zr.File))
+	for i, f := range zr.File {
+		declared[i] = f.UncompressedSize64
+	}
+	if err := domain.CheckImportUnzipped(declared); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit: domain.MaxImportUnzippedBytes, UnzipXMLSizeLimit: domain.MaxImportXMLBytes})
+	if f != nil {
+		defer f.Close() // also on an error: it removes the sheets unzipped to temporary files
+	}
+	if err != nil {
+		return bad("无法读取 XLSX 文件，请使用导入模板")
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return bad("XLSX 文件没有工作表")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return bad("无法读取工作表 " + sheets[0])
+	}
+	defer rows.Close()
+	for rows.Next() {
+		row, err := rows.Columns()
+		if err != nil {
+			return bad("无法读取工作表 " + sheets[0])
+		}
+		if err := table.Add(row); err != nil {
+			return err
+		}
+	}
+	if rows.Error() != nil {
+		return bad("无法读取工作表 " + sheets[0])
+	}
+	return nil
 }
 
 // Import reads a file of a kind and writes every row, or nothing: all rows

@@ -61,10 +61,11 @@ func (in OrderInput) apply(o *domain.Order) {
 	if in.Lines != nil {
 		o.Lines = make([]domain.OrderLine, len(*in.Lines))
 		for i, l := range *in.Lines {
-			ol := domain.OrderLine{ProductID: l.ProductID, Qty: l.Qty, UnitPrice: l.UnitPrice, Remark: l.Remark,
-				TaxRate: decimal.NewFromInt(-1)} // -1: take the product's rate in checkOrder
+			ol := domain.OrderLine{ProductID: l.ProductID, Qty: l.Qty, UnitPrice: l.UnitPrice, Remark: l.Remark}
 			if l.TaxRate != nil {
 				ol.TaxRate = *l.TaxRate
+			} else {
+				ol.UseProductTaxRate() // checkOrder takes the product's rate
 			}
 			if l.DiscountRate != nil {
 				ol.DiscountRate = *l.DiscountRate
@@ -102,10 +103,8 @@ func checkOrder(q store.Q, o *domain.Order, also ...func(b *store.Batch)) (*orde
 		return nil, err
 	}
 	for i := range o.Lines {
-		if o.Lines[i].TaxRate.IsNegative() {
-			if p, ok := r.prods[o.Lines[i].ProductID]; ok {
-				o.Lines[i].TaxRate = p.TaxRate
-			}
+		if p, ok := r.prods[o.Lines[i].ProductID]; ok {
+			o.Lines[i].DefaultTaxRate(p.TaxRate)
 		}
 	}
 	if err := o.Validate(); err != nil {

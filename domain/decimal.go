@@ -93,11 +93,26 @@ func loadShanghai() *time.Location {
 // LocalDate formats t as a business date (YYYY-MM-DD) in Shanghai time.
 func LocalDate(t time.Time) string { return t.In(Shanghai).Format("2006-01-02") }
 
-// ParseLocalDate reads a YYYY-MM-DD business date as midnight Shanghai time.
+// ParseLocalDate reads a YYYY-MM-DD business date as midnight Shanghai time,
+// refusing one outside MinDate..MaxDate: it is the one check of every date
+// input.
 func ParseLocalDate(field, s string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01-02", s, Shanghai)
 	if err != nil {
 		return time.Time{}, Invalid(field, "日期格式应为 YYYY-MM-DD")
 	}
+	if s < MinDate || s > MaxDate {
+		return time.Time{}, Invalid(field, "日期 %s 超出范围，应在 %s 至 %s 之间", s, MinDate, MaxDate)
+	}
 	return t, nil
 }
+
+// The range of every date a person enters (业务日期, order, expected, due,
+// invoice and opening dates, expiries, report ranges) and, by their month,
+// of periods. Year 0 or 9999 is a typo, not business; refusing it keeps it
+// out of period arithmetic, reports and the books. As YYYY-MM-DD strings
+// they compare in date order.
+const (
+	MinDate = "2000-01-01"
+	MaxDate = "2100-12-31"
+)

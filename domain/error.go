@@ -14,17 +14,18 @@ type Kind int
 
 // Error kinds.
 const (
-	KindInternal      Kind = iota // a fault of ours; never shown in detail
-	KindMalformed                 // the request could not be read (bad JSON, wrong types)
-	KindInvalid                   // well-formed but breaks a business rule
-	KindNotFound                  // the thing asked for does not exist
-	KindConflict                  // duplicate code, wrong state, stale version
-	KindUnauthorized              // no or bad credentials
-	KindForbidden                 // authenticated, but not allowed
-	KindRateLimited               // too many attempts
-	KindUnavailable               // a dependency is down; try again
-	KindTooLarge                  // the request body is over the limit
-	KindMisconfigured             // the server's configuration does not allow it; only its operator can fix that
+	KindInternal         Kind = iota // a fault of ours; never shown in detail
+	KindMalformed                    // the request could not be read (bad JSON, wrong types)
+	KindInvalid                      // well-formed but breaks a business rule
+	KindNotFound                     // the thing asked for does not exist
+	KindConflict                     // duplicate code, wrong state, stale version
+	KindUnauthorized                 // no or bad credentials
+	KindForbidden                    // authenticated, but not allowed
+	KindRateLimited                  // too many attempts
+	KindUnavailable                  // a dependency is down; try again
+	KindTooLarge                     // the request body is over the limit
+	KindMisconfigured                // the server's configuration does not allow it; only its operator can fix that
+	KindUnsupportedMedia             // the body is not of a type the endpoint reads
 )
 
 // Stable error codes that programs switch on. Messages are for people; codes
@@ -63,6 +64,7 @@ const (
 	// CodeTOTPEnrolmentRequired: the user's role requires two-step sign-in
 	// and they have not turned it on; their token may only enrol.
 	CodeTOTPEnrolmentRequired = "totp_enrolment_required"
+	CodeUnsupportedMedia      = "unsupported_media_type"
 )
 
 // Error is the one error type that crosses layers. Field names the offending

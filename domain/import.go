@@ -14,6 +14,97 @@ import (
 // MaxImportRows bounds one file.
 const MaxImportRows = 20000
 
+// Limits on what an import file may cost to read, checked while it is read
+// (a 3.8 MB XLSX can hold 1.3 GB of sheet XML): the file as sent, the sum
+// of its parts once unzipped, the size above which a sheet is streamed
+// from a temporary file instead of held in memory, and the cells kept per
+// row (the templates have at most nine columns; an XLSX row can claim
+// 16,384).
+const (
+	MaxImportFileBytes     = 4 << 20
+	MaxImportUnzippedBytes = 64 << 20
+	MaxImportXMLBytes      = 16 << 20
+	MaxImportColumns       = 64
+	// MaxImportScannedRows bounds the rows read, blank ones included: a
+	// sheet of millions of empty rows costs seconds of CPU per upload
+	// (about a million rows a second), though no row of it is data.
+	MaxImportScannedRows = 5 * MaxImportRows
+)
+
+// CodeImportTooLarge refuses a file over one of the import limits.
+const CodeImportTooLarge = "import_too_large"
+
+// importTooLarge is the refusal of a file over a limit: on the file, so an
+// upload form can show it next to the file input.
+func importTooLarge(msg string) error {
+	return &Error{Kind: KindInvalid, Code: CodeImportTooLarge, Field: "file", Message: msg}
+}
+
+// CheckImportFileSize refuses a file of more than MaxImportFileBytes as
+// sent.
+func CheckImportFileSize(n int64) error {
+	if n > MaxImportFileBytes {
+		return importTooLarge(fmt.Sprintf("文件超过 %d MB", MaxImportFileBytes>>20))
+	}
+	return nil
+}
+
+// CheckImportUnzipped refuses an XLSX whose parts, as their zip headers
+// declare them, add up to more than MaxImportUnzippedBytes. The zip reader
+// refuses a part that inflates past its declared size, so the declared
+// sizes bound what reading can cost.
+func CheckImportUnzipped(declared []uint64) error {
+	var total uint64
+	for _, n := range declared {
+		total += n
+		if n > MaxImportUnzippedBytes || total > MaxImportUnzippedBytes {
+			return importTooLarge(fmt.Sprintf("XLSX 文件解压后超过 %d MB，请只保留导入模板的数据", MaxImportUnzippedBytes>>20))
+		}
+	}
+	return nil
+}
+
+// ImportTable collects a file's rows as they are read, so the row limit
+// holds while reading, not after. Blank rows are only counted until a row
+// with data follows them: trailing blank rows (formatting dragged down a
+// sheet) cost nothing and are not rows, as in a spreadsheet's used range.
+type ImportTable struct {
+	Rows    [][]string
+	blanks  int
+	scanned int
+}
+
+// Add appends one row read from the file, keeping at most MaxImportColumns
+// cells, and refuses the file once it has more than MaxImportRows data
+// rows after the header or more than MaxImportScannedRows rows in all.
+func (t *ImportTable) Add(row []string) error {
+	if t.scanned++; t.scanned > MaxImportScannedRows {
+		return importTooLarge(fmt.Sprintf("工作表超过 %d 行（含空行），请只保留有数据的行", MaxImportScannedRows))
+	}
+	if len(row) > MaxImportColumns {
+		row = row[:MaxImportColumns]
+	}
+	blank := true
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		t.blanks++
+		return nil
+	}
+	if len(t.Rows)+t.blanks > MaxImportRows {
+		return importTooLarge(fmt.Sprintf("一次最多导入 %d 行", MaxImportRows))
+	}
+	for ; t.blanks > 0; t.blanks-- {
+		t.Rows = append(t.Rows, nil)
+	}
+	t.Rows = append(t.Rows, row)
+	return nil
+}
+
 // ImportColumn is one column of an import template: its Chinese header, the
 // input field it fills, whether it is required, and a hint for the template.
 type ImportColumn struct {

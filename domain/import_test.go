@@ -102,3 +102,65 @@ func TestImportErrorCell(t *testing.T) {
 		}
 	}
 }
+
+func TestImportLimits(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		err      error
+		tooLarge bool
+	}{
+		{"file at the limit", CheckImportFileSize(MaxImportFileBytes), false},
+		{"file over the limit", CheckImportFileSize(MaxImportFileBytes + 1), true},
+		{"parts within", CheckImportUnzipped([]uint64{1 << 20, MaxImportUnzippedBytes - 1<<20}), false},
+		{"parts adding up over", CheckImportUnzipped([]uint64{MaxImportUnzippedBytes / 2, MaxImportUnzippedBytes/2 + 1}), true},
+		{"one 1.3 GB part", CheckImportUnzipped([]uint64{1300 << 20}), true},
+		{"a part that wraps the sum", CheckImportUnzipped([]uint64{1, ^uint64(0)}), true},
+	} {
+		e := AsError(c.err)
+		if got := e != nil && e.Code == CodeImportTooLarge && e.Field == "file" && e.Kind == KindInvalid; got != c.tooLarge || (e == nil) == c.tooLarge {
+			t.Errorf("%s: %v", c.name, c.err)
+		}
+	}
+}
+
+func TestImportTable(t *testing.T) {
+	var tb ImportTable
+	if err := tb.Add([]string{"sku"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < MaxImportRows; i++ {
+		row := []string{"A"}
+		if i%2 == 1 {
+			row = []string{" ", ""} // blank rows between data rows count
+		}
+		if err := tb.Add(row); err != nil {
+			t.Fatalf("row %d: %v", i+2, err)
+		}
+	}
+	for i := 0; i < 3*MaxImportRows; i++ { // trailing blank rows are free
+		if err := tb.Add(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tb.Rows) != MaxImportRows { // the last blank row is trailing
+		t.Fatalf("%d rows kept", len(tb.Rows))
+	}
+	if err := tb.Add([]string{"B"}); AsError(err) == nil || AsError(err).Code != CodeImportTooLarge {
+		t.Fatalf("row %d: %v", MaxImportRows+2, err)
+	}
+	var blanks ImportTable
+	for i := 0; i < MaxImportScannedRows; i++ {
+		if err := blanks.Add(nil); err != nil {
+			t.Fatalf("blank row %d: %v", i+1, err)
+		}
+	}
+	if err := blanks.Add(nil); AsError(err) == nil || AsError(err).Code != CodeImportTooLarge {
+		t.Fatalf("blank row %d: %v", MaxImportScannedRows+1, err)
+	}
+	wide := make([]string, 16384)
+	wide[16383] = "x"
+	var w ImportTable
+	if err := w.Add(append([]string{"sku"}, wide...)); err != nil || len(w.Rows[0]) != MaxImportColumns {
+		t.Fatalf("a 16,385-cell row: %v, %d cells kept", err, len(w.Rows[0]))
+	}
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -37,8 +38,17 @@ type DocHeader struct {
 // than cut off by SQLite or refused without a field by MariaDB.
 const MaxDocRemark = 500
 
-// checkDocRemark refuses a remark longer than MaxDocRemark characters.
-func checkDocRemark(remark string) error { return checkLen("remark", remark, MaxDocRemark) }
+// checkDocRemark refuses a remark longer than MaxDocRemark characters or
+// holding control characters other than line breaks and tabs (CheckText).
+func checkDocRemark(remark string) error {
+	if err := CheckText("remark", remark, true); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(remark) > MaxDocRemark {
+		return Invalid("remark", "最长 %d 字", MaxDocRemark)
+	}
+	return nil
+}
 
 // CheckEditable refuses changes to a document that has left draft.
 func (h DocHeader) CheckEditable() error {

@@ -162,8 +162,8 @@ func VoucherNumber(seq int) string { return fmt.Sprintf("记-%04d", seq) }
 // moves, the document's lines), so 1405 still equals the stock valuation
 // exactly. Only the migrations that predate 分 check at BackfillScale.
 func (v *Voucher) Check(scale int32) error {
-	if _, err := time.Parse("2006-01-02", v.Date); err != nil {
-		return Invalid("date", "日期格式应为 YYYY-MM-DD")
+	if _, err := ParseLocalDate("date", v.Date); err != nil {
+		return err
 	}
 	v.Period = PeriodOf(v.Date)
 	if len([]rune(v.Remark)) > 255 {
@@ -741,7 +741,7 @@ func Leaves(accounts []Account) map[int64]bool {
 // ValidPeriod reports whether s is an accounting period (yyyy-mm).
 func ValidPeriod(s string) bool {
 	_, err := time.Parse("2006-01", s)
-	return err == nil && len(s) == 7
+	return err == nil && len(s) == 7 && s >= MinDate[:7] && s <= MaxDate[:7]
 }
 
 // NextPeriod returns the month after period (yyyy-mm).

@@ -31,6 +31,9 @@ func checkName(field, name string, max int) error {
 	if strings.TrimSpace(name) == "" {
 		return Invalid(field, "名称必填")
 	}
+	if err := CheckText(field, name, false); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(name) > max {
 		return Invalid(field, "最长 %d 字", max)
 	}
@@ -38,6 +41,9 @@ func checkName(field, name string, max int) error {
 }
 
 func checkLen(field, s string, max int) error {
+	if err := CheckText(field, s, false); err != nil {
+		return err
+	}
 	if utf8.RuneCountInString(s) > max {
 		return Invalid(field, "最长 %d 字", max)
 	}

@@ -269,6 +269,9 @@ func CheckOpeningItem(i int, start string, p Partner, found bool, it *OpeningIte
 	if it.DocNumber == "" || len([]rune(it.DocNumber)) > 64 {
 		return Invalid(f("doc_number"), "请填写原单据号（最多 64 字）")
 	}
+	if err := CheckText(f("doc_number"), it.DocNumber, false); err != nil {
+		return err
+	}
 	if _, err := ParseLocalDate(f("date"), it.Date); err != nil {
 		return err
 	}

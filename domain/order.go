@@ -77,6 +77,22 @@ type OrderLine struct {
 	ReceivedQty  decimal.Decimal `json:"received_qty"`
 	ShippedQty   decimal.Decimal `json:"shipped_qty"`
 	ReturnedQty  decimal.Decimal `json:"returned_qty"`
+	// taxRateUnset: the input gave no rate, so the product's applies. A
+	// flag rather than a sentinel rate, so that a negative rate someone
+	// typed is refused instead of silently replaced (issue 21); unexported,
+	// so it is neither JSON nor a column.
+	taxRateUnset bool
+}
+
+// UseProductTaxRate marks a line whose input gave no tax rate.
+func (l *OrderLine) UseProductTaxRate() { l.taxRateUnset = true }
+
+// DefaultTaxRate gives a line marked by UseProductTaxRate its product's
+// rate; a rate the input gave is kept, to be checked by Validate.
+func (l *OrderLine) DefaultTaxRate(product decimal.Decimal) {
+	if l.taxRateUnset {
+		l.TaxRate, l.taxRateUnset = product, false
+	}
 }
 
 // DoneQty is what has been received (purchase) or shipped (sales).
@@ -120,6 +136,9 @@ func (o *Order) Validate() error {
 	if o.ExpectedDate != nil {
 		if _, err := ParseLocalDate("expected_date", *o.ExpectedDate); err != nil {
 			return err
+		}
+		if *o.ExpectedDate < o.OrderDate {
+			return Invalid("expected_date", "预计交货日期 %s 不能早于订单日期 %s", *o.ExpectedDate, o.OrderDate)
 		}
 	}
 	if err := checkDocRemark(o.Remark); err != nil {

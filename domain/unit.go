@@ -23,6 +23,9 @@ type Unit struct {
 // Validate checks a unit's own fields.
 func (u *Unit) Validate() error {
 	u.Name = strings.TrimSpace(u.Name)
+	if err := CheckText("name", u.Name, false); err != nil {
+		return err
+	}
 	if u.Name == "" || len([]rune(u.Name)) > 32 {
 		return Invalid("name", "单位名称必填，最长 32 字")
 	}

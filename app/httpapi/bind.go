@@ -17,7 +17,8 @@ import (
 
 // bind decodes the JSON body into dst, an input struct (never an entity, so
 // ids, creators and roles cannot be mass-assigned). Malformed JSON and wrong
-// types are 400 with the field when JSON names it.
+// types are 400 with the field when JSON names it; a body sent as another
+// type is 415 (requireJSON).
 func bind(c *gin.Context, dst any) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -26,6 +27,9 @@ func bind(c *gin.Context, dst any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体不能为空"}
 	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	if err := dec.Decode(dst); err != nil {
 		return withField(decodeError(err), body, dst)
@@ -33,7 +37,7 @@ func bind(c *gin.Context, dst any) error {
 	if dec.More() {
 		return &domain.Error{Kind: domain.KindMalformed, Code: domain.CodeMalformed, Message: "请求体只能包含一个 JSON 对象"}
 	}
-	return nil
+	return checkTexts(reflect.ValueOf(dst), "")
 }
 
 // bindOptional is bind for bodies that may be empty (POST /{id}/post).
@@ -48,10 +52,98 @@ func bindOptional(c *gin.Context, dst any) error {
 	if strings.TrimSpace(string(body)) == "" {
 		return nil
 	}
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(body, dst); err != nil {
 		return withField(decodeError(err), body, dst)
 	}
+	return checkTexts(reflect.ValueOf(dst), "")
+}
+
+// checkTexts runs domain.CheckText on every string of a decoded input,
+// naming it by its JSON path (lines[2].remark), so no text field of any
+// input can store a control or bidi character, including those the
+// domain checks no length of. Line breaks are allowed in the fields
+// domain.MultilineField names; passwords are not text and are not checked.
+func checkTexts(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkTexts(v.Elem(), path)
+	case reflect.String:
+		name := path[strings.LastIndex(path, ".")+1:]
+		if strings.Contains(name, "password") {
+			return nil
+		}
+		return domain.CheckText(path, v.String(), domain.MultilineField(name))
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := checkTexts(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return nil
+		}
+		for _, k := range v.MapKeys() {
+			if err := domain.CheckText(path, k.String(), false); err != nil {
+				return err
+			}
+			if err := checkTexts(v.MapIndex(k), join(path, k.String())); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if reflect.PointerTo(t).Implements(unmarshalerType) {
+			return nil // decimals and other values decode themselves
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if name == "-" {
+				continue
+			}
+			p := path
+			if !f.Anonymous || name != "" {
+				if name == "" {
+					name = f.Name
+				}
+				p = join(path, name)
+			}
+			if err := checkTexts(v.Field(i), p); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// requireJSON refuses a body that does not say it is JSON: a form, text or
+// XML body is not read as JSON because it happens to parse as JSON (a form
+// or text/plain POST is what a page of another site can send without
+// asking). Multipart uploads (imports) read their own types and do not
+// come here.
+func requireJSON(c *gin.Context) error {
+	ct := c.ContentType()
+	if ct == "application/json" || (strings.HasPrefix(ct, "application/") && strings.HasSuffix(ct, "+json")) {
+		return nil
+	}
+	if ct == "" {
+		ct = "（未指定）"
+	}
+	return &domain.Error{Kind: domain.KindUnsupportedMedia, Code: domain.CodeUnsupportedMedia, Field: "Content-Type",
+		Message: "请求体应为 JSON（Content-Type: application/json），收到 " + ct}
 }
 
 // withField names the field a value decoder refused (a decimal such as
@@ -183,6 +275,9 @@ func listParams(c *gin.Context) (app.ListParams, error) {
 	lp.Q = strings.TrimSpace(c.Query("q"))
 	if len([]rune(lp.Q)) > 100 {
 		return lp, domain.Invalid("q", "搜索词最长 100 字")
+	}
+	if err := domain.CheckText("q", lp.Q, false); err != nil {
+		return lp, err
 	}
 	return lp, nil
 }

@@ -29,7 +29,8 @@ var statusByKind = map[domain.Kind]int{
 	// Misconfigured: the service as configured cannot do it, which no
 	// retry changes (so no Retry-After), and the message tells the user
 	// whom to ask.
-	domain.KindMisconfigured: http.StatusServiceUnavailable,
+	domain.KindMisconfigured:    http.StatusServiceUnavailable,
+	domain.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
 }
 
 // StatusClientClosed is nginx's 499: the client went away before the

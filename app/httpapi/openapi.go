@@ -319,6 +319,9 @@ func buildSpec(ops []op) map[string]any {
 		if strings.Contains(o.path, ":") {
 			responses["404"] = errResp("不存在（not_found）")
 		}
+		if o.body != nil {
+			responses["415"] = errResp("请求体不是 JSON（unsupported_media_type：Content-Type 应为 application/json）")
+		}
 		if o.body != nil || o.multipart || len(o.query) > 0 {
 			responses["422"] = errResp("输入有误（validation_failed 等，error.field 指出字段）")
 		}
