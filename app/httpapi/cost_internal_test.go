@@ -62,8 +62,11 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 		tokens := map[domain.Role]string{}
 		for i, r := range []domain.Role{domain.RoleSales, domain.RoleFinance, domain.RolePurchaser} {
 			pw := fmt.Sprintf("Secret-pw-%d-x", i)
+			// Every document in scope (全部): this test is about columns,
+			// the data scope has its own (TestRouteMatrixScope).
+			all := domain.ScopeAll
 			if _, err := a.CreateUser(sys, app.UserInput{Username: ptr("u_" + string(r)), Name: ptr(string(r)), Password: &pw,
-				Roles: &[]domain.Role{r}}); err != nil {
+				Roles: &[]domain.Role{r}, DataScope: &all}); err != nil {
 				t.Fatal(err)
 			}
 			sess, err := a.Login(context.Background(), "u_"+string(r), pw, "", "10.1.1.1")

@@ -65,6 +65,6 @@ func TestInputsThatCannotHurt(t *testing.T) {
 		if !strings.Contains(body, `"tax_rate":"0.13"`) || !strings.Contains(body, `第一行\n第二行`) {
 			t.Fatalf("order without a rate: %s", body)
 		}
-		e.do("viewer", "GET", "/api/v1/reports/gross-profit?from=2000-01-01&to=2100-12-31", "", nil, 200)
+		e.do("admin", "GET", "/api/v1/reports/gross-profit?from=2000-01-01&to=2100-12-31", "", nil, 200)
 	})
 }
