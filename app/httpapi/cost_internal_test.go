@@ -184,6 +184,35 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 			t.Errorf("warehouse opening answer: %d %s", code, body)
 		}
 
+		// The books' profit is not a product cost: a custom role with
+		// ledger:admin but not cost:read keeps 净利润 in the statements and
+		// in the answer to closing a month.
+		if _, err := a.CreateRole(sys, app.RoleInput{Role: ptr(domain.Role("closer")), Name: ptr("结账员"),
+			Permissions: &[]domain.Permission{domain.PermLedgerRead, domain.PermLedgerAdmin}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.CreateUser(sys, app.UserInput{Username: ptr("closer"), Name: ptr("结账员"), Password: ptr("Secret-pw-c1oser9"),
+			Roles: &[]domain.Role{"closer"}}); err != nil {
+			t.Fatal(err)
+		}
+		closer, err := a.Login(context.Background(), "closer", "Secret-pw-c1oser9", "", "10.1.1.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if is := get(closer.Token, "/api/v1/reports/income-statement"); !strings.Contains(is, `"item":"四、净利润"`) || !has(is, "col1") {
+			t.Errorf("closer income statement: %s", is)
+		}
+		closed, _ := json.Marshal(app.PeriodClose{})
+		var keys map[string]any
+		if err := json.Unmarshal(closed, &keys); err != nil {
+			t.Fatal(err)
+		}
+		for k := range keys {
+			if domain.IsCostKey(k) {
+				t.Errorf("the period close answer's %q is a cost key, hidden without cost:read", k)
+			}
+		}
+
 		// The purchaser's master:write stops at the credit limit: 403
 		// naming the field.
 		code, body := call(tokens[domain.RolePurchaser], "PUT", fmt.Sprintf("/api/v1/partners/%d", cust.ID), `{"credit_limit":"99999999","version":1}`)
