@@ -259,6 +259,21 @@ func (a *App) newApprovalRules() *Master[domain.ApprovalRule, ApprovalRuleInput]
 			set(&v.Enabled, in.Enabled)
 		},
 		inVersion: func(in ApprovalRuleInput) int { return in.Version },
+		// The role may be a custom one (the console offers every role), but
+		// it must exist, or no one could ever decide.
+		check: func(q store.Q, v *domain.ApprovalRule) error {
+			if domain.ValidRole(v.Role) {
+				return nil
+			}
+			custom, err := store.Roles.Custom(q)
+			if err != nil {
+				return err
+			}
+			if _, ok := custom[v.Role]; !ok {
+				return domain.Invalid("role", "未知角色 %q", v.Role)
+			}
+			return nil
+		},
 	}
 }
 

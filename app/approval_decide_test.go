@@ -101,3 +101,44 @@ func TestInboxDecisionNeedsTheDocumentInScope(t *testing.T) {
 		}
 	})
 }
+
+// An approval rule may route to a custom role holding approval:decide
+// (the console offers every role): its holder, signed in, finds the
+// approval in the inbox and decides it. A rule naming no role that
+// exists is refused on role.
+func TestApprovalRoutedToCustomRole(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		wh := e.warehouse("W1", false)
+		p := e.product("A001", u.ID, false)
+		sup := e.partner("S1", domain.PartnerSupplier, "0")
+		_, err := e.app.ApprovalRules().Create(e.admin, app.ApprovalRuleInput{DocType: ptr(domain.DocPurchaseOrder), MinAmount: ptr(d("100")), Role: ptr(domain.Role("ghost"))})
+		if de := wantCode(t, err, domain.CodeValidation); de.Field != "role" {
+			t.Fatalf("rule for a role that does not exist: %+v", de)
+		}
+		must[*domain.RoleInfo](t)(e.app.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.Role("cfo")), Name: ptr("财务总监"),
+			Permissions: &[]domain.Permission{domain.PermApprove, domain.PermPurchaseRead}}))
+		must[*domain.ApprovalRule](t)(e.app.ApprovalRules().Create(e.admin, app.ApprovalRuleInput{DocType: ptr(domain.DocPurchaseOrder), MinAmount: ptr(d("100")), Role: ptr(domain.Role("cfo"))}))
+		buyer := must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("buyer"), Name: ptr("采购"), Password: ptr("Pw-one-2026x"), Roles: &[]domain.Role{domain.RolePurchaser}}))
+		must[*domain.User](t)(e.app.CreateUser(e.admin, app.UserInput{Username: ptr("cfo"), Name: ptr("钱总监"), Password: ptr("Pw-two-2026x"), Roles: &[]domain.Role{"cfo"}}))
+		bctx := app.WithActor(context.Background(), buyer)
+		o := must[*domain.Order](t)(e.app.CreateOrder(bctx, domain.DocPurchaseOrder, app.OrderInput{PartnerID: &sup.ID, WarehouseID: &wh.ID,
+			Lines: &[]app.OrderLineInput{{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}}}))
+		o = must[*domain.Order](t)(e.app.SubmitOrder(bctx, o.Type, o.ID, 0))
+		if o.ApprovalID == nil {
+			t.Fatalf("order not sent for approval: %+v", o)
+		}
+		sess := must[*app.Session](t)(e.app.Login(context.Background(), "cfo", "Pw-two-2026x", "", "10.3.3.3"))
+		cfo := must[*domain.User](t)(e.app.Authenticate(context.Background(), sess.Token))
+		cctx := app.WithActor(context.Background(), cfo)
+		inbox := must[*app.List[app.ApprovalView]](t)(e.app.ListApprovals(cctx, domain.ApprovalPending, app.ListParams{}))
+		if inbox.Total != 1 || inbox.Items[0].ID != *o.ApprovalID || inbox.Items[0].Role != "cfo" {
+			t.Fatalf("the cfo's inbox: %+v", inbox)
+		}
+		ap := must[*domain.Approval](t)(e.app.Decide(cctx, *o.ApprovalID, true, "同意"))
+		if ap.Status != domain.ApprovalApproved || *ap.DecidedBy != cfo.ID {
+			t.Fatalf("approval %+v", ap)
+		}
+	})
+}

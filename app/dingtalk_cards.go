@@ -4,8 +4,10 @@ package app
 // sent, and their button clicks handled.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -130,7 +132,7 @@ func (a *App) deliverLowStock(ctx context.Context, m store.OutboxMessage) error 
 	if err != nil {
 		return err
 	}
-	to, err := store.Users.LinkedWithRole(q, domain.RolePurchaser)
+	to, err := a.linkedWith(q, domain.PermPurchaseWrite)
 	if err != nil {
 		return err
 	}
@@ -153,6 +155,29 @@ func (a *App) deliverLowStock(ctx context.Context, m store.OutboxMessage) error 
 		}
 	}
 	return nil
+}
+
+// linkedWith returns the active users linked to DingTalk whose roles,
+// custom ones included, grant perm, by id: a low-stock card goes to whoever
+// may buy, a custom buyer role as much as the built-in purchaser.
+func (a *App) linkedWith(q store.Q, perm domain.Permission) ([]*domain.User, error) {
+	linked, err := store.Users.LinkedUsers(q)
+	if err != nil {
+		return nil, err
+	}
+	custom, err := store.Roles.Custom(q)
+	if err != nil {
+		return nil, err
+	}
+	var out []*domain.User
+	for _, u := range linked {
+		u.Granted = domain.Grants(u.Roles, custom)
+		if u.Status == domain.UserActive && u.Can(perm) {
+			out = append(out, u)
+		}
+	}
+	slices.SortFunc(out, func(x, y *domain.User) int { return cmp.Compare(x.ID, y.ID) })
+	return out, nil
 }
 
 // CardAction is a button pressed on a card in DingTalk.

@@ -73,6 +73,9 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 		}
 		var uid string
 		uid, remark = inst.Decider()
+		// DingTalk has decided: a control or bidi character in the remark
+		// cannot be refused, so it is stripped before it is stored.
+		remark = domain.StripText(remark, true)
 		if uid != "" {
 			if u, err := store.Users.ByDingTalkUserID(q, uid); err == nil {
 				if err := a.resolveActor(ctx, u); err != nil {

@@ -18,9 +18,9 @@ const CodeLedgerCheckFailed = domain.CodeLedgerCheckFailed
 type PeriodClose struct {
 	Period   string           `json:"period"`
 	Status   string           `json:"status"`
-	Vouchers []domain.Voucher `json:"vouchers"` // the closing vouchers
-	Profit   decimal.Decimal  `json:"profit"`   // the month's 净利润
-	VATDue   decimal.Decimal  `json:"vat_due"`  // 转出未交增值税
+	Vouchers []domain.Voucher `json:"vouchers"`   // the closing vouchers
+	Profit   decimal.Decimal  `json:"net_profit"` // the month's 净利润; not "profit", a cost key (gross profit) hidden without cost:read
+	VATDue   decimal.Decimal  `json:"vat_due"`    // 转出未交增值税
 	// VATOverpaid is 转出多交增值税: VAT paid in advance this month beyond
 	// what the month owed.
 	VATOverpaid decimal.Decimal `json:"vat_overpaid"`
@@ -121,7 +121,7 @@ func (a *App) ClosePeriod(ctx context.Context, period string, in CloseInput) (*P
 			return err
 		}
 		res.Status = store.PeriodClosed
-		after := map[string]any{"period": period, "profit": c.Profit, "vat_due": c.VATDue, "vat_overpaid": c.VATOverpaid}
+		after := map[string]any{"period": period, "net_profit": c.Profit, "vat_due": c.VATDue, "vat_overpaid": c.VATOverpaid}
 		if early {
 			// 提前结账: who forced it and why stays in the audit log.
 			after["force"], after["reason"], after["closed_on"] = true, reason, today

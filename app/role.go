@@ -199,3 +199,22 @@ func (a *App) checkNoLockOut(tx *store.Tx, code domain.Role, perms []domain.Perm
 	}
 	return domain.CheckManagersRemain(users, custom, after)
 }
+
+// UnknownTOTPRoles lists the roles in auth.totp_required_roles that are
+// neither built in nor custom. Config checks only their form, since custom
+// roles live in the database; the server warns about these at start-up
+// rather than refusing to start, so deleting a custom role later cannot
+// keep it down.
+func (a *App) UnknownTOTPRoles(ctx context.Context) ([]domain.Role, error) {
+	custom, err := store.Roles.Custom(a.store.Read(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var unknown []domain.Role
+	for _, r := range a.auth.TOTPRequiredRoles {
+		if _, ok := custom[r]; !ok && !domain.ValidRole(r) {
+			unknown = append(unknown, r)
+		}
+	}
+	return unknown, nil
+}

@@ -138,3 +138,28 @@ func TestCustomRoles(t *testing.T) {
 		}
 	})
 }
+
+// A custom role may be required to use two-step sign-in: config only
+// checks the code's form, sign-in enrols its holders, and a role that
+// does not exist (a typo, or deleted since) is reported for a start-up
+// warning rather than refused.
+func TestTOTPRequiredCustomRole(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		must[*domain.RoleInfo](t)(e.app.CreateRole(e.admin, app.RoleInput{Role: ptr(domain.Role("cashier")), Name: ptr("出纳"),
+			Permissions: &[]domain.Permission{domain.PermLedgerRead}}))
+		e.opts.Auth.TOTPRequiredRoles = []domain.Role{"cashier", "ghost", domain.RoleAdmin}
+		a := app.New(e.opts)
+		pw := "Pw-four-2026x"
+		must[*domain.User](t)(a.CreateUser(e.admin, app.UserInput{Username: ptr("cash"), Name: ptr("出纳"), Password: &pw,
+			Roles: &[]domain.Role{"cashier"}}))
+		sess := must[*app.Session](t)(a.Login(context.Background(), "cash", pw, "", "10.2.2.2"))
+		if !sess.TOTPEnrolmentRequired {
+			t.Fatalf("a cashier signs in without two-step enrolment: %+v", sess)
+		}
+		unknown := must[[]domain.Role](t)(a.UnknownTOTPRoles(context.Background()))
+		if !slices.Equal(unknown, []domain.Role{"ghost"}) {
+			t.Fatalf("unknown two-step roles: %v", unknown)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -183,10 +184,11 @@ func (a Auth) RequiredTOTPRoles() []string {
 	return out
 }
 
-// knownRoles are erpd's roles (domain.Role), for validating the setting
-// without config depending on the domain.
-var knownRoles = map[string]bool{"admin": true, "purchaser": true, "sales": true, "warehouse": true,
-	"finance": true, "manager": true, "viewer": true}
+// roleCode is the form of a role's code (domain's roleCodePattern), for
+// validating the setting without config depending on the domain. Whether
+// the role exists, built in or custom, is only known once the database is
+// open: the server warns at start-up about one that does not.
+var roleCode = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
 
 // Log selects the log format: "text" for a terminal, "json" for production.
 type Log struct {
@@ -326,8 +328,8 @@ func (c *Config) Validate() error {
 		return bad("auth.token_ttl", "must be between 1m and 720h")
 	}
 	for _, r := range c.Auth.TOTPRequiredRoles {
-		if !knownRoles[r] && !(r == "none" && len(c.Auth.TOTPRequiredRoles) == 1) {
-			return bad("auth.totp_required_roles", "%q: use roles among admin, purchaser, sales, warehouse, finance, manager, viewer, or none", r)
+		if r == "none" && len(c.Auth.TOTPRequiredRoles) > 1 || !roleCode.MatchString(r) {
+			return bad("auth.totp_required_roles", "%q: use role codes (admin, finance, a custom role's code…) or none alone", r)
 		}
 	}
 	switch c.Sales.CreditPolicy {

@@ -58,7 +58,9 @@ func (r *ApprovalRule) Validate() error {
 	if r.MinAmount.IsNegative() {
 		return Invalid("min_amount", "金额下限不能为负")
 	}
-	if !ValidRole(r.Role) {
+	// The code's form only: a rule may name a custom role, whose existence
+	// app checks against the roles table.
+	if !roleCodePattern.MatchString(string(r.Role)) {
 		return Invalid("role", "未知角色 %q", r.Role)
 	}
 	return CheckScale("min_amount", r.MinAmount, MoneyScale)

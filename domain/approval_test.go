@@ -16,7 +16,9 @@ func TestApprovalRuleFields(t *testing.T) {
 		{"receipts are not approved", ApprovalRule{DocType: DocPurchaseReceipt, MinAmount: d("1"), Role: RoleManager}, "doc_type"},
 		{"no type", ApprovalRule{MinAmount: d("1"), Role: RoleManager}, "doc_type"},
 		{"negative threshold", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("-0.01"), Role: RoleManager}, "min_amount"},
-		{"unknown role", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("1"), Role: "boss"}, "role"},
+		{"a custom role's code (app checks it exists)", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("1"), Role: "boss"}, ""},
+		{"not a role code", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("1"), Role: "Boss"}, "role"},
+		{"no role", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("1")}, "role"},
 		{"threshold below 分", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("0.001"), Role: RoleManager}, "min_amount"},
 		{"threshold too large", ApprovalRule{DocType: DocSalesOrder, MinAmount: d("10000000000000000"), Role: RoleManager}, "min_amount"},
 	}

@@ -16,7 +16,7 @@ func TestApprovalRuleValidate(t *testing.T) {
 		{"valid", ApprovalRule{DocType: DocPurchaseOrder, MinAmount: orderQty("10000"), Role: RoleManager}, ""},
 		{"not an order", ApprovalRule{DocType: DocSalesShipment, Role: RoleManager}, "doc_type"},
 		{"negative threshold", ApprovalRule{DocType: DocSalesOrder, MinAmount: orderQty("-1"), Role: RoleManager}, "min_amount"},
-		{"unknown role", ApprovalRule{DocType: DocSalesOrder, Role: "boss"}, "role"},
+		{"not a role code", ApprovalRule{DocType: DocSalesOrder, Role: "Boss!"}, "role"},
 		{"threshold below 分", ApprovalRule{DocType: DocSalesOrder, MinAmount: orderQty("0.001"), Role: RoleManager}, "min_amount"},
 	}
 	for _, tt := range tests {

@@ -81,6 +81,7 @@ func SyncDepartment(d Department, exists bool, dd DirectoryDepartment, parent *i
 	if managers == nil {
 		managers = []string{}
 	}
+	dd.Name = StripText(dd.Name, false)
 	changed := !exists || d.Name != dd.Name || !SameID(d.ParentID, parent) || d.Status != StatusActive ||
 		strings.Join(d.Managers, ",") != strings.Join(managers, ",") // stored joined, so compared joined
 	d.DingTalkID, d.Name, d.ParentID, d.Managers, d.Status = dd.ID, dd.Name, parent, managers, StatusActive
@@ -91,6 +92,7 @@ func SyncDepartment(d Department, exists bool, dd DirectoryDepartment, parent *i
 // (created or changed). Leaders are kept: an event does not say who leads;
 // the next full sync does.
 func EventDepartment(d Department, dd DirectoryDepartment, parent *int64) Department {
+	dd.Name = StripText(dd.Name, false)
 	d.DingTalkID, d.Name, d.Status, d.ParentID = dd.ID, dd.Name, StatusActive, parent
 	if d.Managers == nil {
 		d.Managers = []string{}
@@ -133,6 +135,7 @@ func UserPlacement(du DirectoryUser, depts map[int64]Department) (deptID *int64,
 // who sees their own documents and has no password, until an
 // administrator grants more.
 func NewMirroredUser(du DirectoryUser, username string, deptID *int64, leads []int64) *User {
+	du = strippedDirectoryUser(du)
 	u := &User{Username: username, Name: du.Name, PasswordHash: NoPassword,
 		Roles: []Role{RoleViewer}, Status: UserActive, DataScope: ScopeOwn,
 		DepartmentID: deptID, DingTalkUserID: du.UserID, Mobile: du.Mobile, Email: du.Email, Title: du.Title,
@@ -150,10 +153,21 @@ func NewMirroredUser(du DirectoryUser, username string, deptID *int64, leads []i
 // administrator shut them out; being in the directory does not by itself
 // give ERP access back.
 func MirrorUser(u User, du DirectoryUser, deptID *int64, leads []int64) (User, bool) {
+	du = strippedDirectoryUser(du)
 	next := u
 	next.Name, next.Mobile, next.Email, next.Title, next.JobNumber = du.Name, du.Mobile, du.Email, du.Title, du.JobNumber
 	next.DepartmentID, next.LeadsDepartments = deptID, leads
 	return next, !sameMirroredUser(&u, &next)
+}
+
+// strippedDirectoryUser is du with control and bidi characters taken out
+// of the text the mirror stores (StripText): the directory is DingTalk's,
+// so its names cannot be refused the way an input is, but they must not
+// reach screens, prints and exports as they are.
+func strippedDirectoryUser(du DirectoryUser) DirectoryUser {
+	du.Name, du.Title, du.JobNumber = StripText(du.Name, false), StripText(du.Title, false), StripText(du.JobNumber, false)
+	du.Mobile, du.Email = StripText(du.Mobile, false), StripText(du.Email, false)
+	return du
 }
 
 // sameMirroredUser compares what the mirror writes. Led departments are

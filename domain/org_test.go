@@ -269,3 +269,22 @@ func TestFreeUsername(t *testing.T) {
 		t.Fatalf("two users: %q %q", a, b)
 	}
 }
+
+// The directory's text cannot be refused, so control and bidi characters
+// are stripped before it is mirrored: a name that only gained one is not
+// a change.
+func TestMirroredTextStripped(t *testing.T) {
+	stored := User{ID: 5, Name: "张三", Mobile: "138", Title: "销售", Status: UserActive}
+	got, changed := MirrorUser(stored, DirectoryUser{Name: "张\u202e三", Mobile: "13\x008", Title: "销售"}, nil, nil)
+	if changed || got.Name != "张三" || got.Mobile != "138" {
+		t.Fatalf("mirrored %+v (changed %v)", got, changed)
+	}
+	u := NewMirroredUser(DirectoryUser{UserID: "u9", Name: "\u2066李四\u2069", Title: "会计\x7f", JobNumber: "A\t1"}, "u9", nil, nil)
+	if u.Name != "李四" || u.Title != "会计" || u.JobNumber != "A 1" {
+		t.Fatalf("new mirrored user %+v", u)
+	}
+	d, _ := SyncDepartment(Department{}, false, DirectoryDepartment{ID: 3, Name: "财务\u202e部"}, nil, nil)
+	if e := EventDepartment(Department{}, DirectoryDepartment{ID: 3, Name: "销售\x00部"}, nil); d.Name != "财务部" || e.Name != "销售部" {
+		t.Fatalf("departments %q %q", d.Name, e.Name)
+	}
+}

@@ -1,5 +1,7 @@
 package domain
 
+import "strings"
+
 // Text inputs (names, codes, remarks…) are shown on screens, printed on
 // documents, exported to Excel and sent to DingTalk. A control character
 // there breaks layouts and files (NUL truncates in C-based tools), and a
@@ -40,4 +42,31 @@ func MultilineField(name string) bool {
 		return true
 	}
 	return false
+}
+
+// StripText removes from s what CheckText refuses (unless multiline, a
+// line break or tab becomes a space, so words stay apart), for text that was already accepted elsewhere and
+// cannot be refused: a remark or comment from a DingTalk approval that has
+// been decided, or a name from the DingTalk directory. A string with
+// nothing to strip comes back as it is.
+func StripText(s string, multiline bool) string {
+	if CheckText("", s, multiline) == nil {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			if multiline {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte(' ')
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

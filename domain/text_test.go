@@ -48,3 +48,32 @@ func TestCheckText(t *testing.T) {
 		}
 	}
 }
+
+// StripText leaves what CheckText accepts, so stripped text always passes.
+func TestStripText(t *testing.T) {
+	tests := []struct {
+		name, in  string
+		multiline bool
+		want      string
+	}{
+		{"plain", "同意，按合同价", true, "同意，按合同价"},
+		{"lines kept in a comment", "同意\r\n下月到货\t好", true, "同意\r\n下月到货\t好"},
+		{"lines become spaces in a name", "王\n采购\t员", false, "王 采购 员"},
+		{"NUL and DEL", "a\x00b\x7fc", true, "abc"},
+		{"C1 control", "a\u0085b", true, "ab"},
+		{"bidi override", "金额 \u202e0001\u202c 元", true, "金额 0001 元"},
+		{"bidi isolates and marks", "\u2066x\u2069\u200e\u200f\u061cy", false, "xy"},
+		{"empty", "", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := StripText(tt.in, tt.multiline)
+			if got != tt.want {
+				t.Fatalf("StripText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if err := CheckText("f", got, tt.multiline); err != nil {
+				t.Fatalf("stripped %q still refused: %v", got, err)
+			}
+		})
+	}
+}

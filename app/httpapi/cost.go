@@ -11,10 +11,33 @@ import (
 )
 
 // costAtPath are keys that carry cost on some paths only: a stock move's
-// amount is its value at cost, where an order's amount is its price.
+// amount is its value at cost, where an order's amount is its price. So is
+// a transfer's, stocktake's or stock opening's line amount (qty × unit
+// cost), on the document, its listing and the answer to posting it, so
+// those paths count with everything under them.
 var costAtPath = map[string]map[string]bool{
 	"/api/v1/stock/moves":          {"amount": true},
 	"/api/v1/reports/stock-ledger": {"amount": true},
+	"/api/v1/transfers":            {"amount": true},
+	"/api/v1/stocktakes":           {"amount": true},
+	"/api/v1/stock/opening":        {"amount": true},
+	"/api/v1/stock/openings":       {"amount": true},
+}
+
+// costKeysAt is costAtPath for a request path: the entry for the path
+// itself or for the nearest parent that has one.
+func costKeysAt(path string) map[string]bool {
+	for p := path; p != ""; {
+		if keys, ok := costAtPath[p]; ok {
+			return keys
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return nil
 }
 
 // costBuffer holds a response until it has been shaped.
@@ -48,7 +71,7 @@ func hideCost() gin.HandlerFunc {
 			dec.UseNumber()
 			var v any
 			if err := dec.Decode(&v); err == nil {
-				if shaped, err := json.Marshal(domain.StripCost(v, costAtPath[c.Request.URL.Path])); err == nil {
+				if shaped, err := json.Marshal(domain.StripCost(v, costKeysAt(c.Request.URL.Path))); err == nil {
 					body = shaped
 				}
 			}
@@ -64,7 +87,7 @@ func withoutCostColumns(c *gin.Context, cols []app.ReportColumn) []app.ReportCol
 	if u := app.Actor(c.Request.Context()); u != nil && u.Can(domain.PermCostRead) {
 		return cols
 	}
-	extra := costAtPath[c.Request.URL.Path]
+	extra := costKeysAt(c.Request.URL.Path)
 	out := make([]app.ReportColumn, 0, len(cols))
 	for _, col := range cols {
 		if !domain.IsCostKey(col.Key) && !extra[col.Key] {

@@ -51,8 +51,9 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.PostOpening(sys, app.OpeningInput{WarehouseID: w.ID, Lines: []app.OpeningLineInput{
-			{ProductID: p.ID, Qty: decimal.RequireFromString("4"), UnitCost: decimal.RequireFromString("2.5")}}}); err != nil {
+		opening, err := a.PostOpening(sys, app.OpeningInput{WarehouseID: w.ID, Lines: []app.OpeningLineInput{
+			{ProductID: p.ID, Qty: decimal.RequireFromString("4"), UnitCost: decimal.RequireFromString("2.5")}}})
+		if err != nil {
 			t.Fatal(err)
 		}
 		cust, err := cat.Partners.Create(sys, app.PartnerInput{Code: ptr("C1"), Name: ptr("客户"), Type: ptr(domain.PartnerCustomer)})
@@ -60,7 +61,7 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 		tokens := map[domain.Role]string{}
-		for i, r := range []domain.Role{domain.RoleSales, domain.RoleFinance, domain.RolePurchaser} {
+		for i, r := range []domain.Role{domain.RoleSales, domain.RoleFinance, domain.RolePurchaser, domain.RoleWarehouse} {
 			pw := fmt.Sprintf("Secret-pw-%d-x", i)
 			// Every document in scope (全部): this test is about columns,
 			// the data scope has its own (TestRouteMatrixScope).
@@ -94,9 +95,11 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 		if fin := get(finance, "/api/v1/stock"); !has(fin, "avg_cost") || !has(fin, "value") {
 			t.Errorf("finance /stock: %s", fin)
 		}
-		moves := get(sales, fmt.Sprintf("/api/v1/stock/moves?product_id=%d", p.ID))
+		// The keeper, not sales: a sales clerk's own data scope hides the
+		// opening's moves, so an empty list would prove nothing.
+		moves := get(tokens[domain.RoleWarehouse], fmt.Sprintf("/api/v1/stock/moves?product_id=%d", p.ID))
 		if has(moves, "unit_cost") || has(moves, "amount") || !has(moves, "qty") {
-			t.Errorf("sales /stock/moves: %s", moves)
+			t.Errorf("warehouse /stock/moves: %s", moves)
 		}
 		if fin := get(finance, fmt.Sprintf("/api/v1/stock/moves?product_id=%d", p.ID)); !has(fin, "unit_cost") || !has(fin, "amount") {
 			t.Errorf("finance /stock/moves: %s", fin)
@@ -142,6 +145,75 @@ func TestCostReadAndFieldPermissions(t *testing.T) {
 		// The sales detail keeps prices but loses cost and profit.
 		if cols := get(sales, "/api/v1/reports/sales-detail"); strings.Contains(cols, `"key":"profit"`) || !strings.Contains(cols, `"key":"unit_price"`) {
 			t.Errorf("sales-detail columns: %s", cols)
+		}
+
+		// A transfer's, stocktake's and opening's line amount is qty × unit
+		// cost: absent for the warehouse keeper on the document, its listing and the
+		// answer to posting it, kept for finance.
+		keeper := tokens[domain.RoleWarehouse]
+		w2, err := cat.Warehouses.Create(sys, app.WarehouseInput{Code: ptr("W2"), Name: ptr("分仓")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := a.CreateTransfer(sys, app.TransferInput{FromWarehouseID: &w.ID, ToWarehouseID: &w2.ID,
+			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: decimal.RequireFromString("1")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr, err = a.PostTransfer(sys, tr.ID, tr.Version); err != nil {
+			t.Fatal(err)
+		}
+		st, err := a.CreateStocktake(sys, app.StocktakeInput{WarehouseID: &w.ID,
+			Lines: &[]app.StocktakeLineInput{{ProductID: p.ID, CountedQty: decimal.RequireFromString("2")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err = a.PostStocktake(sys, st.ID, st.Version); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{fmt.Sprintf("/api/v1/transfers/%d", tr.ID), "/api/v1/transfers",
+			fmt.Sprintf("/api/v1/stocktakes/%d", st.ID), "/api/v1/stocktakes", fmt.Sprintf("/api/v1/stock/openings/%d", opening.ID)} {
+			if body := get(keeper, path); has(body, "amount") || has(body, "unit_cost") || !has(body, "number") {
+				t.Errorf("warehouse %s: %s", path, body)
+			}
+			if fin := get(finance, path); strings.Contains(path, "openings") && !has(fin, "amount") {
+				t.Errorf("finance %s: %s", path, fin)
+			}
+		}
+		if fin := get(finance, fmt.Sprintf("/api/v1/transfers/%d", tr.ID)); !strings.Contains(fin, `"amount":"2.5"`) {
+			t.Errorf("finance transfer: %s", fin)
+		}
+		if code, body := call(keeper, "POST", "/api/v1/stock/opening", fmt.Sprintf(`{"warehouse_id":%d,"lines":[{"product_id":%d,"qty":"1","unit_cost":"3"}]}`, w2.ID, p.ID)); code != 201 || has(body, "amount") || has(body, "unit_cost") {
+			t.Errorf("warehouse opening answer: %d %s", code, body)
+		}
+
+		// The books' profit is not a product cost: a custom role with
+		// ledger:admin but not cost:read keeps 净利润 in the statements and
+		// in the answer to closing a month.
+		if _, err := a.CreateRole(sys, app.RoleInput{Role: ptr(domain.Role("closer")), Name: ptr("结账员"),
+			Permissions: &[]domain.Permission{domain.PermLedgerRead, domain.PermLedgerAdmin}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.CreateUser(sys, app.UserInput{Username: ptr("closer"), Name: ptr("结账员"), Password: ptr("Secret-pw-c1oser9"),
+			Roles: &[]domain.Role{"closer"}}); err != nil {
+			t.Fatal(err)
+		}
+		closer, err := a.Login(context.Background(), "closer", "Secret-pw-c1oser9", "", "10.1.1.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if is := get(closer.Token, "/api/v1/reports/income-statement"); !strings.Contains(is, `"item":"四、净利润"`) || !has(is, "col1") {
+			t.Errorf("closer income statement: %s", is)
+		}
+		closed, _ := json.Marshal(app.PeriodClose{})
+		var keys map[string]any
+		if err := json.Unmarshal(closed, &keys); err != nil {
+			t.Fatal(err)
+		}
+		for k := range keys {
+			if domain.IsCostKey(k) {
+				t.Errorf("the period close answer's %q is a cost key, hidden without cost:read", k)
+			}
 		}
 
 		// The purchaser's master:write stops at the credit limit: 403

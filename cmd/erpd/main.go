@@ -347,6 +347,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if unknown, err := m.App.UnknownTOTPRoles(ctx); err != nil {
+		return err
+	} else if len(unknown) > 0 {
+		m.Log.Warn("auth.totp_required_roles names roles that do not exist; no one holds them, so they require nothing", "roles", unknown)
+	}
 	if created {
 		m.Log.Info("created the administrator", "username", m.Config.Admin.Username)
 	}
