@@ -451,7 +451,7 @@ try {
     const company = page.locator('input[data-test=fs-company]');
     await company.fill('华东\t商贸');
     await page.locator('[data-test=fs-save]').click();
-    await page.locator('.el-form-item__error', { hasText: '编制单位不能包含' }).waitFor();
+    await page.locator('.el-form-item__error', { hasText: '不能包含' }).waitFor(); // refused on the field, by the request check or the rule
     await company.fill('华东商贸有限公司');
     await page.locator('[data-test=fs-save]').click();
     await page.locator('.el-message', { hasText: '已保存' }).waitFor();
