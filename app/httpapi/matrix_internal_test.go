@@ -527,8 +527,8 @@ func TestRouteMatrixScope(t *testing.T) {
 		}
 		// An automatic (reorder) requisition is the warehouse's: every
 		// buyer sees it, whoever's posting crossed the safety stock.
-		safety := dec("5000")
-		_, err = cat.Products.Update(adminCtx, prod.ID, app.ProductInput{SafetyStock: &safety, Version: prod.Version})
+		_, err = a.SetReorderLevels(adminCtx, app.ReorderLevelsInput{Levels: []app.ReorderLevelInput{
+			{ProductID: prod.ID, WarehouseID: wh.ID, SafetyStock: dec("5000")}}})
 		ok(err)
 		so := order("sales2", domain.DocSalesOrder, cus.ID, "1", "20")
 		_, err = a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("1")}}})

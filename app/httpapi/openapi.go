@@ -111,7 +111,10 @@ func apiOps() []op {
 		{method: "PUT", path: "/purchase-requisitions/:id", tag: "采购", summary: "修改请购单", body: app.RequisitionInput{}, resp: domain.Requisition{}},
 		{method: "POST", path: "/purchase-requisitions/:id/cancel", tag: "采购", summary: "取消请购单", resp: domain.Requisition{}},
 		{method: "POST", path: "/purchase-requisitions/:id/order", tag: "采购", summary: "请购转采购订单", body: app.RequisitionOrderInput{}, resp: domain.Order{}, status: http.StatusCreated},
-		{method: "GET", path: "/reorder-suggestions", tag: "采购", summary: "补货建议（低于安全库存）", query: q(listQ, []string{"warehouse_id"}), resp: app.List[store.ReorderSuggestion]{}},
+		{method: "GET", path: "/reorder-suggestions", tag: "采购", summary: "补货建议（低于仓库补货参数）", query: q(listQ, []string{"warehouse_id"}), resp: app.List[store.ReorderSuggestion]{}},
+		{method: "GET", path: "/reorder-levels", tag: "库存", summary: "补货参数（按仓库或按商品，二选一）", query: q(listQ, []string{"warehouse_id", "product_id"}), resp: app.List[store.ReorderLevelRow]{}},
+		{method: "PUT", path: "/reorder-levels", tag: "库存", summary: "批量设置补货参数（三项为 0 即该仓库不再备货）", body: app.ReorderLevelsInput{}, resp: app.ReorderLevelsResult{}},
+		{method: "POST", path: "/reorder-check", tag: "采购", summary: "立即按补货参数检查全部仓库", resp: app.ReorderCheckResult{}},
 
 		{method: "GET", path: "/accounts", tag: "财务", summary: "会计科目表", query: listQ, resp: app.List[domain.Account]{}},
 		{method: "POST", path: "/accounts", tag: "财务", summary: "新增明细科目", body: app.AccountInput{}, resp: domain.Account{}, status: http.StatusCreated},
