@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/dingerp/erpd/app"
@@ -191,4 +192,59 @@ func wantField(t *testing.T, err error, field string) {
 	if e := domain.AsError(err); e == nil || e.Field != field || e.Kind != domain.KindInvalid {
 		t.Fatalf("err = %v, want invalid %s", err, field)
 	}
+}
+
+// Levels import from a sheet (kind reorder-levels): every bad cell is
+// reported and nothing written; a good file sets levels, removes a level
+// with a row of zeros and suggests what it makes low at once.
+func TestImportReorderLevels(t *testing.T) {
+	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
+		e := newEnv(t, driver)
+		u := e.unit("个")
+		w1, w2 := e.warehouse("W1", false), e.warehouse("W2", false)
+		p1, p2 := e.product("P1", u.ID, false), e.product("P2", u.ID, false)
+		e.opening(w1.ID, app.OpeningLineInput{ProductID: p1.ID, Qty: d("10"), UnitCost: d("1")}, app.OpeningLineInput{ProductID: p2.ID, Qty: d("50"), UnitCost: d("1")})
+		bad := "仓库编码*,商品编码*,安全库存,再订货点,订货量\n" +
+			"W1,P1,5,,\n" +
+			"W9,P1,5,,\n" + // unknown warehouse
+			"W1,NOPE,5,,\n" + // unknown product
+			"W1,P2,10,5,\n" + // point below safety
+			"W1,P1,6,,\n" + // P1 @ W1 twice
+			"W2,P2,abc,,x\n" + // two bad cells
+			"W2,P1,-1,,\n" // negative
+		_, err := e.app.Import(e.admin, "reorder-levels", strings.NewReader(bad), "csv", false)
+		errs := wantCode(t, err, "import_invalid").Details["errors"].([]app.RowError)
+		want := []app.RowError{{3, "仓库编码", ""}, {4, "商品编码", ""}, {5, "再订货点", ""}, {6, "商品编码", ""}, {7, "安全库存", ""}, {7, "订货量", ""}, {8, "安全库存", ""}}
+		if len(errs) != len(want) {
+			t.Fatalf("errors = %+v", errs)
+		}
+		for i, w := range want {
+			if errs[i].Row != w.Row || errs[i].Column != w.Column || errs[i].Message == "" {
+				t.Fatalf("error %d = %+v, want row %d column %s", i, errs[i], w.Row, w.Column)
+			}
+		}
+		grid := func(wh int64) []store.ReorderLevelRow {
+			return must[*app.List[store.ReorderLevelRow]](t)(e.app.ReorderLevels(e.admin, wh, 0, app.ListParams{})).Items
+		}
+		if g := grid(w1.ID); g[0].Carried || g[1].Carried {
+			t.Fatalf("a refused file wrote levels: %+v", g)
+		}
+		good := "仓库编码,商品编码,安全库存,再订货点,订货量\nW1,P1,8,12,24\nW1,P2,10,,\nW2,P2,3,,\n"
+		res := must[*app.ImportResult](t)(e.app.Import(e.admin, "reorder-levels", strings.NewReader(good), "csv", false))
+		if res.Created != 3 {
+			t.Fatalf("import = %+v", res)
+		}
+		sug := must[*app.List[store.ReorderSuggestion]](t)(e.app.ReorderSuggestions(e.admin, 0, app.ListParams{})).Items
+		// P1 @ W1: 10 < 12, a case of 24; P2 @ W2: nothing there, up to 6.
+		if len(sug) != 2 || !sug[0].SuggestedQty.Equal(d("24")) || sug[0].WarehouseID != w1.ID || !sug[1].SuggestedQty.Equal(d("6")) {
+			t.Fatalf("suggestions after the import: %+v", sug)
+		}
+		must[*app.ImportResult](t)(e.app.Import(e.admin, "reorder-levels", strings.NewReader("仓库编码,商品编码,安全库存\nW2,P2,0\n"), "csv", false))
+		if g := grid(w2.ID); g[1].Carried {
+			t.Fatalf("a row of zeros kept the level: %+v", g)
+		}
+		if sug := must[*app.List[store.ReorderSuggestion]](t)(e.app.ReorderSuggestions(e.admin, 0, app.ListParams{})).Items; len(sug) != 1 {
+			t.Fatalf("no longer carried, still suggested: %+v", sug)
+		}
+	})
 }
