@@ -94,10 +94,10 @@ export default function Dashboard() {
             )}
 
             {data.low_stock && data.low_stock.length > 0 && (
-              <List header={<span className="card-title">低库存提醒</span>} className="low-list">
+              <List header={<span className="card-title">低库存提醒{data.low_stock_total > 5 ? `（共 ${data.low_stock_total} 项）` : ''}</span>} className="low-list">
                 {data.low_stock.slice(0, 5).map((l) => (
                   <List.Item key={l.product_id + l.warehouse} description={`${l.sku} · ${l.warehouse}`}
-                    extra={<Tag color="danger" fill="outline">可用 {qty(l.available)} / 安全 {qty(l.safety_stock)}</Tag>}>
+                    extra={<Tag color="danger" fill="outline">可用 {qty(l.available)} / 补货点 {qty(l.safety_stock)}</Tag>}>
                     {l.name}
                   </List.Item>
                 ))}
