@@ -76,6 +76,16 @@ func TestLowStockEqualsItemsBelowTheirLevel(t *testing.T) {
 					t.Errorf("%s: %s @ %s listed low", when, r.SKU, r.Warehouse)
 				}
 			}
+			rep := must[*app.Report](t)(e.app.Report(e.admin, "low-stock", app.ReportParams{ListParams: app.ListParams{PageSize: 100}}))
+			rows := rep.Items.([]store.LowStockRow)
+			if int(rep.Total) != len(want) || len(rows) != len(want) {
+				t.Fatalf("%s: the low-stock report has %d rows (total %d), want %d", when, len(rows), rep.Total, len(want))
+			}
+			for _, r := range rows {
+				if q, ok := want[[2]int64{r.ProductID, r.WarehouseID}]; !ok || !r.Suggested.Equal(q) || r.Requisition == "" {
+					t.Errorf("%s: report row %+v, want suggested %s", when, r, q)
+				}
+			}
 			sug := must[*app.List[store.ReorderSuggestion]](t)(e.app.ReorderSuggestions(e.admin, 0, app.ListParams{PageSize: 100})).Items
 			got := map[[2]int64]decimal.Decimal{}
 			reqs := map[int64]int64{}

@@ -125,3 +125,55 @@ func ReorderGrid(q Q, warehouseID, productID int64, p Page) ([]ReorderLevelRow, 
 	}
 	return out, total, nil
 }
+
+// LowStockRow is a row of the low-stock report (低库存表).
+type LowStockRow struct {
+	ProductID   int64           `json:"product_id"`
+	SKU         string          `json:"sku"`
+	ProductName string          `json:"product_name"`
+	WarehouseID int64           `json:"warehouse_id"`
+	Warehouse   string          `json:"warehouse"`
+	OnHand      decimal.Decimal `json:"on_hand"`
+	Reserved    decimal.Decimal `json:"reserved"`
+	Available   decimal.Decimal `json:"available"`
+	Point       decimal.Decimal `json:"point"`
+	Suggested   decimal.Decimal `json:"suggested"`
+	Requisition string          `json:"requisition"`
+}
+
+// LowStockReport lists every item below its level in a warehouse (0: all),
+// the emptiest first, with its line on the open reorder requisition.
+func LowStockReport(q Q, warehouseID int64) ([]LowStockRow, error) {
+	low, err := LowStockIn(q, warehouseID)
+	if err != nil {
+		return nil, err
+	}
+	var lines []struct {
+		WarehouseID, ProductID int64
+		Qty                    decimal.Decimal
+		Number                 string
+	}
+	db := q.DB().Table("requisition_lines l").Joins("JOIN requisitions r ON r.id = l.requisition_id").
+		Select("r.warehouse_id, l.product_id, l.qty, r.number").Where("r.auto_open = ?", autoOpen)
+	if warehouseID != 0 {
+		db = db.Where("r.warehouse_id = ?", warehouseID)
+	}
+	if err := db.Scan(&lines).Error; err != nil {
+		return nil, translate(err)
+	}
+	type key struct{ wh, p int64 }
+	sug := map[key]int{}
+	for i, l := range lines {
+		sug[key{l.WarehouseID, l.ProductID}] = i
+	}
+	out := make([]LowStockRow, len(low))
+	for i, r := range low {
+		out[i] = LowStockRow{ProductID: r.ProductID, SKU: r.SKU, ProductName: r.Name, WarehouseID: r.WarehouseID, Warehouse: r.Warehouse,
+			OnHand: domain.RoundQty(r.OnHand), Reserved: domain.RoundQty(r.Reserved), Available: domain.RoundQty(r.OnHand.Sub(r.Reserved)),
+			Point: domain.RoundQty(r.SafetyStock)}
+		if j, ok := sug[key{r.WarehouseID, r.ProductID}]; ok {
+			out[i].Suggested, out[i].Requisition = domain.RoundQty(lines[j].Qty), lines[j].Number
+		}
+	}
+	return out, nil
+}
