@@ -168,7 +168,7 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	var firstIDs []int64
 	// Reorder levels (补货参数) where each product is stocked: the main
 	// warehouse keeps the full safety stock, the other one a share; the
-	// third warehouse (a shop) carries nothing on its own.
+	// third warehouse (a shop) carries only what is sent to it (below).
 	var levels []app.ReorderLevelInput
 	for i, pr := range prods {
 		in := app.ProductInput{SKU: p(pr.sku), Name: p(pr.name), Spec: p(pr.spec), UnitID: p(units[pr.unit]),
@@ -234,6 +234,14 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	}
 	if _, err := a.PostTransfer(ctx, t.ID, 0); err != nil {
 		return err
+	}
+	// The Nanjing shop carries what it was sent: tea and cola are fine,
+	// water (it sells by the case) is already below the shop's level.
+	shop := []app.ReorderLevelInput{{ProductID: firstIDs[0], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(60), ReorderQty: decimal.NewFromInt(48)},
+		{ProductID: firstIDs[1], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(24)},
+		{ProductID: firstIDs[2], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(24)}}
+	if _, err := a.SetReorderLevels(ctx, app.ReorderLevelsInput{Levels: shop}); err != nil {
+		return fmt.Errorf("shop reorder levels: %w", err)
 	}
 	st, err := a.CreateStocktake(ctx, app.StocktakeInput{WarehouseID: &whs[0].ID, Remark: p("月末抽盘"), Lines: &[]app.StocktakeLineInput{
 		{ProductID: firstIDs[0], CountedQty: decimal.NewFromInt(1390)},
