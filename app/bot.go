@@ -23,7 +23,7 @@ const botHelp = `**我能回答：**
 - 订单 <单号>：单据状态和明细（order）
 - 待审批：等你审批（或你提交待审）的单据（pending）
 - 今日销售：今天的销售额和畅销商品（sales）
-- 低库存：低于安全库存的商品（lowstock）
+- 低库存：低于仓库补货点的商品（lowstock）
 - 帮助：显示本说明（help）`
 
 // BotReply answers a chat message from a DingTalk user as the ERP user
@@ -263,12 +263,12 @@ func (a *App) botLowStock(ctx context.Context) (BotAnswer, error) {
 		return BotAnswer{}, err
 	}
 	if total == 0 {
-		return BotAnswer{"低库存", "所有商品都在安全库存之上。"}, nil
+		return BotAnswer{"低库存", "各仓库备货的商品都在补货点之上。"}, nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**低于安全库存：%d 项**\n\n", total)
+	fmt.Fprintf(&b, "**低于补货点：%d 项**\n\n", total)
 	for _, r := range rows {
-		fmt.Fprintf(&b, "- %s %s @%s：可用 %s / 安全库存 %s\n", md(r.SKU), md(r.Name), md(r.Warehouse),
+		fmt.Fprintf(&b, "- %s %s @%s：可用 %s / 补货点 %s\n", md(r.SKU), md(r.Name), md(r.Warehouse),
 			r.OnHand.Sub(r.Reserved).String(), r.SafetyStock.String())
 	}
 	if total > int64(len(rows)) {

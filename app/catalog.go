@@ -37,7 +37,6 @@ type ProductInput struct {
 	CategoryID   *int64           `json:"category_id"`
 	Barcode      *string          `json:"barcode"`
 	TaxRate      *decimal.Decimal `json:"tax_rate"`
-	SafetyStock  *decimal.Decimal `json:"safety_stock"`
 	BatchTracked *bool            `json:"batch_tracked"`
 	Status       *string          `json:"status"`
 	Version      int              `json:"version"`
@@ -148,7 +147,6 @@ func (a *App) newCatalog() *Catalog {
 				set(&v.UnitID, in.UnitID)
 				set(&v.Barcode, in.Barcode)
 				set(&v.TaxRate, in.TaxRate)
-				set(&v.SafetyStock, in.SafetyStock)
 				set(&v.BatchTracked, in.BatchTracked)
 				set(&v.Status, in.Status)
 				if in.CategoryID != nil {

@@ -17,7 +17,7 @@ type Dashboard struct {
 	Sales            *DayTotal        `json:"sales"`             // 今日销售: shipments less returns, with tax
 	Purchases        *DayTotal        `json:"purchases"`         // 今日采购: receipts less returns, with tax
 	StockValue       *decimal.Decimal `json:"stock_value"`       // 库存金额 at cost
-	LowStock         []LowStockItem   `json:"low_stock"`         // 低于安全库存
+	LowStock         []LowStockItem   `json:"low_stock"`         // 低于仓库补货点
 	LowStockTotal    int64            `json:"low_stock_total"`   // how many in all
 	PendingApprovals *int64           `json:"pending_approvals"` // 待我审批
 	SalesTrend       []TrendPoint     `json:"sales_trend"`       // 近 30 天销售
@@ -30,7 +30,9 @@ type DayTotal struct {
 	Total decimal.Decimal `json:"total"`
 }
 
-// LowStockItem is a product below its safety stock in a warehouse.
+// LowStockItem is a product below its level in a warehouse; SafetyStock is
+// the level's point (domain.ReorderLevel.Point), what "low" is measured
+// against.
 type LowStockItem struct {
 	ProductID   int64           `json:"product_id"`
 	SKU         string          `json:"sku"`

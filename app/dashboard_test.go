@@ -18,8 +18,8 @@ func TestDashboard(t *testing.T) {
 		e := newEnv(t, driver)
 		wh := e.warehouse("W1", false)
 		p := e.product("A", e.unit("个").ID, false)
-		safety := d("500")
-		must[*domain.Product](t)(e.app.Catalog().Products.Update(e.admin, p.ID, app.ProductInput{SafetyStock: &safety, Version: p.Version}))
+		must[*app.ReorderLevelsResult](t)(e.app.SetReorderLevels(e.admin, app.ReorderLevelsInput{Levels: []app.ReorderLevelInput{
+			{ProductID: p.ID, WarehouseID: wh.ID, SafetyStock: d("500")}}}))
 		sup, cus := e.partner("S1", "supplier", "0"), e.partner("C1", "customer", "0")
 		po := e.submit(e.order(domain.DocPurchaseOrder, sup.ID, wh.ID, app.OrderLineInput{ProductID: p.ID, Qty: d("100"), UnitPrice: d("10")}))
 		e.receive(po, domain.MoveLine{LineID: po.Lines[0].ID, Qty: d("100")}) // 1,130 with tax

@@ -138,13 +138,13 @@ func (a *App) deliverLowStock(ctx context.Context, m store.OutboxMessage) error 
 	}
 	var b strings.Builder
 	for _, it := range alert.Items {
-		fmt.Fprintf(&b, "- %s %s：可用 %s，安全库存 %s，建议采购 %s\n", md(it.SKU), md(it.Name), it.Available.String(),
+		fmt.Fprintf(&b, "- %s %s：可用 %s，补货点 %s，建议采购 %s\n", md(it.SKU), md(it.Name), it.Available.String(),
 			it.SafetyStock.String(), it.Suggested.String())
 	}
 	content := clipBytes(b.String(), 1000)
 	for _, u := range to {
 		params := map[string]string{"title": "低库存提醒：" + wh.Name, "content": content, "warehouse_id": fmt.Sprint(wh.ID),
-			"status": "open", "status_text": "低于安全库存", "message": ""}
+			"status": "open", "status_text": "低于补货点", "message": ""}
 		card := domain.Card{OutTrackID: fmt.Sprintf("low-%d-%d", m.ID, u.ID), TemplateID: a.dt.CardTemplates[CardLowStock],
 			UserID: u.DingTalkUserID, Params: params}
 		if err := a.sendCard(ctx, card, CardLowStock, wh.ID); err != nil {

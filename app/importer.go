@@ -61,7 +61,7 @@ var importKinds = map[string]importKind{
 	"products": {title: "商品导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
 		col("商品编码", "sku", true, "字母、数字、_ . -"), col("商品名称", "name", true, ""), col("规格", "spec", false, ""),
 		col("单位", "unit", true, "已有单位名称，如 个、箱"), col("分类编码", "category", false, "已有分类编码"), col("条码", "barcode", false, ""),
-		col("税率", "tax_rate", false, "0.13 或 13%，默认 13%"), col("安全库存", "safety_stock", false, "数字"),
+		col("税率", "tax_rate", false, "0.13 或 13%，默认 13%"),
 		col("批次管理", "batch_tracked", false, "是/否，默认否")},
 		run: importProducts},
 	"partners": {title: "往来单位导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
@@ -84,6 +84,12 @@ var importKinds = map[string]importKind{
 		col("单据日期", "date", true, "YYYY-MM-DD，早于启用期间"), col("到期日", "due_date", false, "YYYY-MM-DD；不填按往来单位账期"),
 		col("金额", "amount", true, "未收/未付金额，大于 0")},
 		run: importOpeningItems},
+	"reorder-levels": {title: "补货参数导入模板", perm: domain.PermMasterWrite, columns: []ImportColumn{
+		col("仓库编码", "warehouse", true, "已有仓库编码"), col("商品编码", "sku", true, "已有商品编码"),
+		col("安全库存", "safety_stock", false, "数字，默认 0"), col("再订货点", "reorder_point", false, "可用量低于它即补货；空为安全库存"),
+		col("订货量", "reorder_qty", false, "每次订货数量；空为补到再订货点 + 安全库存"),
+		col("说明", "note", false, "三项都为 0 或空：该仓库不再备此商品")},
+		run: importReorderLevels},
 }
 
 // ImportKinds lists what can be imported.
@@ -387,10 +393,6 @@ func importProducts(a *App, ctx context.Context, tx *store.Tx, rows []map[string
 		var err error
 		if in.TaxRate, err = parseDec(r["tax_rate"], true); err != nil {
 			bad(i, "tax_rate", err.Error())
-			ok = false
-		}
-		if in.SafetyStock, err = parseDec(r["safety_stock"], false); err != nil {
-			bad(i, "safety_stock", err.Error())
 			ok = false
 		}
 		if in.BatchTracked, err = parseYesNo(r["batch_tracked"]); err != nil {
@@ -813,4 +815,84 @@ func itemOf(err error, n int) int {
 		}
 	}
 	return 0
+}
+
+// importReorderLevels sets levels (补货参数) from a sheet, one row per
+// warehouse × product, as PUT /reorder-levels does: a row of zeros removes
+// the level, and the reorder check runs on what the rows touch.
+func importReorderLevels(a *App, ctx context.Context, tx *store.Tx, rows []map[string]string, bad func(int, string, string)) (int, error) {
+	whs, err := nameIndex(tx, "warehouses", "code")
+	if err != nil {
+		return 0, err
+	}
+	skus, err := nameIndex(tx, "products", "sku")
+	if err != nil {
+		return 0, err
+	}
+	in := make([]ReorderLevelInput, 0, len(rows))
+	rowOf := make([]int, 0, len(rows))
+	seen := map[[2]int64]int{}
+	for i, r := range rows {
+		ok := true
+		l := ReorderLevelInput{}
+		if l.WarehouseID, ok = whs[r["warehouse"]]; !ok {
+			bad(i, "warehouse", fmt.Sprintf("仓库编码“%s”不存在", r["warehouse"]))
+		}
+		var found bool
+		if l.ProductID, found = skus[r["sku"]]; !found {
+			bad(i, "sku", fmt.Sprintf("商品编码“%s”不存在", r["sku"]))
+			ok = false
+		}
+		for _, f := range []struct {
+			field string
+			to    *decimal.Decimal
+		}{{"safety_stock", &l.SafetyStock}, {"reorder_point", &l.ReorderPoint}, {"reorder_qty", &l.ReorderQty}} {
+			d, err := parseDec(r[f.field], false)
+			if err != nil {
+				bad(i, f.field, err.Error())
+				ok = false
+			} else if d != nil {
+				*f.to = *d
+			}
+		}
+		if !ok {
+			continue
+		}
+		lv := domain.ReorderLevel{ProductID: l.ProductID, WarehouseID: l.WarehouseID, SafetyStock: l.SafetyStock, ReorderPoint: l.ReorderPoint, ReorderQty: l.ReorderQty}
+		if err := lv.Validate(); err != nil {
+			if err := rowError(bad, i, err, nil); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		k := [2]int64{l.ProductID, l.WarehouseID}
+		if first, dup := seen[k]; dup {
+			bad(i, "sku", fmt.Sprintf("与第 %d 行重复（同一仓库同一商品）", first+2))
+			continue
+		}
+		seen[k] = i
+		in = append(in, l)
+		rowOf = append(rowOf, i)
+	}
+	if len(in) == 0 || len(in) < len(rows) {
+		return 0, nil
+	}
+	var by int64
+	if u := Actor(ctx); u != nil {
+		by = u.ID
+	}
+	reported := false
+	res, err := setReorderLevels(ctx, tx, in, by, func(i int, e *domain.Error) error {
+		if rowError(bad, rowOf[i], e, map[string]string{"product_id": "sku", "warehouse_id": "warehouse"}) == nil {
+			reported = true
+		}
+		return e
+	})
+	if err != nil {
+		if reported {
+			return 0, nil // on its row: the import is refused with the report
+		}
+		return 0, err
+	}
+	return res.Saved + res.Removed, nil
 }

@@ -488,11 +488,16 @@ func TestReorderPoints(t *testing.T) {
 		e := newEnv(t, driver)
 		u := e.unit("个")
 		wh, other := e.warehouse("W1", false), e.warehouse("W2", false)
-		p := must[*domain.Product](t)(e.app.Catalog().Products.Create(e.admin, app.ProductInput{SKU: ptr("R1"), Name: ptr("安全库存商品"), UnitID: &u.ID, SafetyStock: ptr(d("20"))}))
-		q := e.product("R2", u.ID, false) // no safety stock: never suggested
+		p := e.product("R1", u.ID, false)
+		q := e.product("R2", u.ID, false) // no level: never suggested
 		cus := e.partner("C1", domain.PartnerCustomer, "0")
 		sup := e.partner("S1", domain.PartnerSupplier, "0")
 		e.opening(wh.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("50"), UnitCost: d("1")}, app.OpeningLineInput{ProductID: q.ID, Qty: d("50"), UnitCost: d("1")})
+		level := func(wh int64) {
+			must[*app.ReorderLevelsResult](t)(e.app.SetReorderLevels(e.admin, app.ReorderLevelsInput{Levels: []app.ReorderLevelInput{
+				{ProductID: p.ID, WarehouseID: wh, SafetyStock: d("20")}}}))
+		}
+		level(wh.ID)
 		suggestions := func() []store.ReorderSuggestion {
 			return must[*app.List[store.ReorderSuggestion]](t)(e.app.ReorderSuggestions(e.admin, 0, app.ListParams{})).Items
 		}
@@ -517,6 +522,7 @@ func TestReorderPoints(t *testing.T) {
 		}
 		// A transfer out of another warehouse below its own safety stock gets
 		// that warehouse its own requisition.
+		level(other.ID) // nothing there yet: suggested at once, until the opening
 		e.opening(other.ID, app.OpeningLineInput{ProductID: p.ID, Qty: d("21"), UnitCost: d("1")})
 		tr := must[*domain.Transfer](t)(e.app.CreateTransfer(e.admin, app.TransferInput{FromWarehouseID: &other.ID, ToWarehouseID: &wh.ID,
 			Lines: &[]app.TransferLineInput{{ProductID: p.ID, Qty: d("2")}}}))

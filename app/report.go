@@ -232,6 +232,24 @@ var reports = map[string]reportDef{
 			return rows, n, nil, err
 		},
 	},
+	"low-stock": {
+		// 低库存表: exactly the items below their warehouse's level, as the
+		// dashboard counts them, with what the open reorder requisition
+		// suggests for each.
+		title: "低库存表", perm: domain.PermStockRead,
+		columns: []ReportColumn{{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"},
+			{"on_hand", "在库", "qty"}, {"reserved", "已预留", "qty"}, {"available", "可用", "qty"}, {"point", "补货点", "qty"},
+			{"suggested", "建议采购", "qty"}, {"requisition", "补货请购单", "text"}},
+		run: func(q store.Q, _ string, f store.ReportFilter, p store.Page) (any, int64, map[string]any, error) {
+			rows, err := store.LowStockReport(q, f.WarehouseID)
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			total := int64(len(rows))
+			from, to := min(p.Offset(), len(rows)), min(p.Offset()+p.PageSize, len(rows))
+			return rows[from:to], total, nil, nil
+		},
+	},
 	"slow-moving": {
 		title: "呆滞库存表", perm: domain.PermStockRead,
 		columns: []ReportColumn{{"sku", "商品编码", "text"}, {"product_name", "商品名称", "text"}, {"warehouse", "仓库", "text"},

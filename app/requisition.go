@@ -256,58 +256,98 @@ func (a *App) ReorderSuggestions(ctx context.Context, warehouseID int64, lp List
 	return newList(items, total, p), nil
 }
 
-// reorderAfter checks the products a posting touched against their safety
-// stock, in the posting's transaction: one below it gets a line on its
-// warehouse's open reorder requisition (created once, then updated as stock
-// moves), never a second requisition or a second line; one back above it
-// loses its line.
+// reorderAfter checks the products a posting touched against their level
+// in each warehouse, in the posting's transaction (reorderCheck).
 func reorderAfter(tx *store.Tx, p *domain.Posting, prods map[int64]domain.Product, by int64) error {
 	byWH := map[int64][]int64{}
 	seen := map[[2]int64]bool{}
 	for _, b := range p.Changed() {
 		k := [2]int64{b.WarehouseID, b.ProductID}
-		if prod, ok := prods[b.ProductID]; !ok || !prod.SafetyStock.IsPositive() || seen[k] {
+		if seen[k] {
 			continue
 		}
 		seen[k] = true
 		byWH[b.WarehouseID] = append(byWH[b.WarehouseID], b.ProductID)
 	}
 	for wh, pids := range byWH {
-		avail, err := tx.Availability(wh, pids)
-		if err != nil {
+		if err := reorderCheck(tx, wh, pids, prods, by); err != nil {
 			return err
 		}
-		var req *domain.Requisition
-		var newlyLow []lowStockItem
-		for _, pid := range pids {
-			safety := prods[pid].SafetyStock
-			qty := domain.ReorderQty(avail[pid], safety)
-			if !qty.IsPositive() {
-				// Stock recovered: an open suggestion for it is no longer due.
-				if err := tx.DropReorderLine(wh, pid); err != nil {
-					return err
-				}
-				continue
+	}
+	return nil
+}
+
+// reorderCheck holds a warehouse's open reorder requisition to what its
+// levels say about products: one below its level (domain.ReorderLevel.Low)
+// gets a line for domain.ReorderLevel.Suggest on the warehouse's open
+// reorder requisition (created once, then updated as stock moves), never a
+// second requisition or a second line; one back above it, or no longer
+// carried there, loses its line. prods may lack some products; they are
+// loaded. The same check runs after a posting, after levels change and in
+// the daily sweep, so the suggestions always cover every low item.
+func reorderCheck(tx *store.Tx, wh int64, pids []int64, prods map[int64]domain.Product, by int64) error {
+	if len(pids) == 0 {
+		return nil
+	}
+	levels, err := store.ReorderLevelsIn(tx, wh, pids)
+	if err != nil {
+		return err
+	}
+	avail, err := tx.Availability(wh, pids)
+	if err != nil {
+		return err
+	}
+	var missing []int64
+	for pid := range levels {
+		if _, ok := prods[pid]; !ok {
+			missing = append(missing, pid)
+		}
+	}
+	if len(missing) > 0 {
+		all := make(map[int64]domain.Product, len(prods)+len(missing))
+		for k, v := range prods {
+			all[k] = v
+		}
+		b := store.NewBatch(tx)
+		store.Products.GetManyIn(b, missing, func(p *domain.Product) int64 { return p.ID }, all)
+		if err := b.Run(); err != nil {
+			return err
+		}
+		prods = all
+	}
+	var req *domain.Requisition
+	var newlyLow []lowStockItem
+	for _, pid := range pids {
+		lv, carried := levels[pid]
+		prod, known := prods[pid]
+		qty := lv.Suggest(avail[pid])
+		if !carried || !known || prod.Status != domain.StatusActive || !qty.IsPositive() {
+			// Stock recovered, or the warehouse no longer carries it: an
+			// open suggestion for it is no longer due.
+			if err := tx.DropReorderLine(wh, pid); err != nil {
+				return err
 			}
-			if req == nil {
-				if req, err = tx.OpenReorderRequisition(wh, by, func() (string, error) { return tx.NextNumber(domain.DocRequisition) }); err != nil {
-					return err
-				}
-			}
-			if !req.HasProduct(pid) {
-				newlyLow = append(newlyLow, lowStockItem{ProductID: pid, SKU: prods[pid].SKU, Name: prods[pid].Name,
-					Available: avail[pid], SafetyStock: safety, Suggested: qty})
-			}
-			if err := tx.UpsertRequisitionLine(req.ID, domain.RequisitionLine{ProductID: pid, Qty: qty, Available: avail[pid], SafetyStock: safety}); err != nil {
+			continue
+		}
+		if req == nil {
+			if req, err = tx.OpenReorderRequisition(wh, by, func() (string, error) { return tx.NextNumber(domain.DocRequisition) }); err != nil {
 				return err
 			}
 		}
-		// A product that just fell below its safety stock is worth telling
-		// the purchasers about (once, not at every later move).
-		if len(newlyLow) > 0 {
-			if err := tx.Enqueue(kindLowStock, lowStockAlert{WarehouseID: wh, RequisitionID: req.ID, Items: newlyLow}); err != nil {
-				return err
-			}
+		point := lv.Point()
+		if !req.HasProduct(pid) {
+			newlyLow = append(newlyLow, lowStockItem{ProductID: pid, SKU: prod.SKU, Name: prod.Name,
+				Available: avail[pid], SafetyStock: point, Suggested: qty})
+		}
+		if err := tx.UpsertRequisitionLine(req.ID, domain.RequisitionLine{ProductID: pid, Qty: qty, Available: avail[pid], SafetyStock: point}); err != nil {
+			return err
+		}
+	}
+	// A product that just fell low is worth telling the purchasers about
+	// (once, not at every later move).
+	if len(newlyLow) > 0 {
+		if err := tx.Enqueue(kindLowStock, lowStockAlert{WarehouseID: wh, RequisitionID: req.ID, Items: newlyLow}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -102,7 +102,6 @@ type Product struct {
 	CategoryID   *int64          `json:"category_id"`
 	Barcode      string          `json:"barcode"`
 	TaxRate      decimal.Decimal `json:"tax_rate"`
-	SafetyStock  decimal.Decimal `json:"safety_stock"`
 	BatchTracked bool            `json:"batch_tracked"`
 	Status       string          `json:"status"`
 	Version      int             `json:"version"`
@@ -132,12 +131,6 @@ func (p *Product) Validate() error {
 		return Invalid("tax_rate", "税率应在 0 到 1 之间，例如 0.13")
 	}
 	if err := CheckScale("tax_rate", p.TaxRate, 4); err != nil {
-		return err
-	}
-	if p.SafetyStock.IsNegative() {
-		return Invalid("safety_stock", "安全库存不能为负")
-	}
-	if err := CheckScale("safety_stock", p.SafetyStock, QtyScale); err != nil {
 		return err
 	}
 	return checkStatus(&p.Status)

@@ -95,7 +95,7 @@ func TestProductValidate(t *testing.T) {
 		msg   string
 	}{
 		{"ok", ok(), "", ""},
-		{"zero rate, safety stock", with(func(p *Product) { p.TaxRate, p.SafetyStock = d("0"), d("12.5") }), "", ""},
+		{"zero rate", with(func(p *Product) { p.TaxRate = d("0") }), "", ""},
 		{"bad sku", with(func(p *Product) { p.SKU = "A/1" }), "sku", "编码必填"},
 		{"no name", with(func(p *Product) { p.Name = "" }), "name", "名称必填"},
 		{"spec too long", with(func(p *Product) { p.Spec = strings.Repeat("x", 129) }), "spec", "最长 128 字"},
@@ -104,8 +104,6 @@ func TestProductValidate(t *testing.T) {
 		{"negative rate", with(func(p *Product) { p.TaxRate = d("-0.01") }), "tax_rate", "0 到 1"},
 		{"rate over 1", with(func(p *Product) { p.TaxRate = d("1.01") }), "tax_rate", "0 到 1"},
 		{"rate too precise", with(func(p *Product) { p.TaxRate = d("0.12345") }), "tax_rate", "4 位小数"},
-		{"negative safety stock", with(func(p *Product) { p.SafetyStock = d("-1") }), "safety_stock", "不能为负"},
-		{"safety stock too precise", with(func(p *Product) { p.SafetyStock = d("0.0000001") }), "safety_stock", "位小数"},
 		{"bad status", with(func(p *Product) { p.Status = "deleted" }), "status", "active 或 inactive"},
 	}
 	for _, c := range cases {

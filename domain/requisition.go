@@ -41,7 +41,8 @@ type Requisition struct {
 }
 
 // RequisitionLine is one product to buy. For reorder lines, Available and
-// SafetyStock are what the suggestion was computed from.
+// SafetyStock are what the suggestion was computed from (SafetyStock holds
+// the level's point, ReorderLevel.Point: what "low" was measured against).
 type RequisitionLine struct {
 	ID          int64           `json:"id"`
 	ProductID   int64           `json:"product_id"`
@@ -74,16 +75,6 @@ func (r *Requisition) Validate() error {
 		}
 	}
 	return checkDocRemark(r.Remark)
-}
-
-// ReorderQty suggests how much to buy when available stock has fallen below
-// the safety stock: enough to bring it back to twice the safety stock, a
-// simple order-up-to rule that leaves a buffer until the goods arrive.
-func ReorderQty(available, safety decimal.Decimal) decimal.Decimal {
-	if !safety.IsPositive() || available.GreaterThanOrEqual(safety) {
-		return Zero
-	}
-	return safety.Mul(decimal.NewFromInt(2)).Sub(available)
 }
 
 // HasProduct reports whether the requisition has a line for a product.

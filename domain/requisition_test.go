@@ -36,29 +36,6 @@ func TestRequisitionValidate(t *testing.T) {
 	}
 }
 
-// ReorderQty orders up to twice the safety stock (安全库存) once available
-// stock falls below it.
-func TestReorderQty(t *testing.T) {
-	cases := []struct {
-		available, safety, want string
-	}{
-		{"3", "10", "17"},
-		{"0", "10", "20"},
-		{"9.9999", "10", "10.0001"},
-		{"10", "10", "0"}, // at the safety stock: nothing yet
-		{"12", "10", "0"},
-		{"-5", "10", "25"}, // sold short: the shortfall is bought too
-		{"0", "0", "0"},    // no safety stock set
-		{"-5", "0", "0"},
-		{"-5", "-1", "0"},
-	}
-	for _, c := range cases {
-		if got := ReorderQty(d(c.available), d(c.safety)); !got.Equal(d(c.want)) {
-			t.Errorf("ReorderQty(%s, %s) = %s, want %s", c.available, c.safety, got, c.want)
-		}
-	}
-}
-
 func TestRequisitionHasProduct(t *testing.T) {
 	r := Requisition{Lines: []RequisitionLine{{ProductID: 3}, {ProductID: 8}}}
 	for pid, want := range map[int64]bool{3: true, 8: true, 4: false, 0: false} {

@@ -22,11 +22,14 @@ func OrderRefByNumber(q Q, number string) (typ string, id int64, err error) {
 	return row.Type, row.ID, translate(err)
 }
 
-// ProductStock is one product's stock in one warehouse.
+// ProductStock is one product's stock in one warehouse, with its level
+// there (zero when the warehouse does not carry it). SafetyStock is the
+// level's point (ReorderLevel.Point): what "low" is measured against.
 type ProductStock struct {
 	ProductID   int64
 	SKU         string
 	Name        string
+	WarehouseID int64
 	Warehouse   string
 	OnHand      decimal.Decimal
 	Reserved    decimal.Decimal
@@ -51,32 +54,53 @@ func FindProducts(q Q, text string, limit int) ([]domain.Product, error) {
 func StockOf(q Q, productIDs []int64) ([]ProductStock, error) {
 	var out []ProductStock
 	err := q.DB().Table("stock_balances b").
-		Select("p.id AS product_id, p.sku, p.name, w.name AS warehouse, SUM(b.on_hand) AS on_hand, SUM(b.reserved) AS reserved, p.safety_stock").
+		Select("p.id AS product_id, p.sku, p.name, w.id AS warehouse_id, w.name AS warehouse, SUM(b.on_hand) AS on_hand, "+
+			"SUM(b.reserved) AS reserved, COALESCE(MAX("+pointSQL+"), 0) AS safety_stock").
 		Joins("JOIN products p ON p.id = b.product_id").Joins("JOIN warehouses w ON w.id = b.warehouse_id").
+		Joins("LEFT JOIN reorder_levels l ON l.product_id = b.product_id AND l.warehouse_id = b.warehouse_id").
 		Where("b.product_id IN ?", productIDs).
-		Group("p.id, p.sku, p.name, w.id, w.name, p.safety_stock").Order("p.sku, w.id").Scan(&out).Error
+		Group("p.id, p.sku, p.name, w.id, w.name").Order("p.sku, w.id").Scan(&out).Error
 	return out, translate(err)
 }
 
 // LowStock returns up to limit (product, warehouse) pairs whose available
-// stock (on hand − reserved) is below the product's safety stock, the
-// emptiest first; a warehouse that never held the product counts as zero.
+// stock (on hand − reserved) is below the product's level in that
+// warehouse (ReorderLevel.Low), the emptiest first. Only pairs with a level
+// count: a warehouse that does not carry a product is never short of it.
 func LowStock(q Q, limit int) ([]ProductStock, int64, error) {
-	sub := q.DB().Table("products p").
-		Select("p.id AS product_id, p.sku, p.name, w.name AS warehouse, COALESCE(SUM(b.on_hand), 0) AS on_hand, "+
-			"COALESCE(SUM(b.reserved), 0) AS reserved, p.safety_stock").
-		Joins("CROSS JOIN warehouses w").
-		Joins("LEFT JOIN stock_balances b ON b.product_id = p.id AND b.warehouse_id = w.id").
-		Where("p.safety_stock > 0 AND p.deleted_at IS NULL AND p.status = ? AND w.deleted_at IS NULL AND w.status = ?",
-			domain.StatusActive, domain.StatusActive).
-		Group("p.id, p.sku, p.name, w.id, w.name, p.safety_stock").
-		Having("COALESCE(SUM(b.on_hand), 0) - COALESCE(SUM(b.reserved), 0) < p.safety_stock")
+	return lowStock(q, 0, limit)
+}
+
+// LowStockIn is LowStock for one warehouse (0: all), every row.
+func LowStockIn(q Q, warehouseID int64) ([]ProductStock, error) {
+	out, _, err := lowStock(q, warehouseID, -1)
+	return out, err
+}
+
+func lowStock(q Q, warehouseID int64, limit int) ([]ProductStock, int64, error) {
+	sub := q.DB().Table("reorder_levels l").
+		Select("p.id AS product_id, p.sku, p.name, w.id AS warehouse_id, w.name AS warehouse, COALESCE(SUM(b.on_hand), 0) AS on_hand, "+
+			"COALESCE(SUM(b.reserved), 0) AS reserved, MAX("+pointSQL+") AS safety_stock").
+		Joins("JOIN products p ON p.id = l.product_id").Joins("JOIN warehouses w ON w.id = l.warehouse_id").
+		Joins("LEFT JOIN stock_balances b ON b.product_id = l.product_id AND b.warehouse_id = l.warehouse_id").
+		Where(pointSQL+" > 0 AND p.deleted_at IS NULL AND p.status = ? AND w.deleted_at IS NULL AND w.status = ?",
+			domain.StatusActive, domain.StatusActive)
+	if warehouseID != 0 {
+		sub = sub.Where("l.warehouse_id = ?", warehouseID)
+	}
+	sub = sub.Group("p.id, p.sku, p.name, w.id, w.name").
+		Having("COALESCE(SUM(b.on_hand), 0) - COALESCE(SUM(b.reserved), 0) < MAX(" + pointSQL + ")")
 	var total int64
-	if err := q.DB().Table("(?) AS low", sub).Count(&total).Error; err != nil {
-		return nil, 0, translate(err)
+	if limit >= 0 {
+		if err := q.DB().Table("(?) AS low", sub).Count(&total).Error; err != nil {
+			return nil, 0, translate(err)
+		}
 	}
 	var out []ProductStock
-	err := q.DB().Table("(?) AS low", sub).Order("(on_hand - reserved) / safety_stock, sku").Limit(limit).Scan(&out).Error
+	err := q.DB().Table("(?) AS low", sub).Order("(on_hand - reserved) / safety_stock, sku, warehouse_id").Limit(limit).Scan(&out).Error
+	if limit < 0 {
+		total = int64(len(out))
+	}
 	return out, total, translate(err)
 }
 

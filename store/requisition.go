@@ -182,7 +182,7 @@ func (tx *Tx) OpenReorderRequisition(warehouseID, createdBy int64, number func()
 		return nil, err
 	}
 	row = requisitionRow{Number: num, Status: domain.RequisitionDraft, Source: domain.SourceReorder, WarehouseID: warehouseID,
-		AutoOpen: &autoOpen, Remark: "低于安全库存自动生成", CreatedBy: createdBy, Version: 1}
+		AutoOpen: &autoOpen, Remark: "低于补货点自动生成", CreatedBy: createdBy, Version: 1}
 	if err := tx.DB().Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return nil, translate(err)
 	}

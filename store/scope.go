@@ -66,7 +66,7 @@ func scopedStockDocs(db *gorm.DB, s Scope, alias string) *gorm.DB {
 }
 
 // scopedRequisitions limits a query on requisitions to the scope: a
-// manual one is its creator's; an automatic one (低于安全库存自动生成) is
+// manual one is its creator's; an automatic one (低于补货点自动生成) is
 // the warehouse's, made by whoever's posting crossed the safety stock, and
 // belongs to every buyer.
 func scopedRequisitions(db *gorm.DB, s Scope) *gorm.DB {

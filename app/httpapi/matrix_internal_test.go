@@ -527,8 +527,8 @@ func TestRouteMatrixScope(t *testing.T) {
 		}
 		// An automatic (reorder) requisition is the warehouse's: every
 		// buyer sees it, whoever's posting crossed the safety stock.
-		safety := dec("5000")
-		_, err = cat.Products.Update(adminCtx, prod.ID, app.ProductInput{SafetyStock: &safety, Version: prod.Version})
+		_, err = a.SetReorderLevels(adminCtx, app.ReorderLevelsInput{Levels: []app.ReorderLevelInput{
+			{ProductID: prod.ID, WarehouseID: wh.ID, SafetyStock: dec("5000")}}})
 		ok(err)
 		so := order("sales2", domain.DocSalesOrder, cus.ID, "1", "20")
 		_, err = a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("1")}}})
@@ -540,6 +540,30 @@ func TestRouteMatrixScope(t *testing.T) {
 			if n := total(who, "/purchase-requisitions"); n != 2 {
 				t.Errorf("%s sees %d requisitions, want the own and the automatic", who, n)
 			}
+		}
+		// Reorder levels: every role that reads master data sees them; only
+		// master:write sets them and purchase:write runs the check.
+		levels := fmt.Sprintf(`{"levels":[{"product_id":%d,"warehouse_id":%d,"safety_stock":"5000","reorder_point":"6000","reorder_qty":"100"}]}`, prod.ID, wh.ID)
+		for _, c := range []struct {
+			who, method, path, body string
+			want                    int
+		}{
+			{"viewer1", "GET", fmt.Sprintf("/reorder-levels?warehouse_id=%d", wh.ID), "", 200},
+			{"sales1", "GET", fmt.Sprintf("/reorder-levels?product_id=%d", prod.ID), "", 200},
+			{"sales1", "GET", "/reorder-levels", "", 422},
+			{"sales1", "PUT", "/reorder-levels", levels, 403},
+			{"viewer1", "PUT", "/reorder-levels", levels, 403},
+			{"buyer1", "PUT", "/reorder-levels", levels, 200},
+			{"buyer1", "PUT", "/reorder-levels", `{"levels":[{"product_id":1,"warehouse_id":1,"safety_stock":"-1"}]}`, 422},
+			{"sales1", "POST", "/reorder-check", "", 403},
+			{"buyer2", "POST", "/reorder-check", "", 200},
+		} {
+			if r := call(people[c.who].token, c.method, c.path, c.body); r.code != c.want {
+				t.Errorf("%s %s %s: %d %s, want %d", c.who, c.method, c.path, r.code, r.body, c.want)
+			}
+		}
+		if r := call(people["buyer1"].token, "GET", "/reorder-suggestions", ""); !strings.Contains(r.body, `"suggested_qty":"`) {
+			t.Errorf("suggestions after the level changed: %s", r.body)
 		}
 	})
 }

@@ -100,7 +100,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope); without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, low-stock (低库存表: items below their warehouse's reorder level, with the suggestion), ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope); without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},
@@ -111,7 +111,10 @@ func apiOps() []op {
 		{method: "PUT", path: "/purchase-requisitions/:id", tag: "采购", summary: "修改请购单", body: app.RequisitionInput{}, resp: domain.Requisition{}},
 		{method: "POST", path: "/purchase-requisitions/:id/cancel", tag: "采购", summary: "取消请购单", resp: domain.Requisition{}},
 		{method: "POST", path: "/purchase-requisitions/:id/order", tag: "采购", summary: "请购转采购订单", body: app.RequisitionOrderInput{}, resp: domain.Order{}, status: http.StatusCreated},
-		{method: "GET", path: "/reorder-suggestions", tag: "采购", summary: "补货建议（低于安全库存）", query: q(listQ, []string{"warehouse_id"}), resp: app.List[store.ReorderSuggestion]{}},
+		{method: "GET", path: "/reorder-suggestions", tag: "采购", summary: "补货建议（低于仓库补货参数）", query: q(listQ, []string{"warehouse_id"}), resp: app.List[store.ReorderSuggestion]{}},
+		{method: "GET", path: "/reorder-levels", tag: "库存", summary: "补货参数（按仓库或按商品，二选一）", query: q(listQ, []string{"warehouse_id", "product_id"}), resp: app.List[store.ReorderLevelRow]{}},
+		{method: "PUT", path: "/reorder-levels", tag: "库存", summary: "批量设置补货参数（三项为 0 即该仓库不再备货）", body: app.ReorderLevelsInput{}, resp: app.ReorderLevelsResult{}},
+		{method: "POST", path: "/reorder-check", tag: "采购", summary: "立即按补货参数检查全部仓库", resp: app.ReorderCheckResult{}},
 
 		{method: "GET", path: "/accounts", tag: "财务", summary: "会计科目表", query: listQ, resp: app.List[domain.Account]{}},
 		{method: "POST", path: "/accounts", tag: "财务", summary: "新增明细科目", body: app.AccountInput{}, resp: domain.Account{}, status: http.StatusCreated},

@@ -76,7 +76,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			t.Errorf("$ref to undefined schema %s", m[1])
 		}
 	}
-	if p := doc.Components.Schemas["Product"].Properties; p["sku"]["type"] != "string" || p["safety_stock"]["format"] != "decimal" {
+	if p := doc.Components.Schemas["Product"].Properties; p["sku"]["type"] != "string" || p["tax_rate"]["format"] != "decimal" {
 		t.Errorf("Product schema %v", p)
 	}
 	if p := doc.Components.Schemas["OrderInput"].Properties; p["lines"] == nil {

@@ -280,4 +280,33 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 		}
 		respond(c, http.StatusOK)(a.ReorderSuggestions(c.Request.Context(), wh, lp))
 	})
+	g.GET("/reorder-levels", func(c *gin.Context) {
+		lp, err := listParams(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		wh, err := queryID(c, "warehouse_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		pid, err := queryID(c, "product_id")
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.ReorderLevels(c.Request.Context(), wh, pid, lp))
+	})
+	g.PUT("/reorder-levels", func(c *gin.Context) {
+		var in app.ReorderLevelsInput
+		if err := bind(c, &in); err != nil {
+			writeError(c, err)
+			return
+		}
+		respond(c, http.StatusOK)(a.SetReorderLevels(c.Request.Context(), in))
+	})
+	g.POST("/reorder-check", func(c *gin.Context) {
+		respond(c, http.StatusOK)(a.RunReorderCheck(c.Request.Context()))
+	})
 }

@@ -166,9 +166,13 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	}
 	byWH := map[int64][]app.OpeningLineInput{}
 	var firstIDs []int64
+	// Reorder levels (补货参数) where each product is stocked: the main
+	// warehouse keeps the full safety stock, the other one a share; the
+	// third warehouse (a shop) carries only what is sent to it (below).
+	var levels []app.ReorderLevelInput
 	for i, pr := range prods {
 		in := app.ProductInput{SKU: p(pr.sku), Name: p(pr.name), Spec: p(pr.spec), UnitID: p(units[pr.unit]),
-			CategoryID: p(cats[pr.cat]), Barcode: p(pr.barcode), SafetyStock: dec(pr.safety)}
+			CategoryID: p(cats[pr.cat]), Barcode: p(pr.barcode)}
 		if pr.cat == "FOOD" || pr.cat == "DRINK" || pr.cat == "SNACK" {
 			in.TaxRate = dec("0.09") // 农产品及部分食品适用 9% 税率
 			if pr.sku == "DR001" || pr.sku == "SN001" {
@@ -185,9 +189,23 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 		qty := decimal.RequireFromString(pr.qty)
 		main := qty.Mul(decimal.RequireFromString("0.6")).Round(0)
 		byWH[whs[0].ID] = append(byWH[whs[0].ID], app.OpeningLineInput{ProductID: v.ID, Qty: main, UnitCost: decimal.RequireFromString(pr.cost)})
+		safety := decimal.RequireFromString(pr.safety)
+		mainLevel := app.ReorderLevelInput{ProductID: v.ID, WarehouseID: whs[0].ID, SafetyStock: safety}
+		if pr.sku == "SN003" { // nuts sell fast before the holidays: reorder early, by the carton
+			mainLevel.ReorderPoint, mainLevel.ReorderQty = decimal.NewFromInt(50), decimal.NewFromInt(24)
+		}
+		levels = append(levels, mainLevel)
 		if rest := qty.Sub(main); rest.IsPositive() {
 			w := whs[1+i%2]
 			byWH[w.ID] = append(byWH[w.ID], app.OpeningLineInput{ProductID: v.ID, Qty: rest, UnitCost: decimal.RequireFromString(pr.cost)})
+			lv := app.ReorderLevelInput{ProductID: v.ID, WarehouseID: w.ID, SafetyStock: safety.Mul(decimal.RequireFromString("0.4")).Round(0)}
+			switch pr.sku {
+			case "EL003": // power banks: a box of 20 whenever fewer than 30 are left
+				lv.SafetyStock, lv.ReorderPoint, lv.ReorderQty = decimal.NewFromInt(10), decimal.NewFromInt(30), decimal.NewFromInt(20)
+			case "FD002": // oil: the branch keeps more than it has now
+				lv.SafetyStock = decimal.NewFromInt(20)
+			}
+			levels = append(levels, lv)
 		}
 	}
 	// 业务日期: the stock was counted on the first of the month; the week's
@@ -200,6 +218,11 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 			return fmt.Errorf("opening %s: %w", w.Code, err)
 		}
 	}
+	// Set once the stock is in: a handful of items start below their level
+	// and land on their warehouse's reorder requisition at once.
+	if _, err := a.SetReorderLevels(ctx, app.ReorderLevelsInput{Levels: levels}); err != nil {
+		return fmt.Errorf("reorder levels: %w", err)
+	}
 
 	lines := []app.TransferLineInput{}
 	for _, id := range firstIDs[:3] {
@@ -211,6 +234,14 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	}
 	if _, err := a.PostTransfer(ctx, t.ID, 0); err != nil {
 		return err
+	}
+	// The Nanjing shop carries what it was sent: tea and cola are fine,
+	// water (it sells by the case) is already below the shop's level.
+	shop := []app.ReorderLevelInput{{ProductID: firstIDs[0], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(60), ReorderQty: decimal.NewFromInt(48)},
+		{ProductID: firstIDs[1], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(24)},
+		{ProductID: firstIDs[2], WarehouseID: whs[2].ID, SafetyStock: decimal.NewFromInt(24)}}
+	if _, err := a.SetReorderLevels(ctx, app.ReorderLevelsInput{Levels: shop}); err != nil {
+		return fmt.Errorf("shop reorder levels: %w", err)
 	}
 	st, err := a.CreateStocktake(ctx, app.StocktakeInput{WarehouseID: &whs[0].ID, Remark: p("月末抽盘"), Lines: &[]app.StocktakeLineInput{
 		{ProductID: firstIDs[0], CountedQty: decimal.NewFromInt(1390)},
@@ -339,9 +370,10 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64, re
 	if _, err := order(domain.DocSalesOrder, "C002", line(prods[4], "96", "3.00")); err != nil {
 		return err
 	}
-	// The milk runs low: its safety stock is above what is left, so the next
-	// sale puts it on a reorder requisition.
-	if _, err := a.Catalog().Products.Update(ctx, prods[5], app.ProductInput{SafetyStock: dec("85")}); err != nil {
+	// The milk runs low: its safety stock here is above what is left, so
+	// the next sale puts it on the warehouse's reorder requisition.
+	if _, err := a.SetReorderLevels(ctx, app.ReorderLevelsInput{Levels: []app.ReorderLevelInput{
+		{ProductID: prods[5], WarehouseID: wh, SafetyStock: *dec("85")}}}); err != nil {
 		return err
 	}
 	so2, err := order(domain.DocSalesOrder, "C003", line(prods[5], "10", "68.00"))

@@ -690,7 +690,7 @@ func TestBotCommands(t *testing.T) {
 
 		// Low stock: the demo's milk is below its safety stock.
 		milk := e.product(t, 5)
-		mustContain(t, "low stock", e.chat(t, "ding_caigou", "低库存"), "低于安全库存", milk.SKU, "安全库存 85")
+		mustContain(t, "low stock", e.chat(t, "ding_caigou", "低库存"), "低于补货点", milk.SKU, "补货点 85")
 
 		// In a group everyone sees the answer: no business data there.
 		m, err := e.sb.ChatInGroup("ding_jingli", "今日销售", 10*time.Second)
@@ -784,7 +784,7 @@ func TestCards(t *testing.T) {
 			}
 			return false
 		})
-		mustContain(t, "low-stock card", low.Params["content"], "安全库存 85", "建议采购")
+		mustContain(t, "low-stock card", low.Params["content"], "补货点 85", "建议采购")
 		c, err = e.sb.Click(low.OutTrackID, "ding_caigou", "requisition", 10*time.Second)
 		if err != nil {
 			t.Fatal(err)

@@ -457,6 +457,27 @@ func (m *Main) workers(ctx context.Context) {
 		defer st.Stop()
 		sync = st.C
 	}
+	// The reorder check runs on every posting and level change; once a day
+	// (at start, then at the first hourly tick of each new day by the
+	// store's clock) it also runs over every level, for what no posting
+	// touched, such as stock reserved by orders.
+	lastReorder := ""
+	reorder := func() {
+		day := domain.LocalDate(m.Store.Now())
+		if day == lastReorder {
+			return
+		}
+		res, err := m.App.RunReorderCheck(app.WithActor(ctx, app.System))
+		if err != nil {
+			if ctx.Err() == nil {
+				m.Log.Warn("daily reorder check", "err", err)
+			}
+			return
+		}
+		lastReorder = day
+		m.Log.Info("daily reorder check", "warehouses", res.Warehouses, "low", res.Low)
+	}
+	reorder()
 	for {
 		select {
 		case <-ctx.Done():
@@ -470,6 +491,7 @@ func (m *Main) workers(ctx context.Context) {
 					"users_disabled", res.Users.Disabled, "directory_calls", res.DirectoryCalls)
 			}
 		case <-t.C:
+			reorder()
 			if _, err := m.Store.PurgeOutbox(ctx, m.Store.Now().Add(-7*24*time.Hour)); err != nil {
 				m.Log.Warn("purge outbox", "err", err)
 			}

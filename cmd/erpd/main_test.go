@@ -141,6 +141,16 @@ func TestDemoData(t *testing.T) {
 	if pending.Total != 1 || suggestions.Total < 1 {
 		t.Fatalf("demo: %d pending approvals, %d reorder suggestions", pending.Total, suggestions.Total)
 	}
+	// A believable handful is low, only where a warehouse carries the item,
+	// and every low item is on its warehouse's reorder requisition.
+	var dash struct {
+		LowStockTotal int `json:"low_stock_total"`
+	}
+	getJSON(t, m.URL()+"/api/v1/dashboard", tok, &dash)
+	t.Logf("demo: %d low items", dash.LowStockTotal)
+	if dash.LowStockTotal < 3 || dash.LowStockTotal > 6 || suggestions.Total != dash.LowStockTotal {
+		t.Fatalf("demo: %d low items, %d reorder suggestions", dash.LowStockTotal, suggestions.Total)
+	}
 	// Every demo role can sign in.
 	for _, u := range []string{"caigou", "xiaoshou", "cangguan", "caiwu", "jingli"} {
 		login(t, m.URL(), u, DemoPassword)

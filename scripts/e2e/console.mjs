@@ -505,6 +505,20 @@ try {
     await page.locator('[data-test=import-ok]', { hasText: '新增 2 条' }).waitFor();
   });
 
+  await step('补货参数: the warehouse grid saves a changed level; low stock is exactly what is below a level, each suggested', async () => {
+    await timed('reorder-levels', '/reorder-levels', () => page.locator('.el-table__row').first().waitFor());
+    const row = page.locator('.el-table__row', { hasText: 'DA001' });
+    await row.locator('input').first().fill('500'); // 上海总仓 holds 144
+    await page.locator('[data-test=save-levels]').click();
+    await page.locator('.el-message', { hasText: '已保存 1 行' }).waitFor();
+    await row.locator('.el-tag', { hasText: '低库存' }).waitFor();
+    await shot('reorder-levels');
+    const dash = (await call('GET', '/dashboard')).body;
+    const sug = (await call('GET', '/reorder-suggestions?page_size=100')).body;
+    assert.equal(sug.total, dash.low_stock_total, 'every low item is suggested, and only those');
+    assert.ok(sug.items.some((s) => s.sku === 'DA001' && s.warehouse_name === '上海总仓'), 'the new low item is suggested at once');
+  });
+
   await step('turns on two-step sign-in; signing in then asks for the code', async () => {
     await page.locator('.el-header .user').click();
     await page.getByText('账号安全').click();

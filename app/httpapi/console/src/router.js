@@ -19,6 +19,7 @@ export const pages = [
   { path: 'sales-returns', name: 'sales-returns', title: '销售退货单', icon: 'RefreshRight', group: '销售', perm: 'sales:read', props: { kind: 'sales-returns' }, component: StockDocs },
   { path: 'transfers', name: 'transfers', title: '调拨单', icon: 'Switch', group: '库存', perm: 'stock:read', props: { kind: 'transfers' }, component: StockDocs },
   { path: 'stocktakes', name: 'stocktakes', title: '盘点单', icon: 'List', group: '库存', perm: 'stock:read', props: { kind: 'stocktakes' }, component: StockDocs },
+  { path: 'reorder-levels', name: 'reorder-levels', title: '补货参数', icon: 'Warning', group: '库存', perm: 'master:read', component: () => import('./views/ReorderLevels.vue') },
   { path: 'stock-ledger', name: 'stock-ledger', title: '库存流水', icon: 'Tickets', group: '库存', perm: 'stock:read', component: () => import('./views/StockMoves.vue') },
   { path: 'products', name: 'products', title: '商品', icon: 'Goods', group: '基础资料', perm: 'master:read', props: { kind: 'products' }, component: () => import('./views/Master.vue') },
   { path: 'partners', name: 'partners', title: '往来单位', icon: 'OfficeBuilding', group: '基础资料', perm: 'master:read', props: { kind: 'partners' }, component: () => import('./views/Master.vue') },

@@ -70,7 +70,7 @@ export default function Dashboard() {
               {data.sales && <Stat name="今日销售" value={money(data.sales.total)} sub={`${data.sales.count} 单`} test="sales-today" />}
               {data.purchases && <Stat name="今日采购" value={money(data.purchases.total)} sub={`${data.purchases.count} 单`} test="purchases-today" />}
               {data.stock_value != null && <Stat name="库存金额" value={money(data.stock_value)} sub="按成本" test="stock-value" />}
-              <Stat name="低库存" value={String(data.low_stock_total ?? 0)} sub="低于安全库存" tone={data.low_stock_total ? 'danger' : ''}
+              <Stat name="低库存" value={String(data.low_stock_total ?? 0)} sub="低于补货点" tone={data.low_stock_total ? 'danger' : ''}
                 test="low-stock" onClick={() => go('/stock', { replace: true })} />
               {data.pending_approvals != null && (
                 <Stat name="待审批" value={String(data.pending_approvals)} sub="点此处理" tone={data.pending_approvals ? 'warning' : ''}
@@ -94,10 +94,10 @@ export default function Dashboard() {
             )}
 
             {data.low_stock && data.low_stock.length > 0 && (
-              <List header={<span className="card-title">低库存提醒</span>} className="low-list">
+              <List header={<span className="card-title">低库存提醒{data.low_stock_total > 5 ? `（共 ${data.low_stock_total} 项）` : ''}</span>} className="low-list">
                 {data.low_stock.slice(0, 5).map((l) => (
                   <List.Item key={l.product_id + l.warehouse} description={`${l.sku} · ${l.warehouse}`}
-                    extra={<Tag color="danger" fill="outline">可用 {qty(l.available)} / 安全 {qty(l.safety_stock)}</Tag>}>
+                    extra={<Tag color="danger" fill="outline">可用 {qty(l.available)} / 补货点 {qty(l.safety_stock)}</Tag>}>
                     {l.name}
                   </List.Item>
                 ))}

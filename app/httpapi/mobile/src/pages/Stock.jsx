@@ -11,9 +11,11 @@ import { useTitle } from '../shell.js'
 const PAGE = 10
 
 // Stock per product: GET /stock lists balances, so a product with nothing
-// in any warehouse would not appear (and it has no spec, barcode or safety
-// stock); the products are found first and their balances fetched by
-// product_id, ten products a page.
+// in any warehouse would not appear (and it has no spec or barcode); the
+// products are found first and their balances fetched by product_id, ten
+// products a page, with the warehouses' reorder levels (补货参数): "low" is
+// the server's word (below the level's point where the warehouse carries
+// the product), so the phone says what the dashboard says.
 async function fetchPage(q, page) {
   const l = await get('/products', { q, status: 'active', page, page_size: PAGE })
   let items = l.items
@@ -21,17 +23,21 @@ async function fetchPage(q, page) {
   const exact = items.filter((p) => q && p.barcode === q)
   if (exact.length) items = exact
   const stock = await Promise.all(items.map((p) => get('/stock', { product_id: p.id, page_size: 100 }).then((s) => s.items)))
+  // Levels need master:read; without it the card shows stock only.
+  const levels = await Promise.all(items.map((p) => get('/reorder-levels', { product_id: p.id, page_size: 200 })
+    .then((r) => r.items.filter((l) => l.carried)).catch(() => [])))
   items.forEach(remember)
-  return { rows: items.map((p, i) => ({ product: p, stock: stock[i] })), more: !exact.length && page * PAGE < l.total }
+  return { rows: items.map((p, i) => ({ product: p, stock: stock[i], levels: levels[i] })), more: !exact.length && page * PAGE < l.total }
 }
 
-function low(p, available) {
-  return cmp(p.safety_stock || '0', '0') > 0 && cmp(available, p.safety_stock) <= 0
-}
-
-function ProductCard({ product: p, stock, units }) {
+function ProductCard({ product: p, stock, levels, units }) {
   const unit = units[p.unit_id] || ''
   const total = sum(stock.map((s) => s.on_hand))
+  const level = {}
+  for (const l of levels || []) level[l.warehouse_id] = l
+  const point = (l) => (cmp(l.reorder_point, '0') > 0 ? l.reorder_point : l.safety_stock)
+  // Carried where there is nothing at all: no balance row to tag.
+  const emptyLow = (levels || []).filter((l) => l.low && !stock.some((s) => s.warehouse_id === l.warehouse_id))
   return (
     <div className="card stock-card" data-test="stock-item" data-sku={p.sku}>
       <div className="stock-head">
@@ -43,17 +49,24 @@ function ProductCard({ product: p, stock, units }) {
       </div>
       {stock.length === 0 && (
         <div className="stock-row"><span className="muted">各仓均无库存</span>
-          {low(p, '0') && <Tag color="danger">缺货</Tag>}</div>
+          {emptyLow.length > 0 && <Tag color="danger">缺货</Tag>}</div>
       )}
+      {stock.length > 0 && emptyLow.map((l) => (
+        <div className="stock-row" key={'empty' + l.warehouse_id} data-test="stock-row" data-warehouse={l.warehouse_name}>
+          <span className="stock-wh">{l.warehouse_name}</span>
+          <span className="stock-num">可用 <b data-test="available">{qty(l.available)}</b></span>
+          <Tag color="danger" data-test="low">缺货</Tag>
+        </div>
+      ))}
       {stock.map((s) => (
         <div className="stock-row" key={s.warehouse_id + '/' + s.batch} data-test="stock-row" data-warehouse={s.warehouse_name}>
           <span className="stock-wh">{s.warehouse_name}{s.batch && <small> 批次 {s.batch}</small>}</span>
           <span className="stock-num">在库 <b data-test="on-hand">{qty(s.on_hand)}</b></span>
           <span className="stock-num">可用 <b data-test="available">{qty(s.available)}</b></span>
-          {low(p, s.available) && <Tag color="danger" data-test="low">低于安全库存</Tag>}
+          {level[s.warehouse_id]?.low && <Tag color="danger" data-test="low">低于补货点</Tag>}
         </div>
       ))}
-      {cmp(p.safety_stock || '0', '0') > 0 && <div className="stock-safety">安全库存 {qty(p.safety_stock)}{unit}</div>}
+      {(levels || []).length > 0 && <div className="stock-safety">补货点 {levels.map((l) => `${l.warehouse_name} ${qty(point(l))}${unit}`).join('，')}</div>}
     </div>
   )
 }
