@@ -397,6 +397,9 @@ func TestRouteMatrixScope(t *testing.T) {
 		if got := detail.Documents; len(got) != 2 || got[0].Number != docs["sh1"].Number || got[1].Number != docs["rt1"].Number {
 			t.Errorf("sales1's order lists %+v, want %s and %s", got, docs["sh1"].Number, docs["rt1"].Number)
 		}
+		if l := detail.Lines; len(l) != 1 || !l[0].DoneQty.Equal(dec("10")) || !l[0].ReturnedQty.Equal(dec("1")) || !l[0].OpenQty.IsZero() || !l[0].OrderedQty.Equal(dec("10")) {
+			t.Errorf("sales1's order lines %+v", l)
+		}
 		// Writes and decisions on them are not found either, and change
 		// nothing.
 		r2 := fmt.Sprintf("/purchase-requisitions/%d", reqs["2"].ID)
