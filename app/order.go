@@ -253,6 +253,7 @@ func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, e
 	if err != nil {
 		return nil, err
 	}
+	names[System.ID] = System.Name // the system's own orders (the demo's) are no user row
 	v := &OrderView{Order: o, Lines: make([]OrderLineView, len(o.Lines)), Approvals: make([]ApprovalStep, len(hist)),
 		Documents: domain.SortRelatedDocs(docs), CreatedByName: names[o.CreatedBy]}
 	for i, l := range o.Lines {

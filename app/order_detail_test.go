@@ -75,6 +75,9 @@ func TestOrderDetailAndCopy(t *testing.T) {
 		if ap := v.Approvals[0]; ap.RequestedByName != "李采购" || ap.DecidedByName != "陈经理" || ap.DecidedAt == nil || ap.Comment != "同意" {
 			t.Errorf("approval %+v", ap)
 		}
+		if ov := must[*app.OrderView](t)(e.app.GetOrder(e.admin, other.Type, other.ID)); ov.CreatedByName != "系统" || len(ov.Documents) != 1 {
+			t.Errorf("the system's order: by %q, documents %+v", ov.CreatedByName, ov.Documents)
+		}
 		// The buyer may not read the books: the goods only.
 		bv := must[*app.OrderView](t)(e.app.GetOrder(bctx, po.Type, po.ID))
 		if len(bv.Documents) != 2 || bv.Documents[1].Number != rt.Number {
