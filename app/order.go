@@ -179,19 +179,46 @@ func (a *App) UpdateOrder(ctx context.Context, typ string, id int64, in OrderInp
 	})
 }
 
-// OrderView is an order with its approval history, for GET /{id}.
+// OrderView is an order's detail, for GET /{id}: the order, its lines
+// with their progress, the approval history with people's names, and the
+// documents made from it (订单详情).
 type OrderView struct {
 	*domain.Order
-	Approvals []domain.Approval `json:"approvals"`
+	// Lines shadow the order's: the same lines with what is done and open.
+	Lines         []OrderLineView     `json:"lines"`
+	Approvals     []ApprovalStep      `json:"approvals"`
+	Documents     []domain.RelatedDoc `json:"documents"`
+	CreatedByName string              `json:"created_by_name"`
 }
 
-// GetOrder returns an order with its lines and approval history.
+// OrderLineView is an order line with its figures (domain.ProgressOf):
+// ordered, received or shipped (done), returned (returned_qty, the
+// line's own) and open.
+type OrderLineView struct {
+	domain.OrderLine
+	OrderedQty decimal.Decimal `json:"ordered_qty"`
+	DoneQty    decimal.Decimal `json:"done_qty"`
+	OpenQty    decimal.Decimal `json:"open_qty"`
+}
+
+// ApprovalStep is one approval of an order with the names of who asked
+// and who decided, so a detail reads 张经理 rather than a user id.
+type ApprovalStep struct {
+	domain.Approval
+	RequestedByName string `json:"requested_by_name"`
+	DecidedByName   string `json:"decided_by_name"`
+}
+
+// GetOrder returns an order's detail (OrderView). Everything in it is read
+// in the actor's scope; invoices and money documents only for those who
+// may read the books (ledger:read), as their own pages are.
 func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, error) {
 	read, _, err := orderPerms(typ)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := require(ctx, read); err != nil {
+	actor, err := require(ctx, read)
+	if err != nil {
 		return nil, err
 	}
 	q := a.store.Read(ctx)
@@ -199,17 +226,94 @@ func (a *App) GetOrder(ctx context.Context, typ string, id int64) (*OrderView, e
 	if err != nil {
 		return nil, err
 	}
-	// Outside the actor's data scope an order does not exist for them.
-	if ok, err := a.canSee(ctx, q, o.CreatedBy); err != nil {
+	sc, err := a.scope(ctx, q)
+	if err != nil {
 		return nil, err
-	} else if !ok {
+	}
+	// Outside the actor's data scope an order does not exist for them.
+	if !sc.Sees(o.CreatedBy) {
 		return nil, domain.NotFound(domain.DocName(typ), id) // nothing of it, not even its number
 	}
 	hist, err := store.ApprovalHistory(q, typ, id)
 	if err != nil {
 		return nil, err
 	}
-	return &OrderView{Order: o, Approvals: hist}, nil
+	docs, err := store.OrderDocuments(q, sc, id, actor.Can(domain.PermLedgerRead))
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{o.CreatedBy}
+	for _, ap := range hist {
+		ids = append(ids, ap.RequestedBy)
+		if ap.DecidedBy != nil {
+			ids = append(ids, *ap.DecidedBy)
+		}
+	}
+	names, err := store.UserNames(q, ids)
+	if err != nil {
+		return nil, err
+	}
+	names[System.ID] = System.Name // the system's own orders (the demo's) are no user row
+	v := &OrderView{Order: o, Lines: make([]OrderLineView, len(o.Lines)), Approvals: make([]ApprovalStep, len(hist)),
+		Documents: domain.SortRelatedDocs(docs), CreatedByName: names[o.CreatedBy]}
+	for i, l := range o.Lines {
+		p := domain.ProgressOf(typ, l)
+		v.Lines[i] = OrderLineView{OrderLine: l, OrderedQty: p.Ordered, DoneQty: p.Done, OpenQty: p.Open}
+	}
+	for i, ap := range hist {
+		v.Approvals[i] = ApprovalStep{Approval: ap, RequestedByName: names[ap.RequestedBy]}
+		if ap.DecidedBy != nil {
+			v.Approvals[i].DecidedByName = names[*ap.DecidedBy]
+		}
+	}
+	return v, nil
+}
+
+// CopyOrder makes a new draft from an order the actor can see (复制订单):
+// domain.CopyOrder with today's date, the products' current tax rates, a
+// new number; checked like any new order, so a partner or product since
+// disabled is refused rather than copied.
+func (a *App) CopyOrder(ctx context.Context, typ string, id int64) (*domain.Order, error) {
+	read, write, err := orderPerms(typ)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := require(ctx, read); err != nil {
+		return nil, err
+	}
+	actor, err := require(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	var o domain.Order
+	err = a.store.InTx(ctx, func(tx *store.Tx) error {
+		// Read, not locked: the source is not changed by being copied.
+		src, err := store.GetOrder(tx, typ, id, false)
+		if err != nil {
+			return err
+		}
+		if ok, err := a.canSee(ctx, tx, src.CreatedBy); err != nil {
+			return err
+		} else if !ok {
+			return domain.NotFound(domain.DocName(typ), id)
+		}
+		o = domain.CopyOrder(*src, actor.ID, domain.LocalDate(a.now()))
+		if _, err := checkOrder(tx, &o); err != nil {
+			return err
+		}
+		if o.Number, err = tx.NextNumber(typ); err != nil {
+			return err
+		}
+		if err := tx.CreateOrder(&o); err != nil {
+			return err
+		}
+		// A creation like any other; the audit's before names the source.
+		return audit(ctx, tx, "create", typ, o.ID, map[string]any{"copied_from": src.Number}, &o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 // OrderFilter narrows order lists.

@@ -284,8 +284,10 @@ func TestRouteMatrixScope(t *testing.T) {
 			return o
 		}
 		docs := map[string]*domain.StockDoc{}
+		sos := map[string]*domain.Order{}
 		for _, n := range []string{"1", "2"} {
 			so := order("sales"+n, domain.DocSalesOrder, cus.ID, "10", "20")
+			sos[n] = so
 			sh, err := a.PostShipment(adminCtx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{{LineID: so.Lines[0].ID, Qty: dec("10")}}})
 			ok(err)
 			docs["sh"+n] = sh
@@ -375,6 +377,28 @@ func TestRouteMatrixScope(t *testing.T) {
 			if r := call(people[c.who].token, "GET", c.path, ""); r.code != 200 {
 				t.Errorf("%s GET %s: %d %s", c.who, c.path, r.code, r.body)
 			}
+		}
+		// An order's detail lists only what is in scope, and the other
+		// department's order can be neither read nor copied.
+		so2 := fmt.Sprintf("/sales-orders/%d", sos["2"].ID)
+		own := total("sales1", "/sales-orders")
+		for _, c := range []struct{ method, path string }{{"GET", so2}, {"POST", so2 + "/copy"}} {
+			if r := call(people["sales1"].token, c.method, c.path, `{}`); r.code != 404 || strings.Contains(r.body, sos["2"].Number) {
+				t.Errorf("sales1 %s %s: %d %s", c.method, c.path, r.code, r.body)
+			}
+		}
+		if n := total("sales1", "/sales-orders"); n != own {
+			t.Errorf("a refused copy made an order: sales1 sees %d, had %d", n, own)
+		}
+		var detail app.OrderView
+		if r := call(people["sales1"].token, "GET", fmt.Sprintf("/sales-orders/%d", sos["1"].ID), ""); json.Unmarshal([]byte(r.body), &detail) != nil || r.code != 200 {
+			t.Errorf("sales1's own order: %d %s", r.code, r.body)
+		}
+		if got := detail.Documents; len(got) != 2 || got[0].Number != docs["sh1"].Number || got[1].Number != docs["rt1"].Number {
+			t.Errorf("sales1's order lists %+v, want %s and %s", got, docs["sh1"].Number, docs["rt1"].Number)
+		}
+		if l := detail.Lines; len(l) != 1 || !l[0].DoneQty.Equal(dec("10")) || !l[0].ReturnedQty.Equal(dec("1")) || !l[0].OpenQty.IsZero() || !l[0].OrderedQty.Equal(dec("10")) {
+			t.Errorf("sales1's order lines %+v", l)
 		}
 		// Writes and decisions on them are not found either, and change
 		// nothing.

@@ -177,11 +177,12 @@ func apiOps() []op {
 		ops = append(ops,
 			op{method: "GET", path: path, tag: tag, summary: name + "列表", query: q(listQ, exportQ, []string{"status", "number", "partner_id", "warehouse_id", "from", "to"}), resp: app.List[store.OrderListItem]{}},
 			op{method: "POST", path: path, tag: tag, summary: "新建" + name + "（草稿）", body: app.OrderInput{}, resp: domain.Order{}, status: http.StatusCreated},
-			op{method: "GET", path: path + "/:id", tag: tag, summary: name + "详情（含行、入库/出库、审批）", resp: app.OrderView{}},
+			op{method: "GET", path: path + "/:id", tag: tag, summary: name + "详情（每行已收/已发、退货、未完成，关联单据，审批人与时间）", resp: app.OrderView{}},
 			op{method: "PUT", path: path + "/:id", tag: tag, summary: "修改草稿" + name, body: app.OrderInput{}, resp: domain.Order{}},
 			op{method: "POST", path: path + "/:id/submit", tag: tag, summary: "提交" + name + "（信用检查、审批）", body: versionBody{}, resp: domain.Order{}},
 			op{method: "POST", path: path + "/:id/cancel", tag: tag, summary: "取消" + name, resp: domain.Order{}},
-			op{method: "POST", path: path + "/:id/close", tag: tag, summary: "关闭" + name + "（不再入库/出库）", resp: domain.Order{}})
+			op{method: "POST", path: path + "/:id/close", tag: tag, summary: "关闭" + name + "（不再入库/出库）", resp: domain.Order{}},
+			op{method: "POST", path: path + "/:id/copy", tag: tag, summary: "复制" + name + "为新草稿（同往来单位、仓库和行，今天的日期）", resp: domain.Order{}, status: http.StatusCreated})
 	}
 	order("/purchase-orders", "采购", "采购订单")
 	order("/sales-orders", "销售", "销售订单")

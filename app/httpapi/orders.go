@@ -11,7 +11,7 @@ import (
 )
 
 // orderRoutes mounts one order type: list, create, get, update, submit,
-// cancel, close.
+// cancel, close, copy.
 func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 	g.GET(path, func(c *gin.Context) {
 		lp, err := listParams(c)
@@ -65,6 +65,9 @@ func orderRoutes(g *gin.RouterGroup, path, typ string, a *app.App) {
 	}))
 	g.POST(path+"/:id/close", withID(func(c *gin.Context, id int64) {
 		respond(c, http.StatusOK)(a.CloseOrder(c.Request.Context(), typ, id))
+	}))
+	g.POST(path+"/:id/copy", withID(func(c *gin.Context, id int64) {
+		respond(c, http.StatusCreated)(a.CopyOrder(c.Request.Context(), typ, id))
 	}))
 }
 

@@ -329,28 +329,48 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64, re
 		return fmt.Errorf("demo salesperson: %v", err)
 	}
 	seller := app.WithActor(ctx, sellers.Items[0])
+	// Orders are due a week out (交货日期), so the detail has one to show.
+	due := domain.LocalDate(a.Now().AddDate(0, 0, 7))
 	order := func(typ, partner string, lines ...app.OrderLineInput) (*domain.Order, error) {
 		octx := ctx
 		if typ == domain.DocSalesOrder {
 			octx = seller
 		}
-		o, err := a.CreateOrder(octx, typ, app.OrderInput{PartnerID: p(code[partner]), WarehouseID: &wh, Lines: &lines})
+		o, err := a.CreateOrder(octx, typ, app.OrderInput{PartnerID: p(code[partner]), WarehouseID: &wh, ExpectedDate: &due, Lines: &lines})
 		if err != nil {
 			return nil, err
 		}
 		return a.SubmitOrder(octx, typ, o.ID, 0)
 	}
-	// Bought: water received in full, tea in part.
+	// Bought: water received in full, tea in part, and 12 of the tea sent
+	// back (订单详情: 已入库 120, 退货 12, 未入库 120).
 	po, err := order(domain.DocPurchaseOrder, "S001", line(prods[0], "480", "1.00"), line(prods[1], "240", "3.10"))
 	if err != nil {
 		return err
 	}
-	if _, err := a.PostReceipt(ctx, app.ReceiptInput{OrderID: po.ID, BizDate: receivedOn, Lines: []domain.MoveLine{
-		{LineID: po.Lines[0].ID, Qty: *dec("480")}, {LineID: po.Lines[1].ID, Qty: *dec("120")}}}); err != nil {
+	gr, err := a.PostReceipt(ctx, app.ReceiptInput{OrderID: po.ID, BizDate: receivedOn, Lines: []domain.MoveLine{
+		{LineID: po.Lines[0].ID, Qty: *dec("480")}, {LineID: po.Lines[1].ID, Qty: *dec("120")}}})
+	if err != nil {
+		return err
+	}
+	if _, err := a.PostPurchaseReturn(ctx, app.ReturnInput{SourceID: gr.ID, Remark: "临期退回",
+		Lines: []domain.MoveLine{{LineID: gr.Lines[1].ID, Qty: *dec("12")}}}); err != nil {
 		return err
 	}
 	// A large purchase waits for the manager (陈经理).
 	if _, err := order(domain.DocPurchaseOrder, "S005", line(prods[2], "6000", "1.80")); err != nil {
+		return err
+	}
+	// Another he approved, so an order's detail names who decided.
+	big, err := order(domain.DocPurchaseOrder, "S001", line(prods[0], "7200", "1.00"), line(prods[1], "1200", "3.10"))
+	if err != nil {
+		return err
+	}
+	bosses, err := a.ListUsers(ctx, app.ListParams{Q: "jingli"}, "")
+	if err != nil || len(bosses.Items) != 1 || big.ApprovalID == nil {
+		return fmt.Errorf("demo manager's approval: %v", err)
+	}
+	if _, err := a.Decide(app.WithActor(ctx, bosses.Items[0]), *big.ApprovalID, true, "同意，按季度备货"); err != nil {
 		return err
 	}
 	// Sold: one order shipped (10 came back), one approved and reserved.

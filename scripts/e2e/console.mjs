@@ -2,7 +2,8 @@
 // the demo company (embedded SQLite, DingTalk off so approvals stay in the
 // ERP inbox), and drives the console in Debian's Chromium as the office
 // would: sign in, read the dashboard, add a product (and get a duplicate
-// code refused on its field), open a purchase order and print it, approve
+// code refused on its field), open a purchase order and print it, read an
+// order's progress and documents and copy it, approve
 // a sales order as the manager, look up stock, read a report with its
 // chart, open a voucher.
 //
@@ -211,6 +212,40 @@ try {
     await page.keyboard.press('Escape');
     await page.goto(base + '/console/purchase-returns');
     await page.locator('.el-table__row', { hasText: msg.match(/\S+(?= 已过账)/)[0] }).waitFor();
+  });
+
+  await step('订单详情: the order shows 已入库 10, 退货 1, 未入库 0, its receipt and return, 13%; 复制订单 makes a draft', async () => {
+    await page.goto(base + '/console/purchase-orders');
+    await page.locator('.el-table__row', { hasText: '绿联' }).first().click();
+    const drawer = page.locator('.el-drawer');
+    const line = drawer.locator('.lines .el-table__row').first();
+    await line.waitFor();
+    const cells = await line.locator('td').allInnerTexts();
+    assert.ok(cells.includes('13%'), 'tax rate as a percentage: ' + cells.join('|'));
+    assert.deepEqual(cells.slice(-3), ['10', '1', '0'], '已入库, 退货, 未入库: ' + cells.join('|'));
+    const docs = drawer.locator('[data-test=order-documents]');
+    await docs.locator('.el-table__row', { hasText: '采购退货单' }).waitFor();
+    const receiptRow = docs.locator('.el-table__row', { hasText: '采购入库单' });
+    const number = (await receiptRow.locator('a').innerText()).trim();
+    await shot('order-detail');
+    await receiptRow.locator('a').click();
+    await page.waitForURL(/\/console\/purchase-receipts\?open=\d+/);
+    await page.locator('.el-drawer', { hasText: number }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.goto(base + '/console/purchase-orders');
+    await page.locator('.el-table__row', { hasText: '绿联' }).first().click();
+    await drawer.locator('[data-test=copy-order]').click();
+    const copied = await page.locator('.el-message--success', { hasText: '已复制为新草稿' }).innerText();
+    const dialog = page.locator('.el-dialog', { hasText: '编辑采购订单' });
+    await dialog.getByText('交货日期').waitFor();
+    assert.equal(await dialog.locator('input[data-test=line-tax-0]').inputValue(), '13');
+    assert.equal(await dialog.locator('input[data-test=line-qty-0]').inputValue(), '10');
+    assert.match(await dialog.locator('.total').innerText(), /56\.50/);
+    await dialog.locator('[data-test=save-order]').click();
+    await page.locator('.el-message--success', { hasText: '已保存' }).waitFor();
+    await drawer.getByText('草稿').first().waitFor();
+    assert.match(await drawer.locator('.el-drawer__title, .el-drawer__header').first().innerText(), new RegExp(copied.match(/PO\S+/)[0]));
+    await page.keyboard.press('Escape');
   });
 
   await step('receives an order in two parts: what is left pre-fills exactly (10.3 - 0.1 = 10.2)', async () => {

@@ -304,6 +304,26 @@ try {
     assert.equal(po.status, 'approved', number + ' approved')
   })
 
+  await step('订单详情 as 陈经理: per line 已入库, 退货 and 未入库, the receipt and the return, and who approved', async () => {
+    const jingli = apiAs(await page.evaluate(() => localStorage.getItem('erpd.h5.token')))
+    // The demo's tea: 240 ordered, 120 received, 12 sent back.
+    const partial = (await jingli.get('/purchase-orders?status=partially_received')).items[0]
+    await page.evaluate((id) => { window.location.hash = '/orders/purchase/' + id }, partial.id)
+    await page.locator('[data-test=order-detail]').waitFor()
+    await page.locator('[data-test=line-progress]').nth(1).waitFor()
+    assert.match(await page.locator('[data-test=line-progress]').nth(1).innerText(), /已入库 120 · 退货 12 · 未入库 120/)
+    const docs = await page.locator('[data-test=documents]').innerText()
+    assert.match(docs, /采购入库单 GR\S+/)
+    assert.match(docs, /采购退货单 \S+/)
+    await shot(page, 'order-detail')
+    const approved = (await jingli.get('/purchase-orders?status=approved')).items[0]
+    await page.evaluate((id) => { window.location.hash = '/orders/purchase/' + id }, approved.id)
+    await page.locator('[data-test=doc-number]', { hasText: approved.number }).waitFor()
+    assert.match(await page.locator('[data-test=approvals]').innerText(), /陈经理/)
+    await page.evaluate(() => { window.location.hash = '/' })
+    await page.locator('[data-test=stats]').waitFor()
+  })
+
   await step('首页 as 陈经理: today\'s figures and the last seven days', async () => {
     await timed('dashboard', () => tab(page, '首页').click(), () => page.locator('[data-test=stats]').waitFor())
     for (const t of ['sales-today', 'purchases-today', 'stock-value', 'low-stock', 'pending']) {

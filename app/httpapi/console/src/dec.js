@@ -2,4 +2,4 @@
 // than copied, so both front ends add, subtract and round quantities and
 // money the same way, on the digits and never on floats (see
 // app/httpapi/mobile/src/dec.js and its tests).
-export { cmp, lineTotal, money, normal, percent, positive, qty, remaining, sub, sum, valid, zero } from '../../mobile/src/dec.js'
+export { cmp, lineTotal, money, normal, percent, positive, qty, rateOf, ratePercent, remaining, sub, sum, valid, zero } from '../../mobile/src/dec.js'

@@ -14,6 +14,7 @@ const pages = {
   '/approvals': () => import('./pages/ApprovalDetail.jsx'), // imports the list too
   '/vouchers': () => import('./pages/Vouchers.jsx'),
   '/finance': () => import('./pages/Finance.jsx'),
+  '/orders': () => import('./pages/OrderDetail.jsx'),
 }
 const Dashboard = lazy(home)
 const Stock = lazy(pages['/stock'])
@@ -22,6 +23,7 @@ const Approvals = lazy(() => import('./pages/Approvals.jsx'))
 const ApprovalDetail = lazy(pages['/approvals'])
 const VoucherList = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherList })))
 const Finance = lazy(pages['/finance'])
+const OrderDetail = lazy(pages['/orders'])
 const VoucherDetail = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherDetail })))
 
 const TABS = [
@@ -179,11 +181,13 @@ export default function App() {
 
   const approval = path.match(/^\/approvals\/(\d+)$/)
   const voucher = path.match(/^\/vouchers\/(\d+)$/)
-  const detail = approval || voucher
+  const order = path.match(/^\/orders\/(purchase|sales)\/(\d+)$/)
+  const detail = approval || voucher || order
   const tab = approval ? '/approvals' : voucher ? '/vouchers' : tabs.some((t) => t.key === path) ? path : '/'
   let page
   if (approval && can(user, 'approval:decide')) page = <ApprovalDetail id={Number(approval[1])} />
   else if (voucher && can(user, 'ledger:admin')) page = <VoucherDetail id={Number(voucher[1])} />
+  else if (order && can(user, order[1] + ':read')) page = <OrderDetail key={path} kind={order[1]} id={Number(order[2])} />
   else if (tab === '/stock') page = <Stock />
   else if (tab === '/order') page = <OrderNew />
   else if (tab === '/approvals') page = <Approvals />

@@ -197,3 +197,24 @@ export function percent(s, places = 0) {
   const { neg, int, frac } = unscaled(scaled(s, places + 2), places)
   return (neg ? '-' : '') + int + (frac ? '.' + frac : '')
 }
+
+// ratePercent shows a tax rate as a form field does: the percentage with
+// up to 4 decimals and no trailing zeros ("0.13" → "13", "0.135" → "13.5",
+// "" → ""), so editing an order shows 13 where erpd keeps 0.13.
+export function ratePercent(s) {
+  if (s === null || s === undefined || String(s).trim() === '') return ''
+  return normal(percent(s, 4))
+}
+
+// rateOf turns a typed percentage back into the rate erpd takes, on the
+// digits ("13" → "0.13", "13.5" → "0.135", "9%" → "0.09"); blank stays
+// blank (the product's rate applies) and anything else goes as typed, so
+// erpd says why it is wrong.
+export function rateOf(s) {
+  const t = String(s ?? '').trim().replace(/[%％]$/, '').trim()
+  if (t === '') return ''
+  if (!valid(t)) return t
+  const m = DEC.exec(t)
+  const int = (m[2] || '0').padStart(3, '0')
+  return normal((m[1] === '-' ? '-' : '') + int.slice(0, -2) + '.' + int.slice(-2) + (m[3] || ''))
+}

@@ -5,7 +5,7 @@
 // Each case is one that floats get wrong or that erpd would refuse.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { cmp, lineTotal, money, normal, percent, positive, qty, remaining, sub, sum, valid, zero } from './dec.js'
+import { cmp, lineTotal, money, normal, percent, positive, qty, rateOf, ratePercent, remaining, sub, sum, valid, zero } from './dec.js'
 
 const table = (name, fn, cases) => test(name, () => {
   for (const [args, want] of cases) assert.equal(fn(...args), want, `${name}(${args.map((a) => JSON.stringify(a)).join(', ')})`)
@@ -84,4 +84,12 @@ table('percent', percent, [
   [['0.12345', 2], '12.35'],
   [['0.07', 2], '7.00'],
   [[''], '0'],
+])
+
+table('ratePercent', ratePercent, [
+  [['0.13'], '13'], [['0.1300'], '13'], [['0.135'], '13.5'], [['0.09'], '9'], [['0'], '0'], [['0.123456'], '12.3456'], [[''], ''], [[null], ''],
+])
+table('rateOf', rateOf, [
+  [['13'], '0.13'], [['13.5'], '0.135'], [['9%'], '0.09'], [[' 6 ％'], '0.06'], [['0'], '0'], [['100'], '1'], [['0.5'], '0.005'],
+  [['12.3456'], '0.123456'], [[''], ''], [['  '], ''], [['abc'], 'abc'], [['-3'], '-0.03'],
 ])

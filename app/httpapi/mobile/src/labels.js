@@ -13,3 +13,8 @@ export const roleNames = {
   admin: '管理员', manager: '经理', purchaser: '采购', sales: '销售', warehouse: '仓管', finance: '财务',
 }
 export const label = (map, code) => (map[code] || [code, 'default'])
+// Documents an order's detail lists (关联单据).
+export const relatedNames = {
+  purchase_receipt: '采购入库单', purchase_return: '采购退货单', sales_shipment: '销售出库单', sales_return: '销售退货单',
+  money_receipt: '收款单', money_payment: '付款单', sales_invoice: '销售发票', purchase_invoice: '采购发票',
+}

@@ -133,6 +133,9 @@ export default function ApprovalDetail({ id }) {
         {ap.reason && <List.Item description={ap.reason}>审批原因</List.Item>}
         {order.remark && <List.Item description={order.remark}>备注</List.Item>}
         {ap.comment && <List.Item description={ap.comment}>审批意见</List.Item>}
+        <List.Item arrow onClick={() => go(`/orders/${ap.doc_type === 'purchase_order' ? 'purchase' : 'sales'}/${ap.doc_id}`)} data-test="open-order">
+          订单详情（进度、关联单据、审批记录）
+        </List.Item>
       </List>
 
       <List className="card-list" header={`明细（${order.lines.length}）`} data-test="lines">

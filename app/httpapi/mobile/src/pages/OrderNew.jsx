@@ -11,6 +11,7 @@ import { api, cached, get, remember, unitNames } from '../api.js'
 import { cmp, lineTotal, money, normal, qty, sum, valid } from '../dec.js'
 import { canScan, scan } from '../dd.js'
 import { label, orderStatus } from '../labels.js'
+import { go } from '../router.js'
 import { useShell, useTitle } from '../shell.js'
 
 const blank = () => ({ partner: null, warehouseID: null, lines: [], remark: '' })
@@ -257,6 +258,7 @@ export default function OrderNew() {
           <List.Item extra={<b>{money(done.total)}</b>}>价税合计</List.Item>
         </List>
         <div className="pad"><Button block color="primary" size="large" onClick={again} data-test="order-again">再开一单</Button></div>
+        <div className="pad"><Button block size="large" onClick={() => go(`/orders/sales/${done.id}`)} data-test="order-view">查看订单</Button></div>
       </div>
     )
   }

@@ -1,0 +1,1 @@
+import{i as e}from"./rolldown-runtime-vfrPO-fZ.js";import{a as t}from"./react-BDnalcL1.js";var n=e(t()),r=e=>(t,r)=>{let i=(0,n.useRef)(!1);e(()=>()=>{i.current=!1},[]),e(()=>{if(!i.current)i.current=!0;else return t()},r)},i=!!(typeof window<`u`&&window.document&&window.document.createElement),a=i?n.useLayoutEffect:()=>{},o=r(a);export{a as n,i as r,o as t};
