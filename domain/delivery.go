@@ -33,8 +33,11 @@ func DictTypeName(typ string) string {
 // ones, as inactive partners do.
 func CheckDictRef(field, typ string, id int64, e *DictEntry) error {
 	name := DictTypeName(typ)
-	if e == nil || e.Type != typ {
+	if e == nil {
 		return Invalid(field, "%s %d 不存在", name, id)
+	}
+	if e.Type != typ {
+		return Invalid(field, "「%s」不是%s", e.Label, name)
 	}
 	if !e.Enabled {
 		return Invalid(field, "%s「%s」已停用", name, e.Label)

@@ -81,7 +81,7 @@ func TestCheckDictRef(t *testing.T) {
 	}{
 		{"enabled, right type", DictPaymentMethod, e(DictPaymentMethod, true), ""},
 		{"missing", DictPaymentMethod, nil, "结算方式 7 不存在"},
-		{"wrong type", DictShippingMethod, e(DictPaymentMethod, true), "发货方式 7 不存在"},
+		{"wrong type", DictShippingMethod, e(DictPaymentMethod, true), "「银行转账」不是发货方式"},
 		{"disabled", DictPaymentMethod, e(DictPaymentMethod, false), "结算方式「银行转账」已停用"},
 		{"level", DictCustomerLevel, e(DictCustomerLevel, true), ""},
 	}

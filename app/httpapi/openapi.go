@@ -195,7 +195,7 @@ func apiOps() []op {
 	}
 	stockDoc("/purchase-receipts", "采购", "采购入库单", fulfilBody{})
 	stockDoc("/purchase-returns", "采购", "采购退货单", returnBody{})
-	stockDoc("/sales-shipments", "销售", "销售出库单", fulfilBody{})
+	stockDoc("/sales-shipments", "销售", "销售出库单（含发货信息）", shipmentBody{})
 	stockDoc("/sales-returns", "销售", "销售退货单", returnBody{})
 
 	money := func(path, name string) {
