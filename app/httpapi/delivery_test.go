@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dingerp/erpd/store/storetest"
@@ -75,6 +76,14 @@ func TestAPIDeliveryAndDictionary(t *testing.T) {
 		// A shipment's delivery fields are checked before anything else.
 		wantErr(t, e.do("admin", "POST", "/api/v1/sales-shipments", `{"order_id":1,"ship_phone":"电话","lines":[]}`, nil, 422), "validation_failed", "ship_phone")
 		wantErr(t, e.do("admin", "POST", "/api/v1/sales-shipments", `{"order_id":1,"waybill_no":"SF 12","lines":[]}`, nil, 422), "validation_failed", "waybill_no")
+
+		// The shipment export carries the delivery columns; receipts' do not.
+		if csv := e.do("admin", "GET", "/api/v1/sales-shipments?format=csv", "", nil, 200); !strings.Contains(csv, "运单号") || !strings.Contains(csv, "收货地址") {
+			t.Fatalf("shipment export header: %s", csv)
+		}
+		if csv := e.do("admin", "GET", "/api/v1/purchase-receipts?format=csv", "", nil, 200); strings.Contains(csv, "运单号") {
+			t.Fatalf("receipt export header: %s", csv)
+		}
 
 		// In use: 409; unused: deleted.
 		wantErr(t, e.do("admin", "DELETE", fmt.Sprintf("/api/v1/dictionaries/customer_level/entries/%d", levelA), "", nil, 409), "referenced", "")

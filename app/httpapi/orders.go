@@ -154,7 +154,11 @@ func stockDocRoutes(g *gin.RouterGroup, path, typ string, a *app.App, post func(
 			writeError(c, err)
 			return
 		}
-		listOrExport(c, lp, domain.DocName(typ), stockDocExportCols, func(lp app.ListParams) (any, error) {
+		cols := stockDocExportCols
+		if typ == domain.DocSalesShipment {
+			cols = shipmentExportCols
+		}
+		listOrExport(c, lp, domain.DocName(typ), cols, func(lp app.ListParams) (any, error) {
 			return a.ListStockDocs(c.Request.Context(), typ, f, lp)
 		})
 	})
