@@ -17,6 +17,13 @@ export function loadDict(type) {
   return loading[type]
 }
 
+// forgetDict drops a type's entries after an edit, so the next form reads
+// them again.
+export function forgetDict(type) {
+  delete loading[type]
+  delete entries[type]
+}
+
 export const dictOptions = (type) => (entries[type] || []).filter((e) => e.enabled)
 
 export function dictLabel(type, id) {
