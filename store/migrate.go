@@ -1180,10 +1180,11 @@ var Migrations = []*gormigrate.Migration{
 			adds := []struct {
 				model any
 				cols  []string
+				ref   string // the dictionary reference, indexed: deleting an entry looks it up
 			}{
-				{&m1100StockDoc{}, []string{"ShippingMethodID", "Carrier", "WaybillNo", "ShipAddress", "ShipContact", "ShipPhone"}},
-				{&m1100MoneyDoc{}, []string{"PaymentMethodID"}},
-				{&m1100Partner{}, []string{"LevelID"}},
+				{&m1100StockDoc{}, []string{"ShippingMethodID", "Carrier", "WaybillNo", "ShipAddress", "ShipContact", "ShipPhone"}, "ShippingMethodID"},
+				{&m1100MoneyDoc{}, []string{"PaymentMethodID"}, "PaymentMethodID"},
+				{&m1100Partner{}, []string{"LevelID"}, "LevelID"},
 			}
 			for _, a := range adds {
 				for _, col := range a.cols {
@@ -1191,6 +1192,11 @@ var Migrations = []*gormigrate.Migration{
 						if err := db.Migrator().AddColumn(a.model, col); err != nil {
 							return err
 						}
+					}
+				}
+				if !db.Migrator().HasIndex(a.model, a.ref) {
+					if err := db.Migrator().CreateIndex(a.model, a.ref); err != nil {
+						return err
 					}
 				}
 			}
