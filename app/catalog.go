@@ -62,8 +62,11 @@ type PartnerInput struct {
 	Address          *string          `json:"address"`
 	CreditLimit      *decimal.Decimal `json:"credit_limit"`
 	PaymentTermsDays *int             `json:"payment_terms_days"`
-	Status           *string          `json:"status"`
-	Version          int              `json:"version"`
+	// LevelID names the 客户等级 (a customer_level dictionary entry); 0
+	// clears it.
+	LevelID *int64  `json:"level_id"`
+	Status  *string `json:"status"`
+	Version int     `json:"version"`
 }
 
 // DictEntryInput is what may be set on a dictionary entry.
@@ -198,8 +201,20 @@ func (a *App) newCatalog() *Catalog {
 				set(&v.CreditLimit, in.CreditLimit)
 				set(&v.PaymentTermsDays, in.PaymentTermsDays)
 				set(&v.Status, in.Status)
+				if in.LevelID != nil {
+					v.LevelID = nilIfZero(*in.LevelID)
+				}
 			},
 			inVersion: func(in PartnerInput) int { return in.Version },
+			check: func(q store.Q, v *domain.Partner) error {
+				if v.ID != 0 {
+					return nil // an edit: guard checks a changed level
+				}
+				return dictRef(q, "level_id", domain.DictCustomerLevel, v.LevelID)
+			},
+			guard: func(q store.Q, before, after *domain.Partner) error {
+				return dictRefChanged(q, "level_id", domain.DictCustomerLevel, before.LevelID, after.LevelID)
+			},
 			fields: func(before, after *domain.Partner) []domain.FieldGrant {
 				return []domain.FieldGrant{{Field: "credit_limit", Label: "往来单位的信用额度", Perm: domain.PermPartnerCredit,
 					Changed: !before.CreditLimit.Equal(after.CreditLimit)}}
@@ -220,6 +235,8 @@ func (a *App) newCatalog() *Catalog {
 				set(&v.Enabled, in.Enabled)
 			},
 			inVersion: func(in DictEntryInput) int { return in.Version },
+			blocking:  dictUsers,
+			inUse:     "字典项已被单据或往来单位使用，不能删除；可以停用",
 		},
 	}
 }
@@ -406,6 +423,14 @@ func missingOn(err error, field, format string, args ...any) error {
 		return domain.Invalid(field, format, args...)
 	}
 	return fmt.Errorf("looking up %s: %w", field, err)
+}
+
+// nilIfNonPositive reads an optional id where 0 means none.
+func nilIfNonPositive(id *int64) *int64 {
+	if id == nil || *id <= 0 {
+		return nil
+	}
+	return id
 }
 
 func nilIfZero(id int64) *int64 {

@@ -29,6 +29,12 @@ type ShipmentInput struct {
 	// BizDate is the 业务日期 (yyyy-mm-dd, Shanghai); empty: today.
 	BizDate string            `json:"biz_date"`
 	Lines   []domain.MoveLine `json:"lines"`
+	// AddressID picks one of the customer's addresses (收货地址), copied
+	// onto the shipment; without it the typed address stands, and without
+	// that the customer's default address.
+	AddressID *int64 `json:"address_id"`
+	// Delivery is the carrier, waybill, shipping method and address.
+	domain.Delivery
 }
 
 // ReturnInput is a return against a receipt (采购退货) or a shipment
@@ -149,6 +155,9 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 	if err != nil {
 		return nil, err
 	}
+	if err := in.Delivery.Validate(); err != nil {
+		return nil, err
+	}
 	var d *domain.StockDoc
 	err = a.store.InTx(ctx, func(tx *store.Tx) error {
 		// The reservations and the customer (for the open item) come with
@@ -173,7 +182,10 @@ func (a *App) PostShipment(ctx context.Context, in ShipmentInput) (*domain.Stock
 		}
 		d = &domain.StockDoc{Type: domain.DocSalesShipment, Status: domain.DocPosted, OrderID: o.ID, PartnerID: o.PartnerID,
 			WarehouseID: o.WarehouseID, Remark: in.Remark, PostedAt: tx.Now, BizDate: day, CreatedBy: actor.ID,
-			InvoiceStatus: a.billStatus(nil)}
+			InvoiceStatus: a.billStatus(nil), Delivery: in.Delivery}
+		if err := shipmentDelivery(tx, o.PartnerID, in.AddressID, &d.Delivery); err != nil {
+			return err
+		}
 		// Split each requested line over its reservations: one shipment line
 		// per batch it takes from.
 		var keys []domain.BalanceKey

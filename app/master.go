@@ -43,6 +43,9 @@ type Master[T any, I any] struct {
 	// when blocking is set (a category that still has children).
 	refs     [][2]string
 	blocking [][2]string
+	// inUse is the message of a delete refused by blocking, when the
+	// default (children or products) does not say why.
+	inUse string
 }
 
 // List returns one page of records.
@@ -179,8 +182,11 @@ func (m *Master[T, I]) Delete(ctx context.Context, id int64) error {
 		if blocked, err := store.Referenced(tx, id, m.blocking...); err != nil {
 			return err
 		} else if blocked {
-			return &domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced,
-				Message: m.table.What + "仍在使用中（有下级或被商品引用），不能删除"}
+			msg := m.table.What + "仍在使用中（有下级或被商品引用），不能删除"
+			if m.inUse != "" {
+				msg = m.inUse
+			}
+			return &domain.Error{Kind: domain.KindConflict, Code: domain.CodeReferenced, Message: msg}
 		}
 		used, err := store.Referenced(tx, id, m.refs...)
 		if err != nil {

@@ -26,6 +26,9 @@ type MoneyInput struct {
 	Amount      decimal.Decimal `json:"amount"`
 	Date        string          `json:"date"`
 	Remark      string          `json:"remark"`
+	// PaymentMethodID names the 结算方式 (a payment_method dictionary
+	// entry: 现金, 银行转账, 承兑汇票…); optional.
+	PaymentMethodID *int64 `json:"payment_method_id"`
 	// Allocations name the open items it settles (核销); without them it
 	// settles the partner's oldest due items, and what is left stays as a
 	// prepayment.
@@ -54,7 +57,8 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 	if err != nil {
 		return nil, err
 	}
-	m := &domain.MoneyDoc{Type: typ, PartnerID: in.PartnerID, Amount: in.Amount, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID}
+	m := &domain.MoneyDoc{Type: typ, PartnerID: in.PartnerID, Amount: in.Amount, Date: in.Date, Remark: in.Remark, CreatedBy: actor.ID,
+		PaymentMethodID: nilIfNonPositive(in.PaymentMethodID)}
 	latest, err := a.latestBizDate(ctx, in.Date)
 	if err != nil {
 		return nil, err
@@ -68,6 +72,9 @@ func (a *App) CreateMoneyDoc(ctx context.Context, typ string, in MoneyInput) (*d
 			return missingOn(err, "partner_id", "往来单位 %d 不存在", in.PartnerID)
 		}
 		if err := partner.CheckUsable(domain.PartnerRoleOf(typ)); err != nil {
+			return err
+		}
+		if err := dictRef(tx, "payment_method_id", domain.DictPaymentMethod, m.PaymentMethodID); err != nil {
 			return err
 		}
 		if m.AccountID, err = moneyAccount(tx, typ, in); err != nil {

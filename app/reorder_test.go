@@ -197,13 +197,6 @@ func TestReorderLevelsRefused(t *testing.T) {
 	})
 }
 
-func wantField(t *testing.T, err error, field string) {
-	t.Helper()
-	if e := domain.AsError(err); e == nil || e.Field != field || e.Kind != domain.KindInvalid {
-		t.Fatalf("err = %v, want invalid %s", err, field)
-	}
-}
-
 // Levels import from a sheet (kind reorder-levels): every bad cell is
 // reported and nothing written; a good file sets levels, removes a level
 // with a row of zeros and suggests what it makes low at once.

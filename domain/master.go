@@ -203,10 +203,13 @@ type Partner struct {
 	Address          string          `json:"address"`
 	CreditLimit      decimal.Decimal `json:"credit_limit"`
 	PaymentTermsDays int             `json:"payment_terms_days"`
-	Status           string          `json:"status"`
-	Version          int             `json:"version"`
-	CreatedAt        time.Time       `json:"created_at"`
-	UpdatedAt        time.Time       `json:"updated_at"`
+	// LevelID names the 客户等级 (a customer_level dictionary entry), kept
+	// for price lists to come.
+	LevelID   *int64    `json:"level_id"`
+	Status    string    `json:"status"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks a partner's own fields. A zero credit limit means no limit.

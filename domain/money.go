@@ -55,19 +55,21 @@ type Allocation struct {
 // MoneyDoc is a receipt from a customer or a payment to a supplier through
 // a cash or bank account.
 type MoneyDoc struct {
-	ID          int64           `json:"id"`
-	Type        string          `json:"type"`
-	Number      string          `json:"number"`
-	PartnerID   int64           `json:"partner_id"`
-	AccountID   int64           `json:"account_id"`
-	Amount      decimal.Decimal `json:"amount"`
-	Date        string          `json:"date"`
-	Remark      string          `json:"remark"`
-	ItemID      int64           `json:"open_item_id"`
-	Unallocated decimal.Decimal `json:"unallocated"`
-	Allocations []Allocation    `json:"allocations"`
-	CreatedBy   int64           `json:"created_by"`
-	CreatedAt   time.Time       `json:"created_at"`
+	ID        int64           `json:"id"`
+	Type      string          `json:"type"`
+	Number    string          `json:"number"`
+	PartnerID int64           `json:"partner_id"`
+	AccountID int64           `json:"account_id"`
+	Amount    decimal.Decimal `json:"amount"`
+	Date      string          `json:"date"`
+	Remark    string          `json:"remark"`
+	// PaymentMethodID names the 结算方式 (a payment_method dictionary entry).
+	PaymentMethodID *int64          `json:"payment_method_id"`
+	ItemID          int64           `json:"open_item_id"`
+	Unallocated     decimal.Decimal `json:"unallocated"`
+	Allocations     []Allocation    `json:"allocations"`
+	CreatedBy       int64           `json:"created_by"`
+	CreatedAt       time.Time       `json:"created_at"`
 }
 
 // MoneyKind is the sub-ledger a money document type settles: a receipt

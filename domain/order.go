@@ -309,6 +309,8 @@ type StockDoc struct {
 	CreatedBy int64          `json:"created_by"`
 	CreatedAt time.Time      `json:"created_at"`
 	Lines     []StockDocLine `json:"lines"`
+	// Delivery is a shipment's 发货信息 (empty on other documents).
+	Delivery
 }
 
 // StockDocLine is one product moved. Amount/TaxAmount/Total are at the

@@ -1183,6 +1183,39 @@ var Migrations = []*gormigrate.Migration{
 			return moveSafetyStock(db)
 		},
 	},
+	{
+		// Delivery information (issue 22 part 6) and the dictionary in use
+		// (part 10): shipments carry where and how the goods went, customers
+		// keep several addresses, and money documents, partners and
+		// shipments name dictionary entries (结算方式, 客户等级, 发货方式).
+		ID: "202612081100_delivery_and_dict_refs",
+		Migrate: func(db *gorm.DB) error {
+			adds := []struct {
+				model any
+				cols  []string
+				ref   string // the dictionary reference, indexed: deleting an entry looks it up
+			}{
+				{&m1100StockDoc{}, []string{"ShippingMethodID", "Carrier", "WaybillNo", "ShipAddress", "ShipContact", "ShipPhone"}, "ShippingMethodID"},
+				{&m1100MoneyDoc{}, []string{"PaymentMethodID"}, "PaymentMethodID"},
+				{&m1100Partner{}, []string{"LevelID"}, "LevelID"},
+			}
+			for _, a := range adds {
+				for _, col := range a.cols {
+					if !db.Migrator().HasColumn(a.model, col) {
+						if err := db.Migrator().AddColumn(a.model, col); err != nil {
+							return err
+						}
+					}
+				}
+				if !db.Migrator().HasIndex(a.model, a.ref) {
+					if err := db.Migrator().CreateIndex(a.model, a.ref); err != nil {
+						return err
+					}
+				}
+			}
+			return db.AutoMigrate(&m1100PartnerAddress{})
+		},
+	},
 }
 
 // m1000ReorderLevel is a product's reorder level in a warehouse; a product
@@ -1230,6 +1263,46 @@ func moveSafetyStock(db *gorm.DB) error {
 		return tx.Exec("ALTER TABLE products DROP COLUMN safety_stock").Error
 	})
 }
+
+// m1100StockDoc is a shipment's delivery information (发货信息).
+type m1100StockDoc struct {
+	ShippingMethodID *int64 `gorm:"index"`
+	Carrier          string `gorm:"size:64;not null;default:''"`
+	WaybillNo        string `gorm:"size:64;not null;default:''"`
+	ShipAddress      string `gorm:"size:255;not null;default:''"`
+	ShipContact      string `gorm:"size:64;not null;default:''"`
+	ShipPhone        string `gorm:"size:32;not null;default:''"`
+}
+
+func (m1100StockDoc) TableName() string { return "stock_docs" }
+
+// m1100MoneyDoc names a receipt's or payment's 结算方式.
+type m1100MoneyDoc struct {
+	PaymentMethodID *int64 `gorm:"index"`
+}
+
+func (m1100MoneyDoc) TableName() string { return "money_docs" }
+
+// m1100Partner names a customer's 客户等级.
+type m1100Partner struct {
+	LevelID *int64 `gorm:"index"`
+}
+
+func (m1100Partner) TableName() string { return "partners" }
+
+// m1100PartnerAddress is one of a customer's delivery addresses (收货地址).
+type m1100PartnerAddress struct {
+	ID        int64  `gorm:"primaryKey;autoIncrement"`
+	PartnerID int64  `gorm:"not null;index"`
+	Address   string `gorm:"size:255;not null"`
+	Contact   string `gorm:"size:64;not null"`
+	Phone     string `gorm:"size:32;not null"`
+	IsDefault bool   `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (m1100PartnerAddress) TableName() string { return "partner_addresses" }
 
 // m400Opening is an account's opening (科目期初余额) at go-live: its balance
 // at the start of the start period (a setting) and its movement earlier in

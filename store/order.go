@@ -263,6 +263,7 @@ type stockDocRow struct {
 	BizDate       string
 	CreatedBy     int64
 	CreatedAt     time.Time
+	domain.Delivery
 }
 
 func (stockDocRow) TableName() string { return "stock_docs" }
@@ -278,7 +279,8 @@ func (r stockDocRow) toDomain() domain.StockDoc {
 	return domain.StockDoc{ID: r.ID, Type: r.Type, Number: r.Number, Status: r.Status, OrderID: r.OrderID,
 		SourceID: r.SourceID, PartnerID: r.PartnerID, WarehouseID: r.WarehouseID, Remark: r.Remark,
 		Amount: r.Amount, TaxAmount: r.TaxAmount, Total: r.Total, CostAmount: r.CostAmount,
-		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), BizDate: r.BizDate, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{}}
+		InvoiceStatus: r.InvoiceStatus, InvoiceID: r.InvoiceID, PostedAt: r.PostedAt.UTC(), BizDate: r.BizDate, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Lines: []domain.StockDocLine{},
+		Delivery: r.Delivery}
 }
 
 // CreateStockDoc inserts a posted receipt, shipment or return with its
@@ -288,7 +290,7 @@ func (tx *Tx) CreateStockDoc(d *domain.StockDoc) error {
 	r := stockDocRow{Type: d.Type, Number: d.Number, Status: d.Status, OrderID: d.OrderID, SourceID: d.SourceID,
 		PartnerID: d.PartnerID, WarehouseID: d.WarehouseID, Remark: d.Remark, Amount: d.Amount, TaxAmount: d.TaxAmount,
 		Total: d.Total, CostAmount: d.CostAmount, InvoiceStatus: d.InvoiceStatus, PostedAt: d.PostedAt, BizDate: d.BizDate, CreatedBy: d.CreatedBy,
-		CreatedAt: tx.Now}
+		CreatedAt: tx.Now, Delivery: d.Delivery}
 	d.CreatedAt = tx.Now
 	id, err := tx.laterInsert([]stockDocRow{r}, nil, func(_ int, id int64) { d.ID = id })
 	if err != nil {

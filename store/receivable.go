@@ -285,20 +285,23 @@ type moneyDocRow struct {
 	ItemID    int64
 	CreatedBy int64
 	CreatedAt time.Time
+	// PaymentMethodID is the 结算方式 (a dictionary entry).
+	PaymentMethodID *int64
 }
 
 func (moneyDocRow) TableName() string { return "money_docs" }
 
 func (r moneyDocRow) toDomain() domain.MoneyDoc {
 	return domain.MoneyDoc{ID: r.ID, Type: r.Type, Number: r.Number, PartnerID: r.PartnerID, AccountID: r.AccountID, Amount: r.Amount,
-		Date: r.Date, Remark: r.Remark, ItemID: r.ItemID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, Allocations: []domain.Allocation{}}
+		Date: r.Date, Remark: r.Remark, ItemID: r.ItemID, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, Allocations: []domain.Allocation{},
+		PaymentMethodID: r.PaymentMethodID}
 }
 
 // CreateMoneyDoc saves a money document.
 func (tx *Tx) CreateMoneyDoc(m *domain.MoneyDoc) error {
 	m.CreatedAt = tx.Now
 	row := moneyDocRow{Type: m.Type, Number: m.Number, PartnerID: m.PartnerID, AccountID: m.AccountID, Amount: m.Amount, Date: m.Date,
-		Remark: m.Remark, ItemID: m.ItemID, CreatedBy: m.CreatedBy, CreatedAt: tx.Now}
+		Remark: m.Remark, ItemID: m.ItemID, CreatedBy: m.CreatedBy, CreatedAt: tx.Now, PaymentMethodID: m.PaymentMethodID}
 	if err := tx.DB().Create(&row).Error; err != nil {
 		return translate(err)
 	}

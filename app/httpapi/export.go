@@ -301,3 +301,10 @@ var stockDocExportCols = []app.ReportColumn{{Key: "number", Title: "单号", Kin
 	{Key: "partner_name", Title: "往来单位", Kind: "text"}, {Key: "warehouse_name", Title: "仓库", Kind: "text"},
 	{Key: "amount", Title: "金额(不含税)", Kind: "money"}, {Key: "tax_amount", Title: "税额", Kind: "money"},
 	{Key: "total", Title: "价税合计", Kind: "money"}, {Key: "cost_amount", Title: "成本", Kind: "money"}, {Key: "remark", Title: "备注", Kind: "text"}}
+
+// shipmentExportCols add a shipment's delivery information (发货信息), so
+// the export can go to the carrier or be checked against its bill.
+var shipmentExportCols = append(append([]app.ReportColumn{}, stockDocExportCols...),
+	app.ReportColumn{Key: "carrier", Title: "承运商", Kind: "text"}, app.ReportColumn{Key: "waybill_no", Title: "运单号", Kind: "text"},
+	app.ReportColumn{Key: "ship_address", Title: "收货地址", Kind: "text"}, app.ReportColumn{Key: "ship_contact", Title: "联系人", Kind: "text"},
+	app.ReportColumn{Key: "ship_phone", Title: "电话", Kind: "text"})

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -356,6 +357,63 @@ type passwordOnlyBody struct {
 // noContent answers 204, or the error.
 func noContent(c *gin.Context, err error) {
 	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// addressIDs reads a partner id and, with aid, one of its address ids.
+func addressIDs(c *gin.Context, aid bool) (int64, int64, error) {
+	id, err := pathID(c)
+	if err != nil || !aid {
+		return id, 0, err
+	}
+	n, err := strconv.ParseInt(c.Param("aid"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, 0, &domain.Error{Kind: domain.KindNotFound, Code: domain.CodeNotFound, Message: "收货地址 " + c.Param("aid") + " 不存在"}
+	}
+	return id, n, nil
+}
+
+func (s *Server) listAddresses(c *gin.Context) {
+	id, _, err := addressIDs(c, false)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, http.StatusOK)(s.app.PartnerAddresses(c.Request.Context(), id))
+}
+
+func (s *Server) createAddress(c *gin.Context) {
+	s.saveAddress(c, false, http.StatusCreated)
+}
+
+func (s *Server) updateAddress(c *gin.Context) {
+	s.saveAddress(c, true, http.StatusOK)
+}
+
+func (s *Server) saveAddress(c *gin.Context, existing bool, status int) {
+	id, aid, err := addressIDs(c, existing)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var in app.AddressInput
+	if err := bind(c, &in); err != nil {
+		writeError(c, err)
+		return
+	}
+	respond(c, status)(s.app.SavePartnerAddress(c.Request.Context(), id, aid, in))
+}
+
+func (s *Server) deleteAddress(c *gin.Context) {
+	id, aid, err := addressIDs(c, true)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := s.app.DeletePartnerAddress(c.Request.Context(), id, aid); err != nil {
 		writeError(c, err)
 		return
 	}

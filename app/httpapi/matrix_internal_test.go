@@ -89,7 +89,7 @@ func TestRouteMatrix(t *testing.T) {
 			out := []string{}
 			for _, id := range []string{"1", "999999999"} {
 				q := p
-				for _, param := range []string{":id", ":type", ":kind", ":name", ":event", ":period", ":code"} {
+				for _, param := range []string{":id", ":aid", ":type", ":kind", ":name", ":event", ":period", ":code"} {
 					v := id
 					switch param {
 					case ":type":

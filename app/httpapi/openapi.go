@@ -159,6 +159,11 @@ func apiOps() []op {
 	master("/products", "商品", domain.Product{}, app.ProductInput{})
 	master("/warehouses", "仓库", domain.Warehouse{}, app.WarehouseInput{})
 	master("/partners", "往来单位", domain.Partner{}, app.PartnerInput{})
+	ops = append(ops,
+		op{method: "GET", path: "/partners/:id/addresses", tag: "基础资料", summary: "往来单位的收货地址（默认的在前）", resp: []domain.PartnerAddress{}},
+		op{method: "POST", path: "/partners/:id/addresses", tag: "基础资料", summary: "新增收货地址（第一个即默认）", body: app.AddressInput{}, resp: domain.PartnerAddress{}, status: http.StatusCreated},
+		op{method: "PUT", path: "/partners/:id/addresses/:aid", tag: "基础资料", summary: "修改收货地址（设为默认会取消其他默认）", body: app.AddressInput{}, resp: domain.PartnerAddress{}},
+		op{method: "DELETE", path: "/partners/:id/addresses/:aid", tag: "基础资料", summary: "删除收货地址（已发货的单据保留其副本）", status: http.StatusNoContent})
 	master("/approval-rules", "审批规则", domain.ApprovalRule{}, app.ApprovalRuleInput{})
 
 	inventoryDoc := func(path, name string, typ, in any) {
@@ -194,7 +199,7 @@ func apiOps() []op {
 	}
 	stockDoc("/purchase-receipts", "采购", "采购入库单", fulfilBody{})
 	stockDoc("/purchase-returns", "采购", "采购退货单", returnBody{})
-	stockDoc("/sales-shipments", "销售", "销售出库单", fulfilBody{})
+	stockDoc("/sales-shipments", "销售", "销售出库单（含发货信息）", shipmentBody{})
 	stockDoc("/sales-returns", "销售", "销售退货单", returnBody{})
 
 	money := func(path, name string) {

@@ -113,6 +113,15 @@ type fulfilBody struct {
 	Lines       []moveLineBody `json:"lines"`
 }
 
+// shipmentBody is a fulfilment with its delivery information (发货信息):
+// one of the customer's addresses by id, or the address typed, and the
+// shipping method, carrier and waybill.
+type shipmentBody struct {
+	fulfilBody
+	AddressID *int64 `json:"address_id"`
+	domain.Delivery
+}
+
 type returnBody struct {
 	ReceiptID  int64          `json:"receipt_id"`
 	ShipmentID int64          `json:"shipment_id"`
@@ -148,7 +157,11 @@ func stockDocRoutes(g *gin.RouterGroup, path, typ string, a *app.App, post func(
 			writeError(c, err)
 			return
 		}
-		listOrExport(c, lp, domain.DocName(typ), stockDocExportCols, func(lp app.ListParams) (any, error) {
+		cols := stockDocExportCols
+		if typ == domain.DocSalesShipment {
+			cols = shipmentExportCols
+		}
+		listOrExport(c, lp, domain.DocName(typ), cols, func(lp app.ListParams) (any, error) {
 			return a.ListStockDocs(c.Request.Context(), typ, f, lp)
 		})
 	})
@@ -171,12 +184,13 @@ func (s *Server) purchaseRoutes(g *gin.RouterGroup) {
 			Lines: moveLines(in.Lines, func(l moveLineBody) int64 { return l.OrderLineID })})
 	})
 	stockDocRoutes(g, "/sales-shipments", domain.DocSalesShipment, a, func(ctx context.Context, c *gin.Context) (any, error) {
-		var in fulfilBody
+		var in shipmentBody
 		if err := bind(c, &in); err != nil {
 			return nil, err
 		}
 		return a.PostShipment(ctx, app.ShipmentInput{OrderID: in.OrderID, WarehouseID: in.WarehouseID, Remark: in.Remark,
-			Lines: moveLines(in.Lines, func(l moveLineBody) int64 { return l.OrderLineID })})
+			Lines:     moveLines(in.Lines, func(l moveLineBody) int64 { return l.OrderLineID }),
+			AddressID: in.AddressID, Delivery: in.Delivery})
 	})
 	stockDocRoutes(g, "/purchase-returns", domain.DocPurchaseReturn, a, func(ctx context.Context, c *gin.Context) (any, error) {
 		var in returnBody

@@ -213,6 +213,10 @@ func New(a *app.App, log *slog.Logger) *Server {
 		}
 		return m, nil
 	})
+	api.GET("/partners/:id/addresses", s.listAddresses)
+	api.POST("/partners/:id/addresses", s.createAddress)
+	api.PUT("/partners/:id/addresses/:aid", s.updateAddress)
+	api.DELETE("/partners/:id/addresses/:aid", s.deleteAddress)
 	api.GET("/dictionaries/:type/entries", s.listDict)
 	api.POST("/dictionaries/:type/entries", s.createDict)
 	api.GET("/dictionaries/:type/entries/:id", s.getDict)

@@ -23,10 +23,29 @@ func p[T any](v T) *T { return &v }
 
 func dec(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }
 
+// demoLevels are the demo customers' levels (客户等级 codes).
+var demoLevels = map[string]string{"C001": "A", "C002": "B", "C003": "B", "C004": "C", "C005": "A", "C006": "C", "B001": "A"}
+
+// demoDict is the id of a seeded dictionary entry.
+func demoDict(ctx context.Context, a *app.App, typ, code string) (int64, error) {
+	l, err := a.ListDict(ctx, typ, app.ListParams{PageSize: 100})
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range l.Items {
+		if e.Code == code {
+			return e.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("demo: no dictionary entry %s/%s", typ, code)
+}
+
 // SeedDemo fills an empty database with a small trading company (华东商贸):
-// three warehouses, staff in every role, suppliers, customers, 36 products
-// and their opening stock, and a posted transfer and stocktake. It does
-// nothing when products already exist, so restarting the demo keeps edits.
+// three warehouses, staff in every role, suppliers, customers (graded, 联华
+// with two delivery addresses), 36 products and their opening stock, and a
+// posted transfer and stocktake; shipments carry carrier and waybill and
+// money documents their 结算方式. It does nothing when products already
+// exist, so restarting the demo keeps edits.
 func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 	if found, err := store.Exists(s.Read(ctx), "products", "1 = 1"); err != nil || found {
 		return err
@@ -119,8 +138,17 @@ func SeedDemo(ctx context.Context, a *app.App, s *store.Store) error {
 		{"C006", "无锡好邻居便利店", domain.PartnerCustomer, "沈店长", "0510-82701234", "无锡市梁溪区", "20000", 7},
 		{"B001", "上海易购贸易有限公司", domain.PartnerBoth, "韩经理", "021-64201234", "上海市徐汇区", "100000", 30},
 	} {
-		if _, err := cat.Partners.Create(ctx, app.PartnerInput{Code: p(pt.code), Name: p(pt.name), Type: p(pt.typ),
-			Contact: p(pt.contact), Phone: p(pt.phone), Address: p(pt.addr), CreditLimit: dec(pt.limit), PaymentTermsDays: p(pt.days)}); err != nil {
+		in := app.PartnerInput{Code: p(pt.code), Name: p(pt.name), Type: p(pt.typ),
+			Contact: p(pt.contact), Phone: p(pt.phone), Address: p(pt.addr), CreditLimit: dec(pt.limit), PaymentTermsDays: p(pt.days)}
+		// Customers are graded (客户等级) for the price lists to come.
+		if lv := demoLevels[pt.code]; lv != "" {
+			id, err := demoDict(ctx, a, domain.DictCustomerLevel, lv)
+			if err != nil {
+				return err
+			}
+			in.LevelID = &id
+		}
+		if _, err := cat.Partners.Create(ctx, in); err != nil {
 			return err
 		}
 	}
@@ -378,8 +406,27 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64, re
 	if err != nil {
 		return err
 	}
+	// 联华 takes goods at two addresses, its distribution centre the
+	// default; the shipment goes there by logistics with a waybill.
+	if _, err := a.SavePartnerAddress(ctx, code["C001"], 0, app.AddressInput{Address: "上海市普陀区真北路 1688 号 联华配送中心 3 号库",
+		Contact: "冯采购", Phone: "13916881234", IsDefault: true}); err != nil {
+		return err
+	}
+	if _, err := a.SavePartnerAddress(ctx, code["C001"], 0, app.AddressInput{Address: "上海市黄浦区南京东路 800 号 联华超市南京路店",
+		Contact: "严店长", Phone: "021-63221234"}); err != nil {
+		return err
+	}
+	logistics, err := demoDict(ctx, a, domain.DictShippingMethod, "logistics")
+	if err != nil {
+		return err
+	}
+	express, err := demoDict(ctx, a, domain.DictShippingMethod, "express")
+	if err != nil {
+		return err
+	}
 	gi, err := a.PostShipment(ctx, app.ShipmentInput{OrderID: so.ID, Lines: []domain.MoveLine{
-		{LineID: so.Lines[0].ID, Qty: *dec("600")}, {LineID: so.Lines[1].ID, Qty: *dec("120")}}})
+		{LineID: so.Lines[0].ID, Qty: *dec("600")}, {LineID: so.Lines[1].ID, Qty: *dec("120")}},
+		Delivery: domain.Delivery{ShippingMethodID: &logistics, Carrier: "德邦物流", WaybillNo: "DPK2026120800123"}})
 	if err != nil {
 		return err
 	}
@@ -400,15 +447,21 @@ func seedDemoOrders(ctx context.Context, a *app.App, wh int64, prods []int64, re
 	if err != nil {
 		return err
 	}
-	if _, err = a.PostShipment(ctx, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: *dec("10")}}}); err != nil {
+	if _, err = a.PostShipment(ctx, app.ShipmentInput{OrderID: so2.ID, Lines: []domain.MoveLine{{LineID: so2.Lines[0].ID, Qty: *dec("10")}},
+		Delivery: domain.Delivery{ShippingMethodID: &express, Carrier: "顺丰速运", WaybillNo: "SF1402681234567",
+			ShipAddress: "南京市玄武区中山路 18 号 苏果社区店", ShipContact: "褚店长", ShipPhone: "025-83201234"}}); err != nil {
 		return err
 	}
 	// Money: 联华 paid part of its bill, and the water supplier was paid in
 	// part, so the aging and the partner statements have something to show.
-	if _, err := a.CreateMoneyDoc(ctx, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: code["C001"], Amount: *dec("800"), Remark: "银行转账"}); err != nil {
+	bank, err := demoDict(ctx, a, domain.DictPaymentMethod, "bank")
+	if err != nil {
 		return err
 	}
-	_, err = a.CreateMoneyDoc(ctx, domain.DocMoneyPayment, app.MoneyInput{PartnerID: code["S001"], Amount: *dec("500"), Remark: "银行转账"})
+	if _, err := a.CreateMoneyDoc(ctx, domain.DocMoneyReceipt, app.MoneyInput{PartnerID: code["C001"], Amount: *dec("800"), Remark: "银行转账", PaymentMethodID: &bank}); err != nil {
+		return err
+	}
+	_, err = a.CreateMoneyDoc(ctx, domain.DocMoneyPayment, app.MoneyInput{PartnerID: code["S001"], Amount: *dec("500"), Remark: "银行转账", PaymentMethodID: &bank})
 	return err
 }
 

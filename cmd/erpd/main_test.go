@@ -151,6 +151,36 @@ func TestDemoData(t *testing.T) {
 	if dash.LowStockTotal < 3 || dash.LowStockTotal > 6 || suggestions.Total != dash.LowStockTotal {
 		t.Fatalf("demo: %d low items, %d reorder suggestions", dash.LowStockTotal, suggestions.Total)
 	}
+	// The dictionary is in use: shipments say how and where they went,
+	// customers have a level, receipts a 结算方式 (issue 22 parts 6, 10).
+	var ships struct {
+		Items []struct{ ID int64 }
+	}
+	getJSON(t, m.URL()+"/api/v1/sales-shipments", tok, &ships)
+	withWaybill := 0
+	for _, sh := range ships.Items {
+		var d domain.StockDoc
+		getJSON(t, fmt.Sprintf("%s/api/v1/sales-shipments/%d", m.URL(), sh.ID), tok, &d)
+		if d.WaybillNo != "" && d.ShippingMethodID != nil && d.ShipAddress != "" {
+			withWaybill++
+		}
+	}
+	var receipts struct {
+		Items []domain.MoneyDoc
+	}
+	getJSON(t, m.URL()+"/api/v1/receipts", tok, &receipts)
+	var cus struct {
+		Items []domain.Partner
+	}
+	getJSON(t, m.URL()+"/api/v1/partners?q=C001", tok, &cus)
+	if withWaybill < 2 || len(receipts.Items) == 0 || receipts.Items[0].PaymentMethodID == nil || len(cus.Items) != 1 || cus.Items[0].LevelID == nil {
+		t.Fatalf("demo delivery and dictionary: %d shipments with delivery, receipts %+v, partner %+v", withWaybill, receipts.Items, cus.Items)
+	}
+	var addrs []domain.PartnerAddress
+	getJSON(t, fmt.Sprintf("%s/api/v1/partners/%d/addresses", m.URL(), cus.Items[0].ID), tok, &addrs)
+	if len(addrs) != 2 || !addrs[0].IsDefault {
+		t.Fatalf("demo addresses %+v", addrs)
+	}
 	// Every demo role can sign in.
 	for _, u := range []string{"caigou", "xiaoshou", "cangguan", "caiwu", "jingli"} {
 		login(t, m.URL(), u, DemoPassword)

@@ -26,7 +26,7 @@ const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, loc
 const problems = [];
 // Chromium logs every refused request; these are refused on purpose.
 watchConsole(page, problems, [[/\/api\/v1\/auth\/login$/, /401/], [/\/api\/v1\/products$/, /409/], [/\/api\/v1\/imports\/products/, /422/],
-  [/\/api\/v1\/vouchers$/, /422/], [/\/api\/v1\/finance-settings$/, /422|409/]]);
+  [/\/api\/v1\/vouchers$/, /422/], [/\/api\/v1\/sales-shipments$/, /422/], [/\/api\/v1\/finance-settings$/, /422|409/]]);
 
 const timings = {};
 const run = stepper(page, 'failure');
@@ -159,6 +159,39 @@ try {
     await page.locator('.el-drawer').getByRole('button', { name: '打印' }).click();
     assert.equal(await page.evaluate(() => window.__printed), true);
     await shot('purchase-order');
+    await page.keyboard.press('Escape');
+    await page.locator('.el-drawer').waitFor({ state: 'hidden' });
+  });
+
+  await step('ships a sales order with its delivery information; the shipment shows it, a bad phone is refused on its field', async () => {
+    await timed('sales-orders', '/sales-orders', () => page.locator('.el-table__row').first().waitFor());
+    await page.locator('.el-table__row', { hasText: '杭州百大' }).filter({ hasText: '已审核' }).first().click();
+    const drawer = page.locator('.el-drawer');
+    await drawer.locator('[data-test=fulfil]').click();
+    const delivery = page.locator('[data-test=fulfil-delivery]');
+    await delivery.waitFor();
+    await delivery.locator('[data-test=fulfil-method]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '快递' }).click();
+    await page.locator('input[data-test=fulfil-carrier]').fill('顺丰速运');
+    await page.locator('input[data-test=fulfil-waybill]').fill('SF9988776655');
+    await page.locator('input[data-test=fulfil-ship-address]').fill('杭州市上城区解放路 1 号');
+    await page.locator('input[data-test=fulfil-ship-phone]').fill('电话');
+    await page.locator('[data-test=fulfil-save]').click();
+    await delivery.locator('.el-form-item__error', { hasText: '电话格式不对' }).waitFor();
+    await page.locator('input[data-test=fulfil-ship-phone]').fill('0571-87051234');
+    await page.locator('[data-test=fulfil-save]').click();
+    const posted = await page.locator('.el-message--success', { hasText: '已过账' }).innerText();
+    const shipment = posted.match(/GI\S+/)[0];
+    await page.keyboard.press('Escape');
+    await timed('sales-shipments', '/sales-shipments', () => page.locator('.el-table__row').first().waitFor());
+    const row = page.locator('.el-table__row', { hasText: shipment });
+    assert.match(await row.innerText(), /顺丰速运 SF9988776655/);
+    await row.click();
+    const info = page.locator('[data-test=doc-delivery]');
+    await info.getByText('SF9988776655').waitFor();
+    const text = await info.innerText();
+    for (const want of ['快递', '顺丰速运', '杭州市上城区解放路 1 号', '0571-87051234']) assert.ok(text.includes(want), want + ' in ' + text);
+    await shot('shipment-delivery');
     await page.keyboard.press('Escape');
     await page.locator('.el-drawer').waitFor({ state: 'hidden' });
   });

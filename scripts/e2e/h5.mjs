@@ -383,6 +383,24 @@ try {
     await shot(page, 'finance-checklist')
   })
 
+  await step('出库 as 张仓管: the shipments list opens one with where and how it goes, the phone tappable', async () => {
+    const code = await authCode('ding_cangguan')
+    page = await inDingTalk({ 'runtime.permission.requestAuthCode': { code } }, 'cangguan')
+    await page.goto(h5)
+    await page.locator('[data-test=stats]').waitFor()
+    assert.equal(await tab(page, '开单').count(), 0, 'a keeper does not sell')
+    await timed('shipments', () => tab(page, '出库').click(), () => page.locator('[data-test=shipment-item]').first().waitFor())
+    // The demo ships 联华's order by 德邦物流 to its default address.
+    await page.locator('[data-test=shipment-item]', { hasText: '联华' }).first().click()
+    const detail = page.locator('[data-test=shipment-detail]')
+    await detail.waitFor()
+    await detail.locator('[data-test=waybill]', { hasText: 'DPK2026120800123' }).waitFor()
+    const text = await detail.innerText()
+    for (const want of ['物流', '德邦物流', '联华配送中心', '冯采购']) assert.ok(text.includes(want), want + ' in ' + text)
+    assert.equal(await detail.locator('[data-test=ship-phone]').getAttribute('href'), 'tel:13916881234')
+    await shot(page, 'shipment')
+  })
+
   await step('outside DingTalk: the login form; a wrong password gets erpd\'s message, the right one signs in', async () => {
     const ctx = await browser.newContext({ ...phone, userAgent: UA_SAFARI })
     page = await ctx.newPage()

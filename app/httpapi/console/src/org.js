@@ -38,7 +38,7 @@ export const outboxStatus = { pending: ['待发送', 'warning'], done: ['已发�
 export const dictTypes = [
   { value: 'payment_method', label: '结算方式' },
   { value: 'customer_level', label: '客户等级' },
-  { value: 'shipping_method', label: '配送方式' },
+  { value: 'shipping_method', label: '发货方式' },
 ]
 export const dictTypePattern = /^[a-z][a-z0-9_]{0,31}$/
 

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, DotLoading, NavBar, Result, SafeArea, SpinLoading, TabBar } from 'antd-mobile'
-import { AddSquareOutline, AppOutline, BillOutline, CheckShieldOutline, HistogramOutline, UnorderedListOutline } from 'antd-mobile-icons'
+import { AddSquareOutline, AppOutline, BillOutline, CheckShieldOutline, HistogramOutline, TruckOutline, UnorderedListOutline } from 'antd-mobile-icons'
 import { ApiError, can, clearCache, get, post, session, whenUnauthorized } from './api.js'
 import { authCode, configure, inDingTalk, pageURL } from './dd.js'
 import { go, useRoute } from './router.js'
@@ -15,6 +15,7 @@ const pages = {
   '/vouchers': () => import('./pages/Vouchers.jsx'),
   '/finance': () => import('./pages/Finance.jsx'),
   '/orders': () => import('./pages/OrderDetail.jsx'),
+  '/shipments': () => import('./pages/Shipments.jsx'),
 }
 const Dashboard = lazy(home)
 const Stock = lazy(pages['/stock'])
@@ -24,12 +25,17 @@ const ApprovalDetail = lazy(pages['/approvals'])
 const VoucherList = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherList })))
 const Finance = lazy(pages['/finance'])
 const OrderDetail = lazy(pages['/orders'])
+const ShipmentList = lazy(() => pages['/shipments']().then((m) => ({ default: m.ShipmentList })))
+const ShipmentDetail = lazy(() => pages['/shipments']().then((m) => ({ default: m.ShipmentDetail })))
 const VoucherDetail = lazy(() => pages['/vouchers']().then((m) => ({ default: m.VoucherDetail })))
 
 const TABS = [
   { key: '/', title: '首页', icon: <AppOutline /> },
   { key: '/stock', title: '库存', icon: <UnorderedListOutline />, perm: 'stock:read' },
   { key: '/order', title: '开单', icon: <AddSquareOutline />, perm: 'sales:write' },
+  // 出库单 with its delivery information, for the warehouse keeper (who
+  // posts them; reading one takes sales:read, which the keeper has).
+  { key: '/shipments', title: '出库', icon: <TruckOutline />, perm: 'stock:write', also: 'sales:read' },
   { key: '/approvals', title: '审批', icon: <CheckShieldOutline />, perm: 'approval:decide' },
   { key: '/vouchers', title: '凭证', icon: <BillOutline />, perm: 'ledger:admin' }, // 凭证审核
   { key: '/finance', title: '财务', icon: <HistogramOutline />, perm: 'ledger:read' }, // 现金流量表, 结账检查
@@ -132,7 +138,7 @@ export default function App() {
   }, [boot])
 
   const user = stage.user
-  const tabs = useMemo(() => TABS.filter((t) => !t.perm || can(user, t.perm)), [user])
+  const tabs = useMemo(() => TABS.filter((t) => (!t.perm || can(user, t.perm)) && (!t.also || can(user, t.also))), [user])
 
   const refreshBadges = useCallback(async () => {
     if (!can(user, 'approval:decide')) return
@@ -182,17 +188,20 @@ export default function App() {
   const approval = path.match(/^\/approvals\/(\d+)$/)
   const voucher = path.match(/^\/vouchers\/(\d+)$/)
   const order = path.match(/^\/orders\/(purchase|sales)\/(\d+)$/)
-  const detail = approval || voucher || order
-  const tab = approval ? '/approvals' : voucher ? '/vouchers' : tabs.some((t) => t.key === path) ? path : '/'
+  const shipment = path.match(/^\/shipments\/(\d+)$/)
+  const detail = approval || voucher || order || shipment
+  const tab = approval ? '/approvals' : voucher ? '/vouchers' : shipment ? '/shipments' : tabs.some((t) => t.key === path) ? path : '/'
   let page
   if (approval && can(user, 'approval:decide')) page = <ApprovalDetail id={Number(approval[1])} />
   else if (voucher && can(user, 'ledger:admin')) page = <VoucherDetail id={Number(voucher[1])} />
   else if (order && can(user, order[1] + ':read')) page = <OrderDetail key={path} kind={order[1]} id={Number(order[2])} />
+  else if (shipment && can(user, 'sales:read')) page = <ShipmentDetail id={Number(shipment[1])} />
   else if (tab === '/stock') page = <Stock />
   else if (tab === '/order') page = <OrderNew />
   else if (tab === '/approvals') page = <Approvals />
   else if (tab === '/vouchers') page = <VoucherList />
   else if (tab === '/finance') page = <Finance />
+  else if (tab === '/shipments') page = <ShipmentList />
   else page = <Dashboard />
 
   return (

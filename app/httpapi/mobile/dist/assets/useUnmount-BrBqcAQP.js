@@ -1,0 +1,1 @@
+import{i as e}from"./rolldown-runtime-vfrPO-fZ.js";import{a as t}from"./react-BDnalcL1.js";var n=e(t()),r=e=>typeof e==`function`,i=e=>typeof e==`number`&&!Number.isNaN(e);function a(e){let t=(0,n.useRef)(e);return t.current=e,t}var o=e=>{let t=a(e);(0,n.useEffect)(()=>()=>{t.current()},[])};export{i,a as n,r,o as t};
