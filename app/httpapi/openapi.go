@@ -78,7 +78,8 @@ func apiOps() []op {
 		{method: "PUT", path: "/users/:id", tag: "组织", summary: "修改用户（角色、数据范围、停用）", body: app.UserInput{}, resp: domain.User{}},
 		{method: "GET", path: "/departments", tag: "组织", summary: "部门（钉钉通讯录镜像）", query: q(listQ, []string{"status"}), resp: app.List[domain.Department]{}},
 		{method: "POST", path: "/org/sync", tag: "组织", summary: "立即从钉钉同步通讯录", resp: app.SyncResult{}},
-		{method: "GET", path: "/audit-logs", tag: "组织", summary: "审计日志", query: q(listQ, []string{"entity", "entity_id", "actor_id", "action", "from", "to"}), resp: app.List[domain.AuditEntry]{}},
+		{method: "GET", path: "/audit-logs", tag: "组织", summary: "审计日志：动作与对象的中文名（action_name、entity_name）、单号或编码名称（ref），修改时逐字段的前后对比（changes）", query: q(listQ, []string{"entity", "entity_id", "actor_id", "action", "from", "to"}), resp: app.List[app.AuditView]{}},
+		{method: "GET", path: "/audit-logs/names", tag: "组织", summary: "审计日志筛选用的动作与对象（代码和中文名）", resp: app.AuditNames{}},
 		{method: "GET", path: "/dingtalk/outbox", tag: "钉钉", summary: "发往钉钉的消息（待发、失败）", query: q(listQ, []string{"status"}), resp: app.List[store.OutboxMessage]{}},
 		{method: "GET", path: "/dingtalk/h5", tag: "钉钉", summary: "H5 微应用启动信息：是否连接钉钉、corpId、agentId、clientId（免登用）", resp: app.H5Info{}, public: true},
 		{method: "GET", path: "/dingtalk/jsapi-config", tag: "钉钉", summary: "为 H5 页面签名 dd.config（url 为 location.href 去掉 # 之后的部分）", query: []string{"url"}, resp: app.JSAPIConfig{}},
@@ -100,7 +101,7 @@ func apiOps() []op {
 		{method: "POST", path: "/approvals/:id/approve", tag: "审批", summary: "同意", body: decisionBody{}, resp: domain.Approval{}},
 		{method: "POST", path: "/approvals/:id/reject", tag: "审批", summary: "拒绝", body: decisionBody{}, resp: domain.Approval{}},
 
-		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope); without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403",
+		{method: "GET", path: "/reports/:name", tag: "报表", summary: "报表：inventory-balance, stock-ledger, purchase-summary, sales-detail, gross-profit, slow-moving, ar-aging, ap-aging, partner-statement, trial-balance, general-ledger, account-detail, income-statement, balance-sheet, cash-flow (现金流量表 会小企03表: period=yyyy-mm, 本年累计金额 col1 and 本月金额 col2; heading rows have no line)…; stock-ledger, purchase-summary, sales-detail and gross-profit count only the documents in the caller's data scope, named in scope (and, exported, in the file name and X-Data-Scope); without cost:read the cost columns (成本、结存金额、毛利…) are absent and gross-profit is 403; purchase-summary and gross-profit take group_by=product (default), partner (aliases supplier, customer) or month",
 			query: q(listQ, exportQ, []string{"from", "to", "as_of", "period", "warehouse_id", "category_id", "product_id", "partner_id", "account_id", "group_by", "days"}), resp: app.Report{}},
 		{method: "GET", path: "/imports/:kind/template", tag: "导入", summary: "导入模板（xlsx 或 csv）", query: []string{"format"}, file: true},
 		{method: "POST", path: "/imports/:kind", tag: "导入", summary: "导入 products、partners、opening…：整批成功或逐行报错", query: []string{"dry_run"}, multipart: true, resp: app.ImportResult{}},
