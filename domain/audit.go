@@ -110,7 +110,7 @@ var auditFieldNames = map[string]string{
 	"username": "用户名", "roles": "角色", "role": "角色", "email": "邮箱", "mobile": "手机", "title": "职务",
 	"department_id": "部门", "data_scope": "数据范围", "job_number": "工号", "permissions": "权限",
 	"min_amount": "金额下限", "doc_type": "单据类型", "number": "单号", "period": "期间", "invoice_no": "发票号",
-	"comment": "意见", "company_name": "单位名称", "bill_at": "开票确认收入", "debit": "借方", "credit": "贷方",
+	"comment": "意见", "company_name": "编制单位", "review_required": "结账须全部审核", "bill_at": "应收应付确认时点", "debit": "借方", "credit": "贷方",
 	"summary": "摘要", "cash_flow": "现金流量项目", "cash_flow_item": "现金流量项目",
 }
 

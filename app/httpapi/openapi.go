@@ -124,7 +124,7 @@ func apiOps() []op {
 		{method: "POST", path: "/vouchers/:id/reverse", tag: "财务", summary: "红字冲销手工凭证（已审核的先取消审核）", body: reverseBody{}, resp: domain.Voucher{}, status: http.StatusCreated},
 		{method: "POST", path: "/vouchers/:id/review", tag: "财务", summary: "审核凭证（审核人不能是制单人）", resp: domain.Voucher{}},
 		{method: "POST", path: "/vouchers/:id/unreview", tag: "财务", summary: "取消审核（已结账月份不可）", resp: domain.Voucher{}},
-		{method: "GET", path: "/finance-settings", tag: "财务", summary: "财务设置：编制单位、结账是否要求全部审核", resp: app.FinanceSettings{}},
+		{method: "GET", path: "/finance-settings", tag: "财务", summary: "财务设置：编制单位、结账是否要求全部审核；bill_at（只读，来自配置）为应收应付的确认时点 shipment 或 invoice", resp: app.FinanceSettings{}},
 		{method: "PUT", path: "/finance-settings", tag: "财务", summary: "保存财务设置（覆盖配置文件的 finance.company_name / review_required；version 不符时 409）", body: app.FinanceSettingsInput{}, resp: app.FinanceSettings{}},
 		{method: "GET", path: "/periods", tag: "财务", summary: "会计期间", resp: itemsBody[store.PeriodInfo]{}},
 		{method: "GET", path: "/periods/:period/checklist", tag: "财务", summary: "结账检查：本月草稿、待审批、负库存、增值税、账实核对；level=block 的项目阻止结账", resp: domain.Checklist{}},
