@@ -115,6 +115,9 @@ try {
     await page.locator('.el-table__row', { hasText: 'E2E001' }).waitFor();
     await add('DR001');
     await page.locator('.el-dialog .el-form-item__error').waitFor();
+    // The field says it; no toast names the field's path.
+    assert.ok(await page.locator('.el-dialog .el-form-item.is-error input[name=sku]').isVisible(), 'the code field is highlighted');
+    for (const t of await page.locator('.el-message--error').allInnerTexts()) assert.doesNotMatch(t, /[（(]sku[）)]/, 'toast: ' + t);
     await shot('product-duplicate');
     await page.locator('.el-dialog').getByRole('button', { name: '取消' }).click();
   });
@@ -366,6 +369,15 @@ try {
     // The cash line needs its 现金流量项目: refused on the line, then chosen.
     await dialog.locator('[data-test=voucher-save]').click();
     await dialog.locator('.err', { hasText: '现金流量项目' }).waitFor();
+    // The toast says which line, never the field's path (lines[1].cash_flow_item);
+    // the line's cell is outlined in red and the cursor put in it.
+    const toast = await page.locator('.el-message--error').last().innerText();
+    assert.doesNotMatch(toast, /lines\[|[（(][a-z_]+[\[.)]/, 'a toast without a field path: ' + toast);
+    assert.match(toast, /^第 2 行：/, 'the toast names the line: ' + toast);
+    const marked = dialog.locator('.el-table .cell:has(> .err)');
+    assert.equal(await marked.count(), 1, 'one cell marked');
+    const shadow = await marked.locator('.el-select__wrapper, .el-input__wrapper').first().evaluate((el) => getComputedStyle(el).boxShadow);
+    assert.match(shadow, /rgb\(245, 108, 108\)/, 'the cell is outlined in red: ' + shadow);
     await dialog.locator('[data-test=voucher-cashflow-1]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().waitFor({ state: 'hidden' });
@@ -503,6 +515,71 @@ try {
     await page.locator('[data-test=import-ok]', { hasText: '校验通过' }).waitFor();
     await page.locator('[data-test=import-run]').click();
     await page.locator('[data-test=import-ok]', { hasText: '新增 2 条' }).waitFor();
+  });
+
+  await step('every report loads with its defaults in every grouping, with no error toast', async () => {
+    // Still the administrator, who may read every report.
+    await page.goto(base + '/console/reports');
+    const select = page.locator('[data-test=report-select]');
+    const items = page.locator('.el-select-dropdown__item:visible');
+    const closed = () => page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden' }).catch(() => {});
+    await select.click();
+    const n = await items.count();
+    await page.keyboard.press('Escape');
+    await closed();
+    assert.ok(n >= 15, n + ' reports offered');
+    const errors = page.locator('.el-message--error');
+    const settle = async (what) => {
+      await page.waitForLoadState('networkidle');
+      await page.locator('[data-test=report-table], .el-empty').first().waitFor();
+      await page.locator('.page .el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {});
+      assert.equal(await errors.count(), 0, what + ': ' + (await errors.allInnerTexts()).join(' | '));
+    };
+    let groupings = 0;
+    for (let i = 0; i < n; i++) {
+      await select.click();
+      const title = (await items.nth(i).innerText()).trim();
+      await items.nth(i).click();
+      await closed();
+      await settle(title);
+      const group = page.locator('[data-test=report-group]');
+      if (!(await group.count())) continue;
+      await group.click();
+      const m = await items.count();
+      await page.keyboard.press('Escape');
+      await closed();
+      for (let j = 0; j < m; j++) {
+        await group.click();
+        const label = (await items.nth(j).innerText()).trim();
+        await items.nth(j).click();
+        await closed();
+        await settle(title + ' ' + label);
+        groupings++;
+      }
+    }
+    assert.ok(groupings >= 6, groupings + ' groupings tried (采购汇总表 and 毛利分析表, three each)');
+  });
+
+  await step('the audit log reads in Chinese, with document numbers and a field diff', async () => {
+    await timed('audit', '/audit-logs', () => page.locator('[data-test=audit-table] .el-table__row').first().waitFor());
+    const table = page.locator('[data-test=audit-table]');
+    const text = await table.locator('.el-table__body').first().innerText();
+    assert.doesNotMatch(text, /\b(approve|create|update|purchase_order|sales_order|product)\b/, 'no codes in the log');
+    await page.locator('[data-test=audit-entity]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '商品' }).first().click();
+    await page.locator('[data-test=audit-action]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '新建' }).first().click();
+    await table.locator('.el-table__row', { hasText: 'E2E001' }).first().waitFor();
+    // The 编制单位 put back by the finance-settings step, field by field.
+    await page.locator('[data-test=audit-entity]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '财务设置' }).first().click();
+    await page.locator('[data-test=audit-action]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '修改' }).first().click();
+    const row = table.locator('.el-table__row', { hasText: '编制单位：别人改的 → 华东商贸有限公司' }).first();
+    await row.waitFor();
+    await row.locator('.el-table__expand-icon').click();
+    await table.locator('[data-test=audit-diff] .el-table__row', { hasText: '编制单位' }).first().waitFor();
+    await shot('audit-log');
   });
 
   await step('turns on two-step sign-in; signing in then asks for the code', async () => {
