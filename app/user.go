@@ -284,7 +284,7 @@ func (a *App) AuditLog(ctx context.Context, f AuditFilter, lp ListParams) (*List
 	}
 	views := make([]AuditView, len(items))
 	for i, e := range items {
-		v := AuditView{AuditEntry: e, ActionName: domain.AuditActionName(e.Action), EntityName: domain.AuditEntityName(e.Entity),
+		v := AuditView{AuditEntry: e, ActionName: domain.AuditActionNameFor(e.Entity, e.Action), EntityName: domain.AuditEntityName(e.Entity),
 			Ref: refs[e.Entity][e.EntityID]}
 		if e.Action == "update" || e.Before != "" && e.After != "" {
 			v.Changes = domain.AuditDiff(e.Before, e.After)

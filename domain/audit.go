@@ -72,6 +72,20 @@ func AuditActionName(action string) string {
 	return action
 }
 
+// auditActionFor names an action where a subject has its own word for it:
+// a period is closed by 结账, not 关闭.
+var auditActionFor = map[string]map[string]string{
+	"period": {"close": "结账", "reopen": "反结账"},
+}
+
+// AuditActionNameFor is an action's name for people on a subject.
+func AuditActionNameFor(entity, action string) string {
+	if n, ok := auditActionFor[entity][action]; ok {
+		return n
+	}
+	return AuditActionName(action)
+}
+
 // AuditEntityName is the name for people of what an entry is about.
 func AuditEntityName(entity string) string {
 	for _, e := range auditEntities {

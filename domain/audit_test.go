@@ -20,6 +20,12 @@ func TestAuditNames(t *testing.T) {
 			t.Errorf("AuditEntityName(%q) = %q, want %q", c.code, got, c.entity)
 		}
 	}
+	if got := AuditActionNameFor("period", "close"); got != "结账" {
+		t.Errorf("closing a period: %q", got)
+	}
+	if got := AuditActionNameFor("sales_order", "close"); got != "关闭" {
+		t.Errorf("closing an order: %q", got)
+	}
 	// Every code the filter offers has a Chinese name, not its code.
 	for _, l := range [][]CodeName{AuditActions(), AuditEntities()} {
 		for _, cn := range l {
