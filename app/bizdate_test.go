@@ -128,7 +128,7 @@ func TestBusinessDatesAndClosing(t *testing.T) {
 		if res.Status != store.PeriodClosed {
 			t.Fatalf("close %+v", res)
 		}
-		log := must[*app.List[domain.AuditEntry]](t)(e.app.AuditLog(e.admin, app.AuditFilter{Entity: "period", Action: "close"}, app.ListParams{}))
+		log := must[*app.List[app.AuditView]](t)(e.app.AuditLog(e.admin, app.AuditFilter{Entity: "period", Action: "close"}, app.ListParams{}))
 		if len(log.Items) != 1 || !strings.Contains(log.Items[0].After, `"force":true`) || !strings.Contains(log.Items[0].After, "月底盘点完成") {
 			t.Fatalf("audit %+v", log.Items)
 		}

@@ -160,7 +160,7 @@ func TestMasterDataRules(t *testing.T) {
 		})
 
 		t.Run("AuditLog", func(t *testing.T) {
-			l := must[*app.List[domain.AuditEntry]](t)(e.app.AuditLog(e.admin, store.AuditFilter{Entity: "product"}, app.ListParams{PageSize: 200}))
+			l := must[*app.List[app.AuditView]](t)(e.app.AuditLog(e.admin, store.AuditFilter{Entity: "product"}, app.ListParams{PageSize: 200}))
 			var sawUpdate bool
 			for _, en := range l.Items {
 				if en.Action == "update" && en.Before != "" && en.After != "" {

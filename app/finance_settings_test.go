@@ -45,8 +45,21 @@ func TestFinanceSettingsSaved(t *testing.T) {
 		}
 		_, err = e.app.UpdateFinanceSettings(e.admin, app.FinanceSettingsInput{ReviewRequired: ptr(false), Version: 1})
 		wantCode(t, err, domain.CodeVersionConflict)
-		if fs = must[*app.FinanceSettings](t)(e.app.GetFinanceSettings(mgr)); !fs.ReviewRequired || fs.Version != 2 {
+		if fs = must[*app.FinanceSettings](t)(e.app.GetFinanceSettings(mgr)); !fs.ReviewRequired || fs.Version != 2 || fs.BillAt != domain.BillAtShipment {
 			t.Fatalf("read back %+v", fs)
+		}
+		// The billing mode is the configuration's, shown (the console offers
+		// the invoice pages only in invoice mode) but never saved.
+		e.billAt(domain.BillAtInvoice)
+		if fs = must[*app.FinanceSettings](t)(e.app.GetFinanceSettings(mgr)); fs.BillAt != domain.BillAtInvoice || fs.Version != 2 {
+			t.Fatalf("in invoice mode %+v", fs)
+		}
+		if fs = must[*app.FinanceSettings](t)(e.app.UpdateFinanceSettings(e.admin, app.FinanceSettingsInput{Version: 2})); fs.BillAt != domain.BillAtInvoice {
+			t.Fatalf("saved in invoice mode %+v", fs)
+		}
+		e.billAt(domain.BillAtShipment)
+		if fs = must[*app.FinanceSettings](t)(e.app.GetFinanceSettings(mgr)); fs.BillAt != domain.BillAtShipment || fs.Version != 3 {
+			t.Fatalf("back in shipment mode %+v", fs)
 		}
 
 		// The saved setting, not the configuration, decides closing.

@@ -39,6 +39,15 @@ func TestImports(t *testing.T) {
 		if n := countProducts(); n != 0 {
 			t.Fatalf("a file with bad rows wrote %d products", n)
 		}
+		if !strings.HasPrefix(de.Message, "导入失败：5 处错误") {
+			t.Fatalf("import message %q", de.Message)
+		}
+		// A dry run that finds the same problems failed its check; it was
+		// never an import, so it does not say 导入失败.
+		_, err = e.app.Import(e.admin, "products", strings.NewReader(bad), "csv", true)
+		if de := wantCode(t, err, "import_invalid"); !strings.HasPrefix(de.Message, "校验未通过：5 处错误") || len(de.Details["errors"].([]app.RowError)) != 5 {
+			t.Fatalf("dry run message %q", de.Message)
+		}
 
 		good := "商品编码,商品名称,规格,单位,税率,批次管理\nP001,矿泉水,550ml,个,0.09,否\n,,,,,\nP002,疫苗,1 支,个,,是\n"
 		res := must[*app.ImportResult](t)(e.app.Import(e.admin, "products", strings.NewReader(good), "csv", true))

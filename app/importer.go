@@ -281,7 +281,7 @@ func (a *App) Import(ctx context.Context, kind string, file io.Reader, format st
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
-	if err := report.err(); err != nil {
+	if err := report.err(dryRun); err != nil {
 		return nil, err
 	}
 	return &ImportResult{Kind: kind, Rows: len(sheet.Rows), Created: created, DryRun: dryRun}, nil
@@ -300,8 +300,10 @@ func (r *importReport) bad(row int, field, msg string) {
 }
 
 // err is nil when no row was bad, else import_invalid with the problems in
-// row order (at most 500, and the message counts those reported).
-func (r *importReport) err() error {
+// row order (at most 500, and the message counts those reported). A dry
+// run failed its check (校验未通过): nothing was meant to be imported, so
+// it does not say the import failed.
+func (r *importReport) err(dryRun bool) error {
 	if len(r.errs) == 0 {
 		return nil
 	}
@@ -310,8 +312,11 @@ func (r *importReport) err() error {
 	if len(errs) > 500 {
 		errs = errs[:500]
 	}
-	return ErrImportInvalid.WithMessage("导入失败：%d 处错误，没有写入任何数据", len(errs)).
-		WithDetails(map[string]any{"errors": errs})
+	msg := "导入失败：%d 处错误，没有写入任何数据"
+	if dryRun {
+		msg = "校验未通过：%d 处错误，请修改文件后重新校验"
+	}
+	return ErrImportInvalid.WithMessage(msg, len(errs)).WithDetails(map[string]any{"errors": errs})
 }
 
 // rowError reports a use case's error on a row: a validation error on its

@@ -348,13 +348,12 @@ func sortableFor(actor *domain.User, sortable map[string]string) map[string]stri
 // stock (90 by default) and, for the books (ledger), the period (this
 // month by default).
 func (rp *ReportParams) filter(name string, ledger bool, now time.Time) (f store.ReportFilter, err error) {
-	switch rp.GroupBy {
-	case "", "product", "partner", "month":
-	default:
-		return f, domain.Invalid("group_by", "分组只能是 product、partner 或 month")
+	group, err := domain.ReportGroup(rp.GroupBy)
+	if err != nil {
+		return f, err
 	}
 	f = store.ReportFilter{WarehouseID: rp.WarehouseID, CategoryID: rp.CategoryID, ProductID: rp.ProductID,
-		PartnerID: rp.PartnerID, GroupBy: rp.GroupBy, AsOf: rp.AsOf}
+		PartnerID: rp.PartnerID, GroupBy: group, AsOf: rp.AsOf}
 	if rp.From != nil {
 		t := rp.From.UTC()
 		f.From = &t

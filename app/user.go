@@ -246,8 +246,20 @@ func (a *App) ListUsers(ctx context.Context, lp ListParams, status string) (*Lis
 // AuditFilter narrows the audit log.
 type AuditFilter = store.AuditFilter
 
+// AuditView is an audit entry as people read it: the action and what it
+// is about in words, the record by the name people know it by (its
+// document number, a product's SKU and name) and, for an update, what
+// changed field by field.
+type AuditView struct {
+	domain.AuditEntry
+	ActionName string               `json:"action_name"`
+	EntityName string               `json:"entity_name"`
+	Ref        string               `json:"ref"` // PO20261208-0002; empty when the record has none or is gone
+	Changes    []domain.AuditChange `json:"changes,omitempty"`
+}
+
 // AuditLog pages through the audit log.
-func (a *App) AuditLog(ctx context.Context, f AuditFilter, lp ListParams) (*List[domain.AuditEntry], error) {
+func (a *App) AuditLog(ctx context.Context, f AuditFilter, lp ListParams) (*List[AuditView], error) {
 	if _, err := require(ctx, domain.PermAuditRead); err != nil {
 		return nil, err
 	}
@@ -255,9 +267,44 @@ func (a *App) AuditLog(ctx context.Context, f AuditFilter, lp ListParams) (*List
 	if err != nil {
 		return nil, err
 	}
-	items, total, err := a.store.AuditLog(a.store.Read(ctx), f, p)
+	q := a.store.Read(ctx)
+	items, total, err := a.store.AuditLog(q, f, p)
 	if err != nil {
 		return nil, err
 	}
-	return newList(items, total, p), nil
+	ids := map[string][]int64{}
+	for _, e := range items {
+		if e.EntityID != 0 {
+			ids[e.Entity] = append(ids[e.Entity], e.EntityID)
+		}
+	}
+	refs, err := a.store.AuditRefs(q, ids)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]AuditView, len(items))
+	for i, e := range items {
+		v := AuditView{AuditEntry: e, ActionName: domain.AuditActionNameFor(e.Entity, e.Action), EntityName: domain.AuditEntityName(e.Entity),
+			Ref: refs[e.Entity][e.EntityID]}
+		if e.Action == "update" || e.Before != "" && e.After != "" {
+			v.Changes = domain.AuditDiff(e.Before, e.After)
+		}
+		views[i] = v
+	}
+	return newList(views, total, p), nil
+}
+
+// AuditNames are the audit log's actions and subjects with their names,
+// for the log's filters.
+type AuditNames struct {
+	Actions  []domain.CodeName `json:"actions"`
+	Entities []domain.CodeName `json:"entities"`
+}
+
+// AuditLogNames lists the names the audit log's filters offer.
+func (a *App) AuditLogNames(ctx context.Context) (*AuditNames, error) {
+	if _, err := require(ctx, domain.PermAuditRead); err != nil {
+		return nil, err
+	}
+	return &AuditNames{Actions: domain.AuditActions(), Entities: domain.AuditEntities()}, nil
 }

@@ -29,6 +29,7 @@ func (a *App) GetFinanceSettings(ctx context.Context) (*FinanceSettings, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.BillAt = a.billAt
 	return &s, nil
 }
 
@@ -72,6 +73,7 @@ func (a *App) UpdateFinanceSettings(ctx context.Context, in FinanceSettingsInput
 	if err != nil {
 		return nil, err
 	}
+	out.BillAt = a.billAt
 	return &out, nil
 }
 
@@ -82,6 +84,7 @@ func (a *App) financeSettings(q store.Q) (FinanceSettings, error) {
 	if err != nil || s == nil {
 		return a.finance, err
 	}
+	s.BillAt = "" // the configuration's, not a save's
 	return *s, nil
 }
 

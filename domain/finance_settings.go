@@ -22,6 +22,11 @@ type FinanceSettings struct {
 	// Version counts the saves, so two accountants editing the settings
 	// cannot overwrite each other silently (0 until first saved).
 	Version int `json:"version"`
+	// BillAt is when receivables and payables arise, BillAtShipment or
+	// BillAtInvoice: the configuration's finance.bill_at, shown so the
+	// console offers the invoice pages only when they are used. Read only:
+	// it is neither taken from a save nor stored.
+	BillAt string `json:"bill_at,omitempty"`
 }
 
 // CheckFinanceSettings trims the company name and refuses one that is too

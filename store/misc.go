@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dingerp/erpd/domain"
@@ -135,4 +136,67 @@ func (s *Store) AuditLog(q Q, f AuditFilter, p Page) ([]domain.AuditEntry, int64
 		out[i].At = r.At.UTC()
 	}
 	return out, total, nil
+}
+
+// auditRefTables says where the name people know a record by is kept:
+// a document's number, a product's SKU and name, a user's name (the
+// columns joined with a space).
+var auditRefTables = map[string]struct {
+	table string
+	cols  []string
+}{
+	domain.DocPurchaseOrder: {"orders", []string{"number"}}, domain.DocSalesOrder: {"orders", []string{"number"}},
+	domain.DocPurchaseReceipt: {"stock_docs", []string{"number"}}, domain.DocPurchaseReturn: {"stock_docs", []string{"number"}},
+	domain.DocSalesShipment: {"stock_docs", []string{"number"}}, domain.DocSalesReturn: {"stock_docs", []string{"number"}},
+	domain.DocMoneyReceipt: {"money_docs", []string{"number"}}, domain.DocMoneyPayment: {"money_docs", []string{"number"}},
+	domain.DocSalesInvoice: {"invoices", []string{"number"}}, domain.DocPurchaseInvoice: {"invoices", []string{"number"}},
+	domain.DocRequisition: {"requisitions", []string{"number"}}, domain.DocOpening: {"stock_openings", []string{"number"}},
+	domain.DocTransfer: {"transfers", []string{"number"}}, domain.DocStocktake: {"stocktakes", []string{"number"}},
+	"voucher":    {"vouchers", []string{"period", "number"}},
+	"product":    {"products", []string{"sku", "name"}},
+	"partner":    {"partners", []string{"code", "name"}},
+	"warehouse":  {"warehouses", []string{"code", "name"}},
+	"category":   {"categories", []string{"code", "name"}},
+	"unit":       {"units", []string{"name"}},
+	"account":    {"accounts", []string{"code", "name"}},
+	"user":       {"users", []string{"name"}},
+	"dict_entry": {"dict_entries", []string{"label"}},
+}
+
+// AuditRefs finds, for each entity's ids, the name people know the record
+// by (PO20261208-0002, A001 矿泉水); a record since deleted for good has
+// none.
+func (s *Store) AuditRefs(q Q, ids map[string][]int64) (map[string]map[int64]string, error) {
+	out := map[string]map[int64]string{}
+	for entity, list := range ids {
+		t, ok := auditRefTables[entity]
+		if !ok || len(list) == 0 {
+			continue
+		}
+		rows, err := q.DB().Table(t.table).Select(append([]string{"id"}, t.cols...)).Where("id IN ?", list).Rows()
+		if err != nil {
+			return nil, translate(err)
+		}
+		m := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			vals := make([]string, len(t.cols))
+			dest := []any{&id}
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, translate(err)
+			}
+			m[id] = strings.TrimSpace(strings.Join(vals, " "))
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, translate(err)
+		}
+		out[entity] = m
+	}
+	return out, nil
 }

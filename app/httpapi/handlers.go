@@ -220,6 +220,10 @@ func (s *Server) auditLog(c *gin.Context) {
 	respond(c, http.StatusOK)(s.app.AuditLog(c.Request.Context(), f, lp))
 }
 
+func (s *Server) auditLogNames(c *gin.Context) {
+	respond(c, http.StatusOK)(s.app.AuditLogNames(c.Request.Context()))
+}
+
 func (s *Server) listDict(c *gin.Context) {
 	lp, err := listParams(c)
 	if err != nil {

@@ -148,6 +148,17 @@ func TestRouteMatrix(t *testing.T) {
 		}
 		t.Logf("%d calls", calls)
 
+		// The audit log and the names of its filters are for the roles
+		// that may read the log (audit:read), and only for them.
+		for who, want := range map[string]int{"admin": 200, string(domain.RoleFinance): 200, string(domain.RoleManager): 200,
+			string(domain.RoleSales): 403, string(domain.RoleViewer): 403, string(domain.RoleWarehouse): 403} {
+			for _, path := range []string{"/api/v1/audit-logs", "/api/v1/audit-logs/names"} {
+				if code, body := call(tokens[who], "GET", path, ""); code != want {
+					t.Errorf("GET %s as %s: %d, want %d: %s", path, who, code, want, body)
+				}
+			}
+		}
+
 		// Mass assignment: ids, creators and versions in a body are not
 		// taken; a user cannot give themselves a role.
 		code, body := call(tokens["admin"], "POST", "/api/v1/warehouses", `{"id":4242,"code":"MA1","name":"仓","created_by":77,"version":9,"created_at":"2001-01-01T00:00:00Z"}`)

@@ -140,6 +140,7 @@ func New(a *app.App, log *slog.Logger) *Server {
 	api.GET("/users/:id", s.getUser)
 	api.PUT("/users/:id", s.updateUser)
 	api.GET("/audit-logs", s.auditLog)
+	api.GET("/audit-logs/names", s.auditLogNames)
 	api.POST("/org/sync", func(c *gin.Context) { respond(c, http.StatusOK)(a.SyncOrg(c.Request.Context())) })
 	api.GET("/dingtalk/outbox", func(c *gin.Context) {
 		lp, err := listParams(c)

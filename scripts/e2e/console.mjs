@@ -116,6 +116,9 @@ try {
     await page.locator('.el-table__row', { hasText: 'E2E001' }).waitFor();
     await add('DR001');
     await page.locator('.el-dialog .el-form-item__error').waitFor();
+    // The field says it; no toast names the field's path.
+    assert.ok(await page.locator('.el-dialog .el-form-item.is-error input[name=sku]').isVisible(), 'the code field is highlighted');
+    for (const t of await page.locator('.el-message--error').allInnerTexts()) assert.doesNotMatch(t, /[（(]sku[）)]/, 'toast: ' + t);
     await shot('product-duplicate');
     await page.locator('.el-dialog').getByRole('button', { name: '取消' }).click();
   });
@@ -434,6 +437,18 @@ try {
     // The cash line needs its 现金流量项目: refused on the line, then chosen.
     await dialog.locator('[data-test=voucher-save]').click();
     await dialog.locator('.err', { hasText: '现金流量项目' }).waitFor();
+    // The toast says which line, never the field's path (lines[1].cash_flow_item);
+    // the line's cell is outlined in red and the cursor put in it.
+    const toast = await page.locator('.el-message--error').last().innerText();
+    assert.doesNotMatch(toast, /lines\[|[（(][a-z_]+[\[.)]/, 'a toast without a field path: ' + toast);
+    assert.match(toast, /^第 2 行：/, 'the toast names the line: ' + toast);
+    const marked = dialog.locator('.el-table .cell:has(> .err)');
+    assert.equal(await marked.count(), 1, 'one cell marked');
+    // Red once the wrapper's box-shadow transition has run.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('.el-dialog .el-table .cell:has(> .err) .el-select__wrapper, .el-dialog .el-table .cell:has(> .err) .el-input__wrapper');
+      return el && /rgb\(245, 108, 108\)/.test(getComputedStyle(el).boxShadow);
+    }, null, { timeout: 3000 });
     await dialog.locator('[data-test=voucher-cashflow-1]').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '支付其他与经营活动有关的现金' }).first().waitFor({ state: 'hidden' });
@@ -561,6 +576,9 @@ try {
     await page.locator('[data-test=import-check]').click();
     await page.locator('[data-test=import-errors] .el-table__row').first().waitFor();
     const row = await page.locator('[data-test=import-errors] .el-table__row').first().innerText();
+    // A check that finds bad rows failed its check; nothing was imported.
+    const verdict = await page.locator('.el-alert--error').first().innerText();
+    assert.match(verdict, /^校验未通过/, verdict);
     assert.match(row, /3/, 'the second data row is file row 3: ' + row);
     await shot('import-errors');
     // A new file: Chromium refuses to upload a chosen file changed on disk since.
@@ -585,6 +603,78 @@ try {
     const sug = (await call('GET', '/reorder-suggestions?page_size=100')).body;
     assert.equal(sug.total, dash.low_stock_total, 'every low item is suggested, and only those');
     assert.ok(sug.items.some((s) => s.sku === 'DA001' && s.warehouse_name === '上海总仓'), 'the new low item is suggested at once');
+  });
+
+  await step('every report loads with its defaults in every grouping, with no error toast', async () => {
+    // Still the administrator, who may read every report.
+    await page.goto(base + '/console/reports');
+    const select = page.locator('[data-test=report-select]');
+    const items = page.locator('.el-select-dropdown__item:visible');
+    const closed = () => page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden' }).catch(() => {});
+    await select.click();
+    await items.first().waitFor();
+    const n = await items.count();
+    await page.keyboard.press('Escape');
+    await closed();
+    assert.ok(n >= 15, n + ' reports offered');
+    const errors = page.locator('.el-message--error');
+    const settle = async (what) => {
+      await page.waitForLoadState('networkidle');
+      await page.locator('[data-test=report-table], .el-empty').first().waitFor();
+      await page.locator('.page .el-loading-mask').first().waitFor({ state: 'hidden' }).catch(() => {});
+      assert.equal(await errors.count(), 0, what + ': ' + (await errors.allInnerTexts()).join(' | '));
+    };
+    let groupings = 0;
+    for (let i = 0; i < n; i++) {
+      await select.click();
+      await items.nth(i).waitFor();
+      const title = (await items.nth(i).innerText()).trim();
+      await items.nth(i).click();
+      await closed();
+      await settle(title);
+      const group = page.locator('[data-test=report-group]');
+      if (!(await group.count())) continue;
+      await group.click();
+      await items.first().waitFor();
+      const m = await items.count();
+      await page.keyboard.press('Escape');
+      await closed();
+      for (let j = 0; j < m; j++) {
+        await group.click();
+        await items.nth(j).waitFor();
+        const label = (await items.nth(j).innerText()).trim();
+        await items.nth(j).click();
+        await closed();
+        await settle(title + ' ' + label);
+        groupings++;
+      }
+    }
+    assert.ok(groupings >= 6, groupings + ' groupings tried (采购汇总表 and 毛利分析表, three each)');
+  });
+
+  await step('the audit log reads in Chinese, with document numbers and a field diff', async () => {
+    await timed('audit', '/audit-logs', () => page.locator('[data-test=audit-table] .el-table__row').first().waitFor());
+    const table = page.locator('[data-test=audit-table]');
+    const text = await table.locator('.el-table__body').first().innerText();
+    assert.doesNotMatch(text, /\b(approve|create|update|purchase_order|sales_order|product)\b/, 'no codes in the log');
+    await page.locator('[data-test=audit-entity]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '商品' }).first().click();
+    await page.locator('[data-test=audit-action]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '新建' }).first().click();
+    await table.locator('.el-table__row', { hasText: 'E2E001' }).first().waitFor();
+    // The 编制单位 put back by the finance-settings step, field by field.
+    await page.locator('[data-test=audit-entity]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '财务设置' }).first().click();
+    await page.locator('[data-test=audit-action]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '修改' }).first().click();
+    const row = table.locator('.el-table__row', { hasText: '编制单位：别人改的 → 华东商贸有限公司' }).first();
+    await row.waitFor();
+    await row.locator('.el-table__expand-icon').click();
+    await table.locator('[data-test=audit-diff] .el-table__row', { hasText: '编制单位' }).first().waitFor();
+    await shot('audit-log');
+    // Leave the log: its rows say 退出登录 too, which the next step clicks in the user menu.
+    await page.goto(base + '/console/imports');
+    await page.locator('[data-test=import-file]').waitFor();
   });
 
   await step('turns on two-step sign-in; signing in then asks for the code', async () => {

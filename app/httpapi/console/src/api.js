@@ -1,5 +1,6 @@
 // The API client: the bearer token from the login, errors shown as erpd
-// words them (error.message, with the field), a 401 back to the login.
+// words them (error.message; a line's error says which line, never the
+// field's path), a 401 back to the login.
 import { ElMessage } from 'element-plus'
 import router from './router'
 import { money as decMoney } from './dec'
@@ -31,6 +32,15 @@ export class ApiError extends Error {
   }
 }
 
+// errorText is a refused request's message as a clerk reads it: the
+// message, and for a line's field (lines[2].qty) which line, 第 3 行. The
+// field itself is highlighted on the form (useSave), never named by its
+// path.
+export function errorText(e) {
+  const m = /^[a-z_]+\[(\d+)\]/.exec(e.field || '')
+  return (m ? `第 ${Number(m[1]) + 1} 行：` : '') + e.message
+}
+
 function query(params) {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params || {})) {
@@ -53,7 +63,7 @@ export async function api(method, path, { params, body, quiet } = {}) {
       session.clear()
       router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
     }
-    if (!quiet) ElMessage.error(err.field ? `${err.message}（${err.field}）` : err.message)
+    if (!quiet) ElMessage.error(errorText(err))
     throw err
   }
   return data

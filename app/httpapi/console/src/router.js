@@ -6,7 +6,9 @@ import Login from './views/Login.vue'
 const StockDocs = () => import('./views/StockDocs.vue')
 
 // Each page names the permission it needs; the menu hides what the user
-// may not open, and the API refuses it anyway.
+// may not open, and the API refuses it anyway. billAt names the billing
+// mode a page belongs to (the invoice pages: only when receivables and
+// payables arise at the invoice).
 export const pages = [
   { path: '', name: 'dashboard', title: '工作台', icon: 'Odometer', component: () => import('./views/Dashboard.vue') },
   { path: 'approvals', name: 'approvals', title: '审批待办', icon: 'Stamp', perm: 'approval:decide', component: () => import('./views/Approvals.vue') },
@@ -28,8 +30,8 @@ export const pages = [
   { path: 'reports/:name?', name: 'reports', title: '报表', icon: 'DataAnalysis', component: () => import('./views/Reports.vue') },
   { path: 'receipts', name: 'receipts', title: '收款单', icon: 'Money', group: '财务', perm: 'ledger:read', props: { kind: 'receipts' }, component: () => import('./views/Money.vue') },
   { path: 'payments', name: 'payments', title: '付款单', icon: 'Wallet', group: '财务', perm: 'ledger:read', props: { kind: 'payments' }, component: () => import('./views/Money.vue') },
-  { path: 'sales-invoices', name: 'sales-invoices', title: '销售发票', icon: 'DocumentChecked', group: '财务', perm: 'ledger:read', props: { kind: 'sales' }, component: () => import('./views/Invoices.vue') },
-  { path: 'purchase-invoices', name: 'purchase-invoices', title: '采购发票', icon: 'DocumentAdd', group: '财务', perm: 'ledger:read', props: { kind: 'purchase' }, component: () => import('./views/Invoices.vue') },
+  { path: 'sales-invoices', name: 'sales-invoices', title: '销售发票', icon: 'DocumentChecked', group: '财务', perm: 'ledger:read', billAt: 'invoice', props: { kind: 'sales' }, component: () => import('./views/Invoices.vue') },
+  { path: 'purchase-invoices', name: 'purchase-invoices', title: '采购发票', icon: 'DocumentAdd', group: '财务', perm: 'ledger:read', billAt: 'invoice', props: { kind: 'purchase' }, component: () => import('./views/Invoices.vue') },
   { path: 'vouchers', name: 'vouchers', title: '凭证', icon: 'Tickets', group: '财务', perm: 'ledger:read', component: () => import('./views/Vouchers.vue') },
   { path: 'accounts', name: 'accounts', title: '会计科目', icon: 'Notebook', group: '财务', perm: 'ledger:read', component: () => import('./views/Accounts.vue') },
   { path: 'voucher-templates', name: 'voucher-templates', title: '凭证模板', icon: 'Files', group: '财务', perm: 'ledger:read', component: () => import('./views/VoucherTemplates.vue') },
