@@ -17,7 +17,7 @@ func TestUpgradeAddsDeliveryAndDictRefs(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if err := s.MigrateTo(ctx, "202612080700_roles"); err != nil {
+		if err := s.MigrateTo(ctx, "202612081000_reorder_levels"); err != nil { // the migration before delivery
 			t.Fatal(err)
 		}
 		p := mustProduct(t, s, "OLD002")

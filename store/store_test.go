@@ -34,6 +34,28 @@ func mustProduct(t *testing.T, s *store.Store, sku string) *domain.Product {
 	return p
 }
 
+// firstReleaseProduct writes a product into the first release's schema,
+// whose columns (safety_stock among them, since moved to reorder levels)
+// the current model no longer has.
+func firstReleaseProduct(t *testing.T, s *store.Store, sku string) *domain.Product {
+	t.Helper()
+	u := &domain.Unit{Name: "个" + sku, Ratio: decimal.NewFromInt(1), Version: 1}
+	if err := s.InTx(ctx, func(tx *store.Tx) error { return store.Units.Create(tx, u, "name", u.Name) }); err != nil {
+		t.Fatal(err)
+	}
+	p := &domain.Product{SKU: sku, Name: "测试商品 " + sku, UnitID: u.ID, TaxRate: domain.DefaultTaxRate}
+	now := s.Now()
+	if err := s.DB().Table("products").Create(map[string]any{"sku": p.SKU, "name": p.Name, "spec": "", "unit_id": p.UnitID,
+		"barcode": "", "tax_rate": p.TaxRate, "safety_stock": decimal.Zero, "batch_tracked": false, "status": "active",
+		"version": 1, "created_at": now, "updated_at": now}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Table("products").Where("sku = ?", sku).Pluck("id", &p.ID).Error; err != nil || p.ID == 0 {
+		t.Fatalf("product %s: id %d, %v", sku, p.ID, err)
+	}
+	return p
+}
+
 func TestUpgradeFromOlderSchemaKeepsData(t *testing.T) {
 	storetest.ForEachDriver(t, func(t *testing.T, driver string) {
 		s, err := store.Open(ctx, storetest.DSN(t, driver))
@@ -45,7 +67,7 @@ func TestUpgradeFromOlderSchemaKeepsData(t *testing.T) {
 		if err := s.MigrateTo(ctx, store.Migrations[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		p := mustProduct(t, s, "OLD001")
+		p := firstReleaseProduct(t, s, "OLD001")
 		var n int64
 		s.DB().Table("dict_entries").Count(&n)
 		if n != 0 {
