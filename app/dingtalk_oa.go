@@ -62,38 +62,12 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 		return nil // decided already (a duplicate, or withdrawn here first)
 	}
 	// Who decided, read before the transaction: no network call holds a lock.
+	approve := ev.Type == "finish" && ev.Result == domain.ProcessAgree
 	var decider *domain.User
 	var refused *refusedDecision
 	remark := ""
-	approve := ev.Type == "finish" && ev.Result == domain.ProcessAgree
 	if ev.Type == "finish" {
-		inst, err := a.dt.Workflow.Process(ctx, ev.InstanceID)
-		if err != nil {
-			return err
-		}
-		var uid string
-		uid, remark = inst.Decider()
-		// DingTalk has decided: a control or bidi character in the remark
-		// cannot be refused, so it is stripped before it is stored.
-		remark = domain.StripText(remark, true)
-		if uid != "" {
-			if u, err := store.Users.ByDingTalkUserID(q, uid); err == nil {
-				if err := a.resolveActor(ctx, u); err != nil {
-					return err
-				}
-				decider = u
-			}
-		}
-		// The ERP's rule, not the OA template's routing, says who may
-		// decide: the same as in the inbox (domain.CheckDecider).
-		o, err := store.GetOrder(q, ap.DocType, ap.DocID, false)
-		if err != nil {
-			return err
-		}
-		if err := a.checkDecider(ctx, q, ap, o.CreatedBy, decider); domain.RefusalOf(err) != "" {
-			refused = &refusedDecision{Source: sourceOA, DingTalkUserID: uid, Decider: decider, Approve: approve,
-				Comment: remark, Instance: ev.InstanceID, Refusal: err}
-		} else if err != nil {
+		if decider, refused, remark, err = a.judgeOADecision(ctx, q, ap, ev, approve); err != nil {
 			return err
 		}
 	}
@@ -120,6 +94,40 @@ func (a *App) HandleApprovalEvent(ctx context.Context, ev domain.ApprovalEvent) 
 	return a.store.InTx(actx, func(tx *store.Tx) error {
 		return a.applyApprovalEvent(actx, tx, ev, ap.ID, false, domain.ClipRunes("钉钉审批已同意，但 ERP 无法通过："+msg+"；请调整后重新提交", 500), decider)
 	})
+}
+
+// judgeOADecision reads who decided a finished OA instance and what they
+// said, and judges the decision by the ERP's rule, not the OA template's
+// routing (domain.CheckDecider, as in the inbox): refused is nil when it
+// stands. decider is nil for a DingTalk account linked to no ERP user.
+func (a *App) judgeOADecision(ctx context.Context, q store.Q, ap *domain.Approval, ev domain.ApprovalEvent, approve bool) (decider *domain.User, refused *refusedDecision, remark string, err error) {
+	inst, err := a.dt.Workflow.Process(ctx, ev.InstanceID)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	uid, remark := inst.Decider()
+	// DingTalk has decided: a control or bidi character in the remark
+	// cannot be refused, so it is stripped before it is stored.
+	remark = domain.StripText(remark, true)
+	if uid != "" {
+		if u, err := store.Users.ByDingTalkUserID(q, uid); err == nil {
+			if err := a.resolveActor(ctx, u); err != nil {
+				return nil, nil, "", err
+			}
+			decider = u
+		}
+	}
+	o, err := store.GetOrder(q, ap.DocType, ap.DocID, false)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if err := a.checkDecider(ctx, q, ap, o.CreatedBy, decider); domain.RefusalOf(err) != "" {
+		refused = &refusedDecision{Source: sourceOA, DingTalkUserID: uid, Decider: decider, Approve: approve,
+			Comment: remark, Instance: ev.InstanceID, Refusal: err}
+	} else if err != nil {
+		return nil, nil, "", err
+	}
+	return decider, refused, remark, nil
 }
 
 func (a *App) applyApprovalEvent(ctx context.Context, tx *store.Tx, ev domain.ApprovalEvent, approvalID int64, approve bool, remark string, decider *domain.User) error {

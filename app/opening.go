@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/dingerp/erpd/domain"
@@ -185,29 +184,15 @@ func (a *App) putOpenings(ctx context.Context, tx *store.Tx, in OpeningBalancesI
 	if err != nil {
 		return err
 	}
-	byCode := make(map[string]int64, len(leaves))
-	for id, acc := range leaves {
-		byCode[acc.Code] = id
-	}
-	rows := make([]domain.OpeningBalance, 0, len(in.Lines))
-	seen := map[int64]bool{}
+	lines := make([]domain.OpeningBalance, len(in.Lines))
+	codes := make([]string, len(in.Lines))
 	for i, l := range in.Lines {
-		id := l.AccountID
-		if id == 0 && l.AccountCode != "" {
-			if id = byCode[l.AccountCode]; id == 0 {
-				return domain.Invalid(fmt.Sprintf("lines[%d].account_code", i), "科目 %s 不存在、已停用或有下级科目（请用明细科目）", l.AccountCode)
-			}
-		}
-		b := domain.OpeningBalance{AccountID: id, Debit: l.Debit, Credit: l.Credit, YTDDebit: l.YTDDebit, YTDCredit: l.YTDCredit}
-		acc, ok := leaves[id]
-		if err := domain.CheckOpening(i, in.StartPeriod, acc, ok, b); err != nil {
-			return err
-		}
-		if seen[id] {
-			return domain.Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %s 重复录入", acc.Code)
-		}
-		seen[id] = true
-		rows = append(rows, b)
+		lines[i] = domain.OpeningBalance{AccountID: l.AccountID, Debit: l.Debit, Credit: l.Credit, YTDDebit: l.YTDDebit, YTDCredit: l.YTDCredit}
+		codes[i] = l.AccountCode
+	}
+	rows, err := domain.OpeningRows(in.StartPeriod, lines, codes, leaves)
+	if err != nil {
+		return err
 	}
 	if err := tx.SetStartPeriod(in.StartPeriod); err != nil {
 		return err

@@ -354,3 +354,33 @@ func CheckItemsBeforeStart(start string, items []OpenItem) error {
 	}
 	return nil
 }
+
+// OpeningRows checks the openings as entered: each line names a leaf
+// account by id or, when the id is 0, by its code (codes[i]; imports and
+// the console's code column), passes CheckOpening, and no account comes
+// twice. It returns the lines with their account ids.
+func OpeningRows(start string, lines []OpeningBalance, codes []string, leaves map[int64]Account) ([]OpeningBalance, error) {
+	byCode := make(map[string]int64, len(leaves))
+	for id, acc := range leaves {
+		byCode[acc.Code] = id
+	}
+	rows := make([]OpeningBalance, 0, len(lines))
+	seen := map[int64]bool{}
+	for i, b := range lines {
+		if b.AccountID == 0 && codes[i] != "" {
+			if b.AccountID = byCode[codes[i]]; b.AccountID == 0 {
+				return nil, Invalid(fmt.Sprintf("lines[%d].account_code", i), "科目 %s 不存在、已停用或有下级科目（请用明细科目）", codes[i])
+			}
+		}
+		acc, ok := leaves[b.AccountID]
+		if err := CheckOpening(i, start, acc, ok, b); err != nil {
+			return nil, err
+		}
+		if seen[b.AccountID] {
+			return nil, Invalid(fmt.Sprintf("lines[%d].account_id", i), "科目 %s 重复录入", acc.Code)
+		}
+		seen[b.AccountID] = true
+		rows = append(rows, b)
+	}
+	return rows, nil
+}

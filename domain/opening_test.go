@@ -326,3 +326,32 @@ func TestOpeningItemBalances(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpeningRows(t *testing.T) {
+	chart := booksChart()
+	id := accountIDs(t, chart)
+	leaves := byID(chart)
+	for _, tc := range []struct {
+		name  string
+		lines []OpeningBalance
+		codes []string
+		field string
+	}{
+		{"by id and by code", []OpeningBalance{{AccountID: id("1002"), Debit: dec("5")}, {Credit: dec("5")}}, []string{"", "4001"}, ""},
+		{"unknown code", []OpeningBalance{{Debit: dec("5")}}, []string{"9999"}, "lines[0].account_code"},
+		{"twice", []OpeningBalance{{AccountID: id("1002"), Debit: dec("5")}, {Debit: dec("1")}}, []string{"", "1002"}, "lines[1].account_id"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := OpeningRows("2026-07", tc.lines, tc.codes, leaves)
+			if tc.field == "" {
+				if err != nil || len(rows) != len(tc.lines) || rows[1].AccountID == 0 {
+					t.Fatalf("rows %+v, err %v", rows, err)
+				}
+				return
+			}
+			if e := AsError(err); e == nil || e.Field != tc.field {
+				t.Fatalf("err %v, want on %s", err, tc.field)
+			}
+		})
+	}
+}
